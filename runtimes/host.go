@@ -1,6 +1,10 @@
 package runtimes
 
-import "context"
+import (
+	"context"
+	"errors"
+	"sync"
+)
 
 // Host is what the runtimes need from the interpreter session that runs
 // them. The session (package interp) implements it and the evaluator
@@ -44,3 +48,36 @@ type Var struct {
 // worker process, and returns the value of its last expression (nil if
 // none). The spinlab worker command supplies one built on package interp.
 type Evaluator func(ctx context.Context, p Program, worker, workers int) (any, error)
+
+// The installed host is the package's one piece of mutable global state, a
+// deliberate exception like slog.SetDefault: the evaluator process installs
+// its session once, and snippets written in cells reach it without passing
+// it around.
+var host struct {
+	mu sync.RWMutex
+	h  Host
+}
+
+// SetHost installs the interpreter session that Experiment, Processes and
+// Bench use to compile and export snippets. The evaluator process (`spinlab
+// eval`) calls it once with its session; a plain Go program never does, and
+// then only the func-taking forms (Go, Threads, Experiment.Func, BenchFunc)
+// work. SetHost(nil) uninstalls it.
+func SetHost(h Host) {
+	host.mu.Lock()
+	host.h = h
+	host.mu.Unlock()
+}
+
+// ErrNoHost is returned when an operation needs an interpreter session and
+// none is installed, as in a plain Go program.
+var ErrNoHost = errors.New("no spinlab session: snippets (process mode, Experiment.Snippet, Bench) need the spinlab kernel; in a plain Go program use Go, Threads, Experiment.Func or BenchFunc")
+
+func currentHost() (Host, error) {
+	host.mu.RLock()
+	defer host.mu.RUnlock()
+	if host.h == nil {
+		return nil, ErrNoHost
+	}
+	return host.h, nil
+}

@@ -1,0 +1,124 @@
+package runtimes
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Go runs fn in n goroutines, one per worker (0..n-1), waits for all of
+// them and returns the measured run.
+func Go(n int, fn func(worker int)) *Run {
+	return GoContext(context.Background(), n, func(_ context.Context, w int) { fn(w) })
+}
+
+// GoContext is Go with a context that fn can watch to stop early.
+func GoContext(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
+	return runInProcess(ctx, Goroutine, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil })
+}
+
+// Threads runs fn in n goroutines that each lock themselves to an OS
+// thread for their whole life and never unlock, so every worker has a
+// thread of its own and the thread exits with it. It waits for all of
+// them and returns the measured run, with per-thread CPU times.
+func Threads(n int, fn func(worker int)) *Run {
+	return ThreadsContext(context.Background(), n, func(_ context.Context, w int) { fn(w) })
+}
+
+// ThreadsContext is Threads with a context that fn can watch to stop early.
+func ThreadsContext(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
+	return runInProcess(ctx, Thread, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil })
+}
+
+// workFunc is one worker's work in the in-process modes; Host.Compile
+// returns this shape.
+type workFunc func(ctx context.Context, worker, workers int) (any, error)
+
+// runInProcess runs n workers as goroutines (mode Goroutine) or as locked
+// threads (mode Thread).
+func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
+	r := &Run{Mode: mode, Machine: ThisMachine(), CPUPerWorker: mode == Thread}
+	if n < 1 {
+		r.Err = fmt.Errorf("%s mode: need at least 1 worker, got %d", mode, n)
+		return r
+	}
+	r.Workers = make([]WorkerStats, n)
+	pid := os.Getpid()
+	sampler := startThreadSampler()
+	cpu0 := processCPU()
+	alloc0 := heapAllocs()
+
+	var wg sync.WaitGroup
+	wg.Add(n)
+	t0 := monotonic()
+	for i := range n {
+		ws := &r.Workers[i]
+		ws.Worker, ws.PID = i, pid
+		asked := monotonic()
+		if mode == Thread {
+			go func() {
+				defer wg.Done()
+				runtime.LockOSThread() // never unlocked: the thread exits with the worker
+				ws.TID = unix.Gettid()
+				c0 := threadCPU()
+				runWorker(ctx, ws, asked, work, n)
+				c := threadCPU().sub(c0)
+				ws.User, ws.System = c.user, c.sys
+				sampler.sample()
+			}()
+		} else {
+			go func() {
+				defer wg.Done()
+				runWorker(ctx, ws, asked, work, n)
+			}()
+		}
+	}
+	wg.Wait()
+	r.Wall = time.Duration(monotonic() - t0)
+	cpu := processCPU().sub(cpu0)
+	r.User, r.System = cpu.user, cpu.sys
+	r.Allocated = heapAllocs() - alloc0
+	r.PeakThreads = sampler.finish()
+	for i := range r.Workers {
+		r.Workers[i].Memory = r.Allocated / uint64(n)
+	}
+	if err := ctx.Err(); err != nil {
+		r.Err = fmt.Errorf("%s run interrupted: %w", mode, err)
+	}
+	return r
+}
+
+// runWorker runs one in-process worker, recording its start, run time,
+// result and any panic or error.
+func runWorker(ctx context.Context, ws *WorkerStats, asked int64, work workFunc, n int) {
+	start := monotonic()
+	ws.Spawn = time.Duration(start - asked)
+	defer func() {
+		ws.Time = time.Duration(monotonic() - start)
+		if p := recover(); p != nil {
+			ws.Error = fmt.Sprintf("panic: %v", p)
+			ws.Stderr = tail(string(debug.Stack()), stderrTail)
+		}
+	}()
+	v, err := work(ctx, ws.Worker, n)
+	ws.Result = v
+	if err != nil {
+		ws.Error = err.Error()
+	}
+}
+
+// stderrTail is how much of a failed worker's stderr (or stack) is kept.
+const stderrTail = 2048
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}

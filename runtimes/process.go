@@ -1,0 +1,450 @@
+package runtimes
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// ProcessOptions configure process mode.
+type ProcessOptions struct {
+	// Command is the worker command and its arguments. Empty means
+	// "$SPINLAB_WORKER_BIN worker" when that variable is set (tests and
+	// development builds), else the running binary with the argument
+	// "worker" (os.Executable()), which is `spinlab worker` inside a
+	// spinlab session.
+	Command []string
+	// MaxChildren caps the number of children alive at once in this
+	// process, across runs; a run that would exceed it fails with an
+	// error saying so. Zero means DefaultMaxChildren().
+	MaxChildren int
+	// MemoryLimit, if non-zero, limits each child's address space to
+	// this many bytes (setrlimit RLIMIT_AS). A worker that hits it is
+	// reported as having exceeded its memory limit. The Go runtime and
+	// the interpreter need a few hundred MiB of address space to start.
+	MemoryLimit uint64
+	// Pool pre-starts the children and waits until each is ready before
+	// the clock starts, like Python's forkserver: spawn latency then
+	// measures handing over the program, not starting a process.
+	Pool bool
+	// Stdout and Stderr receive the children's output, line by line,
+	// tagged "[wN] " when the run has more than one worker. Nil means
+	// os.Stdout and os.Stderr.
+	Stdout, Stderr io.Writer
+	// Host exports the snippet; nil means the one installed by SetHost.
+	Host Host
+}
+
+// DefaultMaxChildren is the default cap on concurrent children:
+// 4×NumCPU, and at least 64.
+func DefaultMaxChildren() int { return max(64, 4*runtime.NumCPU()) }
+
+// errNoSessionForProcesses is the run error of process mode without a Host.
+var errNoSessionForProcesses = fmt.Errorf("process mode needs a spinlab session: children run the snippet with a copy of the session's definitions and variables; %w", ErrNoHost)
+
+// Processes runs snippet in n `spinlab worker` child processes, waits for
+// all of them and returns the measured run. Each child starts from the
+// session's imports, types and functions and a copy of the session
+// variables the snippet names; what it changes the parent never sees.
+// The value of the snippet's last expression comes back as the worker's
+// Result. It needs a spinlab session (see SetHost).
+func Processes(n int, snippet string) *Run {
+	return ProcessesContext(context.Background(), n, snippet, ProcessOptions{})
+}
+
+// ProcessesContext is Processes with options and a context: cancelling
+// ctx kills the children with their process groups and reaps them.
+func ProcessesContext(ctx context.Context, n int, snippet string, opts ProcessOptions) *Run {
+	r := &Run{Mode: Process, Machine: ThisMachine(), CPUPerWorker: true, Pooled: opts.Pool}
+	h := opts.Host
+	if h == nil {
+		var err error
+		if h, err = currentHost(); err != nil {
+			r.Err = errNoSessionForProcesses
+			return r
+		}
+	}
+	prog, took, err := exportProgram(h, snippet)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	r.CopyBytes, r.CopyTime = len(prog), took
+	runProcesses(ctx, r, n, prog, opts)
+	return r
+}
+
+// exportProgram exports and encodes the snippet's Program once per run.
+func exportProgram(h Host, snippet string) ([]byte, time.Duration, error) {
+	t0 := monotonic()
+	p, err := h.Export(snippet)
+	if err != nil {
+		return nil, 0, fmt.Errorf("process mode: %w", err)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, 0, fmt.Errorf("process mode: encode the program: %w", err)
+	}
+	return b, time.Duration(monotonic() - t0), nil
+}
+
+func workerCommand(opts ProcessOptions) ([]string, error) {
+	if len(opts.Command) > 0 {
+		return opts.Command, nil
+	}
+	if bin := os.Getenv(EnvWorkerBin); bin != "" {
+		return []string{bin, "worker"}, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("process mode: find the spinlab binary: %w (set %s)", err, EnvWorkerBin)
+	}
+	return []string{exe, "worker"}, nil
+}
+
+// runProcesses fills r with a process-mode run of the encoded program.
+func runProcesses(ctx context.Context, r *Run, n int, prog []byte, opts ProcessOptions) {
+	if n < 1 {
+		r.Err = fmt.Errorf("process mode: need at least 1 worker, got %d", n)
+		return
+	}
+	limit := opts.MaxChildren
+	if limit <= 0 {
+		limit = DefaultMaxChildren()
+	}
+	if err := reserveChildren(n, limit); err != nil {
+		r.Err = err
+		return
+	}
+	defer releaseChildren(n)
+	argv, err := workerCommand(opts)
+	if err != nil {
+		r.Err = err
+		return
+	}
+	stdout, stderr := opts.Stdout, opts.Stderr
+	if stdout == nil {
+		stdout = os.Stdout
+	}
+	if stderr == nil {
+		stderr = os.Stderr
+	}
+	out := &outputMux{stdout: stdout, stderr: stderr, tag: n > 1}
+	r.Workers = make([]WorkerStats, n)
+	for i := range r.Workers {
+		r.Workers[i].Worker = i
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	kids := make([]*child, n)
+	if opts.Pool {
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c, err := startChild(ctx, argv, opts, i, out)
+				if err == nil {
+					err = c.awaitReady()
+				}
+				kids[i] = c
+				if err != nil {
+					r.Workers[i].Error = err.Error()
+				}
+			}()
+		}
+		wg.Wait()
+	}
+
+	sampler := startThreadSampler()
+	t0 := monotonic()
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		// Each child is started from a fresh goroutine, never from a
+		// locked one: Pdeathsig fires when the thread that forked the
+		// child exits, and only locked threads exit.
+		go func() {
+			defer wg.Done()
+			runChild(ctx, &r.Workers[i], kids[i], argv, opts, out, prog, n)
+		}()
+	}
+	wg.Wait()
+	r.Wall = time.Duration(monotonic() - t0)
+	r.PeakThreads = sampler.finish()
+	for _, w := range r.Workers {
+		r.User += w.User
+		r.System += w.System
+	}
+	if err := ctx.Err(); err != nil {
+		r.Err = fmt.Errorf("process run interrupted: %w", err)
+	}
+}
+
+// child is one started worker process and the parent's ends of its pipes.
+type child struct {
+	cmd       *exec.Cmd
+	pid       int
+	toChild   *os.File // fd 3 in the child
+	fromChild *os.File // fd 4 in the child
+	outputs   []*forwarder
+	stopWatch func() bool
+	asked     int64 // when the child was asked to start
+}
+
+// startChild starts one worker process in its own process group, killed
+// if this process dies, with its stdout and stderr forwarded.
+func startChild(ctx context.Context, argv []string, opts ProcessOptions, worker int, out *outputMux) (*child, error) {
+	c := &child{asked: monotonic()}
+	toR, toW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("start worker: %w", err)
+	}
+	fromR, fromW, err := os.Pipe()
+	if err != nil {
+		toR.Close()
+		toW.Close()
+		return nil, fmt.Errorf("start worker: %w", err)
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		closeAll(toR, toW, fromR, fromW)
+		return nil, fmt.Errorf("start worker: %w", err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		closeAll(toR, toW, fromR, fromW, outR, outW)
+		return nil, fmt.Errorf("start worker: %w", err)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = outW, errW
+	cmd.ExtraFiles = []*os.File{toR, fromW}
+	cmd.Env = os.Environ()
+	if opts.MemoryLimit > 0 {
+		cmd.Env = append(cmd.Env, envMemoryLimit+"="+strconv.FormatUint(opts.MemoryLimit, 10))
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	err = cmd.Start()
+	closeAll(toR, fromW, outW, errW) // the child's ends
+	if err != nil {
+		closeAll(toW, fromR, outR, errR)
+		return nil, fmt.Errorf("start worker %q: %w", argv[0], err)
+	}
+	c.cmd, c.pid, c.toChild, c.fromChild = cmd, cmd.Process.Pid, toW, fromR
+	addLive(c.pid)
+	c.stopWatch = context.AfterFunc(ctx, func() { killGroup(c.pid) })
+	c.outputs = []*forwarder{
+		out.forward(outR, out.stdout, worker, false),
+		out.forward(errR, out.stderr, worker, true),
+	}
+	return c, nil
+}
+
+func closeAll(fs ...*os.File) {
+	for _, f := range fs {
+		f.Close()
+	}
+}
+
+// awaitReady waits for a pool child's ready frame.
+func (c *child) awaitReady() error {
+	f, err := readFrame(c.fromChild)
+	if err != nil {
+		return fmt.Errorf("worker process %d did not get ready: %w", c.pid, err)
+	}
+	if f.Type != frameReady {
+		return fmt.Errorf("worker process %d: expected a ready frame, got %q", c.pid, f.Type)
+	}
+	return nil
+}
+
+// runChild runs worker ws: starts its child unless the pool did, hands
+// it the program, collects its result, reaps it and fills in ws.
+func runChild(ctx context.Context, ws *WorkerStats, c *child, argv []string, opts ProcessOptions, out *outputMux, prog []byte, n int) {
+	asked := monotonic()
+	if c == nil {
+		if ws.Error != "" {
+			return // the pool failed to start it
+		}
+		var err error
+		if c, err = startChild(ctx, argv, opts, ws.Worker, out); err != nil {
+			ws.Error = err.Error()
+			return
+		}
+		asked = c.asked
+	}
+	ws.PID = c.pid
+	defer c.stopWatch()
+
+	var res *frame
+	sendErr := writeFrame(c.toChild, &frame{Type: frameRun, Program: prog, Worker: ws.Worker, Workers: n})
+	c.toChild.Close()
+	for sendErr == nil {
+		f, err := readFrame(c.fromChild)
+		if err != nil {
+			break
+		}
+		if f.Type == frameResult {
+			res = f
+			break
+		}
+	}
+	if res != nil {
+		// The worker exits right after its result; if something keeps
+		// it alive, do not wait forever.
+		t := time.AfterFunc(5*time.Second, func() { killGroup(c.pid) })
+		defer t.Stop()
+	}
+	state := c.wait()
+	c.fromChild.Close()
+	stderrTail := c.finishOutput()
+
+	if ru, ok := state.SysUsage().(*syscall.Rusage); ok && ru != nil {
+		ws.User = time.Duration(ru.Utime.Nano())
+		ws.System = time.Duration(ru.Stime.Nano())
+		ws.Memory = uint64(ru.Maxrss) * 1024 // Linux reports KiB
+	}
+	if res != nil {
+		ws.Spawn = time.Duration(res.Start - asked)
+		ws.Time = time.Duration(res.End - res.Start)
+		if len(res.Value) > 0 {
+			if err := json.Unmarshal(res.Value, &ws.Result); err != nil {
+				ws.Error = fmt.Sprintf("decode the result: %v", err)
+			}
+		}
+		if res.Error != "" {
+			ws.Error = res.Error
+		}
+	}
+	switch {
+	case ctx.Err() != nil && !state.Success():
+		ws.Error = "killed: the run was interrupted"
+	case ws.Error == "" && !state.Success():
+		ws.Error = describeExit(state)
+	case ws.Error == "" && res == nil:
+		ws.Error = "the worker exited without sending a result"
+	}
+	if ws.Error != "" {
+		ws.Stderr = stderrTail
+		if opts.MemoryLimit > 0 && looksOutOfMemory(stderrTail+ws.Error) {
+			ws.Error = fmt.Sprintf("exceeded its memory limit of %s (RLIMIT_AS): %s", formatBytes(opts.MemoryLimit), ws.Error)
+		}
+	}
+}
+
+// wait waits for the child to exit without reaping it, kills whatever is
+// left in its process group (the pid cannot be reused while the child is
+// a zombie), then reaps it.
+func (c *child) wait() *os.ProcessState {
+	var info unix.Siginfo
+	for {
+		err := unix.Waitid(unix.P_PID, c.pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
+	killGroup(c.pid)
+	_ = c.cmd.Wait() // the state says how it ended
+	removeLive(c.pid)
+	return c.cmd.ProcessState
+}
+
+// finishOutput waits for the output forwarders to drain (briefly: a
+// grandchild outside the group may hold the pipes) and returns the tail
+// of stderr.
+func (c *child) finishOutput() string {
+	deadline := time.Now().Add(500 * time.Millisecond)
+	for _, f := range c.outputs {
+		select {
+		case <-f.done:
+		case <-time.After(time.Until(deadline)):
+			f.r.SetReadDeadline(time.Now())
+			<-f.done
+		}
+		f.r.Close()
+	}
+	return c.outputs[1].tail()
+}
+
+func describeExit(s *os.ProcessState) string {
+	if ws, ok := s.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return fmt.Sprintf("the worker process was killed by signal %v", ws.Signal())
+	}
+	return fmt.Sprintf("the worker process exited with status %d", s.ExitCode())
+}
+
+func looksOutOfMemory(s string) bool {
+	s = strings.ToLower(s)
+	return strings.Contains(s, "out of memory") || strings.Contains(s, "cannot allocate memory")
+}
+
+// outputMux forwards children's output lines to the parent's writers,
+// a whole line at a time so that workers' lines do not interleave.
+type outputMux struct {
+	mu             sync.Mutex
+	stdout, stderr io.Writer
+	tag            bool
+}
+
+// forwarder copies one pipe of one child.
+type forwarder struct {
+	r    *os.File
+	done chan struct{}
+	mu   sync.Mutex
+	last []byte // tail of what passed, for stderr
+}
+
+func (f *forwarder) tail() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return tail(string(f.last), stderrTail)
+}
+
+func (o *outputMux) forward(r *os.File, w io.Writer, worker int, keepTail bool) *forwarder {
+	f := &forwarder{r: r, done: make(chan struct{})}
+	prefix := ""
+	if o.tag {
+		prefix = "[w" + strconv.Itoa(worker) + "] "
+	}
+	go func() {
+		defer close(f.done)
+		br := bufio.NewReader(r)
+		for {
+			line, err := br.ReadString('\n')
+			if line != "" {
+				if !strings.HasSuffix(line, "\n") {
+					line += "\n"
+				}
+				o.mu.Lock()
+				io.WriteString(w, prefix+line)
+				o.mu.Unlock()
+				if keepTail {
+					f.mu.Lock()
+					f.last = append(f.last, line...)
+					if len(f.last) > 2*stderrTail {
+						f.last = append([]byte(nil), f.last[len(f.last)-stderrTail:]...)
+					}
+					f.mu.Unlock()
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return f
+}

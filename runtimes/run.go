@@ -1,0 +1,282 @@
+package runtimes
+
+import (
+	"fmt"
+	"html"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spinlab/spinlab/kernel/display"
+)
+
+// Run is one measured run: n workers started together, waited for, and
+// measured. Go, Threads and Processes return one; an Experiment collects
+// one per mode, worker count and trial. A Run displays itself as a table.
+type Run struct {
+	Mode  Mode `json:"mode"`
+	Trial int  `json:"trial"` // trial number within an Experiment, from 0
+
+	// Wall is the time from asking the first worker to start until the
+	// last one finished.
+	Wall time.Duration `json:"wall_ns"`
+	// User and System are the CPU time of the whole run: this process's
+	// delta for the in-process modes (including the Go runtime's own
+	// work, such as garbage collection), the children's sum in process mode.
+	User   time.Duration `json:"cpu_user_ns"`
+	System time.Duration `json:"cpu_system_ns"`
+	// CPUPerWorker reports whether each worker's User and System are its
+	// own: true in thread mode (RUSAGE_THREAD on the worker's thread) and
+	// process mode (the child's rusage), false in goroutine mode, where
+	// goroutines migrate between threads and CPU time cannot be
+	// attributed to one of them.
+	CPUPerWorker bool `json:"cpu_per_worker"`
+	// Allocated is the number of heap bytes allocated by this process
+	// during an in-process run (by the workers and anything else running
+	// at the time). Zero in process mode.
+	Allocated uint64 `json:"allocated_bytes"`
+	// PeakThreads is the largest OS thread count of this process seen
+	// while the run was going on (sampled from /proc/self/status).
+	PeakThreads int `json:"peak_threads"`
+	// CopyBytes and CopyTime are the IPC cost of process mode: the size
+	// of the encoded Program sent to each child and the time to export
+	// and encode it.
+	CopyBytes int           `json:"copy_bytes,omitempty"`
+	CopyTime  time.Duration `json:"copy_ns,omitempty"`
+	// Pooled reports whether process workers came from a warm pool
+	// (pre-started children), so that Spawn excludes process start-up.
+	Pooled bool `json:"pooled,omitempty"`
+
+	Workers []WorkerStats `json:"workers"`
+	Machine Machine       `json:"machine"`
+
+	// Err is set when the run as a whole could not happen (no session,
+	// too many children, a variable that cannot be copied) or was
+	// interrupted. Failures of single workers are on the worker.
+	Err error `json:"-"`
+}
+
+// WorkerStats are one worker's measurements.
+type WorkerStats struct {
+	Worker int `json:"worker"`
+	// PID is the process that ran the worker: a child's pid in process
+	// mode, this process's otherwise.
+	PID int `json:"pid"`
+	// TID is the OS thread id (gettid) of a thread-mode worker.
+	TID int `json:"tid,omitempty"`
+	// Spawn is the latency from asking the worker to start until the
+	// first instruction of its work.
+	Spawn time.Duration `json:"spawn_ns"`
+	// Time is the worker's own run time, first instruction to last.
+	Time time.Duration `json:"run_ns"`
+	// User and System are the worker's CPU time when Run.CPUPerWorker.
+	User   time.Duration `json:"cpu_user_ns"`
+	System time.Duration `json:"cpu_system_ns"`
+	// Memory is the peak resident set size of a child process in process
+	// mode, and the run's allocated heap bytes divided by the number of
+	// workers in the in-process modes (an average, not attributable).
+	Memory uint64 `json:"memory_bytes"`
+	// Result is the value of the snippet's last expression (JSON-decoded
+	// in process mode), or nil.
+	Result any `json:"result,omitempty"`
+	// Error says why the worker failed: a panic, an error, a non-zero
+	// exit, a signal. Empty when it succeeded.
+	Error string `json:"error,omitempty"`
+	// Stderr is the tail of a failed child's standard error.
+	Stderr string `json:"stderr,omitempty"`
+}
+
+// N returns the number of workers.
+func (r *Run) N() int { return len(r.Workers) }
+
+// Results returns each worker's result, indexed by worker.
+func (r *Run) Results() []any {
+	out := make([]any, len(r.Workers))
+	for i, w := range r.Workers {
+		out[i] = w.Result
+	}
+	return out
+}
+
+// Failed returns the workers that failed.
+func (r *Run) Failed() []WorkerStats {
+	var out []WorkerStats
+	for _, w := range r.Workers {
+		if w.Error != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// medianOf returns the median of f over the workers (0 without workers).
+func (r *Run) medianOf(f func(WorkerStats) float64) float64 {
+	vs := make([]float64, 0, len(r.Workers))
+	for _, w := range r.Workers {
+		vs = append(vs, f(w))
+	}
+	return median(vs)
+}
+
+func median(vs []float64) float64 {
+	if len(vs) == 0 {
+		return 0
+	}
+	vs = slices.Clone(vs)
+	slices.Sort(vs)
+	n := len(vs)
+	if n%2 == 1 {
+		return vs[n/2]
+	}
+	return (vs[n/2-1] + vs[n/2]) / 2
+}
+
+// summary is the one-line description of the run.
+func (r *Run) summary() string {
+	if r.Err != nil && len(r.Workers) == 0 {
+		return fmt.Sprintf("%s run failed: %v", r.Mode, r.Err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s × %d: wall %s, CPU user %s sys %s, peak %d OS threads",
+		r.Mode, len(r.Workers), formatDuration(r.Wall), formatDuration(r.User), formatDuration(r.System), r.PeakThreads)
+	if r.Mode == Process {
+		fmt.Fprintf(&b, ", program copy %s in %s", formatBytes(uint64(r.CopyBytes)), formatDuration(r.CopyTime))
+		if r.Pooled {
+			b.WriteString(", warm pool")
+		}
+	} else {
+		fmt.Fprintf(&b, ", heap allocated %s", formatBytes(r.Allocated))
+	}
+	if f := len(r.Failed()); f > 0 {
+		fmt.Fprintf(&b, ", %d of %d workers failed", f, len(r.Workers))
+	}
+	if r.Err != nil {
+		fmt.Fprintf(&b, " (error: %v)", r.Err)
+	}
+	return b.String()
+}
+
+func (r *Run) cpuCell(d time.Duration) string {
+	if !r.CPUPerWorker {
+		return "–"
+	}
+	return formatDuration(d)
+}
+
+func (r *Run) memoryHeader() string {
+	if r.Mode == Process {
+		return "peak RSS"
+	}
+	return "heap/worker"
+}
+
+func (r *Run) idHeader() string {
+	switch r.Mode {
+	case Thread:
+		return "tid"
+	case Process:
+		return "pid"
+	}
+	return ""
+}
+
+func (r *Run) id(w WorkerStats) string {
+	switch r.Mode {
+	case Thread:
+		return fmt.Sprint(w.TID)
+	case Process:
+		return fmt.Sprint(w.PID)
+	}
+	return ""
+}
+
+// String renders the run as a text table.
+func (r *Run) String() string {
+	var b strings.Builder
+	b.WriteString(r.summary())
+	b.WriteString("\n")
+	if len(r.Workers) > 0 {
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "worker\t%s\tspawn\trun\tuser\tsys\t%s\tresult\t\n", r.idHeader(), r.memoryHeader())
+		for _, w := range r.Workers {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", w.Worker, r.id(w),
+				formatDuration(w.Spawn), formatDuration(w.Time), r.cpuCell(w.User), r.cpuCell(w.System),
+				formatBytes(w.Memory), resultText(w))
+		}
+		tw.Flush()
+	}
+	if !r.CPUPerWorker && len(r.Workers) > 0 {
+		b.WriteString("per-worker CPU is not attributable in goroutine mode; the run's CPU is the process total\n")
+	}
+	b.WriteString(r.Machine.String())
+	return b.String()
+}
+
+func resultText(w WorkerStats) string {
+	if w.Error != "" {
+		return "error: " + firstLine(w.Error)
+	}
+	if w.Result == nil {
+		return ""
+	}
+	s := fmt.Sprint(w.Result)
+	if len(s) > 40 {
+		s = s[:37] + "..."
+	}
+	return s
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// Bundle displays the run as a compact HTML table with text/plain.
+func (r *Run) Bundle() display.Bundle {
+	var b strings.Builder
+	b.WriteString(`<div class="spinlab-run">`)
+	fmt.Fprintf(&b, `<div style="margin-bottom:4px"><span style="color:%s;font-weight:bold">■</span> %s</div>`,
+		modeColorHex(r.Mode), html.EscapeString(r.summary()))
+	if len(r.Workers) > 0 {
+		b.WriteString(`<table style="font-size:90%;border-collapse:collapse"><thead><tr>`)
+		for _, h := range []string{"worker", r.idHeader(), "spawn", "run", "CPU user", "CPU sys", r.memoryHeader(), "result"} {
+			if h == "" {
+				continue
+			}
+			fmt.Fprintf(&b, `<th style="text-align:right;padding:1px 8px">%s</th>`, h)
+		}
+		b.WriteString("</tr></thead><tbody>")
+		for _, w := range r.Workers {
+			b.WriteString("<tr>")
+			cells := []string{fmt.Sprint(w.Worker)}
+			if r.idHeader() != "" {
+				cells = append(cells, r.id(w))
+			}
+			cells = append(cells, formatDuration(w.Spawn), formatDuration(w.Time), r.cpuCell(w.User),
+				r.cpuCell(w.System), formatBytes(w.Memory))
+			for _, c := range cells {
+				fmt.Fprintf(&b, `<td style="text-align:right;padding:1px 8px">%s</td>`, html.EscapeString(c))
+			}
+			if w.Error != "" {
+				fmt.Fprintf(&b, `<td style="text-align:left;padding:1px 8px;color:#b00"><details><summary>%s</summary><pre>%s</pre></details></td>`,
+					html.EscapeString(firstLine(w.Error)), html.EscapeString(w.Error+"\n"+w.Stderr))
+			} else {
+				fmt.Fprintf(&b, `<td style="text-align:left;padding:1px 8px">%s</td>`, html.EscapeString(resultText(w)))
+			}
+			b.WriteString("</tr>")
+		}
+		b.WriteString("</tbody></table>")
+	}
+	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">%s`, html.EscapeString(r.Machine.String()))
+	if !r.CPUPerWorker && len(r.Workers) > 0 {
+		b.WriteString(" · per-worker CPU is not attributable in goroutine mode; the run's CPU is the process total")
+	}
+	b.WriteString("</div></div>")
+	return display.Bundle{Data: map[string]any{
+		"text/plain": r.String(),
+		"text/html":  b.String(),
+	}}
+}
