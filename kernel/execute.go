@@ -1,0 +1,140 @@
+package kernel
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// executeRequest is an execute_request's content. Pointers tell a missing
+// flag (which takes the spec's default) from false.
+type executeRequest struct {
+	Code            string            `json:"code"`
+	Silent          bool              `json:"silent"`
+	StoreHistory    *bool             `json:"store_history"`
+	UserExpressions map[string]string `json:"user_expressions"`
+	AllowStdin      *bool             `json:"allow_stdin"`
+	StopOnError     *bool             `json:"stop_on_error"`
+}
+
+func boolOr(b *bool, def bool) bool {
+	if b == nil {
+		return def
+	}
+	return *b
+}
+
+// execute runs a cell and reports whether the queued execute requests
+// are to be aborted (an error with stop_on_error).
+//
+// As in ipykernel, the execution count grows only for cells that are
+// stored in history (store_history and not silent), and a silent cell
+// publishes no execute_input, execute_result or error.
+func (k *Kernel) execute(m *Message) (abort bool, err error) {
+	var c executeRequest
+	if err := decode(m, &c); err != nil {
+		return false, err
+	}
+	store := boolOr(c.StoreHistory, true) && !c.Silent
+	k.mu.Lock()
+	if store {
+		k.execCount++
+	}
+	count := k.execCount
+	k.mu.Unlock()
+
+	started := time.Now().UTC().Format(time.RFC3339Nano)
+	if !c.Silent {
+		k.publish(m.Header, "execute_input", map[string]any{"code": c.Code, "execution_count": count})
+	}
+	out := &cellOutput{k: k, parent: m.Header, ids: m.Identities, allowStdin: boolOr(c.AllowStdin, true)}
+	req := ExecuteRequest{
+		Code:            c.Code,
+		Silent:          c.Silent,
+		StoreHistory:    store,
+		AllowStdin:      out.allowStdin,
+		UserExpressions: c.UserExpressions,
+		ExecutionCount:  count,
+	}
+	ctx, cancel := context.WithCancel(k.runCtx)
+	k.mu.Lock()
+	k.cancelRun = cancel
+	k.mu.Unlock()
+	r := k.runEngine(ctx, req, out)
+	k.mu.Lock()
+	k.cancelRun = nil
+	k.mu.Unlock()
+	cancel()
+
+	status := r.Status
+	if status == "" {
+		status = StatusOK
+		if r.Error != nil {
+			status = StatusError
+		}
+	}
+	if status == StatusError && r.Error == nil {
+		r.Error = &Error{Name: "Error", Value: "the cell failed without an error message"}
+	}
+	var content map[string]any
+	switch status {
+	case StatusOK:
+		if r.Result != nil && !c.Silent {
+			k.publish(m.Header, "execute_result", map[string]any{
+				"execution_count": count,
+				"data":            orEmpty(r.Result.Data),
+				"metadata":        orEmpty(r.Result.Metadata),
+			})
+		}
+		exprs := r.UserExpressions
+		if exprs == nil {
+			exprs = map[string]ExpressionResult{}
+		}
+		content = map[string]any{"status": status, "execution_count": count, "user_expressions": exprs, "payload": []any{}}
+	case StatusError:
+		tb := r.Error.Traceback
+		if tb == nil {
+			tb = []string{}
+		}
+		if !c.Silent {
+			k.publish(m.Header, "error", map[string]any{"ename": r.Error.Name, "evalue": r.Error.Value, "traceback": tb})
+		}
+		content = map[string]any{"status": status, "execution_count": count, "ename": r.Error.Name, "evalue": r.Error.Value, "traceback": tb}
+	default:
+		content = map[string]any{"status": status, "execution_count": count}
+	}
+	if store {
+		k.hist.add(count, c.Code, textPlain(r.Result))
+	}
+	k.reply(Shell, m, "execute_reply", content, map[string]any{
+		"started": started, "dependencies_met": true, "engine": k.session, "status": status,
+	})
+	return status == StatusError && boolOr(c.StopOnError, true), nil
+}
+
+// runEngine calls Engine.Execute, turning a panic into an error reply so
+// that a broken engine never takes the kernel down.
+func (k *Kernel) runEngine(ctx context.Context, req ExecuteRequest, out Output) (r ExecuteReply) {
+	defer func() {
+		if p := recover(); p != nil {
+			k.log.Error("engine panicked in Execute", "panic", p)
+			r = ExecuteReply{Status: StatusError, Error: &Error{
+				Name:      "EngineError",
+				Value:     fmt.Sprintf("the kernel's engine failed: %v", p),
+				Traceback: []string{},
+			}}
+		}
+	}()
+	return k.engine.Execute(ctx, req, out)
+}
+
+// textPlain returns the text/plain of a result for history, if any.
+func textPlain(d *DisplayData) *string {
+	if d == nil {
+		return nil
+	}
+	if s, ok := d.Data["text/plain"].(string); ok {
+		return &s
+	}
+	return nil
+}

@@ -1,0 +1,322 @@
+package kernel
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// busy, idle are the status contents that wrap every request.
+var (
+	busy = map[string]any{"execution_state": "busy"}
+	idle = map[string]any{"execution_state": "idle"}
+)
+
+// shellWorker handles shell requests one at a time.
+func (k *Kernel) shellWorker() {
+	for {
+		select {
+		case m := <-k.shellIn:
+			if k.handle(Shell, m) {
+				k.abortQueued()
+			}
+		case <-k.stop:
+			return
+		}
+	}
+}
+
+// controlWorker handles control requests; it never waits for the engine
+// to finish a cell.
+func (k *Kernel) controlWorker() {
+	for {
+		select {
+		case m := <-k.controlIn:
+			k.handle(Control, m)
+		case <-k.stop:
+			return
+		}
+	}
+}
+
+// abortQueued answers the execute requests already queued on shell with
+// status "aborted", as ipykernel does after an error with stop_on_error.
+// Other queued requests are handled normally, in order.
+func (k *Kernel) abortQueued() {
+	for {
+		select {
+		case m := <-k.shellIn:
+			if m.Header.MsgType != "execute_request" {
+				k.handle(Shell, m)
+				continue
+			}
+			k.publish(m.Header, "status", busy)
+			k.reply(Shell, m, "execute_reply", map[string]any{"status": StatusAborted},
+				map[string]any{"status": StatusAborted, "engine": k.session})
+			k.publish(m.Header, "status", idle)
+		default:
+			return
+		}
+	}
+}
+
+// handle answers one request between status busy and idle. It reports
+// whether the queued execute requests are to be aborted.
+func (k *Kernel) handle(ch Channel, m *Message) (abort bool) {
+	k.publish(m.Header, "status", busy)
+	defer k.publish(m.Header, "status", idle)
+	defer func() {
+		if p := recover(); p != nil {
+			k.log.Error("panic while handling a request", "channel", ch, "msg_type", m.Header.MsgType, "panic", p)
+			abort = false
+		}
+	}()
+	t := m.Header.MsgType
+	var err error
+	switch {
+	case t == "kernel_info_request":
+		k.kernelInfo(ch, m)
+	case t == "shutdown_request":
+		err = k.shutdown(ch, m)
+	case t == "connect_request":
+		k.connect(ch, m)
+	case t == "interrupt_request" && ch == Control:
+		k.Interrupt()
+		k.reply(ch, m, "interrupt_reply", map[string]any{"status": StatusOK}, nil)
+	case t == "comm_info_request":
+		k.reply(ch, m, "comm_info_reply", map[string]any{"status": StatusOK, "comms": map[string]any{}}, nil)
+	case ch != Shell:
+		k.log.Warn("dropped message", "channel", ch, "reason", "unknown msg_type on control", "msg_type", t)
+	case t == "execute_request":
+		abort, err = k.execute(m)
+	case t == "complete_request":
+		err = k.complete(m)
+	case t == "inspect_request":
+		err = k.inspect(m)
+	case t == "is_complete_request":
+		err = k.isComplete(m)
+	case t == "history_request":
+		err = k.historyRequest(m)
+	case t == "comm_open":
+		err = k.commOpen(m)
+	case t == "comm_msg", t == "comm_close":
+		k.log.Info("message for an unknown comm dropped", "msg_type", t)
+	default:
+		k.log.Warn("dropped message", "channel", ch, "reason", "unknown msg_type", "msg_type", t)
+	}
+	if err != nil {
+		k.log.Warn("dropped message", "channel", ch, "msg_type", t, "reason", err)
+	}
+	return abort
+}
+
+// decode unmarshals a request's content, wrapping the error for the log.
+func decode(m *Message, v any) error {
+	if err := m.DecodeContent(v); err != nil {
+		return fmt.Errorf("bad content: %w", err)
+	}
+	return nil
+}
+
+func (k *Kernel) kernelInfo(ch Channel, m *Message) {
+	info := k.engine.Info()
+	links := info.HelpLinks
+	if links == nil {
+		links = []HelpLink{}
+	}
+	k.reply(ch, m, "kernel_info_reply", map[string]any{
+		"status":                 StatusOK,
+		"protocol_version":       ProtocolVersion,
+		"implementation":         info.Implementation,
+		"implementation_version": info.ImplementationVersion,
+		"language_info":          info.Language,
+		"banner":                 info.Banner,
+		"help_links":             links,
+		"debugger":               false,
+	}, nil)
+}
+
+func (k *Kernel) connect(ch Channel, m *Message) {
+	k.reply(ch, m, "connect_reply", map[string]any{
+		"shell_port":   k.info.ShellPort,
+		"iopub_port":   k.info.IOPubPort,
+		"stdin_port":   k.info.StdinPort,
+		"hb_port":      k.info.HBPort,
+		"control_port": k.info.ControlPort,
+	}, nil)
+}
+
+// shutdown stops the engine; without restart it makes Serve return once
+// the reply is sent. A running cell is interrupted first.
+func (k *Kernel) shutdown(ch Channel, m *Message) error {
+	var c struct {
+		Restart bool `json:"restart"`
+	}
+	if err := decode(m, &c); err != nil {
+		return err
+	}
+	k.Interrupt()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	content := map[string]any{"status": StatusOK, "restart": c.Restart}
+	if err := k.engine.Shutdown(ctx, c.Restart); err != nil {
+		k.log.Error("engine shutdown", "restart", c.Restart, "err", err)
+		content = map[string]any{"status": StatusError, "restart": c.Restart,
+			"ename": "ShutdownError", "evalue": err.Error(), "traceback": []string{}}
+	}
+	if c.Restart {
+		k.mu.Lock()
+		k.execCount = 0
+		k.mu.Unlock()
+		k.hist.restart()
+	}
+	k.reply(ch, m, "shutdown_reply", content, nil)
+	if !c.Restart {
+		k.requestStop()
+	}
+	return nil
+}
+
+// runeLen clamps a cursor position given in code points to the code.
+func clampCursor(code string, pos *int) int {
+	n := utf8.RuneCountInString(code)
+	if pos == nil || *pos > n {
+		return n
+	}
+	if *pos < 0 {
+		return 0
+	}
+	return *pos
+}
+
+// errorContent is the content of a reply whose request failed.
+func errorContent(name string, err error) map[string]any {
+	return map[string]any{"status": StatusError, "ename": name, "evalue": err.Error(), "traceback": []string{}}
+}
+
+func (k *Kernel) complete(m *Message) error {
+	var c struct {
+		Code      string `json:"code"`
+		CursorPos *int   `json:"cursor_pos"`
+	}
+	if err := decode(m, &c); err != nil {
+		return err
+	}
+	comp, err := k.engine.Complete(k.runCtx, c.Code, clampCursor(c.Code, c.CursorPos))
+	if err != nil {
+		k.reply(Shell, m, "complete_reply", errorContent("CompletionError", err), nil)
+		return nil
+	}
+	matches := comp.Matches
+	if matches == nil {
+		matches = []string{}
+	}
+	metadata := map[string]any{}
+	if len(comp.Types) > 0 {
+		types := make([]map[string]any, 0, len(matches))
+		for i, text := range matches {
+			t := ""
+			if i < len(comp.Types) {
+				t = comp.Types[i]
+			}
+			types = append(types, map[string]any{"start": comp.CursorStart, "end": comp.CursorEnd, "text": text, "type": t})
+		}
+		metadata["_jupyter_types_experimental"] = types
+	}
+	k.reply(Shell, m, "complete_reply", map[string]any{
+		"status":       StatusOK,
+		"matches":      matches,
+		"cursor_start": comp.CursorStart,
+		"cursor_end":   comp.CursorEnd,
+		"metadata":     metadata,
+	}, nil)
+	return nil
+}
+
+func (k *Kernel) inspect(m *Message) error {
+	var c struct {
+		Code        string `json:"code"`
+		CursorPos   *int   `json:"cursor_pos"`
+		DetailLevel int    `json:"detail_level"`
+	}
+	if err := decode(m, &c); err != nil {
+		return err
+	}
+	in, err := k.engine.Inspect(k.runCtx, c.Code, clampCursor(c.Code, c.CursorPos), c.DetailLevel)
+	if err != nil {
+		k.reply(Shell, m, "inspect_reply", errorContent("InspectionError", err), nil)
+		return nil
+	}
+	k.reply(Shell, m, "inspect_reply", map[string]any{
+		"status":   StatusOK,
+		"found":    in.Found,
+		"data":     orEmpty(in.Data),
+		"metadata": orEmpty(in.Metadata),
+	}, nil)
+	return nil
+}
+
+func (k *Kernel) isComplete(m *Message) error {
+	var c struct {
+		Code string `json:"code"`
+	}
+	if err := decode(m, &c); err != nil {
+		return err
+	}
+	cs, err := k.engine.IsComplete(k.runCtx, c.Code)
+	if err != nil {
+		k.log.Warn("is_complete", "err", err)
+		cs = Completeness{Status: "unknown"}
+	}
+	content := map[string]any{"status": cs.Status}
+	switch cs.Status {
+	case "complete", "invalid":
+	case "incomplete":
+		content["indent"] = cs.Indent
+	default:
+		content["status"] = "unknown"
+	}
+	k.reply(Shell, m, "is_complete_reply", content, nil)
+	return nil
+}
+
+func (k *Kernel) historyRequest(m *Message) error {
+	var c historyRequest
+	if err := decode(m, &c); err != nil {
+		return err
+	}
+	k.reply(Shell, m, "history_reply", map[string]any{"status": StatusOK, "history": k.hist.query(c)}, nil)
+	return nil
+}
+
+// commOpen answers a comm_open with comm_close: spinlab has no comm
+// targets, and ipykernel closes comms for unknown targets the same way.
+func (k *Kernel) commOpen(m *Message) error {
+	var c struct {
+		CommID     string `json:"comm_id"`
+		TargetName string `json:"target_name"`
+	}
+	if err := decode(m, &c); err != nil {
+		return err
+	}
+	k.log.Info("comm_open for an unknown target", "target_name", c.TargetName, "comm_id", c.CommID)
+	k.publish(m.Header, "comm_close", map[string]any{"comm_id": c.CommID, "data": map[string]any{}})
+	return nil
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// marshalContent encodes a content value; nil is the empty object.
+func marshalContent(v any) (json.RawMessage, error) {
+	if v == nil {
+		return json.RawMessage("{}"), nil
+	}
+	return json.Marshal(v)
+}

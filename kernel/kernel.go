@@ -1,0 +1,404 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-zeromq/zmq4"
+)
+
+// Options configures a Kernel.
+type Options struct {
+	// Logger receives what the kernel logs: dropped messages, engine
+	// failures. Nil discards logs.
+	Logger *slog.Logger
+	// StreamFlush is how long stream output may be held back to be
+	// coalesced into one message; 0 means 50ms.
+	StreamFlush time.Duration
+}
+
+// Kernel serves an Engine over the five sockets of the Jupyter protocol.
+//
+// Goroutines, and what each owns:
+//   - heartbeat: the hb REP socket, receive and send.
+//   - for shell, control and stdin, a reader owns the receive side of the
+//     ROUTER socket and a writer its send side (zmq4 guards the two sides
+//     with separate locks, so one receiver and one sender never race;
+//     everything else hands the writer frames over a channel).
+//   - publisher: the iopub PUB socket and the pending stream text.
+//   - shellWorker: runs shell requests one at a time (it calls the
+//     engine), so that controlWorker keeps serving interrupt, shutdown and
+//     kernel_info while a cell runs.
+type Kernel struct {
+	info    ConnectionInfo
+	engine  Engine
+	log     *slog.Logger
+	signer  *Signer
+	session string
+	digests *digestSet
+	hist    *history
+	flush   time.Duration
+
+	shellSock, controlSock, stdinSock, iopubSock, hbSock zmq4.Socket
+
+	shellOut, controlOut, stdinOut chan [][]byte // frames for the writers
+	iopub                          chan iopubEvent
+	shellIn, controlIn             chan *Message
+
+	stop        chan struct{} // closed when Serve is to return
+	stopOnce    sync.Once
+	workersDone chan struct{} // closed when the workers have returned (or were given up on)
+	dead        chan struct{} // closed when the sockets are closed
+	closeOnce   sync.Once
+	served      atomic.Bool
+
+	// runCtx is the parent of every engine call; cancelled when Serve stops.
+	runCtx    context.Context
+	cancelAll context.CancelFunc
+
+	mu        sync.Mutex
+	cancelRun context.CancelFunc          // cancels the running execute, if any
+	execCount int                         // the last execution_count given
+	inputs    map[string]chan string      // input_request msg_id -> waiter
+}
+
+// New binds the kernel's sockets to the addresses of info. Call Serve to
+// answer requests, or Close to release the sockets without serving.
+func New(info ConnectionInfo, engine Engine, opts Options) (*Kernel, error) {
+	if engine == nil {
+		return nil, errors.New("kernel.New: nil engine")
+	}
+	if info.Transport == "" {
+		info.Transport = "tcp"
+	}
+	if info.IP == "" {
+		info.IP = "127.0.0.1"
+	}
+	if err := info.check(); err != nil {
+		return nil, err
+	}
+	signer, _ := NewSigner(info.SignatureScheme, info.Key)
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	flush := opts.StreamFlush
+	if flush <= 0 {
+		flush = 50 * time.Millisecond
+	}
+	runCtx, cancelAll := context.WithCancel(context.Background())
+	k := &Kernel{
+		info:        info,
+		engine:      engine,
+		log:         logger,
+		signer:      signer,
+		session:     NewSession(),
+		digests:     newDigestSet(1 << 14),
+		hist:        newHistory(100000),
+		flush:       flush,
+		shellOut:    make(chan [][]byte, 64),
+		controlOut:  make(chan [][]byte, 64),
+		stdinOut:    make(chan [][]byte, 16),
+		iopub:       make(chan iopubEvent, 1024),
+		shellIn:     make(chan *Message, 256),
+		controlIn:   make(chan *Message, 64),
+		stop:        make(chan struct{}),
+		workersDone: make(chan struct{}),
+		dead:        make(chan struct{}),
+		runCtx:      runCtx,
+		cancelAll:   cancelAll,
+		inputs:      map[string]chan string{},
+	}
+	if err := k.bind(); err != nil {
+		k.closeSockets()
+		cancelAll()
+		return nil, err
+	}
+	return k, nil
+}
+
+// bind creates and binds the five sockets, filling in tcp ports of 0.
+func (k *Kernel) bind() error {
+	// zmq4 logs to stderr by default; route it to our logger instead.
+	zlog := slog.NewLogLogger(k.log.Handler(), slog.LevelDebug)
+	zlog.SetFlags(0)
+	opts := func() []zmq4.Option {
+		return []zmq4.Option{zmq4.WithLogger(zlog), zmq4.WithTimeout(5 * time.Second)}
+	}
+	ctx := context.Background()
+	k.shellSock = zmq4.NewRouter(ctx, opts()...)
+	k.controlSock = zmq4.NewRouter(ctx, opts()...)
+	k.stdinSock = zmq4.NewRouter(ctx, opts()...)
+	k.iopubSock = zmq4.NewPub(ctx, opts()...)
+	k.hbSock = zmq4.NewRep(ctx, opts()...)
+	for _, s := range []struct {
+		ch   Channel
+		sock zmq4.Socket
+	}{
+		{Shell, k.shellSock}, {Control, k.controlSock}, {Stdin, k.stdinSock},
+		{IOPub, k.iopubSock}, {Heartbeat, k.hbSock},
+	} {
+		ep := k.info.Endpoint(s.ch)
+		if err := s.sock.Listen(ep); err != nil {
+			return fmt.Errorf("bind %s socket to %s: %w (is another process using it? pick free ports in the connection file)", s.ch, ep, err)
+		}
+		if k.info.Transport == "tcp" && k.info.Port(s.ch) == 0 {
+			if a, ok := s.sock.Addr().(*net.TCPAddr); ok {
+				k.info.setPort(s.ch, a.Port)
+			}
+		}
+	}
+	return nil
+}
+
+// ConnectionInfo returns the connection the kernel is bound to, with the
+// ports it picked for ports given as 0.
+func (k *Kernel) ConnectionInfo() ConnectionInfo { return k.info }
+
+// Close releases the sockets of a kernel that is not serving. Serve
+// closes them itself when it returns.
+func (k *Kernel) Close() error {
+	if k.served.Load() {
+		return errors.New("kernel: Close while Serve runs; cancel Serve's context instead")
+	}
+	k.served.Store(true)
+	k.requestStop()
+	k.closeSockets()
+	k.cancelAll()
+	close(k.workersDone)
+	close(k.dead)
+	return nil
+}
+
+func (k *Kernel) closeSockets() {
+	k.closeOnce.Do(func() {
+		for _, s := range []zmq4.Socket{k.shellSock, k.controlSock, k.stdinSock, k.iopubSock, k.hbSock} {
+			if s != nil {
+				s.Close()
+			}
+		}
+	})
+}
+
+// Interrupt cancels the context of the running execute, if any, as an
+// interrupt_request does. It is what SIGINT should do.
+func (k *Kernel) Interrupt() {
+	k.mu.Lock()
+	cancel := k.cancelRun
+	k.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// requestStop makes Serve return.
+func (k *Kernel) requestStop() { k.stopOnce.Do(func() { close(k.stop) }) }
+
+// Serve answers requests until a shutdown_request without restart or
+// until ctx is done, then closes the sockets and returns nil. A kernel
+// serves once.
+func (k *Kernel) Serve(ctx context.Context) error {
+	if !k.served.CompareAndSwap(false, true) {
+		return errors.New("kernel: Serve called twice or after Close")
+	}
+	var sockets, writers, workers sync.WaitGroup
+	sockets.Go(k.heartbeat)
+	sockets.Go(func() { k.reader(Shell, k.shellSock, k.shellIn) })
+	sockets.Go(func() { k.reader(Control, k.controlSock, k.controlIn) })
+	sockets.Go(func() { k.reader(Stdin, k.stdinSock, nil) })
+	writers.Go(func() { k.writer(Shell, k.shellSock, k.shellOut) })
+	writers.Go(func() { k.writer(Control, k.controlSock, k.controlOut) })
+	writers.Go(func() { k.writer(Stdin, k.stdinSock, k.stdinOut) })
+	writers.Go(k.publisher)
+
+	k.publish(Header{}, "status", map[string]any{"execution_state": "starting"})
+	workers.Go(k.shellWorker)
+	workers.Go(k.controlWorker)
+
+	select {
+	case <-ctx.Done():
+	case <-k.stop:
+	}
+	k.requestStop()
+	k.Interrupt()
+	k.cancelAll()
+	if !waitTimeout(&workers, 5*time.Second) {
+		k.log.Error("engine did not return after cancellation; closing the sockets anyway")
+	}
+	close(k.workersDone)
+	if !waitTimeout(&writers, 5*time.Second) {
+		k.log.Error("sockets did not drain in time")
+	}
+	// The PUB socket sends from its own queue: give it a moment to put the
+	// last messages (shutdown's status idle) on the wire.
+	time.Sleep(50 * time.Millisecond)
+	k.closeSockets()
+	if !waitTimeout(&sockets, 5*time.Second) {
+		k.log.Error("socket readers did not stop in time")
+	}
+	close(k.dead)
+	return nil
+}
+
+func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+// heartbeat echoes every ping on the hb socket.
+func (k *Kernel) heartbeat() {
+	for {
+		msg, err := k.hbSock.Recv()
+		if err != nil {
+			if k.closing() {
+				return
+			}
+			k.log.Debug("heartbeat receive", "err", err)
+			continue
+		}
+		if err := k.hbSock.Send(msg); err != nil && !k.closing() {
+			k.log.Debug("heartbeat send", "err", err)
+		}
+	}
+}
+
+// closing reports whether the sockets are being closed.
+func (k *Kernel) closing() bool {
+	select {
+	case <-k.workersDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// reader receives messages on a ROUTER socket, checks them and queues
+// them for a worker (or, on stdin, hands input replies to their waiter).
+// Whatever fails the checks is logged and dropped.
+func (k *Kernel) reader(ch Channel, sock zmq4.Socket, out chan<- *Message) {
+	for {
+		zm, err := sock.Recv()
+		if err != nil {
+			if k.closing() || errors.Is(err, context.Canceled) {
+				return
+			}
+			k.log.Debug("receive", "channel", ch, "err", err)
+			continue
+		}
+		m, sig, err := k.signer.decode(zm.Frames)
+		if err != nil {
+			k.log.Warn("dropped message", "channel", ch, "reason", err)
+			continue
+		}
+		if k.signer.Signs() && !k.digests.add(sig) {
+			k.log.Warn("dropped message", "channel", ch, "reason", "replayed signature", "msg_type", m.Header.MsgType)
+			continue
+		}
+		if out == nil {
+			k.stdinMessage(m)
+			continue
+		}
+		select {
+		case out <- m:
+		case <-k.stop:
+			return
+		}
+	}
+}
+
+// writer sends the frames it is handed on a ROUTER socket until the
+// workers are done, then sends what is left and returns.
+func (k *Kernel) writer(ch Channel, sock zmq4.Socket, in <-chan [][]byte) {
+	send := func(frames [][]byte) {
+		if err := sock.Send(zmq4.NewMsgFrom(frames...)); err != nil {
+			k.log.Warn("send", "channel", ch, "err", err)
+		}
+	}
+	for {
+		select {
+		case f := <-in:
+			send(f)
+		case <-k.workersDone:
+			for {
+				select {
+				case f := <-in:
+					send(f)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// send hands a message to the writer of a channel.
+func (k *Kernel) send(ch Channel, m *Message) {
+	frames, err := k.signer.Encode(m)
+	if err != nil {
+		k.log.Error("encode", "channel", ch, "msg_type", m.Header.MsgType, "err", err)
+		return
+	}
+	var out chan [][]byte
+	switch ch {
+	case Shell:
+		out = k.shellOut
+	case Control:
+		out = k.controlOut
+	case Stdin:
+		out = k.stdinOut
+	default:
+		panic("kernel: send on " + string(ch))
+	}
+	select {
+	case out <- frames:
+	case <-k.dead:
+	}
+}
+
+// newMessage returns a message of the kernel's session with parent as
+// its parent header.
+func (k *Kernel) newMessage(parent Header, msgType string, content any) (*Message, error) {
+	user := parent.Username
+	if user == "" {
+		user = "spinlab"
+	}
+	m := &Message{Header: NewHeader(k.session, user, msgType), Parent: parent}
+	if err := m.setContent(content); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Message) setContent(v any) error {
+	b, err := marshalContent(v)
+	if err != nil {
+		return fmt.Errorf("encode %s content: %w", m.Header.MsgType, err)
+	}
+	m.Content = b
+	return nil
+}
+
+// reply sends the reply to req on the channel req came from.
+func (k *Kernel) reply(ch Channel, req *Message, msgType string, content any, metadata map[string]any) {
+	m, err := k.newMessage(req.Header, msgType, content)
+	if err != nil {
+		k.log.Error("reply", "msg_type", msgType, "err", err)
+		return
+	}
+	m.Identities = req.Identities
+	m.Metadata = metadata
+	k.send(ch, m)
+}
