@@ -315,7 +315,12 @@ func (c *Client) SendRaw(ch kernel.Channel, frames ...[]byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.z.Send(zmq4.NewMsgFrom(frames...)); err != nil {
-		c.t.Errorf("kerneltest: send on %s: %v", ch, err)
+		c.mu.Lock()
+		closed := c.closed
+		c.mu.Unlock()
+		if !closed {
+			c.t.Errorf("kerneltest: send on %s: %v", ch, err)
+		}
 	}
 }
 
@@ -408,7 +413,13 @@ func (c *Client) Heartbeat(timeout time.Duration) error {
 	ping := make([]byte, 8)
 	rand.Read(ping)
 	ping = []byte(hex.EncodeToString(ping))
-	c.SendRaw(kernel.Heartbeat, []byte{}, ping)
+	s := c.sockets[kernel.Heartbeat]
+	s.mu.Lock()
+	err := s.z.Send(zmq4.NewMsgFrom([]byte{}, ping))
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("heartbeat: %w", err)
+	}
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	for {
