@@ -1,0 +1,239 @@
+package runtimes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"time"
+)
+
+// Experiment sweeps a snippet over modes × worker counts × trials and
+// collects every run into Results. The zero values of its fields mean the
+// defaults, so Experiment{Snippet: s}.Run() runs all three modes with 1,
+// 2, 4, … 2×NumCPU workers, three trials each.
+type Experiment struct {
+	// Snippet is the Go code each worker runs; it sees worker
+	// (0..workers-1) and workers. It is compiled once for the goroutine
+	// and thread modes (Host.Compile) and exported once for process mode
+	// (Host.Export), never once per worker. It needs a spinlab session.
+	Snippet string
+	// Func, if set, is what goroutine and thread workers run instead of
+	// Snippet, so that a plain Go program can run an experiment without
+	// a session. Process mode always runs Snippet.
+	Func func(worker int)
+	// Modes to run; default all three (without a session and with Func
+	// only, goroutine and thread).
+	Modes []Mode
+	// Workers are the worker counts; default 1, 2, 4, … up to 2×NumCPU.
+	Workers []int
+	// Trials per mode and worker count; default 3.
+	Trials int
+	// Warmup runs per mode and worker count before the measured trials;
+	// they are not recorded.
+	Warmup int
+	// Pool draws process workers from a warm pool of pre-started
+	// children, so that spawn latency excludes process start-up.
+	Pool bool
+	// Divide says the snippet splits a fixed amount of work among the
+	// workers (strong scaling), so speedup is T(1)/T(n). By default every
+	// worker does the snippet's whole work (weak scaling) and speedup is
+	// the throughput ratio n·T(1)/T(n). Either way the ideal is n.
+	Divide bool
+	// Process configures process mode (command, caps, memory limit,
+	// where children's output goes). Pool above also sets Process.Pool.
+	Process ProcessOptions
+	// Progress, if set, is called after each run with how far the sweep
+	// is. If nil and the sweep takes longer than a second, progress is
+	// shown in place with display.Show and replaced by the results when
+	// they are complete; Quiet turns that off.
+	Progress func(Progress)
+	Quiet    bool
+}
+
+// Progress says how far an experiment is.
+type Progress struct {
+	Mode      Mode          `json:"mode"`
+	Workers   int           `json:"workers"`
+	Trial     int           `json:"trial"`  // trials done for this mode and worker count
+	Trials    int           `json:"trials"` // trials per mode and worker count
+	Done      int           `json:"done"`   // runs done, warm-ups included
+	Total     int           `json:"total"`
+	Elapsed   time.Duration `json:"elapsed_ns"`
+	Remaining time.Duration `json:"remaining_ns"` // estimate
+}
+
+// Run runs the experiment; see RunContext.
+func (e Experiment) Run() *Results { return e.RunContext(context.Background()) }
+
+// RunContext runs the experiment until done or until ctx is cancelled;
+// then running interpreted workers see their context cancelled, children
+// are killed with their process groups and reaped, and the results so
+// far come back with Err set.
+func (e Experiment) RunContext(ctx context.Context) *Results {
+	res := &Results{Snippet: e.Snippet, Machine: ThisMachine(), Divide: e.Divide, Started: time.Now()}
+	plan, err := e.plan()
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.Trials = plan.trials
+
+	var work workFunc
+	var prog []byte
+	var copyTime time.Duration
+	if slices.ContainsFunc(plan.modes, func(m Mode) bool { return m != Process }) {
+		if work, err = e.compile(); err != nil {
+			res.Err = err
+			return res
+		}
+	}
+	if slices.Contains(plan.modes, Process) {
+		h, err := e.host()
+		if err != nil {
+			res.Err = errNoSessionForProcesses
+			return res
+		}
+		if prog, copyTime, err = exportProgram(h, e.Snippet); err != nil {
+			res.Err = err
+			return res
+		}
+	}
+	popts := e.Process
+	popts.Pool = popts.Pool || e.Pool
+
+	progress := e.Progress
+	var shown *progressDisplay
+	if progress == nil && !e.Quiet {
+		shown = newProgressDisplay()
+		progress = shown.update
+	}
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+
+	t0 := time.Now()
+	total := len(plan.modes) * len(plan.workers) * (plan.warmup + plan.trials)
+	done := 0
+sweep:
+	for _, m := range plan.modes {
+		for _, n := range plan.workers {
+			for t := range plan.warmup + plan.trials {
+				if ctx.Err() != nil {
+					break sweep
+				}
+				var r *Run
+				switch m {
+				case Process:
+					r = &Run{Mode: Process, Machine: res.Machine, CPUPerWorker: true, Pooled: popts.Pool,
+						CopyBytes: len(prog), CopyTime: copyTime}
+					runProcesses(ctx, r, n, prog, popts)
+				default:
+					r = runInProcess(ctx, m, n, work)
+				}
+				done++
+				if t >= plan.warmup {
+					r.Trial = t - plan.warmup
+					res.Runs = append(res.Runs, r)
+				}
+				if r.Err != nil && ctx.Err() == nil {
+					// A run that could not happen at all (too many
+					// children, no binary) will not work next time either.
+					res.Err = fmt.Errorf("%s with %d workers: %w", m, n, r.Err)
+					break sweep
+				}
+				elapsed := time.Since(t0)
+				progress(Progress{Mode: m, Workers: n, Trial: max(0, t-plan.warmup+1), Trials: plan.trials,
+					Done: done, Total: total, Elapsed: elapsed,
+					Remaining: time.Duration(float64(elapsed) / float64(done) * float64(total-done))})
+			}
+		}
+	}
+	res.Elapsed = time.Since(t0)
+	if err := ctx.Err(); err != nil && res.Err == nil {
+		res.Err = fmt.Errorf("experiment interrupted after %d of %d runs: %w", done, total, err)
+	}
+	if shown != nil {
+		res.Shown = shown.finish(res)
+	}
+	return res
+}
+
+type plan struct {
+	modes   []Mode
+	workers []int
+	trials  int
+	warmup  int
+}
+
+func (e Experiment) plan() (plan, error) {
+	p := plan{modes: e.Modes, workers: e.Workers, trials: e.Trials, warmup: e.Warmup}
+	if e.Snippet == "" && e.Func == nil {
+		return p, errors.New("experiment has nothing to run: set Snippet (or Func in a plain Go program)")
+	}
+	if len(p.modes) == 0 {
+		p.modes = AllModes()
+		if _, err := currentHost(); err != nil && e.Process.Host == nil {
+			p.modes = []Mode{Goroutine, Thread}
+		}
+	}
+	for _, m := range p.modes {
+		if m < Goroutine || m > Process {
+			return p, fmt.Errorf("experiment: unknown mode %v", m)
+		}
+		if m == Process && e.Snippet == "" {
+			return p, errors.New("experiment: process mode runs Snippet in child processes, and Snippet is empty (Func runs only in goroutine and thread modes)")
+		}
+	}
+	if len(p.workers) == 0 {
+		p.workers = DefaultWorkers()
+	}
+	for _, n := range p.workers {
+		if n < 1 {
+			return p, fmt.Errorf("experiment: worker counts must be at least 1, got %d", n)
+		}
+	}
+	if p.trials == 0 {
+		p.trials = 3
+	}
+	if p.trials < 0 || p.warmup < 0 {
+		return p, fmt.Errorf("experiment: Trials and Warmup cannot be negative (got %d and %d)", p.trials, p.warmup)
+	}
+	return p, nil
+}
+
+// DefaultWorkers returns the default worker counts: powers of two from 1
+// up to 2×NumCPU, and 2×NumCPU itself.
+func DefaultWorkers() []int {
+	top := 2 * runtime.NumCPU()
+	var ws []int
+	for n := 1; n < top; n *= 2 {
+		ws = append(ws, n)
+	}
+	return append(ws, top)
+}
+
+func (e Experiment) host() (Host, error) {
+	if e.Process.Host != nil {
+		return e.Process.Host, nil
+	}
+	return currentHost()
+}
+
+// compile returns the in-process work: Func, or the snippet compiled once.
+func (e Experiment) compile() (workFunc, error) {
+	if e.Func != nil {
+		f := e.Func
+		return func(_ context.Context, w, _ int) (any, error) { f(w); return nil, nil }, nil
+	}
+	h, err := e.host()
+	if err != nil {
+		return nil, err
+	}
+	fn, err := h.Compile(e.Snippet)
+	if err != nil {
+		return nil, fmt.Errorf("compile the snippet: %w", err)
+	}
+	return fn, nil
+}

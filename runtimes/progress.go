@@ -1,0 +1,80 @@
+package runtimes
+
+import (
+	"fmt"
+	"html"
+	"time"
+
+	"github.com/spinlab/spinlab/kernel/display"
+)
+
+// String describes the progress in one line.
+func (p Progress) String() string {
+	s := fmt.Sprintf("%s × %d workers, trial %d/%d · run %d of %d · %s elapsed",
+		p.Mode, p.Workers, p.Trial, p.Trials, p.Done, p.Total, roundDuration(p.Elapsed))
+	if p.Done < p.Total {
+		s += fmt.Sprintf(" · about %s left", roundDuration(p.Remaining))
+	}
+	return s
+}
+
+func roundDuration(d time.Duration) string {
+	switch {
+	case d >= time.Minute:
+		return d.Round(time.Second).String()
+	case d >= time.Second:
+		return d.Round(100 * time.Millisecond).String()
+	}
+	return d.Round(time.Millisecond).String()
+}
+
+// Bundle displays the progress as a bar with its line of text.
+func (p Progress) Bundle() display.Bundle {
+	pct := 0.0
+	if p.Total > 0 {
+		pct = 100 * float64(p.Done) / float64(p.Total)
+	}
+	h := fmt.Sprintf(`<div class="spinlab-progress" style="font-family:sans-serif;font-size:90%%">`+
+		`<div style="width:320px;height:8px;background:#eee;border-radius:4px;overflow:hidden">`+
+		`<div style="width:%.0f%%;height:100%%;background:%s"></div></div>`+
+		`<div style="margin-top:3px">%s</div></div>`, pct, modeColorHex(p.Mode), html.EscapeString(p.String()))
+	return display.Bundle{Data: map[string]any{"text/plain": p.String(), "text/html": h}}
+}
+
+// progressDisplay shows an experiment's progress in place once the
+// experiment has taken more than showAfter, at most every updateEvery.
+type progressDisplay struct {
+	start  time.Time
+	last   time.Time
+	handle *display.Handle
+}
+
+const (
+	showAfter   = time.Second
+	updateEvery = 250 * time.Millisecond
+)
+
+func newProgressDisplay() *progressDisplay { return &progressDisplay{start: time.Now()} }
+
+func (d *progressDisplay) update(p Progress) {
+	now := time.Now()
+	if now.Sub(d.start) < showAfter || now.Sub(d.last) < updateEvery {
+		return
+	}
+	d.last = now
+	if d.handle == nil {
+		d.handle = display.Show(p)
+		return
+	}
+	d.handle.Update(p)
+}
+
+// finish replaces the progress, if it was shown, with the results, and
+// reports whether it did.
+func (d *progressDisplay) finish(res *Results) bool {
+	if d.handle == nil {
+		return false
+	}
+	d.handle.Update(res)
+	return true
+}

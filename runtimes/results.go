@@ -1,0 +1,302 @@
+package runtimes
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spinlab/spinlab/kernel/display"
+)
+
+// Results are the runs of an Experiment, kept for later cells: Runs holds
+// every measured trial with its per-worker stats, Summaries aggregates
+// them per mode and worker count. Results display themselves as four
+// charts and a table of medians, and export as CSV and JSON.
+type Results struct {
+	Snippet string        `json:"snippet,omitempty"`
+	Machine Machine       `json:"machine"`
+	Divide  bool          `json:"divide"` // speedup is T(1)/T(n) rather than n·T(1)/T(n)
+	Trials  int           `json:"trials"`
+	Started time.Time     `json:"started"`
+	Elapsed time.Duration `json:"elapsed_ns"`
+	// Runs are the measured runs (warm-ups excluded) in the order they ran.
+	Runs []*Run `json:"runs"`
+	// Err is set when the experiment stopped early (interrupted, or a
+	// run that could not start); Runs holds what finished before.
+	Err error `json:"-"`
+	// Shown reports that the results already replaced the experiment's
+	// progress display in place, so a caller (the %%spin magic) need not
+	// display them again.
+	Shown bool `json:"-"`
+}
+
+// Summary aggregates the trials of one mode and worker count. Durations
+// are medians over trials unless named otherwise.
+type Summary struct {
+	Mode    Mode `json:"mode"`
+	Workers int  `json:"workers"`
+	Trials  int  `json:"trials"`
+	// Wall is the median wall time; WallMin and WallMax its range.
+	Wall    time.Duration `json:"wall_ns"`
+	WallMin time.Duration `json:"wall_min_ns"`
+	WallMax time.Duration `json:"wall_max_ns"`
+	// Speedup compares with the same mode's one-worker runs (0 when the
+	// sweep has none): n·T(1)/T(n), or T(1)/T(n) for Divide experiments.
+	Speedup float64 `json:"speedup"`
+	// Spawn and Time are medians over every worker of every trial.
+	Spawn time.Duration `json:"spawn_ns"`
+	Time  time.Duration `json:"run_ns"`
+	// User and System are the median CPU time of a whole run.
+	User   time.Duration `json:"cpu_user_ns"`
+	System time.Duration `json:"cpu_system_ns"`
+	// Memory is the median memory per worker: heap bytes allocated per
+	// worker in-process, peak RSS per child in process mode.
+	Memory      uint64 `json:"memory_bytes"`
+	PeakThreads int    `json:"peak_threads"` // the largest over trials
+	Failed      int    `json:"failed"`       // failed workers over all trials
+}
+
+// Summaries aggregates the runs per mode and worker count, in mode order
+// and then by worker count.
+func (res *Results) Summaries() []Summary {
+	type key struct {
+		m Mode
+		n int
+	}
+	groups := map[key][]*Run{}
+	var keys []key
+	for _, r := range res.Runs {
+		k := key{r.Mode, r.N()}
+		if r.N() == 0 {
+			continue
+		}
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.m != b.m {
+			return int(a.m) - int(b.m)
+		}
+		return a.n - b.n
+	})
+	out := make([]Summary, 0, len(keys))
+	base := map[Mode]float64{}
+	for _, k := range keys {
+		runs := groups[k]
+		s := Summary{Mode: k.m, Workers: k.n, Trials: len(runs)}
+		var walls, users, syss, spawns, times, mems []float64
+		for _, r := range runs {
+			walls = append(walls, float64(r.Wall))
+			users = append(users, float64(r.User))
+			syss = append(syss, float64(r.System))
+			s.PeakThreads = max(s.PeakThreads, r.PeakThreads)
+			for _, w := range r.Workers {
+				spawns = append(spawns, float64(w.Spawn))
+				times = append(times, float64(w.Time))
+				mems = append(mems, float64(w.Memory))
+				if w.Error != "" {
+					s.Failed++
+				}
+			}
+		}
+		s.Wall = time.Duration(median(walls))
+		s.WallMin = time.Duration(slices.Min(walls))
+		s.WallMax = time.Duration(slices.Max(walls))
+		s.User = time.Duration(median(users))
+		s.System = time.Duration(median(syss))
+		s.Spawn = time.Duration(median(spawns))
+		s.Time = time.Duration(median(times))
+		s.Memory = uint64(median(mems))
+		if k.n == 1 {
+			base[k.m] = float64(s.Wall)
+		}
+		out = append(out, s)
+	}
+	for i := range out {
+		s := &out[i]
+		if t1, ok := base[s.Mode]; ok && s.Wall > 0 {
+			s.Speedup = t1 / float64(s.Wall)
+			if !res.Divide {
+				s.Speedup *= float64(s.Workers)
+			}
+		}
+	}
+	return out
+}
+
+// csvHeader names the columns of CSV: one row per measured run.
+var csvHeader = []string{"mode", "workers", "trial", "wall_ns", "cpu_user_ns", "cpu_system_ns",
+	"spawn_median_ns", "spawn_max_ns", "run_median_ns", "memory_per_worker_bytes", "allocated_bytes",
+	"peak_threads", "failed", "pooled", "error"}
+
+// WriteCSV writes one row per measured run (see CSV).
+func (res *Results) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write(csvHeader)
+	for _, r := range res.Runs {
+		var spawnMax time.Duration
+		for _, w := range r.Workers {
+			spawnMax = max(spawnMax, w.Spawn)
+		}
+		errText := ""
+		if r.Err != nil {
+			errText = r.Err.Error()
+		}
+		cw.Write([]string{
+			r.Mode.String(), strconv.Itoa(r.N()), strconv.Itoa(r.Trial),
+			i64(r.Wall), i64(r.User), i64(r.System),
+			f64(r.medianOf(func(w WorkerStats) float64 { return float64(w.Spawn) })), i64(spawnMax),
+			f64(r.medianOf(func(w WorkerStats) float64 { return float64(w.Time) })),
+			f64(r.medianOf(func(w WorkerStats) float64 { return float64(w.Memory) })),
+			strconv.FormatUint(r.Allocated, 10), strconv.Itoa(r.PeakThreads),
+			strconv.Itoa(len(r.Failed())), strconv.FormatBool(r.Pooled), errText,
+		})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func i64(d time.Duration) string { return strconv.FormatInt(int64(d), 10) }
+func f64(v float64) string       { return strconv.FormatFloat(v, 'f', 0, 64) }
+
+// CSV returns the runs as CSV, one row per measured run, durations in
+// nanoseconds and memory in bytes (columns: mode, workers, trial, wall_ns,
+// cpu_user_ns, cpu_system_ns, spawn_median_ns, spawn_max_ns,
+// run_median_ns, memory_per_worker_bytes, allocated_bytes, peak_threads,
+// failed, pooled, error).
+func (res *Results) CSV() string {
+	var b bytes.Buffer
+	res.WriteCSV(&b)
+	return b.String()
+}
+
+// JSON returns the results as indented JSON: the machine, every run with
+// its workers, and the summaries. Durations are nanoseconds. A worker
+// result that has no JSON form is written as its fmt %v text.
+func (res *Results) JSON() string {
+	type doc struct {
+		*Results
+		Error     string    `json:"error,omitempty"`
+		Summaries []Summary `json:"summaries"`
+	}
+	d := doc{Results: res, Summaries: res.Summaries()}
+	if res.Err != nil {
+		d.Error = res.Err.Error()
+	}
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		c := *res
+		c.Runs = nil
+		for _, r := range res.Runs {
+			r2 := *r
+			r2.Workers = slices.Clone(r.Workers)
+			for i := range r2.Workers {
+				if v := r2.Workers[i].Result; v != nil {
+					if _, err := json.Marshal(v); err != nil {
+						r2.Workers[i].Result = fmt.Sprint(v)
+					}
+				}
+			}
+			c.Runs = append(c.Runs, &r2)
+		}
+		d.Results = &c
+		b, _ = json.MarshalIndent(d, "", "  ")
+	}
+	return string(b)
+}
+
+// String renders the table of medians as text.
+func (res *Results) String() string {
+	var b strings.Builder
+	if res.Err != nil {
+		fmt.Fprintf(&b, "error: %v\n", res.Err)
+	}
+	sums := res.Summaries()
+	if len(sums) > 0 {
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "mode\tworkers\twall\tmin\tmax\tspeedup\tspawn\tCPU user\tCPU sys\tmemory/worker\tthreads\tfailed\t")
+		for _, s := range sums {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t\n", s.Mode, s.Workers,
+				formatDuration(s.Wall), formatDuration(s.WallMin), formatDuration(s.WallMax), speedupText(s.Speedup),
+				formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), formatBytes(s.Memory),
+				s.PeakThreads, s.Failed)
+		}
+		tw.Flush()
+	}
+	fmt.Fprintf(&b, "medians of %d trials · %s", res.Trials, res.Machine)
+	return b.String()
+}
+
+func speedupText(v float64) string {
+	if v == 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64) + "×"
+}
+
+// tableHTML renders the medians as an HTML table with the machine line.
+func (res *Results) tableHTML() string {
+	var b strings.Builder
+	sums := res.Summaries()
+	th := `<th style="text-align:right;padding:2px 8px">`
+	td := `<td style="text-align:right;padding:2px 8px">`
+	b.WriteString(`<table style="font-size:90%;border-collapse:collapse"><thead><tr>`)
+	for _, h := range []string{"mode", "workers", "wall (median)", "wall min–max", "speedup", "spawn", "CPU user", "CPU sys", "memory / worker", "peak threads", "failed"} {
+		b.WriteString(th + h + "</th>")
+	}
+	b.WriteString("</tr></thead><tbody>")
+	for _, s := range sums {
+		b.WriteString("<tr>")
+		fmt.Fprintf(&b, `<td style="text-align:left;padding:2px 8px"><span style="color:%s">■</span> %s</td>`, modeColorHex(s.Mode), s.Mode)
+		failed := strconv.Itoa(s.Failed)
+		if s.Failed > 0 {
+			failed = `<span style="color:#b00;font-weight:bold">` + failed + "</span>"
+		}
+		for _, c := range []string{strconv.Itoa(s.Workers), formatDuration(s.Wall),
+			formatDuration(s.WallMin) + " – " + formatDuration(s.WallMax), speedupText(s.Speedup),
+			formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), formatBytes(s.Memory),
+			strconv.Itoa(s.PeakThreads)} {
+			b.WriteString(td + html.EscapeString(c) + "</td>")
+		}
+		b.WriteString(td + failed + "</td></tr>")
+	}
+	b.WriteString("</tbody></table>")
+	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">medians of %d trials · %s · memory is heap allocated per worker in-process, peak RSS per child process</div>`,
+		res.Trials, html.EscapeString(res.Machine.String()))
+	return b.String()
+}
+
+// Bundle displays the results: the four charts (as one HiDPI PNG), the
+// table of medians with the machine line, and text/plain.
+func (res *Results) Bundle() display.Bundle {
+	var b strings.Builder
+	b.WriteString(`<div class="spinlab-results">`)
+	if res.Err != nil {
+		fmt.Fprintf(&b, `<div style="color:#b00;margin-bottom:4px">%s</div>`, html.EscapeString(res.Err.Error()))
+	}
+	data := map[string]any{"text/plain": res.String()}
+	if len(res.Summaries()) > 0 {
+		png, err := res.chartsPNG()
+		if err != nil {
+			fmt.Fprintf(&b, `<div style="color:#b00">charts: %s</div>`, html.EscapeString(err.Error()))
+		} else {
+			enc := base64Std(png)
+			fmt.Fprintf(&b, `<img alt="wall time, speedup, memory per worker and spawn latency by mode and worker count" width="%d" height="%d" src="data:image/png;base64,%s">`,
+				gridPixelsW, gridPixelsH, enc)
+		}
+	}
+	b.WriteString(res.tableHTML())
+	b.WriteString("</div>")
+	data["text/html"] = b.String()
+	return display.Bundle{Data: data}
+}
