@@ -221,7 +221,7 @@ body { margin: 0; color: var(--fg); background: #fff;
   font: 16px/1.55 -apple-system, BlinkMacSystemFont, "Segoe UI", Helvetica, Arial, sans-serif; }
 main.notebook { max-width: 1000px; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
 .cell { margin: 0 0 1.1rem; }
-.cell.markdown { padding-left: 6.5rem; }
+.cell.markdown, .cell.raw { padding-left: 6.5rem; }
 .input, .output { display: flex; align-items: flex-start; }
 .prompt { flex: 0 0 6.5rem; padding: .55rem .6rem 0 0; text-align: right; color: var(--muted);
   font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: nowrap; }
@@ -230,7 +230,7 @@ main.notebook { max-width: 1000px; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
 .input pre.source { flex: 1; min-width: 0; margin: 0; padding: .55rem .8rem; background: var(--code-bg);
   border: 1px solid var(--border); border-radius: 6px; }
 .content { flex: 1; min-width: 0; padding: .35rem 0; overflow-x: auto; }
-pre, code { font: 13.5px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+pre, code { font: 13.5px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; tab-size: 4; }
 pre { margin: 0; white-space: pre-wrap; word-wrap: break-word; }
 .content pre { padding: .2rem .8rem; }
 pre.stream.stderr { background: #fff8e6; }
@@ -250,7 +250,7 @@ th, td { border: 1px solid var(--border); padding: .3rem .65rem; text-align: lef
 th { background: var(--code-bg); }
 a { color: #0969da; }
 @media (max-width: 700px) {
-  .cell.markdown { padding-left: 0; }
+  .cell.markdown, .cell.raw { padding-left: 0; }
   .input, .output { display: block; }
   .prompt { text-align: left; padding: 0 0 .2rem; }
 }
