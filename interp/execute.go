@@ -1,0 +1,777 @@
+package interp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"reflect"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	yaegi "github.com/traefik/yaegi/interp"
+
+	"github.com/spinlab/spinlab/kernel/display"
+)
+
+// lineBase separates cells in the interpreter's positions: cell n's line l
+// is evaluated at line n*lineBase+l (through //line directives), so that a
+// position in any error or panic report names its cell.
+const lineBase = 1000000
+
+// unit is one parsed item of a cell, ready to evaluate.
+type unit struct {
+	item
+	fset   *token.FileSet
+	file   *ast.File
+	prefix int    // bytes of wrapping before the item's text in the parsed source
+	out    string // the item's text after rewriting
+	stmts  []ast.Stmt
+	edits  []edit
+	// defines are the package-level names the item defines.
+	defines []string
+	hoist   bool
+}
+
+const (
+	declPrefix = "package main\n"
+	stmtPrefix = "package main\nfunc _() {\n"
+)
+
+// parseUnit parses one item.
+func parseUnit(it item) (*unit, error) {
+	u := &unit{item: it, fset: token.NewFileSet()}
+	var src string
+	if it.isDecl() {
+		u.prefix = len(declPrefix)
+		src = declPrefix + it.src + "\n"
+	} else {
+		u.prefix = len(stmtPrefix)
+		src = stmtPrefix + it.src + "\n}\n"
+	}
+	f, err := parser.ParseFile(u.fset, "", src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	u.file = f
+	if !it.isDecl() {
+		fd, ok := f.Decls[0].(*ast.FuncDecl)
+		if !ok || len(f.Decls) != 1 {
+			return nil, errors.New("unexpected statement")
+		}
+		u.stmts = fd.Body.List
+	}
+	return u, nil
+}
+
+// offset converts a position in the parsed source to an offset in the item.
+func (u *unit) offset(p token.Pos) int {
+	off := u.fset.Position(p).Offset - u.prefix
+	if off < 0 {
+		off = 0
+	}
+	if off > len(u.src) {
+		off = len(u.src)
+	}
+	return off
+}
+
+// cellPos renders an error position of a parse of the item as a cell position.
+func (u *unit) cellPos(code string, cell int, p token.Position) string {
+	off := p.Offset - u.prefix
+	if off < 0 {
+		off = 0
+	}
+	if off > len(u.src) {
+		off = len(u.src)
+	}
+	return cellPosition(code, cell, u.off+off)
+}
+
+// cellPosition renders byte offset off of a cell as "cell[n]:line:col".
+func cellPosition(code string, cell, off int) string {
+	if off > len(code) {
+		off = len(code)
+	}
+	line := 1 + strings.Count(code[:off], "\n")
+	col := off - strings.LastIndex(code[:off], "\n")
+	return fmt.Sprintf("%s:%d:%d", cellName(cell), line, col)
+}
+
+func cellName(cell int) string {
+	if cell == 0 {
+		return "expr"
+	}
+	return "cell[" + strconv.Itoa(cell) + "]"
+}
+
+// execute runs code as cell number cell (0 for user expressions: nothing
+// is recorded). Callers hold s.mu.
+func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, error) {
+	res := &Result{}
+	units, err := s.prepare(code, cell)
+	if err != nil {
+		return res, err
+	}
+	if len(units) == 0 {
+		return res, nil
+	}
+	plan := planUnits(units)
+
+	s.stderr.begin(cell)
+	defer s.stderr.end()
+	var last []reflect.Value
+	for gi, g := range plan {
+		src := groupSource(g, cell)
+		final := gi == len(plan)-1 && finalExpr(g[len(g)-1]) != nil
+		var v reflect.Value
+		if final {
+			wrapped := groupSourceWrapped(g, cell)
+			v, err = s.yi.EvalWithContext(ctx, wrapped)
+			if err != nil && isCompileError(err) {
+				// A call with no results cannot be wrapped: evaluate it bare.
+				final = false
+				v, err = s.yi.EvalWithContext(ctx, src)
+			}
+		} else {
+			v, err = s.yi.EvalWithContext(ctx, src)
+		}
+		if err != nil {
+			return res, s.userError(ctx, err, cell)
+		}
+		if perr := s.stderr.goroutinePanic(); perr != nil {
+			return res, perr
+		}
+		if cell > 0 {
+			res.Definitions = append(res.Definitions, s.define(g)...)
+		}
+		if final {
+			last = values(v)
+		}
+	}
+	// Give goroutines the cell started a chance to report a panic that
+	// happened while the cell ran.
+	if perr := s.stderr.goroutinePanic(); perr != nil {
+		return res, perr
+	}
+	if last != nil {
+		if b, ok := bundleOf(last); ok {
+			res.Value = &b
+		}
+	}
+	return res, nil
+}
+
+// prepare splits, parses, auto-imports and rewrites a cell.
+func (s *Session) prepare(code string, cell int) ([]*unit, error) {
+	items, err := splitCell(code)
+	if err != nil {
+		return nil, &Error{Name: "CompileError", Message: cellName(cell) + ":" + err.Error()}
+	}
+	var units []*unit
+	for _, it := range items {
+		u, err := parseUnit(it)
+		if err != nil {
+			return nil, &Error{Name: "CompileError", Message: parseErrorMessage(u0(it), code, cell, err)}
+		}
+		units = append(units, u)
+	}
+	cellNames := map[string]bool{}
+	for _, u := range units {
+		u.defines = definedNames(u)
+		for _, n := range u.defines {
+			cellNames[n] = true
+		}
+	}
+	imports := s.autoImports(units, cellNames)
+	s.rewriteUnits(units, cell, cellNames)
+	for _, u := range imports {
+		u.out = u.src
+	}
+	// Statement-defined names decide which declarations may be hoisted.
+	stmtNames := map[string]bool{}
+	for _, u := range units {
+		if !u.isDecl() || u.kind == kindVar {
+			for _, n := range u.defines {
+				stmtNames[n] = true
+			}
+		}
+	}
+	for _, u := range units {
+		switch u.kind {
+		case kindType, kindFunc, kindConst:
+			u.hoist = !mentions(u.file, stmtNames)
+		}
+	}
+	if len(imports) > 0 {
+		units = append(imports, units...)
+	}
+	return units, nil
+}
+
+// u0 is a unit for positions of an item that failed to parse.
+func u0(it item) *unit {
+	u := &unit{item: it}
+	if it.isDecl() {
+		u.prefix = len(declPrefix)
+	} else {
+		u.prefix = len(stmtPrefix)
+	}
+	return u
+}
+
+func parseErrorMessage(u *unit, code string, cell int, err error) string {
+	var list scanner.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		var lines []string
+		for i, e := range list {
+			if i == 3 {
+				lines = append(lines, fmt.Sprintf("(and %d more errors)", len(list)-3))
+				break
+			}
+			lines = append(lines, u.cellPos(code, cell, e.Pos)+": "+e.Msg)
+		}
+		return strings.Join(lines, "\n")
+	}
+	return err.Error()
+}
+
+// planUnits orders units into evaluation groups: imports first, then the
+// type, func and const declarations that do not depend on the cell's
+// statements (Go's package scope is order-independent), then the rest in
+// the cell's order, consecutive declarations or statements together.
+func planUnits(units []*unit) [][]*unit {
+	var imports, hoisted []*unit
+	var rest []*unit
+	for _, u := range units {
+		switch {
+		case u.kind == kindImport:
+			imports = append(imports, u)
+		case u.hoist:
+			hoisted = append(hoisted, u)
+		default:
+			rest = append(rest, u)
+		}
+	}
+	var plan [][]*unit
+	if len(imports) > 0 {
+		plan = append(plan, imports)
+	}
+	if len(hoisted) > 0 {
+		plan = append(plan, hoisted)
+	}
+	restStart := len(plan)
+	for _, u := range rest {
+		if n := len(plan); n > restStart && plan[n-1][0].isDecl() == u.isDecl() {
+			plan[n-1] = append(plan[n-1], u)
+			continue
+		}
+		plan = append(plan, []*unit{u})
+	}
+	return plan
+}
+
+// directive positions the next line of source at the item's place in its cell.
+func directive(u *unit, cell int) string {
+	if u.synthetic {
+		return "\n"
+	}
+	return fmt.Sprintf("\n//line _.go:%d:%d\n", cell*lineBase+u.line, u.col)
+}
+
+func groupSource(g []*unit, cell int) string {
+	var b strings.Builder
+	for _, u := range g {
+		b.WriteString(directive(u, cell))
+		b.WriteString(u.out)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// groupSourceWrapped is groupSource with the final expression passed to
+// the session's value collector, so that all its results come back.
+func groupSourceWrapped(g []*unit, cell int) string {
+	var b strings.Builder
+	for i, u := range g {
+		if i == len(g)-1 {
+			b.WriteString("\n" + valuesFunc + "(")
+			b.WriteString(directive(u, cell))
+			b.WriteString(u.out)
+			b.WriteString("\n)\n")
+			break
+		}
+		b.WriteString(directive(u, cell))
+		b.WriteString(u.out)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// finalExpr returns the expression of a unit that is an expression
+// statement whose value should be shown, or nil.
+func finalExpr(u *unit) ast.Expr {
+	if u.isDecl() || len(u.stmts) != 1 {
+		return nil
+	}
+	es, ok := u.stmts[0].(*ast.ExprStmt)
+	if !ok {
+		return nil
+	}
+	if isPrintCall(es.X) {
+		return nil
+	}
+	return es.X
+}
+
+// isPrintCall reports calls whose results are noise after their output:
+// fmt.Print*, fmt.Fprint*, log.*, print and println.
+func isPrintCall(e ast.Expr) bool {
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	switch f := call.Fun.(type) {
+	case *ast.Ident:
+		return f.Name == "print" || f.Name == "println"
+	case *ast.SelectorExpr:
+		x, ok := f.X.(*ast.Ident)
+		if !ok {
+			return false
+		}
+		switch x.Name {
+		case "fmt":
+			return strings.HasPrefix(f.Sel.Name, "Print") || strings.HasPrefix(f.Sel.Name, "Fprint")
+		case "log":
+			return true
+		}
+	}
+	return false
+}
+
+// values unpacks what the value collector returned.
+func values(v reflect.Value) []reflect.Value {
+	if !v.IsValid() {
+		return nil
+	}
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	vals, ok := v.Interface().([]any)
+	if !ok {
+		return []reflect.Value{v}
+	}
+	out := make([]reflect.Value, len(vals))
+	for i, x := range vals {
+		out[i] = reflect.ValueOf(x)
+	}
+	if out == nil {
+		out = []reflect.Value{}
+	}
+	return out
+}
+
+// bundleOf renders a final expression's results. One result shows as Go
+// prints it (%v, strings quoted like %q) plus rich types when the value
+// displays itself; several results show as a parenthesised list
+// "(1, <nil>)"; none shows nothing.
+func bundleOf(vals []reflect.Value) (display.Bundle, bool) {
+	switch len(vals) {
+	case 0:
+		return display.Bundle{}, false
+	case 1:
+		v := vals[0]
+		if v.IsValid() && v.CanInterface() {
+			if r, ok := v.Interface().(richValue); ok {
+				b := r.B
+				if b.Data == nil {
+					b.Data = map[string]any{}
+				}
+				if _, ok := b.Data["text/plain"]; !ok {
+					b.Data["text/plain"] = plainText(reflect.ValueOf(r.V))
+				}
+				if b.Metadata == nil {
+					b.Metadata = map[string]any{}
+				}
+				return b, true
+			}
+			if b, ok := richBundle(v.Interface()); ok {
+				return b, true
+			}
+		}
+		return textBundle(plainText(v)), true
+	}
+	parts := make([]string, len(vals))
+	for i, v := range vals {
+		if v.IsValid() && v.CanInterface() {
+			if r, ok := v.Interface().(richValue); ok {
+				v = reflect.ValueOf(r.V)
+			}
+		}
+		parts[i] = plainText(v)
+	}
+	return textBundle("(" + strings.Join(parts, ", ") + ")"), true
+}
+
+// plainText formats a value as Go would print it, with strings quoted.
+func plainText(v reflect.Value) (s string) {
+	defer func() {
+		if r := recover(); r != nil {
+			s = fmt.Sprintf("<value of type %s: %v>", v.Type(), r)
+		}
+	}()
+	if !v.IsValid() {
+		return "<nil>"
+	}
+	if !v.CanInterface() {
+		return v.String()
+	}
+	x := v.Interface()
+	switch x := x.(type) {
+	case string:
+		return strconv.Quote(x)
+	case error:
+		return x.Error()
+	}
+	return fmt.Sprintf("%v", x)
+}
+
+// userError converts an interpreter error into an *Error.
+func (s *Session) userError(ctx context.Context, err error, cell int) error {
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return &Error{Name: "interrupted", Message: "the cell was interrupted",
+			Traceback: []string{"interrupted while running " + cellName(cell)}}
+	}
+	var p yaegi.Panic
+	if errors.As(err, &p) {
+		return panicError(p.Value, s.stderr.traceback())
+	}
+	msg := mapPositions(err.Error())
+	if strings.Contains(msg, "nil type") {
+		msg += " (a construct yaegi v0.16.1 does not support: a generic type constraint, or a built-in of newer Go)"
+	}
+	return &Error{Name: "CompileError", Message: msg, Traceback: firstPositions(msg)}
+}
+
+// panicError builds the error for a recovered panic value.
+func panicError(v any, tb []string) *Error {
+	if e, ok := v.(exitCode); ok {
+		return &Error{Name: "exit", Message: fmt.Sprintf("exit status %d", int(e)), Traceback: tb}
+	}
+	if e, ok := v.(fatalExit); ok {
+		return &Error{Name: "exit", Message: fmt.Sprintf("log.Fatal: %s (exit status 1)", strings.TrimSpace(string(e))), Traceback: tb}
+	}
+	name := "panic"
+	if _, ok := v.(runtime.Error); ok {
+		name = "runtime error"
+	}
+	msg := fmt.Sprint(v)
+	if e, ok := v.(error); ok {
+		msg = e.Error()
+		msg = strings.TrimPrefix(msg, "runtime error: ")
+	}
+	return &Error{Name: name, Message: msg, Traceback: tb}
+}
+
+func isCompileError(err error) bool {
+	var p yaegi.Panic
+	if errors.As(err, &p) {
+		return false
+	}
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+var posRE = regexp.MustCompile(`(?:_\.go:)?(\d+):(\d+)`)
+
+// mapPositions rewrites interpreter positions "line:col" into cell
+// positions "cell[n]:line:col".
+func mapPositions(msg string) string {
+	return posRE.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := posRE.FindStringSubmatch(m)
+		line, _ := strconv.Atoi(sub[1])
+		if line < lineBase {
+			return strings.TrimPrefix(m, "_.go:")
+		}
+		return fmt.Sprintf("%s:%d:%s", cellName(line/lineBase), line%lineBase, sub[2])
+	})
+}
+
+var cellPosRE = regexp.MustCompile(`(?:cell\[\d+\]|expr):\d+:\d+`)
+
+func firstPositions(msg string) []string {
+	var tb []string
+	for _, line := range strings.Split(msg, "\n") {
+		if cellPosRE.MatchString(line) {
+			tb = append(tb, line)
+		}
+	}
+	return tb
+}
+
+// definedNames lists the package-level names a unit defines.
+func definedNames(u *unit) []string {
+	var names []string
+	if u.isDecl() {
+		for _, d := range u.file.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					names = append(names, d.Name.Name)
+				}
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					switch sp := sp.(type) {
+					case *ast.TypeSpec:
+						names = append(names, sp.Name.Name)
+					case *ast.ValueSpec:
+						for _, n := range sp.Names {
+							names = append(names, n.Name)
+						}
+					case *ast.ImportSpec:
+						names = append(names, importName(sp))
+					}
+				}
+			}
+		}
+		return names
+	}
+	for _, st := range u.stmts {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok == token.DEFINE {
+				for _, l := range st.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+						names = append(names, id.Name)
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			if gd, ok := st.Decl.(*ast.GenDecl); ok {
+				for _, sp := range gd.Specs {
+					if vs, ok := sp.(*ast.ValueSpec); ok {
+						for _, n := range vs.Names {
+							names = append(names, n.Name)
+						}
+					}
+				}
+			}
+		}
+	}
+	return names
+}
+
+func importName(sp *ast.ImportSpec) string {
+	if sp.Name != nil {
+		return sp.Name.Name
+	}
+	p, _ := strconv.Unquote(sp.Path.Value)
+	return packageName(p)
+}
+
+// mentions reports whether the file uses any of names as an identifier.
+func mentions(f *ast.File, names map[string]bool) bool {
+	if len(names) == 0 {
+		return false
+	}
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if id, ok := n.(*ast.Ident); ok && names[id.Name] {
+			found = true
+		}
+		return true
+	})
+	return found
+}
+
+// define records the definitions a successfully evaluated group made.
+func (s *Session) define(g []*unit) []Definition {
+	var defs []Definition
+	for _, u := range g {
+		for _, d := range s.unitDefinitions(u) {
+			s.record(d)
+			defs = append(defs, d)
+		}
+	}
+	return defs
+}
+
+func (s *Session) unitDefinitions(u *unit) []Definition {
+	var defs []Definition
+	text := func(n ast.Node) string {
+		// Definitions carry the rewritten source so that a replay in a
+		// fresh interpreter needs no further rewriting.
+		return u.outText(n)
+	}
+	if u.isDecl() {
+		for _, d := range u.file.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				name := d.Name.Name
+				if d.Recv != nil && len(d.Recv.List) == 1 {
+					name = recvTypeName(d.Recv.List[0].Type) + "." + name
+				}
+				defs = append(defs, Definition{Kind: kindFunc, Name: name, Source: text(d)})
+			case *ast.GenDecl:
+				switch d.Tok {
+				case token.IMPORT:
+					for _, sp := range d.Specs {
+						sp := sp.(*ast.ImportSpec)
+						defs = append(defs, Definition{Kind: kindImport, Name: importName(sp), Source: "import " + text(sp)})
+					}
+				case token.TYPE:
+					for _, sp := range d.Specs {
+						sp := sp.(*ast.TypeSpec)
+						defs = append(defs, Definition{Kind: kindType, Name: sp.Name.Name, Source: "type " + text(sp)})
+					}
+				case token.CONST:
+					if len(d.Specs) == 1 && !d.Lparen.IsValid() {
+						sp := d.Specs[0].(*ast.ValueSpec)
+						for _, n := range sp.Names {
+							defs = append(defs, Definition{Kind: kindConst, Name: n.Name, Source: text(d)})
+						}
+						if len(sp.Names) > 1 {
+							// one source for all names
+							defs = defs[:len(defs)-len(sp.Names)+1]
+							defs[len(defs)-1].Name = joinNames(sp.Names)
+						}
+					} else {
+						var names []*ast.Ident
+						for _, sp := range d.Specs {
+							names = append(names, sp.(*ast.ValueSpec).Names...)
+						}
+						defs = append(defs, Definition{Kind: kindConst, Name: joinNames(names), Source: text(d)})
+					}
+				case token.VAR:
+					for _, sp := range d.Specs {
+						defs = append(defs, s.varDefinitions(u, sp.(*ast.ValueSpec))...)
+					}
+				}
+			}
+		}
+		return defs
+	}
+	for _, st := range u.stmts {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok != token.DEFINE {
+				continue
+			}
+			for i, l := range st.Lhs {
+				id, ok := l.(*ast.Ident)
+				if !ok || id.Name == "_" {
+					continue
+				}
+				var rhs ast.Expr
+				if len(st.Rhs) == len(st.Lhs) {
+					rhs = st.Rhs[i]
+				}
+				defs = append(defs, Definition{Kind: kindVar, Name: id.Name, Source: "var " + id.Name + " " + s.varType(id.Name, "", rhs, u)})
+			}
+		case *ast.DeclStmt:
+			if gd, ok := st.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+				for _, sp := range gd.Specs {
+					defs = append(defs, s.varDefinitions(u, sp.(*ast.ValueSpec))...)
+				}
+			}
+		}
+	}
+	return defs
+}
+
+func (s *Session) varDefinitions(u *unit, sp *ast.ValueSpec) []Definition {
+	var defs []Definition
+	typ := ""
+	if sp.Type != nil {
+		typ = u.outText(sp.Type)
+	}
+	for i, n := range sp.Names {
+		if n.Name == "_" {
+			continue
+		}
+		var rhs ast.Expr
+		if len(sp.Values) == len(sp.Names) {
+			rhs = sp.Values[i]
+		}
+		defs = append(defs, Definition{Kind: kindVar, Name: n.Name, Source: "var " + n.Name + " " + s.varType(n.Name, typ, rhs, u)})
+	}
+	return defs
+}
+
+// varType finds the Go source of a variable's type: its declared type, the
+// type of a composite literal that initialises it, or the type the
+// interpreter gave it.
+func (s *Session) varType(name, declared string, rhs ast.Expr, u *unit) string {
+	if declared != "" {
+		return declared
+	}
+	switch e := rhs.(type) {
+	case *ast.CompositeLit:
+		if e.Type != nil {
+			return u.outText(e.Type)
+		}
+	case *ast.UnaryExpr:
+		if cl, ok := e.X.(*ast.CompositeLit); ok && e.Op == token.AND && cl.Type != nil {
+			return "*" + u.outText(cl.Type)
+		}
+	case *ast.CallExpr:
+		// new(T), make(T, ...), and conversions T(x) to a named session type
+		if id, ok := e.Fun.(*ast.Ident); ok && len(e.Args) > 0 {
+			switch id.Name {
+			case "new":
+				return "*" + u.outText(e.Args[0])
+			case "make":
+				return u.outText(e.Args[0])
+			}
+			if d, ok := s.definition(id.Name); ok && d.Kind == kindType {
+				return id.Name
+			}
+		}
+	}
+	if v, ok := s.yi.Globals()[name]; ok && v.IsValid() {
+		return typeSource(v.Type())
+	}
+	return "any"
+}
+
+// typeSource renders a reflect type as Go source. Interpreted named types
+// lose their names in reflection; their structure is still valid Go.
+func typeSource(t reflect.Type) string {
+	if t == nil {
+		return "any"
+	}
+	s := t.String()
+	s = strings.ReplaceAll(s, "interface {}", "any")
+	return s
+}
+
+func recvTypeName(e ast.Expr) string {
+	switch t := e.(type) {
+	case *ast.StarExpr:
+		return recvTypeName(t.X)
+	case *ast.Ident:
+		return t.Name
+	case *ast.IndexExpr:
+		return recvTypeName(t.X)
+	case *ast.IndexListExpr:
+		return recvTypeName(t.X)
+	}
+	return "?"
+}
+
+func joinNames(ids []*ast.Ident) string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = id.Name
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
+}

@@ -1,0 +1,311 @@
+package interp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/spinlab/spinlab/runtimes"
+)
+
+// The session is the runtimes.Host of its evaluator process: experiments
+// compile snippets in it and export it to child processes.
+var _ runtimes.Host = (*Session)(nil)
+
+// Compile compiles a snippet once into an interpreted function that
+// goroutine and thread workers call concurrently. The snippet sees the
+// session's definitions and worker and workers; the function returns the
+// value of its last expression (nil if none; several results as []any).
+//
+// Compile does not wait for the running cell (a cell that runs an
+// experiment calls it), so it may run while the cell does. Cancelling the
+// context of a call stops all interpreted code of the session (yaegi can
+// only stop an interpreter as a whole), which is what an interrupt wants.
+func (s *Session) Compile(snippet string) (func(ctx context.Context, worker, workers int) (any, error), error) {
+	yi := s.interpreter()
+	src, imports, err := s.snippetSource(snippet)
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	if imports != "" {
+		if _, err := yi.EvalWithContext(ctx, imports); err != nil {
+			return nil, s.userError(ctx, err, 0)
+		}
+	}
+	v, err := yi.EvalWithContext(ctx, src)
+	if err != nil {
+		return nil, s.userError(ctx, err, 0)
+	}
+	fn, ok := v.Interface().(func(int, int) []any)
+	if !ok {
+		return nil, fmt.Errorf("compile snippet: unexpected %s", v.Type())
+	}
+	return func(ctx context.Context, worker, workers int) (res any, err error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		stop := context.AfterFunc(ctx, func() { s.stopInterpreted(yi) })
+		defer stop()
+		defer func() {
+			if r := recover(); r != nil {
+				err = panicError(unwrapPanic(r), nil)
+			}
+		}()
+		vals := fn(worker, workers)
+		if err := ctx.Err(); err != nil {
+			return nil, &Error{Name: "interrupted", Message: "the snippet was interrupted"}
+		}
+		switch len(vals) {
+		case 0:
+			return nil, nil
+		case 1:
+			if r, ok := vals[0].(richValue); ok {
+				return r.V, nil
+			}
+			return vals[0], nil
+		}
+		return vals, nil
+	}, nil
+}
+
+// unwrapPanic returns the user's panic value from what a call of an
+// interpreted function panicked with.
+func unwrapPanic(r any) any { return r }
+
+// stopInterpreted stops every interpreted goroutine of yi: yaegi stops an
+// interpreter when the context of an EvalWithContext is done.
+func (s *Session) stopInterpreted(yi interface {
+	EvalWithContext(context.Context, string) (reflect.Value, error)
+}) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _ = yi.EvalWithContext(ctx, "0")
+}
+
+// snippetSource turns a snippet into the source of a function literal
+// func(worker, workers int) []any, and the imports it needs.
+func (s *Session) snippetSource(snippet string) (src, imports string, err error) {
+	items, err := splitCell(snippet)
+	if err != nil {
+		return "", "", &Error{Name: "CompileError", Message: "snippet:" + err.Error()}
+	}
+	var units []*unit
+	for _, it := range items {
+		if it.isDecl() && it.kind != kindVar && it.kind != kindConst && it.kind != kindType {
+			return "", "", &Error{Name: "CompileError", Message: fmt.Sprintf("snippet:%d:%d: a snippet holds statements; define %ss in a cell", it.line, it.col, it.kind)}
+		}
+		// Declarations inside a function body are statements.
+		it.kind = kindStmt
+		u, err := parseUnit(it)
+		if err != nil {
+			return "", "", &Error{Name: "CompileError", Message: parseErrorMessage(u0(it), snippet, 0, err)}
+		}
+		units = append(units, u)
+	}
+	names := map[string]bool{"worker": true, "workers": true}
+	for _, u := range units {
+		for _, n := range definedNames(u) {
+			names[n] = true
+		}
+	}
+	s.mu2.Lock()
+	imps := s.autoImports(units, names)
+	s.rewriteUnits(units, s.cells, names)
+	s.mu2.Unlock()
+	var ib strings.Builder
+	for _, u := range imps {
+		ib.WriteString(u.src + "\n")
+	}
+	var b strings.Builder
+	b.WriteString("func(worker, workers int) []any {")
+	for i, u := range units {
+		if i == len(units)-1 && finalExpr(u) != nil {
+			b.WriteString("\nreturn " + valuesFunc + "(")
+			b.WriteString(directive(u, 0))
+			b.WriteString(u.out)
+			b.WriteString("\n)\n}")
+			return b.String(), ib.String(), nil
+		}
+		b.WriteString(directive(u, 0))
+		b.WriteString(u.out)
+		b.WriteString("\n")
+	}
+	b.WriteString("\nreturn nil\n}")
+	return b.String(), ib.String(), nil
+}
+
+// Export prepares a Program for a child process: the session's imports,
+// types, functions and constants as source, and JSON copies of the
+// session variables the snippet names.
+func (s *Session) Export(snippet string) (runtimes.Program, error) {
+	p := runtimes.Program{Snippet: snippet}
+	s.mu2.Lock()
+	defs := append([]Definition(nil), s.defs...)
+	s.mu2.Unlock()
+	var b strings.Builder
+	for _, d := range defs {
+		if d.Kind == kindImport && d.Name != "display" && d.Name != "runtimes" {
+			b.WriteString(d.Source + "\n")
+		}
+	}
+	for _, d := range defs {
+		switch d.Kind {
+		case kindType, kindFunc, kindConst:
+			b.WriteString(d.Source + "\n")
+		}
+	}
+	p.Source = b.String()
+
+	used, err := snippetNames(snippet)
+	if err != nil {
+		return p, err
+	}
+	globals := s.interpreter().Globals()
+	varType := map[string]string{}
+	for _, d := range defs {
+		if d.Kind == kindVar {
+			varType[d.Name] = strings.TrimSpace(strings.TrimPrefix(d.Source, "var "+d.Name))
+		}
+	}
+	var names []string
+	for n := range used {
+		if _, ok := varType[n]; ok && n != "worker" && n != "workers" {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	var bad []string
+	for _, n := range names {
+		v, ok := globals[n]
+		if !ok || !v.IsValid() {
+			continue
+		}
+		if why := uncopyable(v.Type(), map[reflect.Type]bool{}); why != "" {
+			bad = append(bad, fmt.Sprintf("%s (%s)", n, why))
+			continue
+		}
+		data, err := json.Marshal(v.Interface())
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("%s (%v)", n, err))
+			continue
+		}
+		p.Vars = append(p.Vars, runtimes.Var{Name: n, Type: varType[n], Value: data})
+	}
+	if len(bad) > 0 {
+		return p, fmt.Errorf("cannot copy to a child process: %s; pass the values the snippet needs in copyable variables", strings.Join(bad, ", "))
+	}
+	return p, nil
+}
+
+// snippetNames lists the identifiers a snippet uses.
+func snippetNames(snippet string) (map[string]bool, error) {
+	items, err := splitCell(snippet)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for _, it := range items {
+		it.kind = kindStmt
+		u, err := parseUnit(it)
+		if err != nil {
+			return nil, err
+		}
+		ast.Inspect(u.file, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				names[id.Name] = true
+			}
+			return true
+		})
+	}
+	return names, nil
+}
+
+// uncopyable says why values of t cannot be copied to another process, or "".
+func uncopyable(t reflect.Type, seen map[reflect.Type]bool) string {
+	if seen[t] {
+		return ""
+	}
+	seen[t] = true
+	if p := t.PkgPath(); p == "sync" || p == "sync/atomic" {
+		return "a " + t.String() + " holds synchronisation state"
+	}
+	switch t.Kind() {
+	case reflect.Chan:
+		return "a channel"
+	case reflect.Func:
+		return "a func value"
+	case reflect.UnsafePointer, reflect.Uintptr:
+		return "an unsafe pointer"
+	case reflect.Interface:
+		return ""
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return uncopyable(t.Elem(), seen)
+	case reflect.Map:
+		if why := uncopyable(t.Key(), seen); why != "" {
+			return why
+		}
+		return uncopyable(t.Elem(), seen)
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				return "a " + t.String() + " with unexported field " + f.Name
+			}
+			if why := uncopyable(f.Type, seen); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
+}
+
+// EvalProgram runs a Program in a fresh interpreter, as a spinlab worker
+// child does: the program's source, then each variable decoded from its
+// JSON copy, then the snippet with worker and workers defined. It returns
+// the value of the snippet's last expression. It matches
+// runtimes.Evaluator.
+func EvalProgram(ctx context.Context, p runtimes.Program, worker, workers int) (any, error) {
+	s, err := New(Options{})
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(p.Source) != "" {
+		if _, err := s.execute(ctx, p.Source, 1); err != nil {
+			return nil, fmt.Errorf("program source: %w", err)
+		}
+	}
+	for _, v := range p.Vars {
+		if err := s.setVar(ctx, v); err != nil {
+			return nil, err
+		}
+	}
+	fn, err := s.Compile(p.Snippet)
+	if err != nil {
+		return nil, err
+	}
+	return fn(ctx, worker, workers)
+}
+
+var _ runtimes.Evaluator = EvalProgram
+
+// setVar declares a variable and sets it from its JSON copy.
+func (s *Session) setVar(ctx context.Context, v runtimes.Var) error {
+	if _, err := s.yi.EvalWithContext(ctx, "var "+v.Name+" "+v.Type); err != nil {
+		return fmt.Errorf("declare variable %s %s: %w", v.Name, v.Type, err)
+	}
+	g, ok := s.yi.Globals()[v.Name]
+	if !ok || !g.CanSet() {
+		return fmt.Errorf("variable %s cannot be set", v.Name)
+	}
+	ptr := reflect.New(g.Type())
+	if err := json.Unmarshal(v.Value, ptr.Interface()); err != nil {
+		return fmt.Errorf("decode variable %s: %w", v.Name, err)
+	}
+	g.Set(ptr.Elem())
+	return nil
+}

@@ -1,0 +1,359 @@
+package interp
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spinlab/spinlab/runtimes"
+)
+
+// magic is a parsed magic command: %name args (a line magic) or
+// %%name args followed by a body (a cell magic).
+type magic struct {
+	Name string
+	Cell bool   // %%name
+	Args string // the rest of the first line
+	Body string // the lines after the first
+	Line int    // the line of the magic in the cell
+}
+
+// knownMagics lists the magics with their usage, in the order %help shows them.
+var knownMagics = []struct{ name, usage, help string }{
+	{"%help", "%help", "show this help"},
+	{"%env", "%env [NAME[=VALUE]]", "list the environment, show NAME, or set it"},
+	{"%reset", "%reset", "start a fresh interpreter: forget every definition and variable, kill child processes"},
+	{"%time", "%time STATEMENT", "run the statement once and print its wall and CPU time"},
+	{"%%spin", "%%spin modes=goroutine,thread,process workers=1,2,4 trials=3 warmup=1 pool=false divide=false", "run the cell body as a runtimes.Experiment (workers see worker and workers) and show its results"},
+	{"%%bench", "%%bench", "run the cell body as a Go benchmark loop: ns/op, B/op, allocs/op"},
+}
+
+func magicNames() string {
+	names := make([]string, len(knownMagics))
+	for i, m := range knownMagics {
+		names[i] = m.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// parseMagic recognises a cell that starts (after blank lines) with % or
+// %%. It returns ok == false for ordinary Go, and an error for a malformed
+// or unknown magic. It never panics, whatever the input.
+func parseMagic(code string) (m magic, ok bool, err error) {
+	rest := code
+	line := 1
+	for {
+		nl := strings.IndexByte(rest, '\n')
+		first := rest
+		if nl >= 0 {
+			first = rest[:nl]
+		}
+		if strings.TrimSpace(first) != "" || nl < 0 {
+			break
+		}
+		rest = rest[nl+1:]
+		line++
+	}
+	trimmed := strings.TrimLeft(rest, " \t\r")
+	if !strings.HasPrefix(trimmed, "%") {
+		return magic{}, false, nil
+	}
+	first, body, _ := strings.Cut(trimmed, "\n")
+	first = strings.TrimRight(first, " \t\r")
+	m.Line = line
+	if strings.HasPrefix(first, "%%") {
+		m.Cell = true
+		first = first[2:]
+	} else {
+		first = first[1:]
+	}
+	name, args, _ := strings.Cut(first, " ")
+	if i := strings.IndexByte(name, '\t'); i >= 0 {
+		name, args = name[:i], name[i+1:]+" "+args
+	}
+	m.Name, m.Args, m.Body = name, strings.TrimSpace(args), body
+	prefix := "%"
+	if m.Cell {
+		prefix = "%%"
+	}
+	known := false
+	for _, k := range knownMagics {
+		if k.name == prefix+name {
+			known = true
+		}
+	}
+	if !known {
+		for _, k := range knownMagics {
+			if strings.TrimLeft(k.name, "%") == name {
+				return m, true, fmt.Errorf("%s%s is a %s magic: write %s", prefix, name, map[bool]string{true: "cell", false: "line"}[strings.HasPrefix(k.name, "%%")], k.name)
+			}
+		}
+		return m, true, fmt.Errorf("unknown magic %s%s; the magics are %s (see %%help)", prefix, name, magicNames())
+	}
+	switch m.Name {
+	case "help", "reset":
+		if m.Args != "" || strings.TrimSpace(m.Body) != "" {
+			return m, true, fmt.Errorf("%%%s takes no arguments and must be alone in its cell", m.Name)
+		}
+	case "env":
+		if strings.TrimSpace(m.Body) != "" {
+			return m, true, fmt.Errorf("%%env must be alone in its cell")
+		}
+	case "time":
+		if strings.TrimSpace(m.Args) == "" && strings.TrimSpace(m.Body) == "" {
+			return m, true, fmt.Errorf("%%time needs a statement: %%time f()")
+		}
+	case "spin":
+		if _, err := parseSpinOptions(m.Args); err != nil {
+			return m, true, err
+		}
+		if strings.TrimSpace(m.Body) == "" {
+			return m, true, fmt.Errorf("%%%%spin needs a snippet in the cell body, after the first line")
+		}
+	case "bench":
+		if m.Args != "" {
+			return m, true, fmt.Errorf("%%%%bench takes no arguments")
+		}
+		if strings.TrimSpace(m.Body) == "" {
+			return m, true, fmt.Errorf("%%%%bench needs code in the cell body, after the first line")
+		}
+	}
+	return m, true, nil
+}
+
+// spinOptions are the options of %%spin.
+type spinOptions struct {
+	Modes   []runtimes.Mode
+	Workers []int
+	Trials  int
+	Warmup  int
+	Pool    bool
+	Divide  bool
+	Quiet   bool
+}
+
+// parseSpinOptions parses key=value options of %%spin.
+func parseSpinOptions(args string) (spinOptions, error) {
+	var o spinOptions
+	for _, f := range strings.Fields(args) {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok {
+			return o, fmt.Errorf("%%%%spin: option %q is not key=value; options are modes, workers, trials, warmup, pool, divide, quiet", f)
+		}
+		var err error
+		switch k {
+		case "modes", "mode":
+			o.Modes, err = runtimes.ParseModes(v)
+		case "workers":
+			o.Workers = nil
+			for _, w := range strings.Split(v, ",") {
+				if strings.TrimSpace(w) == "" {
+					continue
+				}
+				n, err2 := strconv.Atoi(strings.TrimSpace(w))
+				if err2 != nil || n < 1 || n > 1<<16 {
+					return o, fmt.Errorf("%%%%spin: workers=%s: want a comma-separated list of positive counts like 1,2,4", v)
+				}
+				o.Workers = append(o.Workers, n)
+			}
+		case "trials":
+			o.Trials, err = positive(v, 1)
+		case "warmup":
+			o.Warmup, err = positive(v, 0)
+		case "pool":
+			o.Pool, err = strconv.ParseBool(v)
+		case "divide":
+			o.Divide, err = strconv.ParseBool(v)
+		case "quiet":
+			o.Quiet, err = strconv.ParseBool(v)
+		default:
+			return o, fmt.Errorf("%%%%spin: unknown option %q; options are modes, workers, trials, warmup, pool, divide, quiet", k)
+		}
+		if err != nil {
+			return o, fmt.Errorf("%%%%spin: %s=%s: %w", k, v, err)
+		}
+	}
+	return o, nil
+}
+
+func positive(v string, min int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > 1<<20 {
+		return 0, fmt.Errorf("want an integer of at least %d", min)
+	}
+	return n, nil
+}
+
+// runMagic runs a parsed magic. Callers hold s.mu.
+func (s *Session) runMagic(ctx context.Context, m magic) (*Result, error) {
+	res := &Result{}
+	switch m.Name {
+	case "help":
+		b := textBundle(helpText())
+		res.Value = &b
+	case "env":
+		return s.envMagic(m.Args)
+	case "reset":
+		runtimes.KillAll()
+		if err := s.reset(); err != nil {
+			return res, &Error{Name: "MagicError", Message: err.Error()}
+		}
+		res.Reset = true
+	case "time":
+		code := m.Args
+		if strings.TrimSpace(m.Body) != "" {
+			code += "\n" + m.Body
+		}
+		// Keep the statement on its own line number in the cell.
+		code = strings.Repeat("\n", m.Line-1) + strings.Repeat(" ", len("%time ")) + code
+		wall0 := time.Now()
+		user0, sys0 := cpuTimes()
+		r, err := s.execute(ctx, code, s.cells)
+		wall := time.Since(wall0)
+		user1, sys1 := cpuTimes()
+		fmt.Fprintf(s.stdout, "CPU times: user %s, sys %s, total %s\nWall time: %s\n",
+			round(user1-user0), round(sys1-sys0), round(user1-user0+sys1-sys0), round(wall))
+		return r, err
+	case "spin":
+		o, _ := parseSpinOptions(m.Args)
+		e := runtimes.Experiment{
+			Snippet: m.Body, Modes: o.Modes, Workers: o.Workers, Trials: o.Trials,
+			Warmup: o.Warmup, Pool: o.Pool, Divide: o.Divide, Quiet: o.Quiet,
+		}
+		e.Process.Host = s
+		r := e.RunContext(ctx)
+		if ctx.Err() != nil {
+			return res, &Error{Name: "interrupted", Message: "the experiment was interrupted"}
+		}
+		b := r.Bundle()
+		res.Value = &b
+		if r.Err != nil && len(r.Runs) == 0 {
+			return res, &Error{Name: "SpinError", Message: r.Err.Error()}
+		}
+	case "bench":
+		return s.bench(ctx, m.Body)
+	}
+	return res, nil
+}
+
+func round(d time.Duration) time.Duration {
+	switch {
+	case d > time.Second:
+		return d.Round(time.Millisecond)
+	case d > time.Millisecond:
+		return d.Round(time.Microsecond)
+	}
+	return d
+}
+
+func (s *Session) envMagic(args string) (*Result, error) {
+	res := &Result{}
+	args = strings.TrimSpace(args)
+	switch {
+	case args == "":
+		env := os.Environ()
+		sort.Strings(env)
+		b := textBundle(strings.Join(env, "\n"))
+		res.Value = &b
+	case strings.Contains(args, "="):
+		k, v, _ := strings.Cut(args, "=")
+		k = strings.TrimSpace(k)
+		if k == "" || strings.ContainsAny(k, " \t") {
+			return res, &Error{Name: "MagicError", Message: "%env NAME=VALUE: the name must be one word"}
+		}
+		if err := os.Setenv(k, v); err != nil {
+			return res, &Error{Name: "MagicError", Message: err.Error()}
+		}
+		fmt.Fprintf(s.stdout, "env: %s=%s\n", k, v)
+	default:
+		v, ok := os.LookupEnv(args)
+		if !ok {
+			return res, &Error{Name: "MagicError", Message: fmt.Sprintf("%%env: %s is not set", args)}
+		}
+		b := textBundle(strconv.Quote(v))
+		res.Value = &b
+	}
+	return res, nil
+}
+
+// bench runs code as a benchmark loop, compiled once.
+func (s *Session) bench(ctx context.Context, code string) (*Result, error) {
+	res := &Result{}
+	fn, err := s.Compile(code)
+	if err != nil {
+		return res, err
+	}
+	var runErr error
+	done := make(chan testing.BenchmarkResult, 1)
+	go func() {
+		done <- testing.Benchmark(func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := fn(ctx, 0, 1); err != nil {
+					runErr = err
+					b.SkipNow()
+				}
+			}
+		})
+	}()
+	var br testing.BenchmarkResult
+	select {
+	case br = <-done:
+	case <-ctx.Done():
+		<-done
+		return res, &Error{Name: "interrupted", Message: "the benchmark was interrupted"}
+	}
+	if runErr != nil {
+		return res, runErr
+	}
+	if br.N == 0 {
+		return res, &Error{Name: "BenchError", Message: "the benchmark did not run"}
+	}
+	b := textBundle(fmt.Sprintf("%d\t%d ns/op\t%d B/op\t%d allocs/op", br.N, br.NsPerOp(), br.AllocedBytesPerOp(), br.AllocsPerOp()))
+	res.Value = &b
+	return res, nil
+}
+
+func helpText() string {
+	var b strings.Builder
+	b.WriteString(`spinlab: Go notebooks on the yaegi interpreter, for concurrency experiments.
+
+Cells
+  Mix imports, declarations and statements in any order; declarations persist
+  and may be redefined. A final expression is the cell's result:
+      x := []int{3, 1, 2}
+      slices.Sort(x)      // slices is imported for you (any standard package)
+      x                   // shows [1 2 3]
+  Current Go works: for i := range 10, min, max, clear, per-iteration loop variables.
+  display and runtimes are always imported; gonum plot, plotter, vg, stat and floats are bundled.
+
+Display (package display)
+      display.Markdown("**hello**")
+      h := display.Show("working…"); h.Update("done")
+      p := plot.New(); ...; p          // a *plot.Plot or image.Image result is drawn inline
+  A type with a method Bundle() display.Bundle displays itself.
+
+Runtimes (package runtimes)
+      runtimes.Go(4, func(worker int) { ... })
+      runtimes.Experiment{Snippet: "work(worker)", Workers: []int{1, 2, 4}}.Run()
+
+Magics
+`)
+	for _, m := range knownMagics {
+		fmt.Fprintf(&b, "  %-12s %s\n      %s\n", m.name, m.help, m.usage)
+	}
+	b.WriteString(`
+Examples
+  %time fib(30)
+  %env GOMAXPROCS=4
+  %%spin modes=goroutine,thread workers=1,2,4 trials=3
+  sum := 0
+  for i := range 1_000_000 { sum += i }
+`)
+	return b.String()
+}

@@ -1,0 +1,429 @@
+package interp
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// The rewriter brings current Go to yaegi v0.16.1 by editing the text of
+// each item in place: edits never add or remove lines, so positions in
+// errors stay the cell's own (columns may shift on an edited line).
+//
+//   - for i := range n (n an integer) becomes a three-clause loop;
+//   - min, max and clear (when not redefined) call polyfills;
+//   - a for loop whose body starts a goroutine or builds a closure copies
+//     its loop variables at the top of the body (Go 1.22 per-iteration
+//     semantics; a three-clause loop that assigns its variable in the body
+//     keeps the old semantics);
+//   - go statements recover panics and report them on the cell;
+//   - display.Show(x) and h.Update(x) pass values of interpreted types that
+//     have a Bundle method as rendered bundles.
+
+// edit replaces src[off:end] of an item with text (an insertion when off == end).
+type edit struct {
+	off, end int
+	text     string
+	seq      int
+}
+
+// rewriter holds what the rewrite of one cell needs to know.
+type rewriter struct {
+	s        *Session
+	cell     int
+	shadowed func(name string) bool
+	ints     map[string]bool // names known to hold integers
+	handles  map[string]bool // names known to hold *display.Handle
+	loops    int
+}
+
+// rewrite returns the item's text with the rewrites applied, and keeps the
+// edits on the unit for outText.
+func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]bool) {
+	r := &rewriter{
+		s:    s,
+		cell: cell,
+		shadowed: func(name string) bool {
+			return cellNames[name] || s.names[name]
+		},
+		ints:    map[string]bool{},
+		handles: map[string]bool{},
+	}
+	for name, v := range s.yi.Globals() {
+		if !v.IsValid() {
+			continue
+		}
+		switch v.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			r.ints[name] = true
+		}
+		if v.Type().String() == "*display.Handle" {
+			r.handles[name] = true
+		}
+	}
+	for _, u := range units {
+		r.collectNames(u.file)
+	}
+	for _, u := range units {
+		if u.synthetic {
+			u.out = u.src
+			continue
+		}
+		r.unit(u)
+		u.out = u.apply(0, len(u.src))
+	}
+}
+
+// collectNames learns which names hold integers or display handles, by
+// their declarations (a name-based approximation of type checking).
+func (r *rewriter) collectNames(f *ast.File) {
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE && len(n.Lhs) == len(n.Rhs) {
+				for i, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						if r.isInt(n.Rhs[i]) {
+							r.ints[id.Name] = true
+						}
+						if isShowCall(n.Rhs[i]) {
+							r.handles[id.Name] = true
+						}
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				if n.Type != nil {
+					if isIntType(n.Type) {
+						r.ints[id.Name] = true
+					}
+				} else if len(n.Values) == len(n.Names) {
+					if r.isInt(n.Values[i]) {
+						r.ints[id.Name] = true
+					}
+					if isShowCall(n.Values[i]) {
+						r.handles[id.Name] = true
+					}
+				}
+			}
+		case *ast.Field:
+			if isIntType(n.Type) {
+				for _, id := range n.Names {
+					r.ints[id.Name] = true
+				}
+			}
+		}
+		return true
+	})
+}
+
+func isShowCall(e ast.Expr) bool {
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	return ok && x.Name == "display" && sel.Sel.Name == "Show"
+}
+
+var intTypes = map[string]bool{
+	"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
+	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true,
+	"uintptr": true, "byte": true, "rune": true,
+}
+
+func isIntType(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && intTypes[id.Name]
+}
+
+// isInt reports whether an expression is known to be an integer.
+func (r *rewriter) isInt(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return e.Kind == token.INT || e.Kind == token.CHAR
+	case *ast.Ident:
+		return r.ints[e.Name]
+	case *ast.ParenExpr:
+		return r.isInt(e.X)
+	case *ast.UnaryExpr:
+		return r.isInt(e.X)
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.SHL, token.SHR:
+			return r.isInt(e.X)
+		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.AND, token.OR, token.XOR, token.AND_NOT:
+			return r.isInt(e.X) || r.isInt(e.Y)
+		}
+	case *ast.CallExpr:
+		switch f := e.Fun.(type) {
+		case *ast.Ident:
+			if f.Name == "len" || f.Name == "cap" || intTypes[f.Name] {
+				return !r.shadowed(f.Name)
+			}
+			if (f.Name == "min" || f.Name == "max") && len(e.Args) > 0 {
+				return r.isInt(e.Args[0])
+			}
+		case *ast.SelectorExpr:
+			if x, ok := f.X.(*ast.Ident); ok && x.Name == "runtime" && (f.Sel.Name == "NumCPU" || f.Sel.Name == "NumGoroutine" || f.Sel.Name == "GOMAXPROCS") {
+				return true
+			}
+		}
+	case *ast.SelectorExpr:
+		if x, ok := e.X.(*ast.Ident); ok && x.Name == "math" && strings.HasPrefix(e.Sel.Name, "Max") && e.Sel.Name != "MaxFloat32" && e.Sel.Name != "MaxFloat64" {
+			return true
+		}
+	}
+	return false
+}
+
+func (u *unit) edit(off, end int, text string) {
+	u.edits = append(u.edits, edit{off: off, end: end, text: text, seq: len(u.edits)})
+}
+
+// apply returns src[from:to] with the edits inside it applied.
+func (u *unit) apply(from, to int) string {
+	var es []edit
+	for _, e := range u.edits {
+		if e.off >= from && e.end <= to {
+			es = append(es, e)
+		}
+	}
+	if len(es) == 0 {
+		return u.src[from:to]
+	}
+	// Apply from the end: at the same offset, replacements (which cover
+	// text after the offset) before insertions, and insertions in reverse
+	// order so that they come out in the order they were made.
+	sort.SliceStable(es, func(i, j int) bool {
+		a, b := es[i], es[j]
+		if a.off != b.off {
+			return a.off > b.off
+		}
+		ai, bi := a.off == a.end, b.off == b.end
+		if ai != bi {
+			return !ai
+		}
+		return a.seq > b.seq
+	})
+	s := u.src[from:to]
+	last := len(s) + 1
+	for _, e := range es {
+		if e.end-from > last {
+			continue // overlapping edit: keep the first applied
+		}
+		s = s[:e.off-from] + e.text + s[e.end-from:]
+		last = e.off - from
+	}
+	return s
+}
+
+// outText is the rewritten text of a node of the unit.
+func (u *unit) outText(n ast.Node) string {
+	return u.apply(u.offset(n.Pos()), u.offset(n.End()))
+}
+
+func (r *rewriter) unit(u *unit) {
+	var ranges []*ast.RangeStmt
+	ast.Inspect(u.file, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.RangeStmt:
+			ranges = append(ranges, n)
+			r.loopVars(u, n.Body, rangeVars(n), nil)
+		case *ast.ForStmt:
+			r.loopVars(u, n.Body, forVars(n), n.Post)
+		case *ast.CallExpr:
+			r.call(u, n)
+		case *ast.GoStmt:
+			r.goStmt(u, n)
+		}
+		return true
+	})
+	// After the edits inside their headers, which the new header includes.
+	for _, n := range ranges {
+		r.rangeInt(u, n)
+	}
+}
+
+// rangeInt rewrites "for k := range n" with an integer n.
+func (r *rewriter) rangeInt(u *unit, n *ast.RangeStmt) {
+	if n.Value != nil || !r.isInt(n.X) {
+		return
+	}
+	r.loops++
+	end := fmt.Sprintf("_spinlabEnd%d", r.loops)
+	x := u.outText(n.X)
+	key := "_spinlabI" + fmt.Sprint(r.loops)
+	if id, ok := n.Key.(*ast.Ident); ok && id.Name != "_" {
+		key = id.Name
+	}
+	zero := "0"
+	switch n.X.(type) {
+	case *ast.Ident, *ast.SelectorExpr, *ast.BasicLit:
+		// the same type as n (a named integer type stays itself)
+		zero = "(" + x + ")-(" + x + ")"
+	}
+	var head string
+	if n.Tok == token.ASSIGN && n.Key != nil {
+		// no new variable may be declared here: n is evaluated each iteration
+		head = fmt.Sprintf("for %s = %s; %s < %s; %s++ ", u.outText(n.Key), zero, u.outText(n.Key), x, u.outText(n.Key))
+	} else {
+		head = fmt.Sprintf("for %s, %s := %s, %s; %s < %s; %s++ ", key, end, zero, x, key, end, key)
+	}
+	// Replace "for ... range x " up to the body's brace; inner edits of x
+	// are already in its text.
+	from, to := u.offset(n.For), u.offset(n.Body.Lbrace)
+	u.dropEdits(from, to)
+	u.edit(from, to, head)
+}
+
+// dropEdits forgets edits inside [from, to) that a replacement supersedes.
+func (u *unit) dropEdits(from, to int) {
+	kept := u.edits[:0]
+	for _, e := range u.edits {
+		if e.off >= from && e.end <= to {
+			continue
+		}
+		kept = append(kept, e)
+	}
+	u.edits = kept
+}
+
+func rangeVars(n *ast.RangeStmt) []string {
+	if n.Tok != token.DEFINE {
+		return nil
+	}
+	var vars []string
+	for _, e := range []ast.Expr{n.Key, n.Value} {
+		if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+			vars = append(vars, id.Name)
+		}
+	}
+	return vars
+}
+
+func forVars(n *ast.ForStmt) []string {
+	as, ok := n.Init.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE {
+		return nil
+	}
+	var vars []string
+	for _, e := range as.Lhs {
+		if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+			vars = append(vars, id.Name)
+		}
+	}
+	return vars
+}
+
+// loopVars gives each iteration its own copy of the loop variables when
+// the body captures them (a closure or a go statement).
+func (r *rewriter) loopVars(u *unit, body *ast.BlockStmt, vars []string, post ast.Stmt) {
+	if len(vars) == 0 || body == nil {
+		return
+	}
+	captures := false
+	assigned := map[string]bool{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.GoStmt:
+			captures = true
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE {
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						assigned[id.Name] = true
+					}
+				}
+			}
+		case *ast.IncDecStmt:
+			if id, ok := n.X.(*ast.Ident); ok {
+				assigned[id.Name] = true
+			}
+		case *ast.UnaryExpr:
+			if id, ok := n.X.(*ast.Ident); ok && n.Op == token.AND {
+				assigned[id.Name] = true
+			}
+		}
+		return true
+	})
+	if !captures {
+		return
+	}
+	var copies []string
+	for _, v := range vars {
+		if post != nil && assigned[v] {
+			continue
+		}
+		copies = append(copies, v)
+	}
+	if len(copies) == 0 {
+		return
+	}
+	list := strings.Join(copies, ", ")
+	at := u.offset(body.Lbrace) + 1
+	u.edit(at, at, " "+list+" := "+list+";")
+}
+
+// call rewrites built-ins of newer Go and display calls.
+func (r *rewriter) call(u *unit, n *ast.CallExpr) {
+	switch f := n.Fun.(type) {
+	case *ast.Ident:
+		if r.shadowed(f.Name) {
+			return
+		}
+		var repl string
+		switch f.Name {
+		case "min":
+			repl = "_spinlabMin"
+		case "max":
+			repl = "_spinlabMax"
+		case "clear":
+			repl = rtName + ".Clear"
+		default:
+			return
+		}
+		u.edit(u.offset(f.Pos()), u.offset(f.End()), repl)
+	case *ast.SelectorExpr:
+		wrap := false
+		if x, ok := f.X.(*ast.Ident); ok {
+			switch {
+			case x.Name == "display" && f.Sel.Name == "Show" && !r.shadowed("display"):
+				wrap = true
+			case f.Sel.Name == "Update" && r.handles[x.Name]:
+				wrap = true
+			}
+		} else if f.Sel.Name == "Update" && isShowCall(f.X) {
+			wrap = true
+		}
+		if wrap && len(n.Args) == 1 && !n.Ellipsis.IsValid() {
+			a := n.Args[0]
+			u.edit(u.offset(a.Pos()), u.offset(a.Pos()), richFunc+"(")
+			u.edit(u.offset(a.End()), u.offset(a.End()), ")")
+		}
+	}
+}
+
+// goStmt makes a goroutine report its panic instead of killing the process.
+func (r *rewriter) goStmt(u *unit, n *ast.GoStmt) {
+	guard := fmt.Sprintf(" defer func() { if r := recover(); r != nil { %s.GoPanic(%d, r) } }();", rtName, r.cell)
+	if lit, ok := n.Call.Fun.(*ast.FuncLit); ok {
+		at := u.offset(lit.Body.Lbrace) + 1
+		u.edit(at, at, guard)
+		return
+	}
+	// go f(x) becomes go func() { guard; f(x) }(): the arguments are
+	// evaluated in the new goroutine rather than before it starts.
+	start, end := u.offset(n.Call.Pos()), u.offset(n.Call.End())
+	u.edit(start, start, "func() {"+guard+" ")
+	u.edit(end, end, " }()")
+}

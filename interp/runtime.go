@@ -1,0 +1,218 @@
+package interp
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"reflect"
+	"regexp"
+	"strings"
+	"sync"
+
+	yaegi "github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/spinlab/spinlab/interp/symbols"
+	"github.com/spinlab/spinlab/kernel/display"
+)
+
+// Names the session adds to the interpreter. They start with _spinlab so
+// that completion hides them.
+const (
+	rtPath     = "spinlab.dev/rt" // binary support package, imported as rtName
+	rtName     = "_spinlabrt"
+	valuesFunc = "_spinlabValues"
+	richFunc   = "_spinlabRich"
+)
+
+// prelude runs in every fresh interpreter.
+const prelude = `
+import (
+	_spinlabrt "spinlab.dev/rt"
+	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/runtimes"
+)
+
+// _spinlabValues collects the results of a cell's final expression. An
+// interpreted value with a Bundle method is rendered here, inside the
+// interpreter, because compiled code cannot see interpreted methods.
+func _spinlabValues(v ...any) []any {
+	for i, x := range v {
+		if b, ok := x.(display.Bundler); ok {
+			v[i] = _spinlabrt.Rich(b.Bundle(), x)
+		}
+	}
+	return v
+}
+
+// _spinlabRich makes a value that displays itself visible as such to
+// compiled code (display.Show, (*display.Handle).Update).
+func _spinlabRich(x any) any {
+	if b, ok := x.(display.Bundler); ok {
+		return _spinlabrt.Bundled(b.Bundle(), x)
+	}
+	return x
+}
+
+var _ = runtimes.Program{}
+`
+
+// exitCode is the panic value of os.Exit inside the interpreter.
+type exitCode int
+
+// fatalExit is the panic value of log.Fatal* inside the interpreter.
+type fatalExit string
+
+// richValue is a final value with the bundle it rendered inside the
+// interpreter.
+type richValue struct {
+	B display.Bundle
+	V any
+}
+
+// withText completes a bundle rendered inside the interpreter with the
+// text/plain form of its value when it lacks one; compiled display code
+// takes a display.Bundle as it is.
+func withText(b display.Bundle, v any) any {
+	if b.Data == nil {
+		b.Data = map[string]any{}
+	}
+	if _, ok := b.Data["text/plain"]; !ok {
+		data := make(map[string]any, len(b.Data)+1)
+		for k, x := range b.Data {
+			data[k] = x
+		}
+		data["text/plain"] = plainText(reflect.ValueOf(v))
+		b.Data = data
+	}
+	return b
+}
+
+// richBundle is the rich bundle of a compiled value that displays itself.
+func richBundle(v any) (display.Bundle, bool) { return display.Rich(v) }
+
+// newInterpreter builds a yaegi interpreter with the standard library, the
+// bundled packages, the session's overrides, and the prelude.
+func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.Interpreter, error) {
+	yi := yaegi.New(yaegi.Options{Stdout: stdout, Stderr: stderr, Unrestricted: true})
+	if err := yi.Use(stdlib.Symbols); err != nil {
+		return nil, fmt.Errorf("load standard library symbols: %w", err)
+	}
+	if err := yi.Use(symbols.Symbols); err != nil {
+		return nil, fmt.Errorf("load bundled symbols: %w", err)
+	}
+	if err := yi.Use(overrides(stderr)); err != nil {
+		return nil, fmt.Errorf("load session symbols: %w", err)
+	}
+	if _, err := yi.Eval(prelude + polyfills); err != nil {
+		return nil, fmt.Errorf("prelude: %w", err)
+	}
+	return yi, nil
+}
+
+// overrides replaces the symbols that would end or escape the session:
+// os.Exit and log.Fatal* panic with sentinels that Execute reports as an
+// "exit" error, and adds the support package.
+func overrides(stderr *stderrFilter) yaegi.Exports {
+	l := log.New(stderr, "", log.LstdFlags)
+	fatal := func(msg string) {
+		_ = l.Output(3, msg)
+		panic(fatalExit(msg))
+	}
+	return yaegi.Exports{
+		"os/os": {
+			"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) }),
+		},
+		"log/log": {
+			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
+			"Fatalf":  reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
+			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
+		},
+		rtPath + "/rt": {
+			"Rich":    reflect.ValueOf(func(b display.Bundle, v any) any { return richValue{b, v} }),
+			"Bundled": reflect.ValueOf(withText),
+			"Clear":   reflect.ValueOf(clearValue),
+			"Less":    reflect.ValueOf(less),
+			"GoPanic": reflect.ValueOf(stderr.goPanic),
+		},
+	}
+}
+
+// stderrFilter is the interpreter's stderr. yaegi prints a line
+// "pos: panic: func(...)" for every frame a panic unwinds; the filter keeps
+// those lines as the traceback of the running cell instead of printing
+// them, so that an error reaches the user exactly once, as the cell's
+// error. Everything else passes through.
+type stderrFilter struct {
+	w io.Writer
+
+	mu      sync.Mutex
+	cell    int      // the running cell, 0 when none
+	running bool     // a cell is running
+	tb      []string // panic lines seen while the cell runs
+	gp      *Error   // first panic of a goroutine the running cell started
+}
+
+func newStderrFilter(w io.Writer) *stderrFilter { return &stderrFilter{w: w} }
+
+var panicLineRE = regexp.MustCompile(`^(?:_\.go:)?\d+:\d+: panic: .*\(\.\.\.\)\n$`)
+
+func (f *stderrFilter) Write(p []byte) (int, error) {
+	if panicLineRE.Match(p) {
+		f.mu.Lock()
+		if len(f.tb) < 100 {
+			line := mapPositions(strings.TrimSuffix(string(p), "\n"))
+			line = strings.Replace(line, ": panic: ", ": ", 1)
+			line = strings.TrimSuffix(line, "(...)")
+			f.tb = append(f.tb, line)
+		}
+		f.mu.Unlock()
+		return len(p), nil
+	}
+	return f.w.Write(p)
+}
+
+func (f *stderrFilter) begin(cell int) {
+	f.mu.Lock()
+	f.cell, f.running, f.tb, f.gp = cell, true, nil, nil
+	f.mu.Unlock()
+}
+
+func (f *stderrFilter) end() {
+	f.mu.Lock()
+	f.running = false
+	f.mu.Unlock()
+}
+
+func (f *stderrFilter) traceback() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.tb...)
+}
+
+// goroutinePanic returns (once) the panic of a goroutine that the running
+// cell started, if one happened.
+func (f *stderrFilter) goroutinePanic() *Error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e := f.gp
+	f.gp = nil
+	return e
+}
+
+// goPanic is called by the guard that the rewriter puts in every go
+// statement. A panic is the error of the cell that started the goroutine
+// if that cell still runs; otherwise it is printed on stderr.
+func (f *stderrFilter) goPanic(cell int, v any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e := panicError(v, append([]string(nil), f.tb...))
+	e.Message = "in a goroutine: " + e.Message
+	if f.running && f.cell == cell {
+		if f.gp == nil {
+			f.gp = e
+		}
+		return
+	}
+	fmt.Fprintf(f.w, "%s: goroutine started by %s: %s\n", e.Name, cellName(cell), strings.TrimPrefix(e.Message, "in a goroutine: "))
+}

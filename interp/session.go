@@ -1,0 +1,238 @@
+package interp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+
+	yaegi "github.com/traefik/yaegi/interp"
+
+	"github.com/spinlab/spinlab/kernel/display"
+)
+
+// Options configure a Session.
+type Options struct {
+	// Stdout and Stderr receive what interpreted code prints with fmt.Print*
+	// and log, and yaegi's own reports. They default to os.Stdout and
+	// os.Stderr. Code that writes to os.Stdout or file descriptors directly
+	// bypasses them (the evaluator process makes fds 1 and 2 pipes).
+	Stdout, Stderr io.Writer
+}
+
+// Result is what a cell produced besides its output streams.
+type Result struct {
+	// Value is the execute_result bundle of the cell's final expression,
+	// or nil if the cell has no value.
+	Value *display.Bundle
+	// Definitions are what the cell defined, in order, for replay after a
+	// crash of the evaluator process.
+	Definitions []Definition
+	// Reset reports that the cell was %reset: earlier definitions are gone.
+	Reset bool
+}
+
+// Definition is one package-level definition made by a cell.
+type Definition struct {
+	// Kind is "import", "type", "func", "const" or "var".
+	Kind string
+	// Name is the defined name (for a method, "Type.Method"; for an
+	// import, the package's local name).
+	Name string
+	// Source declares it. For a var, Source declares it at its zero value
+	// with its type ("var n int"): values do not survive a crash.
+	Source string
+}
+
+// Error is a user-facing error: a compile error, a panic, a runtime error,
+// an exit, an interrupt.
+type Error struct {
+	// Name is "CompileError", "panic", "runtime error", "exit",
+	// "interrupted" or "MagicError".
+	Name string
+	// Message says what happened.
+	Message string
+	// Traceback lists the positions involved, innermost first, with the
+	// cell's own line numbers ("cell[3]:2:5: main.f").
+	Traceback []string
+}
+
+func (e *Error) Error() string {
+	if e.Message == "" {
+		return e.Name
+	}
+	return e.Name + ": " + e.Message
+}
+
+// Session is one interpreter session: the definitions and variables of a
+// notebook. Methods are safe for concurrent use; cells run one at a time.
+type Session struct {
+	stdout io.Writer
+	stderr *stderrFilter
+
+	mu sync.Mutex // serialises cells and magics
+
+	// mu2 guards the fields below for readers that run while a cell holds
+	// mu (Compile and Export, called by an experiment the cell runs);
+	// writers hold both.
+	mu2   sync.Mutex
+	yi    *yaegi.Interpreter
+	cells int          // number of cells executed (the next cell is cells+1)
+	defs  []Definition // current definitions, oldest first; a redefinition replaces
+	names map[string]bool
+}
+
+// New starts a session with display and runtimes imported.
+func New(opts Options) (*Session, error) {
+	if opts.Stdout == nil {
+		opts.Stdout = os.Stdout
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = os.Stderr
+	}
+	s := &Session{stdout: opts.Stdout, stderr: newStderrFilter(opts.Stderr)}
+	if err := s.reset(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// reset replaces the interpreter with a fresh one. Callers hold s.mu (or
+// own s exclusively).
+func (s *Session) reset() error {
+	yi, err := newInterpreter(s.stdout, s.stderr, s)
+	if err != nil {
+		return err
+	}
+	s.mu2.Lock()
+	s.yi = yi
+	s.defs = nil
+	s.names = map[string]bool{}
+	s.mu2.Unlock()
+	return nil
+}
+
+// interpreter returns the current interpreter.
+func (s *Session) interpreter() *yaegi.Interpreter {
+	s.mu2.Lock()
+	defer s.mu2.Unlock()
+	return s.yi
+}
+
+// Execute runs a cell. User-facing failures are returned as *Error; the
+// session keeps its state.
+func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cells++
+	if m, ok, err := parseMagic(code); err != nil {
+		return &Result{}, &Error{Name: "MagicError", Message: err.Error()}
+	} else if ok {
+		return s.runMagic(ctx, m)
+	}
+	return s.execute(ctx, code, s.cells)
+}
+
+// Expression evaluates expr for user_expressions and returns its bundle.
+// The expression runs like a cell but its definitions are not reported.
+func (s *Session) Expression(ctx context.Context, expr string) (display.Bundle, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res, err := s.execute(ctx, expr, 0)
+	if err != nil {
+		return display.Bundle{}, err
+	}
+	if res.Value == nil {
+		return textBundle(""), nil
+	}
+	return *res.Value, nil
+}
+
+// Restore replays definitions into the session, as after a crash of the
+// evaluator process. Definitions that no longer compile are skipped and
+// named in the error.
+func (s *Session) Restore(defs []Definition) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var failed []string
+	for _, d := range defs {
+		if d.Kind == kindImport {
+			if _, err := s.evalSource(context.Background(), d.Source); err != nil {
+				failed = append(failed, d.Name)
+				continue
+			}
+			s.record(d)
+		}
+	}
+	var rest []Definition
+	for _, d := range defs {
+		if d.Kind != kindImport {
+			rest = append(rest, d)
+		}
+	}
+	if len(rest) > 0 {
+		var b strings.Builder
+		for _, d := range rest {
+			b.WriteString(d.Source)
+			b.WriteString("\n")
+		}
+		if _, err := s.evalSource(context.Background(), b.String()); err != nil {
+			// One bad definition must not lose the others: retry one by one.
+			for _, d := range rest {
+				if _, err := s.evalSource(context.Background(), d.Source); err != nil {
+					failed = append(failed, d.Name)
+					continue
+				}
+				s.record(d)
+			}
+		} else {
+			for _, d := range rest {
+				s.record(d)
+			}
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("restore: could not redefine %s", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// evalSource evaluates source in the interpreter, converting panics.
+func (s *Session) evalSource(ctx context.Context, src string) (reflect.Value, error) {
+	return s.yi.EvalWithContext(ctx, src)
+}
+
+// record remembers a definition, replacing an earlier one of the same name.
+func (s *Session) record(d Definition) {
+	s.mu2.Lock()
+	defer s.mu2.Unlock()
+	key := d.Name
+	for i, old := range s.defs {
+		if old.Name == key && (old.Kind == kindImport) == (d.Kind == kindImport) {
+			s.defs = append(s.defs[:i], s.defs[i+1:]...)
+			break
+		}
+	}
+	s.defs = append(s.defs, d)
+	s.names[d.Name] = true
+}
+
+// definition returns the current definition of name, if any.
+func (s *Session) definition(name string) (Definition, bool) {
+	for i := len(s.defs) - 1; i >= 0; i-- {
+		if s.defs[i].Name == name {
+			return s.defs[i], true
+		}
+	}
+	return Definition{}, false
+}
+
+var errNoValue = errors.New("no value")
+
+func textBundle(s string) display.Bundle {
+	return display.Bundle{Data: map[string]any{"text/plain": s}, Metadata: map[string]any{}}
+}
