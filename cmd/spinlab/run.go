@@ -136,6 +136,9 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, int) {
 // executeNotebook runs nb through eng as f says, saves it, and returns the
 // exit code.
 func executeNotebook(ctx context.Context, nb *notebook.Notebook, eng kernel.Engine, f *runFlags, stdin io.Reader, stderr io.Writer) int {
+	if nb.Metadata["kernelspec"] == nil {
+		nb.Metadata["kernelspec"] = notebook.KernelSpec()
+	}
 	for _, name := range nb.Parameterize(f.params) {
 		fmt.Fprintf(stderr, "spinlab run: warning: parameter %s is not declared in a cell tagged \"parameters\"; it becomes a new variable\n", name)
 	}
