@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -9,9 +10,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // requireEnv is the variable that turns a missing front end from a skip into
@@ -195,11 +199,20 @@ func newJupyterEnv(t *testing.T, kernel string) *jupyterEnv {
 	for k, v := range vars {
 		je.Env = append(je.Env, k+"="+v)
 	}
+	marks := []string{dir}
 	if kernel == "spinlab" {
-		installKernelspec(t, spinlabBinary(t), filepath.Join(share, "kernels", "spinlab"))
+		bin := spinlabBinary(t)
+		marks = append(marks, bin)
+		installKernelspec(t, bin, filepath.Join(share, "kernels", "spinlab"))
 	}
+	// Registered first, so it runs after the cleanups that stop the front
+	// ends: whatever they started must be gone by then.
+	t.Cleanup(func() { checkNoLeftovers(t, marks...) })
 	return je
 }
+
+// ConfigDir is the private JUPYTER_CONFIG_DIR.
+func (je *jupyterEnv) ConfigDir() string { return filepath.Join(je.Dir, "config") }
 
 // installKernelspec writes spinlab's kernel.json the way `spinlab install`
 // does, so this test depends only on `spinlab kernel -f`.
@@ -252,3 +265,65 @@ func screenshotDir(t *testing.T, name string) string {
 }
 
 func isRoot() bool { return runtime.GOOS == "linux" && os.Geteuid() == 0 }
+
+// process is a running process found by leftovers.
+type process struct {
+	PID     int
+	Cmdline string
+}
+
+func (p process) String() string { return fmt.Sprintf("pid %d: %s", p.PID, p.Cmdline) }
+
+// leftovers lists processes, other than this one, whose command line
+// mentions one of marks or whose executable is one of them.
+func leftovers(marks ...string) []process {
+	var found []process
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || len(b) == 0 {
+			continue
+		}
+		cmdline := strings.TrimSpace(strings.ReplaceAll(string(b), "\x00", " "))
+		exe, _ := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil {
+			// A zombie has no exe and is already dead; its parent reaps it.
+			if f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:])); len(f) > 0 && f[0] == "Z" {
+				continue
+			}
+		}
+		for _, m := range marks {
+			if m != "" && (strings.Contains(cmdline, m) || exe == m) {
+				found = append(found, process{pid, cmdline})
+				break
+			}
+		}
+	}
+	return found
+}
+
+// checkNoLeftovers fails the test if processes that mention marks (the
+// test's private directory, the spinlab binary) outlive the front end that
+// started them, giving them a few seconds to exit, and kills them.
+func checkNoLeftovers(t *testing.T, marks ...string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		left := leftovers(marks...)
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			for _, p := range left {
+				syscall.Kill(p.PID, syscall.SIGKILL)
+			}
+			t.Errorf("processes left running after the front end shut down (killed now):\n%v", left)
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
