@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -365,24 +364,4 @@ func (nb *Notebook) WriteFile(name string) (err error) {
 		return err
 	}
 	return os.Rename(tmp.Name(), name)
-}
-
-// Clone returns a deep copy of nb's cells and outputs (metadata maps are
-// shared).
-func (nb *Notebook) Clone() *Notebook {
-	c := *nb
-	c.Metadata = maps.Clone(nb.Metadata)
-	c.Cells = make([]*Cell, len(nb.Cells))
-	for i, cell := range nb.Cells {
-		cc := *cell
-		cc.Metadata = maps.Clone(cell.Metadata)
-		cc.Outputs = make([]Output, len(cell.Outputs))
-		for j, o := range cell.Outputs {
-			o.Data = maps.Clone(o.Data)
-			o.Metadata = maps.Clone(o.Metadata)
-			cc.Outputs[j] = o
-		}
-		c.Cells[i] = &cc
-	}
-	return &c
 }

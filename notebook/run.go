@@ -63,7 +63,10 @@ func (e *CellError) Error() string {
 // opts.AllowErrors. When ctx is cancelled the running cell is interrupted
 // and Run returns an error that wraps ctx's.
 //
-// Run does not restart eng: cells run in whatever session it holds.
+// Run does not restart eng: cells run in whatever session it holds. It
+// relies on eng to return from Execute once the cell's context is
+// cancelled, as kernel.Engine requires; an engine that does not would
+// hold the run past its timeout.
 func Run(ctx context.Context, nb *Notebook, eng kernel.Engine, opts RunOptions) error {
 	var cells []int
 	for i, c := range nb.Cells {
