@@ -71,7 +71,7 @@ func SetHost(h Host) {
 
 // ErrNoHost is returned when an operation needs an interpreter session and
 // none is installed, as in a plain Go program.
-var ErrNoHost = errors.New("no spinlab session: snippets (process mode, Experiment.Snippet, Bench) need the spinlab kernel; in a plain Go program use Go, Threads, Experiment.Func or BenchFunc")
+var ErrNoHost = errors.New("no spinlab session is installed (runtimes.SetHost): snippets run only in the spinlab kernel; a plain Go program can use Go, Threads, Experiment.Func and BenchFunc")
 
 func currentHost() (Host, error) {
 	host.mu.RLock()

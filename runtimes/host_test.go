@@ -21,6 +21,7 @@ import (
 	"github.com/spinlab/spinlab/runtimes"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
 )
 
 const envTestWorker = "SPINLAB_RUNTIMES_TEST_WORKER"
@@ -56,8 +57,11 @@ func newTestHost(t testing.TB) *testHost {
 }
 
 func newInterp() *interp.Interpreter {
-	i := interp.New(interp.Options{Stdout: os.Stdout, Stderr: os.Stderr})
+	i := interp.New(interp.Options{Stdout: os.Stdout, Stderr: os.Stderr, Unrestricted: true})
 	if err := i.Use(stdlib.Symbols); err != nil {
+		panic(err)
+	}
+	if err := i.Use(unrestricted.Symbols); err != nil { // the real os.Exit
 		panic(err)
 	}
 	return i

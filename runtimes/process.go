@@ -53,7 +53,7 @@ type ProcessOptions struct {
 func DefaultMaxChildren() int { return max(64, 4*runtime.NumCPU()) }
 
 // errNoSessionForProcesses is the run error of process mode without a Host.
-var errNoSessionForProcesses = fmt.Errorf("process mode needs a spinlab session: children run the snippet with a copy of the session's definitions and variables; %w", ErrNoHost)
+var errNoSessionForProcesses = fmt.Errorf("process mode needs a spinlab session, whose definitions and variables the children copy: %w", ErrNoHost)
 
 // Processes runs snippet in n `spinlab worker` child processes, waits for
 // all of them and returns the measured run. Each child starts from the
@@ -340,7 +340,7 @@ func runChild(ctx context.Context, ws *WorkerStats, c *child, argv []string, opt
 	}
 	if ws.Error != "" {
 		ws.Stderr = stderrTail
-		if opts.MemoryLimit > 0 && looksOutOfMemory(stderrTail+ws.Error) {
+		if opts.MemoryLimit > 0 && (c.outOfMemory() || looksOutOfMemory(ws.Error)) {
 			ws.Error = fmt.Sprintf("exceeded its memory limit of %s (RLIMIT_AS): %s", formatBytes(opts.MemoryLimit), ws.Error)
 		}
 	}
@@ -377,7 +377,15 @@ func (c *child) finishOutput() string {
 		}
 		f.r.Close()
 	}
-	return c.outputs[1].tail()
+	return c.outputs[1].excerpt()
+}
+
+// outOfMemory reports whether the child's stderr said it ran out of memory.
+func (c *child) outOfMemory() bool {
+	f := c.outputs[1]
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.oom || looksOutOfMemory(string(f.first))
 }
 
 func describeExit(s *os.ProcessState) string {
@@ -404,14 +412,47 @@ type outputMux struct {
 type forwarder struct {
 	r    *os.File
 	done chan struct{}
-	mu   sync.Mutex
-	last []byte // tail of what passed, for stderr
+
+	mu    sync.Mutex
+	first []byte // the start of what passed (a Go crash says why here)
+	last  []byte // and its end
+	total int
+	oom   bool // a line said the process ran out of memory
 }
 
-func (f *forwarder) tail() string {
+// excerpt returns the start and the end of the stream, for error reports.
+func (f *forwarder) excerpt() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return tail(string(f.last), stderrTail)
+	if f.total <= len(f.first) {
+		return string(f.first)
+	}
+	rest := tail(string(f.last), stderrTail-len(f.first))
+	if len(f.first)+len(rest) >= f.total {
+		return string(f.first) + strings.TrimPrefix(rest, "…")
+	}
+	return string(f.first) + "…\n" + strings.TrimPrefix(rest, "…")
+}
+
+func (f *forwarder) keep(line string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.total += len(line)
+	if len(f.first) < stderrTail/2 {
+		n := min(len(line), stderrTail/2-len(f.first))
+		f.first = append(f.first, line[:n]...)
+		line = line[n:]
+		if line == "" {
+			return
+		}
+	}
+	f.last = append(f.last, line...)
+	if len(f.last) > 2*stderrTail {
+		f.last = append([]byte(nil), f.last[len(f.last)-stderrTail:]...)
+	}
+	if !f.oom && looksOutOfMemory(line) {
+		f.oom = true
+	}
 }
 
 func (o *outputMux) forward(r *os.File, w io.Writer, worker int, keepTail bool) *forwarder {
@@ -433,12 +474,7 @@ func (o *outputMux) forward(r *os.File, w io.Writer, worker int, keepTail bool) 
 				io.WriteString(w, prefix+line)
 				o.mu.Unlock()
 				if keepTail {
-					f.mu.Lock()
-					f.last = append(f.last, line...)
-					if len(f.last) > 2*stderrTail {
-						f.last = append([]byte(nil), f.last[len(f.last)-stderrTail:]...)
-					}
-					f.mu.Unlock()
+					f.keep(line)
 				}
 			}
 			if err != nil {

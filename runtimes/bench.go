@@ -1,0 +1,136 @@
+package runtimes
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/spinlab/spinlab/kernel/display"
+)
+
+// BenchResult is a Go benchmark of a snippet or function, as the %%bench
+// magic shows it: how many iterations ran, and the time, heap bytes and
+// allocations per iteration.
+type BenchResult struct {
+	Snippet     string        `json:"snippet,omitempty"`
+	N           int           `json:"n"`        // iterations
+	Total       time.Duration `json:"total_ns"` // time of all N iterations
+	NsPerOp     float64       `json:"ns_per_op"`
+	BytesPerOp  int64         `json:"bytes_per_op"`
+	AllocsPerOp int64         `json:"allocs_per_op"`
+	Machine     Machine       `json:"machine"`
+	// Err is set when the snippet could not be compiled, failed or
+	// panicked, or the benchmark was interrupted.
+	Err error `json:"-"`
+}
+
+// Bench benchmarks snippet as the body of a Go benchmark loop (with
+// testing.Benchmark, about a second of iterations, allocations reported),
+// compiled once through the session. The snippet sees worker = 0 and
+// workers = 1. It needs a spinlab session (see SetHost).
+func Bench(snippet string) *BenchResult { return BenchContext(context.Background(), snippet) }
+
+// BenchContext is Bench with a context; cancelling it ends the benchmark
+// early with Err set.
+func BenchContext(ctx context.Context, snippet string) *BenchResult {
+	res := &BenchResult{Snippet: snippet, Machine: ThisMachine()}
+	h, err := currentHost()
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	fn, err := h.Compile(snippet)
+	if err != nil {
+		res.Err = fmt.Errorf("compile the snippet: %w", err)
+		return res
+	}
+	return bench(ctx, res, func(ctx context.Context) error {
+		_, err := fn(ctx, 0, 1)
+		return err
+	})
+}
+
+// BenchFunc benchmarks f like Bench does a snippet, for plain Go programs.
+func BenchFunc(f func()) *BenchResult {
+	res := &BenchResult{Machine: ThisMachine()}
+	return bench(context.Background(), res, func(context.Context) error { f(); return nil })
+}
+
+func bench(ctx context.Context, res *BenchResult, op func(context.Context) error) *BenchResult {
+	var failure error
+	r := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		defer func() {
+			if p := recover(); p != nil {
+				failure = fmt.Errorf("panic: %v", p)
+			}
+		}()
+		for b.Loop() {
+			if failure != nil || ctx.Err() != nil {
+				return
+			}
+			if err := op(ctx); err != nil {
+				failure = err
+				return
+			}
+		}
+	})
+	res.N, res.Total = r.N, r.T
+	if r.N > 0 {
+		res.NsPerOp = float64(r.T.Nanoseconds()) / float64(r.N)
+	}
+	res.BytesPerOp, res.AllocsPerOp = r.AllocedBytesPerOp(), r.AllocsPerOp()
+	switch {
+	case failure != nil:
+		res.Err = failure
+	case ctx.Err() != nil:
+		res.Err = fmt.Errorf("benchmark interrupted: %w", ctx.Err())
+	}
+	return res
+}
+
+// String formats the result like `go test -bench` does.
+func (r *BenchResult) String() string {
+	if r.Err != nil && r.N == 0 {
+		return "benchmark failed: " + r.Err.Error()
+	}
+	s := fmt.Sprintf("%d\t%s ns/op (%s)\t%d B/op\t%d allocs/op", r.N, nsPerOp(r.NsPerOp),
+		formatDuration(time.Duration(r.NsPerOp)), r.BytesPerOp, r.AllocsPerOp)
+	if r.Err != nil {
+		s += "\nerror: " + r.Err.Error()
+	}
+	return s + "\n" + r.Machine.String()
+}
+
+// Bundle displays the result as a one-row table.
+func (r *BenchResult) Bundle() display.Bundle {
+	var h string
+	if r.Err != nil {
+		h = fmt.Sprintf(`<div style="color:#b00">%s</div>`, html.EscapeString(r.Err.Error()))
+	}
+	if r.N > 0 {
+		td := `<td style="text-align:right;padding:2px 10px">`
+		th := `<th style="text-align:right;padding:2px 10px">`
+		h += `<table style="font-size:90%;border-collapse:collapse"><tr>` + th + "iterations</th>" + th + "time/op</th>" +
+			th + "ns/op</th>" + th + "B/op</th>" + th + "allocs/op</th></tr><tr>" +
+			td + strconv.Itoa(r.N) + "</td>" + td + formatDuration(time.Duration(r.NsPerOp)) + "</td>" +
+			td + nsPerOp(r.NsPerOp) + "</td>" + td + strconv.FormatInt(r.BytesPerOp, 10) + "</td>" +
+			td + strconv.FormatInt(r.AllocsPerOp, 10) + "</td></tr></table>"
+	}
+	h += fmt.Sprintf(`<div style="color:#666;font-size:85%%;margin-top:4px">%s</div>`, html.EscapeString(r.Machine.String()))
+	return display.Bundle{Data: map[string]any{"text/plain": r.String(), "text/html": h}}
+}
+
+// nsPerOp formats like go test: fewer decimals for larger numbers.
+func nsPerOp(v float64) string {
+	switch {
+	case v >= 99.995:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case v >= 9.9995:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
+}
