@@ -64,9 +64,9 @@ type Kernel struct {
 	cancelAll context.CancelFunc
 
 	mu        sync.Mutex
-	cancelRun context.CancelFunc          // cancels the running execute, if any
-	execCount int                         // the last execution_count given
-	inputs    map[string]chan string      // input_request msg_id -> waiter
+	cancelRun context.CancelFunc     // cancels the running execute, if any
+	execCount int                    // the last execution_count given
+	inputs    map[string]chan string // input_request msg_id -> waiter
 }
 
 // New binds the kernel's sockets to the addresses of info. Call Serve to
