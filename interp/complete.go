@@ -116,7 +116,6 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 		}
 		s.mu2.Lock()
 		defs := append([]Definition(nil), s.defs...)
-		yi := s.yi
 		s.mu2.Unlock()
 		for _, d := range defs {
 			if d.Kind == kindImport {
@@ -127,7 +126,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 				add(d.Name, kindName(d.Kind))
 			}
 		}
-		for name := range yi.Globals() {
+		for name := range s.globals() {
 			add(name, "variable")
 		}
 		byName, _ := importable()
@@ -245,8 +244,7 @@ func symbolKind(v reflect.Value) string {
 // memberCompletions adds the members of x: a package, or a variable's
 // fields and methods.
 func (s *Session) memberCompletions(x string, add func(name, kind string)) {
-	yi := s.interpreter()
-	if v, ok := yi.Globals()[x]; ok && v.IsValid() {
+	if v, ok := s.globals()[x]; ok && v.IsValid() {
 		t := v.Type()
 		if v.Kind() == reflect.Interface && !v.IsNil() {
 			t = v.Elem().Type()

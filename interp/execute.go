@@ -122,10 +122,31 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 	if len(units) == 0 {
 		return res, nil
 	}
+	if cell > 0 {
+		s.redefineTypes(units)
+	}
 	plan := planUnits(units)
 
 	s.stderr.begin(cell)
 	defer s.stderr.end()
+	type placed struct {
+		off, seq int
+		def      Definition
+	}
+	var order []placed
+	// Definitions in the cell's order (auto-imports first), also when a
+	// later part of the cell fails: they are in the session all the same.
+	defer func() {
+		sort.Slice(order, func(i, j int) bool {
+			if order[i].off != order[j].off {
+				return order[i].off < order[j].off
+			}
+			return order[i].seq < order[j].seq
+		})
+		for _, p := range order {
+			res.Definitions = append(res.Definitions, p.def)
+		}
+	}()
 	var last []reflect.Value
 	for gi, g := range plan {
 		src := groupSource(g, cell)
@@ -143,13 +164,25 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 			v, err = s.yi.EvalWithContext(ctx, src)
 		}
 		if err != nil {
-			return res, s.userError(ctx, err, cell)
+			uerr := s.userError(ctx, err, cell)
+			if e, ok := uerr.(*Error); ok && e.Name == "CompileError" && vagueUndefinedRE.MatchString(e.Message) {
+				if pos, name := s.undefinedName(code, cell, units); name != "" {
+					e.Message = pos + ": undefined: " + name
+					e.Traceback = []string{e.Message}
+				}
+			}
+			return res, uerr
 		}
 		if perr := s.stderr.goroutinePanic(); perr != nil {
 			return res, perr
 		}
 		if cell > 0 {
-			res.Definitions = append(res.Definitions, s.define(g)...)
+			for _, u := range g {
+				for _, d := range s.unitDefinitions(u) {
+					s.record(d)
+					order = append(order, placed{u.off, len(order), d})
+				}
+			}
 		}
 		if final {
 			last = values(v)
@@ -304,7 +337,7 @@ func groupSourceWrapped(g []*unit, cell int) string {
 			b.WriteString("\n" + valuesFunc + "(")
 			b.WriteString(directive(u, cell))
 			b.WriteString(u.out)
-			b.WriteString("\n)\n")
+			b.WriteString(",\n)\n")
 			break
 		}
 		b.WriteString(directive(u, cell))
@@ -369,7 +402,21 @@ func values(v reflect.Value) []reflect.Value {
 	}
 	out := make([]reflect.Value, len(vals))
 	for i, x := range vals {
-		out[i] = reflect.ValueOf(x)
+		out[i] = unwrapInterpreted(reflect.ValueOf(x))
+		if out[i].IsValid() && out[i].CanInterface() {
+			switch r := out[i].Interface().(type) {
+			case richValue:
+				if w := unwrapInterpreted(reflect.ValueOf(r.V)); w.IsValid() && w.CanInterface() {
+					r.V = w.Interface()
+				}
+				out[i] = reflect.ValueOf(r)
+			case textValue:
+				if w := unwrapInterpreted(reflect.ValueOf(r.V)); w.IsValid() && w.CanInterface() {
+					r.V = w.Interface()
+				}
+				out[i] = reflect.ValueOf(r)
+			}
+		}
 	}
 	if out == nil {
 		out = []reflect.Value{}
@@ -401,6 +448,9 @@ func bundleOf(vals []reflect.Value) (display.Bundle, bool) {
 				}
 				return b, true
 			}
+			if t, ok := v.Interface().(textValue); ok {
+				return textBundle(t.S), true
+			}
 			if b, ok := richBundle(v.Interface()); ok {
 				return b, true
 			}
@@ -412,6 +462,10 @@ func bundleOf(vals []reflect.Value) (display.Bundle, bool) {
 		if v.IsValid() && v.CanInterface() {
 			if r, ok := v.Interface().(richValue); ok {
 				v = reflect.ValueOf(r.V)
+			}
+			if t, ok := v.Interface().(textValue); ok {
+				parts[i] = t.S
+				continue
 			}
 		}
 		parts[i] = plainText(v)
@@ -476,7 +530,29 @@ func panicError(v any, tb []string) *Error {
 		msg = e.Error()
 		msg = strings.TrimPrefix(msg, "runtime error: ")
 	}
+	if s, ok := v.(string); ok || strings.HasPrefix(msg, "reflect") {
+		s = msg
+		// yaegi evaluates with reflect: its panics stand for Go's runtime errors.
+		for _, m := range reflectPanics {
+			if strings.Contains(s, m.reflect) {
+				return &Error{Name: "runtime error", Message: m.runtime, Traceback: tb}
+			}
+		}
+		if s == "nil type" {
+			return &Error{Name: "CompileError", Message: "yaegi v0.16.1 cannot type this code (\"nil type\"): a construct it does not support, such as range over an integer expression whose type it cannot tell, or a generic constraint with ~", Traceback: tb}
+		}
+	}
 	return &Error{Name: name, Message: msg, Traceback: tb}
+}
+
+// reflectPanics maps the reflect panics of interpreted code to the runtime
+// errors Go would report.
+var reflectPanics = []struct{ reflect, runtime string }{
+	{"index out of range", "index out of range"},
+	{"slice bounds out of range", "slice bounds out of range"},
+	{"on zero Value", "invalid memory address or nil pointer dereference"},
+	{"nil pointer", "invalid memory address or nil pointer dereference"},
+	{"assignment to entry in nil map", "assignment to entry in nil map"},
 }
 
 func isCompileError(err error) bool {
@@ -590,18 +666,6 @@ func mentions(f *ast.File, names map[string]bool) bool {
 		return true
 	})
 	return found
-}
-
-// define records the definitions a successfully evaluated group made.
-func (s *Session) define(g []*unit) []Definition {
-	var defs []Definition
-	for _, u := range g {
-		for _, d := range s.unitDefinitions(u) {
-			s.record(d)
-			defs = append(defs, d)
-		}
-	}
-	return defs
 }
 
 func (s *Session) unitDefinitions(u *unit) []Definition {
@@ -736,7 +800,7 @@ func (s *Session) varType(name, declared string, rhs ast.Expr, u *unit) string {
 			}
 		}
 	}
-	if v, ok := s.yi.Globals()[name]; ok && v.IsValid() {
+	if v, ok := s.globals()[name]; ok && v.IsValid() {
 		return typeSource(v.Type())
 	}
 	return "any"

@@ -64,13 +64,24 @@ func (s *Session) Compile(snippet string) (func(ctx context.Context, worker, wor
 		case 0:
 			return nil, nil
 		case 1:
-			if r, ok := vals[0].(richValue); ok {
-				return r.V, nil
-			}
-			return vals[0], nil
+			return plainValue(vals[0]), nil
+		}
+		for i := range vals {
+			vals[i] = plainValue(vals[i])
 		}
 		return vals, nil
 	}, nil
+}
+
+// plainValue strips what the value collector added to a value.
+func plainValue(v any) any {
+	switch x := v.(type) {
+	case richValue:
+		return x.V
+	case textValue:
+		return x.V
+	}
+	return v
 }
 
 // unwrapPanic returns the user's panic value from what a call of an
@@ -128,7 +139,7 @@ func (s *Session) snippetSource(snippet string) (src, imports string, err error)
 			b.WriteString("\nreturn " + valuesFunc + "(")
 			b.WriteString(directive(u, 0))
 			b.WriteString(u.out)
-			b.WriteString("\n)\n}")
+			b.WriteString(",\n)\n}")
 			return b.String(), ib.String(), nil
 		}
 		b.WriteString(directive(u, 0))
@@ -165,7 +176,7 @@ func (s *Session) Export(snippet string) (runtimes.Program, error) {
 	if err != nil {
 		return p, err
 	}
-	globals := s.interpreter().Globals()
+	globals := s.globals()
 	varType := map[string]string{}
 	for _, d := range defs {
 		if d.Kind == kindVar {
@@ -298,7 +309,7 @@ func (s *Session) setVar(ctx context.Context, v runtimes.Var) error {
 	if _, err := s.yi.EvalWithContext(ctx, "var "+v.Name+" "+v.Type); err != nil {
 		return fmt.Errorf("declare variable %s %s: %w", v.Name, v.Type, err)
 	}
-	g, ok := s.yi.Globals()[v.Name]
+	g, ok := s.globals()[v.Name]
 	if !ok || !g.CanSet() {
 		return fmt.Errorf("variable %s cannot be set", v.Name)
 	}

@@ -55,7 +55,7 @@ var preferred = map[string]string{
 }
 
 var (
-	packagesOnce sync.Once
+	packagesOnce   sync.Once
 	packagesByName map[string]string // package name -> import path
 	packagePaths   []string          // every importable path, sorted
 )
@@ -129,7 +129,7 @@ func (s *Session) autoImports(units []*unit, cellNames map[string]bool) []*unit 
 			imported[d.Name] = true
 		}
 	}
-	globals := s.yi.Globals()
+	globals := s.globals()
 	var want []string
 	for _, u := range units {
 		if u.kind == kindImport {
@@ -162,7 +162,7 @@ func (s *Session) autoImports(units []*unit, cellNames map[string]bool) []*unit 
 	var out []*unit
 	for _, name := range want {
 		src := `import "` + byName[name] + `"`
-		u, err := parseUnit(item{kind: kindImport, src: src, synthetic: true})
+		u, err := parseUnit(item{kind: kindImport, src: src, synthetic: true, off: -1})
 		if err != nil {
 			continue
 		}

@@ -66,13 +66,12 @@ func (s *Session) Inspect(code string, cursor, detail int) (display.Bundle, bool
 			defs = append(defs, d)
 		}
 	}
-	yi := s.yi
 	s.mu2.Unlock()
 	var parts []string
 	for _, d := range defs {
 		parts = append(parts, d.Source)
 	}
-	if v, ok := yi.Globals()[name]; ok && v.IsValid() {
+	if v, ok := s.globals()[name]; ok && v.IsValid() {
 		parts = append(parts, fmt.Sprintf("%s = %s", name, plainText(v)))
 	}
 	if len(parts) > 0 {
@@ -95,7 +94,7 @@ func (s *Session) Inspect(code string, cursor, detail int) (display.Bundle, bool
 // inspectMember describes x.name: a package member or a variable's field
 // or method.
 func (s *Session) inspectMember(x, name string) (string, bool) {
-	if v, ok := s.interpreter().Globals()[x]; ok && v.IsValid() {
+	if v, ok := s.globals()[x]; ok && v.IsValid() {
 		t := v.Type()
 		if m, ok := t.MethodByName(name); ok {
 			return fmt.Sprintf("func (%s) %s%s", t, name, strings.TrimPrefix(m.Type.String(), "func")), true

@@ -38,6 +38,9 @@ type rewriter struct {
 	ints     map[string]bool // names known to hold integers
 	handles  map[string]bool // names known to hold *display.Handle
 	loops    int
+	renames  map[*ast.Ident]string // loop variables renamed in bodies
+	intTypes map[string]bool       // session types whose underlying type is an integer
+	copies   []loopCopy
 }
 
 // rewrite returns the item's text with the rewrites applied, and keeps the
@@ -49,10 +52,12 @@ func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]boo
 		shadowed: func(name string) bool {
 			return cellNames[name] || s.names[name]
 		},
-		ints:    map[string]bool{},
-		handles: map[string]bool{},
+		ints:     map[string]bool{},
+		handles:  map[string]bool{},
+		renames:  map[*ast.Ident]string{},
+		intTypes: map[string]bool{},
 	}
-	for name, v := range s.yi.Globals() {
+	for name, v := range s.globals() {
 		if !v.IsValid() {
 			continue
 		}
@@ -63,6 +68,11 @@ func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]boo
 		}
 		if v.Type().String() == "*display.Handle" {
 			r.handles[name] = true
+		}
+	}
+	for _, d := range s.defs {
+		if d.Kind == kindType && isIntTypeSource(d.Source) {
+			r.intTypes[d.Name] = true
 		}
 	}
 	for _, u := range units {
@@ -99,7 +109,7 @@ func (r *rewriter) collectNames(f *ast.File) {
 		case *ast.ValueSpec:
 			for i, id := range n.Names {
 				if n.Type != nil {
-					if isIntType(n.Type) {
+					if isIntType(n.Type) || r.isIntTypeName(n.Type) {
 						r.ints[id.Name] = true
 					}
 				} else if len(n.Values) == len(n.Names) {
@@ -111,8 +121,12 @@ func (r *rewriter) collectNames(f *ast.File) {
 					}
 				}
 			}
-		case *ast.Field:
+		case *ast.TypeSpec:
 			if isIntType(n.Type) {
+				r.intTypes[n.Name.Name] = true
+			}
+		case *ast.Field:
+			if isIntType(n.Type) || r.isIntTypeName(n.Type) {
 				for _, id := range n.Names {
 					r.ints[id.Name] = true
 				}
@@ -139,6 +153,17 @@ var intTypes = map[string]bool{
 	"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
 	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true,
 	"uintptr": true, "byte": true, "rune": true,
+}
+
+func (r *rewriter) isIntTypeName(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && r.intTypes[id.Name]
+}
+
+// isIntTypeSource reports a definition "type N int" (or another integer).
+func isIntTypeSource(src string) bool {
+	f := strings.Fields(src)
+	return len(f) == 3 && intTypes[f[2]]
 }
 
 func isIntType(e ast.Expr) bool {
@@ -169,6 +194,9 @@ func (r *rewriter) isInt(e ast.Expr) bool {
 		case *ast.Ident:
 			if f.Name == "len" || f.Name == "cap" || intTypes[f.Name] {
 				return !r.shadowed(f.Name)
+			}
+			if r.intTypes[f.Name] && len(e.Args) == 1 {
+				return true
 			}
 			if (f.Name == "min" || f.Name == "max") && len(e.Args) > 0 {
 				return r.isInt(e.Args[0])
@@ -233,6 +261,8 @@ func (u *unit) outText(n ast.Node) string {
 }
 
 func (r *rewriter) unit(u *unit) {
+	r.renames = map[*ast.Ident]string{}
+	r.copies = nil
 	var ranges []*ast.RangeStmt
 	ast.Inspect(u.file, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -248,6 +278,13 @@ func (r *rewriter) unit(u *unit) {
 		}
 		return true
 	})
+	for id, name := range r.renames {
+		u.edit(u.offset(id.Pos()), u.offset(id.End()), name)
+	}
+	for _, c := range r.copies {
+		at := u.offset(c.lbrace) + 1
+		u.edit(at, at, c.text)
+	}
 	// After the edits inside their headers, which the new header includes.
 	for _, n := range ranges {
 		r.rangeInt(u, n)
@@ -264,13 +301,17 @@ func (r *rewriter) rangeInt(u *unit, n *ast.RangeStmt) {
 	x := u.outText(n.X)
 	key := "_spinlabI" + fmt.Sprint(r.loops)
 	if id, ok := n.Key.(*ast.Ident); ok && id.Name != "_" {
-		key = id.Name
+		key = r.name(id)
 	}
 	zero := "0"
-	switch n.X.(type) {
+	switch e := n.X.(type) {
 	case *ast.Ident, *ast.SelectorExpr, *ast.BasicLit:
 		// the same type as n (a named integer type stays itself)
 		zero = "(" + x + ")-(" + x + ")"
+	case *ast.CallExpr:
+		if id, ok := e.Fun.(*ast.Ident); ok && (r.intTypes[id.Name] || intTypes[id.Name]) {
+			zero = id.Name + "(0)"
+		}
 	}
 	var head string
 	if n.Tok == token.ASSIGN && n.Key != nil {
@@ -298,37 +339,41 @@ func (u *unit) dropEdits(from, to int) {
 	u.edits = kept
 }
 
-func rangeVars(n *ast.RangeStmt) []string {
+func rangeVars(n *ast.RangeStmt) []*ast.Ident {
 	if n.Tok != token.DEFINE {
 		return nil
 	}
-	var vars []string
+	var vars []*ast.Ident
 	for _, e := range []ast.Expr{n.Key, n.Value} {
 		if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
-			vars = append(vars, id.Name)
+			vars = append(vars, id)
 		}
 	}
 	return vars
 }
 
-func forVars(n *ast.ForStmt) []string {
+func forVars(n *ast.ForStmt) []*ast.Ident {
 	as, ok := n.Init.(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {
 		return nil
 	}
-	var vars []string
+	var vars []*ast.Ident
 	for _, e := range as.Lhs {
 		if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
-			vars = append(vars, id.Name)
+			vars = append(vars, id)
 		}
 	}
 	return vars
 }
 
 // loopVars gives each iteration its own copy of the loop variables when
-// the body captures them (a closure or a go statement).
-func (r *rewriter) loopVars(u *unit, body *ast.BlockStmt, vars []string, post ast.Stmt) {
-	if len(vars) == 0 || body == nil {
+// the body captures them (a closure or a go statement): the body uses a
+// fresh variable, declared from the loop variable at its top. (yaegi
+// v0.16.1 mishandles the idiom "i := i", so the copy gets a new name and
+// the body is renamed consistently.) A three-clause loop whose body
+// assigns its variable keeps the old semantics.
+func (r *rewriter) loopVars(u *unit, body *ast.BlockStmt, decls []*ast.Ident, post ast.Stmt) {
+	if len(decls) == 0 || body == nil {
 		return
 	}
 	captures := false
@@ -359,19 +404,77 @@ func (r *rewriter) loopVars(u *unit, body *ast.BlockStmt, vars []string, post as
 	if !captures {
 		return
 	}
+	skip := nonVariableIdents(body)
 	var copies []string
-	for _, v := range vars {
+	for _, d := range decls {
+		v := d.Name
 		if post != nil && assigned[v] {
 			continue
 		}
-		copies = append(copies, v)
+		r.loops++
+		fresh := fmt.Sprintf("_spinlabL%d_%s", r.loops, v)
+		ast.Inspect(body, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == v && !skip[id] {
+				r.renames[id] = fresh
+			}
+			return true
+		})
+		copies = append(copies, fresh+" := "+r.name(d)+";")
 	}
 	if len(copies) == 0 {
 		return
 	}
-	list := strings.Join(copies, ", ")
-	at := u.offset(body.Lbrace) + 1
-	u.edit(at, at, " "+list+" := "+list+";")
+	r.copies = append(r.copies, loopCopy{body.Lbrace, " " + strings.Join(copies, " ")})
+}
+
+// loopCopy is the declaration of per-iteration copies at the top of a body.
+type loopCopy struct {
+	lbrace token.Pos
+	text   string
+}
+
+// name is the final name of an identifier after renaming.
+func (r *rewriter) name(id *ast.Ident) string {
+	if n, ok := r.renames[id]; ok {
+		return n
+	}
+	return id.Name
+}
+
+// nonVariableIdents lists identifiers that are never variables: selected
+// names, struct field names and keys, labels.
+func nonVariableIdents(root ast.Node) map[*ast.Ident]bool {
+	skip := map[*ast.Ident]bool{}
+	ast.Inspect(root, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			skip[n.Sel] = true
+		case *ast.KeyValueExpr:
+			if id, ok := n.Key.(*ast.Ident); ok {
+				skip[id] = true
+			}
+		case *ast.StructType:
+			for _, f := range n.Fields.List {
+				for _, id := range f.Names {
+					skip[id] = true
+				}
+			}
+		case *ast.InterfaceType:
+			for _, f := range n.Methods.List {
+				for _, id := range f.Names {
+					skip[id] = true
+				}
+			}
+		case *ast.LabeledStmt:
+			skip[n.Label] = true
+		case *ast.BranchStmt:
+			if n.Label != nil {
+				skip[n.Label] = true
+			}
+		}
+		return true
+	})
+	return skip
 }
 
 // call rewrites built-ins of newer Go and display calls.
@@ -415,7 +518,7 @@ func (r *rewriter) call(u *unit, n *ast.CallExpr) {
 
 // goStmt makes a goroutine report its panic instead of killing the process.
 func (r *rewriter) goStmt(u *unit, n *ast.GoStmt) {
-	guard := fmt.Sprintf(" defer func() { if r := recover(); r != nil { %s.GoPanic(%d, r) } }();", rtName, r.cell)
+	guard := fmt.Sprintf(" defer func() { if _spinlabR := recover(); _spinlabR != nil { %s.GoPanic(%d, _spinlabR) } }();", rtName, r.cell)
 	if lit, ok := n.Call.Fun.(*ast.FuncLit); ok {
 		at := u.offset(lit.Body.Lbrace) + 1
 		u.edit(at, at, guard)

@@ -28,6 +28,7 @@ const (
 // prelude runs in every fresh interpreter.
 const prelude = `
 import (
+	_spinlabfmt "fmt"
 	_spinlabrt "spinlab.dev/rt"
 	"github.com/spinlab/spinlab/kernel/display"
 	"github.com/spinlab/spinlab/runtimes"
@@ -38,8 +39,17 @@ import (
 // interpreter, because compiled code cannot see interpreted methods.
 func _spinlabValues(v ...any) []any {
 	for i, x := range v {
+		if x == nil {
+			continue
+		}
 		if b, ok := x.(display.Bundler); ok {
 			v[i] = _spinlabrt.Rich(b.Bundle(), x)
+		} else if e, ok := x.(error); ok {
+			v[i] = _spinlabrt.Text(e.Error(), x)
+		} else if s, ok := x.(_spinlabfmt.Stringer); ok {
+			v[i] = _spinlabrt.Text(s.String(), x)
+		} else {
+			v[i] = _spinlabrt.Value(x)
 		}
 	}
 	return v
@@ -48,6 +58,9 @@ func _spinlabValues(v ...any) []any {
 // _spinlabRich makes a value that displays itself visible as such to
 // compiled code (display.Show, (*display.Handle).Update).
 func _spinlabRich(x any) any {
+	if x == nil {
+		return x
+	}
 	if b, ok := x.(display.Bundler); ok {
 		return _spinlabrt.Bundled(b.Bundle(), x)
 	}
@@ -67,6 +80,13 @@ type fatalExit string
 // interpreter.
 type richValue struct {
 	B display.Bundle
+	V any
+}
+
+// textValue is a final value with its text as its own String or Error
+// method renders it inside the interpreter.
+type textValue struct {
+	S string
 	V any
 }
 
@@ -131,6 +151,8 @@ func overrides(stderr *stderrFilter) yaegi.Exports {
 		rtPath + "/rt": {
 			"Rich":    reflect.ValueOf(func(b display.Bundle, v any) any { return richValue{b, v} }),
 			"Bundled": reflect.ValueOf(withText),
+			"Text":    reflect.ValueOf(func(s string, v any) any { return textValue{s, v} }),
+			"Value":   reflect.ValueOf(func(v any) any { return v }),
 			"Clear":   reflect.ValueOf(clearValue),
 			"Less":    reflect.ValueOf(less),
 			"GoPanic": reflect.ValueOf(stderr.goPanic),

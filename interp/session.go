@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 
@@ -158,6 +159,14 @@ func (s *Session) Expression(ctx context.Context, expr string) (display.Bundle, 
 func (s *Session) Restore(defs []Definition) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if failed := s.restore(defs); len(failed) > 0 {
+		return fmt.Errorf("restore: could not redefine %s", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// restore replays definitions and returns the names of those that failed.
+func (s *Session) restore(defs []Definition) []string {
 	var failed []string
 	for _, d := range defs {
 		if d.Kind == kindImport {
@@ -177,8 +186,17 @@ func (s *Session) Restore(defs []Definition) error {
 	if len(rest) > 0 {
 		var b strings.Builder
 		for _, d := range rest {
+			if d.Kind == kindVar {
+				continue // declared after the types and functions they need
+			}
 			b.WriteString(d.Source)
 			b.WriteString("\n")
+		}
+		for _, d := range rest {
+			if d.Kind == kindVar {
+				b.WriteString(d.Source)
+				b.WriteString("\n")
+			}
 		}
 		if _, err := s.evalSource(context.Background(), b.String()); err != nil {
 			// One bad definition must not lose the others: retry one by one.
@@ -195,10 +213,7 @@ func (s *Session) Restore(defs []Definition) error {
 			}
 		}
 	}
-	if len(failed) > 0 {
-		return fmt.Errorf("restore: could not redefine %s", strings.Join(failed, ", "))
-	}
-	return nil
+	return failed
 }
 
 // evalSource evaluates source in the interpreter, converting panics.
@@ -235,4 +250,85 @@ var errNoValue = errors.New("no value")
 
 func textBundle(s string) display.Bundle {
 	return display.Bundle{Data: map[string]any{"text/plain": s}, Metadata: map[string]any{}}
+}
+
+// redefineTypes handles a cell that changes the declaration of a type an
+// earlier cell declared: yaegi v0.16.1 silently keeps the first
+// declaration, so the session moves to a fresh interpreter where the
+// definitions are replayed with the new type, and copies every variable
+// whose type is unchanged. Functions that no longer compile and variables
+// of changed types are reported on stderr. Callers hold s.mu.
+func (s *Session) redefineTypes(units []*unit) {
+	changed := map[string]string{}
+	for _, u := range units {
+		if u.kind != kindType {
+			continue
+		}
+		for _, d := range s.unitDefinitions(u) {
+			if old, ok := s.definition(d.Name); ok && old.Kind == kindType && old.Source != d.Source {
+				changed[d.Name] = d.Source
+			}
+		}
+	}
+	if len(changed) == 0 {
+		return
+	}
+	oldGlobals := s.globals()
+	defs := append([]Definition(nil), s.defs...)
+	for i, d := range defs {
+		if src, ok := changed[d.Name]; ok && d.Kind == kindType {
+			defs[i].Source = src
+		}
+	}
+	yi, err := newInterpreter(s.stdout, s.stderr, s)
+	if err != nil {
+		fmt.Fprintf(s.stderr.w, "redefine types: %v\n", err)
+		return
+	}
+	s.mu2.Lock()
+	s.yi, s.defs, s.names = yi, nil, map[string]bool{}
+	s.mu2.Unlock()
+	failed := s.restore(defs)
+	var lost []string
+	newGlobals := s.globals()
+	for name, ov := range oldGlobals {
+		nv, ok := newGlobals[name]
+		if !ok || !ov.IsValid() || !nv.CanSet() {
+			continue
+		}
+		if ov.Type() == nv.Type() || ov.Type().AssignableTo(nv.Type()) {
+			nv.Set(ov)
+			continue
+		}
+		lost = append(lost, name)
+	}
+	sort.Strings(failed)
+	sort.Strings(lost)
+	if len(failed) > 0 {
+		fmt.Fprintf(s.stderr.w, "note: after redefining a type, these definitions no longer compile and were dropped: %s\n", strings.Join(failed, ", "))
+	}
+	if len(lost) > 0 {
+		fmt.Fprintf(s.stderr.w, "note: after redefining a type, these variables were reset to their zero values: %s\n", strings.Join(lost, ", "))
+	}
+}
+
+// globals returns the interpreter's global variables. yaegi's Globals
+// panics after a failed compile left symbols without frame slots; running
+// a trivial program resizes the frame.
+func (s *Session) globals() (g map[string]reflect.Value) {
+	yi := s.interpreter()
+	defer func() {
+		if recover() != nil {
+			_, _ = yi.Eval("0")
+			func() {
+				defer func() {
+					if recover() != nil {
+						g = map[string]reflect.Value{}
+					}
+				}()
+				g = yi.Globals()
+			}()
+		}
+	}()
+	return yi.Globals()
 }

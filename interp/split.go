@@ -74,6 +74,9 @@ func splitCell(code string) ([]item, error) {
 	var items []item
 	depth := 0
 	start := -1
+	// In the header of a for, if or switch statement, explicit semicolons
+	// separate its clauses, not statements; the header ends at its block.
+	header := false
 	flush := func(end int) {
 		if start < 0 {
 			return
@@ -84,14 +87,27 @@ func splitCell(code string) ([]item, error) {
 	}
 	for i, t := range toks {
 		switch t.tok {
-		case token.LPAREN, token.LBRACK, token.LBRACE:
+		case token.FOR, token.IF, token.SWITCH:
+			if depth == 0 {
+				header = true
+			}
+		case token.LBRACE:
+			if depth == 0 {
+				header = false
+			}
+			depth++
+		case token.LPAREN, token.LBRACK:
 			depth++
 		case token.RPAREN, token.RBRACK, token.RBRACE:
 			if depth > 0 {
 				depth--
 			}
 		case token.SEMICOLON:
+			if depth == 0 && header && t.end > t.off {
+				break
+			}
 			if depth == 0 {
+				header = false
 				if start >= 0 {
 					flush(i - 1)
 				}

@@ -1,0 +1,96 @@
+package interp
+
+import (
+	"go/ast"
+	"go/token"
+	"regexp"
+	"strings"
+)
+
+// yaegi v0.16.1 reports an undefined name in a short variable declaration
+// as "constant definition loop" and elsewhere as "CFG post-order panic:
+// incomplete type x". When it does, the session finds the undefined name
+// itself and reports it the way the Go compiler would.
+var vagueUndefinedRE = regexp.MustCompile(`constant definition loop|incomplete type|CFG post-order panic`)
+
+// undefinedName returns the position and name of the first identifier of
+// the cell that nothing defines, or "".
+func (s *Session) undefinedName(code string, cell int, units []*unit) (pos, name string) {
+	declared := map[string]bool{}
+	for _, u := range units {
+		for n := range localNames(u.file) {
+			declared[n] = true
+		}
+		for _, n := range u.defines {
+			declared[n] = true
+		}
+		ast.Inspect(u.file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncDecl:
+				declared[n.Name.Name] = true
+			case *ast.LabeledStmt:
+				declared[n.Label.Name] = true
+			}
+			return true
+		})
+	}
+	globals := s.globals()
+	known := func(n string) bool {
+		if declared[n] || s.names[n] || n == "_" || n == "main" {
+			return true
+		}
+		if _, ok := goBuiltins[n]; ok {
+			return true
+		}
+		if n == "display" || n == "runtimes" || strings.HasPrefix(n, "_spinlab") {
+			return true
+		}
+		_, ok := globals[n]
+		return ok
+	}
+	for _, u := range units {
+		if u.synthetic {
+			continue
+		}
+		skip := map[*ast.Ident]bool{}
+		ast.Inspect(u.file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				skip[n.Sel] = true
+			case *ast.KeyValueExpr:
+				if id, ok := n.Key.(*ast.Ident); ok {
+					skip[id] = true
+				}
+			case *ast.BranchStmt:
+				if n.Label != nil {
+					skip[n.Label] = true
+				}
+			case *ast.File:
+				skip[n.Name] = true
+			}
+			return true
+		})
+		ast.Inspect(u.file, func(n ast.Node) bool {
+			if name != "" {
+				return false
+			}
+			id, ok := n.(*ast.Ident)
+			if !ok || skip[id] || known(id.Name) {
+				return true
+			}
+			// the wrapper function of statements
+			if id.Name == "_" || u.fset.Position(id.Pos()).Offset < u.prefix {
+				return true
+			}
+			name = id.Name
+			pos = cellPosition(code, cell, u.off+u.offset(id.Pos()))
+			return false
+		})
+		if name != "" {
+			return pos, name
+		}
+	}
+	return "", ""
+}
+
+var _ = token.NoPos
