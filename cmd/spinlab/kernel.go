@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spinlab/spinlab/kernel"
+)
+
+func kernelCommand(args []string) int {
+	fs := flag.NewFlagSet("kernel", flag.ContinueOnError)
+	file := fs.String("f", "", "the `CONNECTION_FILE` Jupyter wrote (ports, key, transport)")
+	level := fs.String("log-level", "warn", "what to log on stderr: `debug`, info, warn or error")
+	fs.Usage = usageFunc("kernel", `
+Kernel serves one Jupyter front end over the sockets of the connection file.
+Cells run in a separate evaluator process that the kernel restarts when a
+cell crashes it. Jupyter starts this command (see 'spinlab install'); SIGINT
+interrupts the running cell, SIGTERM shuts the kernel down.`, fs.PrintDefaults)
+	if err := fs.Parse(args); err != nil {
+		return helpOrUsage(err)
+	}
+	if *file == "" {
+		fmt.Fprintln(os.Stderr, "spinlab kernel: -f CONNECTION_FILE is required (Jupyter passes it; see 'spinlab kernel --help')")
+		return 2
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
+		fmt.Fprintf(os.Stderr, "spinlab kernel: --log-level %q: want debug, info, warn or error\n", *level)
+		return 2
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl}))
+
+	info, err := kernel.ReadConnectionFile(*file)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "spinlab kernel: %s\n", oneLine(err))
+		return 1
+	}
+	// Signals first: a SIGINT that arrives while the evaluator starts must
+	// not kill the kernel.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+
+	engine, closeEngine := newEngineWith(logger)
+	defer closeEngine()
+	k, err := kernel.New(info, engine, kernel.Options{Logger: logger})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "spinlab kernel: %s\n", oneLine(err))
+		return 1
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				if s == syscall.SIGINT {
+					logger.Info("SIGINT: interrupting the running cell")
+					k.Interrupt()
+					continue
+				}
+				logger.Info("shutting down", "signal", s.String())
+				cancel()
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go watchParent(ctx, cancel, logger)
+
+	if err := k.Serve(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintf(os.Stderr, "spinlab kernel: %s\n", oneLine(err))
+		return 1
+	}
+	return 0
+}
+
+// watchParent cancels the kernel when the process that started it is gone
+// (its parent changes), so that a kernel whose Jupyter died does not run
+// on forever.
+func watchParent(ctx context.Context, cancel context.CancelFunc, logger *slog.Logger) {
+	ppid := os.Getppid()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if os.Getppid() != ppid {
+				logger.Warn("the kernel's parent process is gone; shutting down", "parent", ppid)
+				cancel()
+				return
+			}
+		}
+	}
+}
+
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}

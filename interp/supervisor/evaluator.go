@@ -1,0 +1,300 @@
+package supervisor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"sync"
+	"syscall"
+
+	"github.com/spinlab/spinlab/interp"
+	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/runtimes"
+)
+
+// ServeEvaluator is the body of `spinlab eval`: it holds the interpreter
+// session and serves the supervisor's requests on fds 3 and 4 until the
+// supervisor asks it to stop or goes away. It returns the exit code.
+//
+// Everything the session writes to fds 1 and 2 is the cell's output. The
+// evaluator itself writes there only sync markers, which the supervisor
+// removes.
+func ServeEvaluator(ctx context.Context) int {
+	if os.Getenv(channelEnv) != "3,4" {
+		fmt.Fprintln(os.Stderr, "spinlab eval: the kernel runs this command itself, with its channel on file descriptors 3 and 4; use 'spinlab kernel' or 'spinlab run'")
+		return 2
+	}
+	os.Unsetenv(channelEnv) // not for the children of cells
+	for _, fd := range []int{requestFD, eventFD} {
+		var st syscall.Stat_t
+		if err := syscall.Fstat(fd, &st); err != nil {
+			fmt.Fprintln(os.Stderr, "spinlab eval: the kernel runs this command itself; it needs its channel on file descriptors 3 and 4")
+			return 2
+		}
+		// Children that cells or workers start must not inherit the channel.
+		syscall.CloseOnExec(fd)
+	}
+	outMark, err1 := dupCloexec(1)
+	errMark, err2 := dupCloexec(2)
+	if err := errors.Join(err1, err2); err != nil {
+		fmt.Fprintln(os.Stderr, "spinlab eval:", err)
+		return 1
+	}
+
+	// Infinite recursion is a common cell bug; Go's default limit of 1 GB
+	// takes seconds of stack copying and a lot of memory to reach.
+	debug.SetMaxStack(maxStack)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	e := &evalServer{
+		ctx:     ctx,
+		w:       &frameWriter{w: os.NewFile(eventFD, "spinlab-events")},
+		outMark: outMark,
+		errMark: errMark,
+		inputs:  map[uint64]chan *frame{},
+	}
+	sess, err := interp.New(interp.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "spinlab eval: start the interpreter:", err)
+		return 1
+	}
+	e.sess = sess
+	display.SetPublisher(e)
+	runtimes.SetHost(sess)
+
+	// The kernel forwards interrupts as frames; a SIGINT sent to the
+	// evaluator directly means the same.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	go func() {
+		for {
+			select {
+			case <-sigs:
+				e.interrupt(0)
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	if err := e.w.write(&frame{Type: typeReady, Ready: &readyBody{PID: os.Getpid()}}); err != nil {
+		return 1
+	}
+	code := e.serve(newFrameReader(os.NewFile(requestFD, "spinlab-requests")))
+	runtimes.KillAll()
+	return code
+}
+
+// maxStack is the evaluator's stack limit per goroutine.
+const maxStack = 256 << 20
+
+func dupCloexec(fd int) (*os.File, error) {
+	nfd, err := syscall.Dup(fd)
+	if err != nil {
+		return nil, fmt.Errorf("dup fd %d: %w", fd, err)
+	}
+	syscall.CloseOnExec(nfd)
+	return os.NewFile(uintptr(nfd), fmt.Sprintf("spinlab-sync-%d", fd)), nil
+}
+
+// evalServer serves one supervisor. It is the display.Publisher of the
+// process, so user code's displays become frames.
+type evalServer struct {
+	ctx  context.Context
+	sess *interp.Session
+	w    *frameWriter
+
+	syncMu  sync.Mutex // orders markers and the frames that carry them
+	syncN   uint64
+	outMark *os.File // dups of fds 1 and 2, for markers
+	errMark *os.File
+
+	mu     sync.Mutex
+	cellID uint64 // the running execute, 0 if none
+	cancel context.CancelFunc
+	inputN uint64
+	inputs map[uint64]chan *frame
+}
+
+func (e *evalServer) serve(r *frameReader) int {
+	for {
+		f, err := r.read()
+		if err != nil {
+			// The supervisor is gone: nobody is left to serve.
+			return 0
+		}
+		switch f.Type {
+		case typeShutdown:
+			return 0
+		case typeInterrupt:
+			e.interrupt(f.ID)
+		case typeInputReply:
+			e.mu.Lock()
+			ch := e.inputs[f.ID]
+			delete(e.inputs, f.ID)
+			e.mu.Unlock()
+			if ch != nil {
+				ch <- f
+			}
+		case typeExecute:
+			ctx, cancel := context.WithCancel(e.ctx)
+			e.mu.Lock()
+			e.cellID, e.cancel = f.ID, cancel
+			e.mu.Unlock()
+			go e.execute(ctx, cancel, f)
+		default:
+			go e.request(f)
+		}
+	}
+}
+
+// sendSynced sends f after a sync marker on stdout and stderr, so that the
+// supervisor passes on what was printed before f first.
+func (e *evalServer) sendSynced(f *frame) error {
+	e.syncMu.Lock()
+	defer e.syncMu.Unlock()
+	e.syncN++
+	m := appendMarker(nil, e.syncN)
+	_, err1 := e.outMark.Write(m)
+	_, err2 := e.errMark.Write(m)
+	if err1 == nil || err2 == nil {
+		f.Sync = e.syncN
+	}
+	return e.w.write(f)
+}
+
+// interrupt cancels the running cell if it is id (or any cell for 0).
+func (e *evalServer) interrupt(id uint64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cancel != nil && (id == 0 || id == e.cellID) {
+		e.cancel()
+	}
+}
+
+func (e *evalServer) execute(ctx context.Context, cancel context.CancelFunc, f *frame) {
+	defer cancel()
+	body := f.Execute
+	if body == nil {
+		body = &executeBody{}
+	}
+
+	done := &doneBody{}
+	res, err := e.sess.Execute(ctx, body.Code)
+	if res != nil {
+		if res.Value != nil {
+			done.Value = &bundle{Data: res.Value.Data, Metadata: res.Value.Metadata}
+		}
+		done.Reset = res.Reset
+		for _, d := range res.Definitions {
+			done.Definitions = append(done.Definitions, Definition{Kind: d.Kind, Name: d.Name, Source: d.Source})
+		}
+	}
+	if err != nil {
+		done.Error = toWireError(err)
+	}
+	if err == nil && len(body.UserExpressions) > 0 { // as ipykernel: only after a cell that succeeded
+		done.UserExpressions = map[string]exprResult{}
+		for name, expr := range body.UserExpressions {
+			b, err := e.sess.Expression(ctx, expr)
+			if err != nil {
+				done.UserExpressions[name] = exprResult{Error: toWireError(err)}
+				continue
+			}
+			done.UserExpressions[name] = exprResult{Value: &bundle{Data: b.Data, Metadata: b.Metadata}}
+		}
+	}
+	e.mu.Lock()
+	if e.cellID == f.ID {
+		e.cellID, e.cancel = 0, nil
+	}
+	e.mu.Unlock()
+	e.sendSynced(&frame{Type: typeDone, ID: f.ID, Done: done})
+}
+
+func toWireError(err error) *wireError {
+	var ie *interp.Error
+	if errors.As(err, &ie) {
+		return &wireError{Name: ie.Name, Message: ie.Message, Traceback: ie.Traceback}
+	}
+	return &wireError{Name: "Error", Message: err.Error()}
+}
+
+// request answers everything but execute.
+func (e *evalServer) request(f *frame) {
+	reply := &frame{Type: typeReply, ID: f.ID}
+	switch f.Type {
+	case typeComplete:
+		if c := f.Complete; c != nil {
+			matches, start, end, kinds := e.sess.Complete(c.Code, c.Cursor)
+			reply.Complete = &completeBody{Matches: matches, Start: start, End: end, Kinds: kinds}
+		}
+	case typeInspect:
+		if in := f.Inspect; in != nil {
+			b, found := e.sess.Inspect(in.Code, in.Cursor, in.Detail)
+			reply.Inspect = &inspectBody{Found: found}
+			if found {
+				reply.Inspect.Value = &bundle{Data: b.Data, Metadata: b.Metadata}
+			}
+		}
+	case typeIsComplete:
+		if c := f.IsComplete; c != nil {
+			status, indent := e.sess.IsComplete(c.Code)
+			reply.IsComplete = &isCompleteBody{Status: status, Indent: indent}
+		}
+	case typeRestore:
+		defs := make([]interp.Definition, len(f.Definitions))
+		for i, d := range f.Definitions {
+			defs[i] = interp.Definition{Kind: d.Kind, Name: d.Name, Source: d.Source}
+		}
+		if err := e.sess.Restore(defs); err != nil {
+			reply.Error = toWireError(err)
+		}
+	default:
+		reply.Error = &wireError{Name: "UnknownRequest", Message: "the evaluator does not know the request " + f.Type}
+	}
+	e.w.write(reply)
+}
+
+// Publish implements display.Publisher.
+func (e *evalServer) Publish(b display.Bundle, displayID string, update bool) {
+	e.sendSynced(&frame{Type: typeDisplay, Display: &displayBody{
+		Data: b.Data, Metadata: b.Metadata, DisplayID: displayID, Update: update,
+	}})
+}
+
+// Clear implements display.Publisher.
+func (e *evalServer) Clear(wait bool) {
+	e.sendSynced(&frame{Type: typeClear, Clear: &clearBody{Wait: wait}})
+}
+
+// Input implements display.Publisher: it asks the front end through the
+// supervisor and waits for the answer.
+func (e *evalServer) Input(prompt string, password bool) (string, error) {
+	ch := make(chan *frame, 1)
+	e.mu.Lock()
+	e.inputN++
+	id := e.inputN
+	e.inputs[id] = ch
+	e.mu.Unlock()
+	if err := e.sendSynced(&frame{Type: typeInputRequest, ID: id, Input: &inputBody{Prompt: prompt, Password: password}}); err != nil {
+		return "", err
+	}
+	select {
+	case f := <-ch:
+		if f.Error != nil {
+			return "", f.Error
+		}
+		if f.Input == nil {
+			return "", nil
+		}
+		return f.Input.Value, nil
+	case <-e.ctx.Done():
+		return "", e.ctx.Err()
+	}
+}

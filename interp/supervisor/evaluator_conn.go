@@ -1,0 +1,206 @@
+package supervisor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/spinlab/spinlab/kernel"
+)
+
+// evaluator is the supervisor's view of one evaluator process: its
+// pending requests and its life. Its loop goroutine owns the event pipe.
+type evaluator struct {
+	s     *Supervisor
+	p     *process
+	ready chan struct{} // closed when the evaluator said it is ready
+	gone  chan struct{} // closed when it has exited and its pipes are read; then reason and stderrTail are set
+	busy  atomic.Int32  // cells running
+
+	reason     string // why it ended
+	stderrTail string
+	restoreErr string // set once by ensure, before anyone else sees ev
+
+	mu      sync.Mutex
+	pending map[uint64]chan *frame
+	killed  bool   // ended on purpose
+	killWhy string // for a kill after an ignored interrupt; empty for shutdown
+}
+
+func (ev *evaluator) expect(id uint64) chan *frame {
+	ch := make(chan *frame, 1)
+	ev.mu.Lock()
+	ev.pending[id] = ch
+	ev.mu.Unlock()
+	return ch
+}
+
+func (ev *evaluator) forget(id uint64) {
+	ev.mu.Lock()
+	delete(ev.pending, id)
+	ev.mu.Unlock()
+}
+
+func (ev *evaluator) markKilled(why string) {
+	ev.mu.Lock()
+	ev.killed, ev.killWhy = true, why
+	ev.mu.Unlock()
+}
+
+func (ev *evaluator) killedBy() (bool, string) {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	return ev.killed, ev.killWhy
+}
+
+func (ev *evaluator) isGone() bool {
+	select {
+	case <-ev.gone:
+		return true
+	default:
+		return false
+	}
+}
+
+func (ev *evaluator) waitReady(ctx context.Context, timeout time.Duration) error {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-ev.ready:
+		return nil
+	case <-ev.gone:
+		return fmt.Errorf("the evaluator did not start: %s", ev.reason)
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		ev.markKilled("")
+		ev.p.kill()
+		return fmt.Errorf("the evaluator did not start within %s", timeout)
+	}
+}
+
+// call sends a request and waits for its reply.
+func (ev *evaluator) call(ctx context.Context, id uint64, f *frame) (*frame, error) {
+	f.ID = id
+	ch := ev.expect(id)
+	defer ev.forget(id)
+	if err := ev.p.w.write(f); err != nil {
+		return nil, fmt.Errorf("the evaluator is gone: %w", err)
+	}
+	select {
+	case r := <-ch:
+		return r, nil
+	case <-ev.gone:
+		return nil, fmt.Errorf("the evaluator died: %s", ev.reason)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// stop ends the evaluator on purpose: it asks it to exit (it kills its
+// workers first), then kills its process group.
+func (ev *evaluator) stop() {
+	ev.markKilled("")
+	if ev.isGone() {
+		return
+	}
+	ev.p.w.write(&frame{Type: typeShutdown})
+	if !ev.p.hasExited(500 * time.Millisecond) {
+		ev.p.kill()
+	}
+	<-ev.gone // the read loop kills what is left of the group
+}
+
+// loop reads the evaluator's frames until it ends, then records why.
+func (ev *evaluator) loop() {
+	for {
+		f, err := ev.p.r.read()
+		if err != nil {
+			break
+		}
+		ev.handle(f)
+	}
+	// The channel is closed: the evaluator is exiting or has closed fd 4
+	// (which a cell can do); either way it is of no more use.
+	if !ev.p.hasExited(time.Second) {
+		ev.p.kill()
+		<-ev.p.exited
+	}
+	ev.p.kill() // children left in its group
+	// Read what it wrote last; a grandchild holding the pipes open must not
+	// hold us up.
+	ev.p.stdout.wait(time.Second)
+	ev.p.stderr.wait(time.Second)
+	ev.p.reqW.Close()
+	ev.p.evR.Close()
+	ev.stderrTail = ev.p.stderr.lastText()
+	ev.reason = deathReason(ev.stderrTail, ev.p.state)
+	close(ev.gone)
+	ev.s.log.Debug("the evaluator ended", "pid", ev.p.pid, "reason", ev.reason)
+	if ev.busy.Load() == 0 {
+		ev.s.evaluatorDied(ev)
+	}
+}
+
+// handle passes one frame on. Events go to the current output after the
+// stream text written before them.
+func (ev *evaluator) handle(f *frame) {
+	switch f.Type {
+	case typeReady:
+		select {
+		case <-ev.ready:
+		default:
+			close(ev.ready)
+		}
+	case typeDone, typeReply:
+		ev.p.syncStreams(f.Sync)
+		ev.mu.Lock()
+		ch := ev.pending[f.ID]
+		ev.mu.Unlock()
+		if ch != nil {
+			ch <- f
+		}
+	case typeDisplay:
+		ev.p.syncStreams(f.Sync)
+		if d := f.Display; d != nil {
+			if out, _ := ev.s.output(); out != nil {
+				out.Display(kernel.DisplayData{Data: d.Data, Metadata: orEmpty(d.Metadata), DisplayID: d.DisplayID, Update: d.Update})
+			}
+		}
+	case typeClear:
+		ev.p.syncStreams(f.Sync)
+		if out, _ := ev.s.output(); out != nil {
+			out.Clear(f.Clear != nil && f.Clear.Wait)
+		}
+	case typeInputRequest:
+		ev.p.syncStreams(f.Sync)
+		go ev.input(f)
+	default:
+		ev.s.log.Warn("unknown frame from the evaluator", "type", f.Type)
+	}
+}
+
+// input asks the front end for a line and sends the answer back.
+func (ev *evaluator) input(f *frame) {
+	reply := &frame{Type: typeInputReply, ID: f.ID, Input: &inputBody{}}
+	out, ctx := ev.s.output()
+	var in inputBody
+	if f.Input != nil {
+		in = *f.Input
+	}
+	if out == nil {
+		reply.Error = &wireError{Name: "StdinNotAllowed", Message: kernel.ErrStdinNotAllowed.Error()}
+	} else if text, err := out.Input(ctx, in.Prompt, in.Password); err != nil {
+		name := "InputError"
+		if errors.Is(err, kernel.ErrStdinNotAllowed) {
+			name = "StdinNotAllowed"
+		}
+		reply.Error = &wireError{Name: name, Message: err.Error()}
+	} else {
+		reply.Input.Value = text
+	}
+	ev.p.w.write(reply)
+}

@@ -1,0 +1,213 @@
+package supervisor
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// The private channel between the kernel (the supervisor) and `spinlab
+// eval` (the evaluator) is a pair of pipes that the evaluator inherits as
+// file descriptors 3 (requests, supervisor → evaluator) and 4 (events and
+// replies, evaluator → supervisor). Each frame is a 4-byte big-endian
+// length followed by that many bytes of JSON encoding one frame.
+//
+// Requests carry an ID that their reply repeats. Events (display, clear,
+// input_request) are not replies: the supervisor sends them to the Output of
+// the running cell, or of the last cell when none runs.
+const (
+	requestFD = 3
+	eventFD   = 4
+)
+
+// Frame types, supervisor → evaluator.
+const (
+	typeExecute    = "execute"     // Execute; reply typeDone
+	typeComplete   = "complete"    // Complete; reply typeReply
+	typeInspect    = "inspect"     // Inspect; reply typeReply
+	typeIsComplete = "is_complete" // IsComplete; reply typeReply
+	typeRestore    = "restore"     // Definitions; reply typeReply
+	typeInterrupt  = "interrupt"   // cancel the execute with this ID; no reply
+	typeInputReply = "input_reply" // Input; answers the input_request with this ID
+	typeShutdown   = "shutdown"    // kill workers and exit; no reply
+)
+
+// Frame types, evaluator → supervisor.
+const (
+	typeReady        = "ready"         // the session is up; ID 0
+	typeDone         = "done"          // an execute finished; Done
+	typeReply        = "reply"         // the answer to any other request
+	typeDisplay      = "display"       // Display
+	typeClear        = "clear"         // Clear
+	typeInputRequest = "input_request" // Input; the supervisor answers with input_reply
+)
+
+// maxFrame bounds one frame; a bigger length prefix means the stream is
+// corrupt, not that somebody displayed a gigabyte.
+const maxFrame = 1 << 30
+
+// frame is one message on the private channel. Type says which of the
+// optional parts are set.
+type frame struct {
+	Type string `json:"type"`
+	ID   uint64 `json:"id,omitempty"`
+	// Sync, on events and done frames, is the number of the marker that the
+	// evaluator wrote to its stdout and stderr pipes just before sending the
+	// frame: the supervisor hands the frame on only after it has passed on
+	// all stream text before that marker.
+	Sync uint64 `json:"sync,omitempty"`
+
+	Execute     *executeBody    `json:"execute,omitempty"`
+	Done        *doneBody       `json:"done,omitempty"`
+	Complete    *completeBody   `json:"complete,omitempty"`
+	Inspect     *inspectBody    `json:"inspect,omitempty"`
+	IsComplete  *isCompleteBody `json:"is_complete,omitempty"`
+	Definitions []Definition    `json:"definitions,omitempty"`
+	Display     *displayBody    `json:"display,omitempty"`
+	Clear       *clearBody      `json:"clear,omitempty"`
+	Input       *inputBody      `json:"input,omitempty"`
+	Ready       *readyBody      `json:"ready,omitempty"`
+	Error       *wireError      `json:"error,omitempty"`
+}
+
+// Definition is one top-level declaration of the session, kept by the
+// supervisor so that it can rebuild the session in a new evaluator.
+type Definition struct {
+	Kind   string `json:"kind"` // import, type, func, const or var
+	Name   string `json:"name"`
+	Source string `json:"source"`
+}
+
+type executeBody struct {
+	Code            string            `json:"code"`
+	Silent          bool              `json:"silent,omitempty"`
+	UserExpressions map[string]string `json:"user_expressions,omitempty"`
+}
+
+type doneBody struct {
+	Value           *bundle               `json:"value,omitempty"`
+	Error           *wireError            `json:"error,omitempty"`
+	Definitions     []Definition          `json:"definitions,omitempty"`
+	Reset           bool                  `json:"reset,omitempty"`
+	UserExpressions map[string]exprResult `json:"user_expressions,omitempty"`
+}
+
+type exprResult struct {
+	Value *bundle    `json:"value,omitempty"`
+	Error *wireError `json:"error,omitempty"`
+}
+
+type bundle struct {
+	Data     map[string]any `json:"data"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+}
+
+type wireError struct {
+	Name      string   `json:"name"`
+	Message   string   `json:"message"`
+	Traceback []string `json:"traceback,omitempty"`
+}
+
+func (e *wireError) Error() string { return e.Name + ": " + e.Message }
+
+type completeBody struct {
+	Code   string `json:"code"`
+	Cursor int    `json:"cursor"`
+	// In the reply:
+	Matches []string `json:"matches,omitempty"`
+	Start   int      `json:"start,omitempty"`
+	End     int      `json:"end,omitempty"`
+	Kinds   []string `json:"kinds,omitempty"`
+}
+
+type inspectBody struct {
+	Code   string `json:"code"`
+	Cursor int    `json:"cursor"`
+	Detail int    `json:"detail,omitempty"`
+	// In the reply:
+	Found bool    `json:"found,omitempty"`
+	Value *bundle `json:"value,omitempty"`
+}
+
+type isCompleteBody struct {
+	Code string `json:"code"`
+	// In the reply:
+	Status string `json:"status,omitempty"`
+	Indent string `json:"indent,omitempty"`
+}
+
+type displayBody struct {
+	Data      map[string]any `json:"data"`
+	Metadata  map[string]any `json:"metadata,omitempty"`
+	DisplayID string         `json:"display_id,omitempty"`
+	Update    bool           `json:"update,omitempty"`
+}
+
+type clearBody struct {
+	Wait bool `json:"wait,omitempty"`
+}
+
+type inputBody struct {
+	Prompt   string `json:"prompt,omitempty"`
+	Password bool   `json:"password,omitempty"`
+	// In the reply:
+	Value string `json:"value,omitempty"`
+}
+
+type readyBody struct {
+	PID int `json:"pid"`
+}
+
+// frameWriter writes frames; it is safe for concurrent use.
+type frameWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (fw *frameWriter) write(f *frame) error {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("encode %s frame: %w", f.Type, err)
+	}
+	buf := make([]byte, 4+len(b))
+	binary.BigEndian.PutUint32(buf, uint32(len(b)))
+	copy(buf[4:], b)
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
+	if _, err := fw.w.Write(buf); err != nil {
+		return fmt.Errorf("send %s frame: %w", f.Type, err)
+	}
+	return nil
+}
+
+// frameReader reads frames; one goroutine owns it.
+type frameReader struct {
+	r *bufio.Reader
+}
+
+func newFrameReader(r io.Reader) *frameReader {
+	return &frameReader{r: bufio.NewReaderSize(r, 64<<10)}
+}
+
+func (fr *frameReader) read() (*frame, error) {
+	var n [4]byte
+	if _, err := io.ReadFull(fr.r, n[:]); err != nil {
+		return nil, err
+	}
+	size := binary.BigEndian.Uint32(n[:])
+	if size > maxFrame {
+		return nil, fmt.Errorf("frame of %d bytes: the channel is corrupt", size)
+	}
+	b := make([]byte, size)
+	if _, err := io.ReadFull(fr.r, b); err != nil {
+		return nil, fmt.Errorf("read frame: %w", err)
+	}
+	f := new(frame)
+	if err := json.Unmarshal(b, f); err != nil {
+		return nil, fmt.Errorf("decode frame: %w", err)
+	}
+	return f, nil
+}

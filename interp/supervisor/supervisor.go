@@ -1,0 +1,519 @@
+package supervisor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/spinlab/spinlab/kernel"
+)
+
+// Options configure a Supervisor.
+type Options struct {
+	// Command is the evaluator's argv. The default is this executable
+	// with the argument "eval", which runs ServeEvaluator.
+	Command []string
+	// Env is the evaluator's environment; the default is this process's.
+	Env []string
+	// Logger receives the supervisor's own log; the default discards it.
+	Logger *slog.Logger
+	// InterruptGrace is how long a cell may take to stop after an
+	// interrupt before the evaluator is killed and restarted (default 2s).
+	InterruptGrace time.Duration
+	// StartTimeout bounds the start of an evaluator (default 60s).
+	StartTimeout time.Duration
+	// Version is reported as the implementation version in Info.
+	Version string
+}
+
+// Supervisor implements kernel.Engine by running the session in an
+// evaluator process, so that no user code runs in the kernel process and
+// a crash of the session is a reply, not the end of the kernel.
+type Supervisor struct {
+	opts    Options
+	log     *slog.Logger
+	spawner *spawner
+	nextID  atomic.Uint64
+
+	startMu sync.Mutex // serialises starting evaluators
+
+	mu      sync.Mutex
+	ev      *evaluator      // the current evaluator; nil before the first start
+	out     kernel.Output   // the running cell's output, else the last cell's
+	cellCtx context.Context // the running cell's context, nil between cells
+	defs    []Definition    // what a new evaluator must replay, oldest first
+	closed  bool
+}
+
+var errClosed = errors.New("the kernel's engine is shut down")
+
+// New returns a Supervisor and starts its first evaluator in the background.
+func New(opts Options) (*Supervisor, error) {
+	if len(opts.Command) == 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("find the spinlab binary for the evaluator: %w", err)
+		}
+		opts.Command = []string{exe, "eval"}
+	}
+	if opts.Env == nil {
+		opts.Env = os.Environ()
+	}
+	if !slices.ContainsFunc(opts.Env, func(e string) bool { return strings.HasPrefix(e, "GOTRACEBACK=") }) {
+		// A crash report of the interpreter's own goroutines says nothing
+		// about the cell; the fatal message itself is what the user needs.
+		opts.Env = append(slices.Clip(opts.Env), "GOTRACEBACK=none")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.InterruptGrace <= 0 {
+		opts.InterruptGrace = 2 * time.Second
+	}
+	if opts.StartTimeout <= 0 {
+		opts.StartTimeout = 60 * time.Second
+	}
+	s := &Supervisor{opts: opts, log: opts.Logger, spawner: newSpawner()}
+	ev, err := s.spawn()
+	if err != nil {
+		s.spawner.close()
+		return nil, err
+	}
+	s.ev = ev
+	return s, nil
+}
+
+// Info describes Go for kernel_info_reply.
+func (s *Supervisor) Info() kernel.Info {
+	goVersion := strings.TrimPrefix(strings.Fields(runtime.Version())[0], "go")
+	return kernel.Info{
+		Implementation:        "spinlab",
+		ImplementationVersion: s.opts.Version,
+		Banner: "spinlab " + s.opts.Version + ": Go " + goVersion + " (interpreted by yaegi) for concurrency experiments\n" +
+			"%help shows what the kernel offers.",
+		Language: kernel.LanguageInfo{
+			Name:           "go",
+			Version:        goVersion,
+			Mimetype:       "text/x-go",
+			FileExtension:  ".go",
+			PygmentsLexer:  "go",
+			CodemirrorMode: "go",
+		},
+		HelpLinks: []kernel.HelpLink{
+			{Text: "Go documentation", URL: "https://go.dev/doc/"},
+			{Text: "Go standard library", URL: "https://pkg.go.dev/std"},
+			{Text: "yaegi", URL: "https://github.com/traefik/yaegi"},
+		},
+	}
+}
+
+// Execute runs a cell in the evaluator.
+func (s *Supervisor) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Output) kernel.ExecuteReply {
+	s.setOutput(out, ctx)
+	defer s.endCell(ctx)
+
+	ev, err := s.ensure(ctx)
+	if err != nil {
+		return errorReply("EvaluatorUnavailable", err.Error())
+	}
+	id := s.nextID.Add(1)
+	replies := ev.expect(id)
+	defer ev.forget(id)
+	ev.busy.Add(1)
+	defer ev.busy.Add(-1)
+	err = ev.p.w.write(&frame{Type: typeExecute, ID: id, Execute: &executeBody{
+		Code: req.Code, Silent: req.Silent, UserExpressions: req.UserExpressions,
+	}})
+	if err != nil {
+		<-ev.gone
+		return s.crashReply(ev, "")
+	}
+
+	select {
+	case f := <-replies:
+		return s.finish(f)
+	case <-ev.gone:
+		return s.crashReply(ev, "")
+	case <-ctx.Done():
+	}
+
+	// Interrupted: ask the evaluator to cancel the cell, and if it cannot
+	// (a native call that does not look at its context), kill it.
+	s.log.Debug("interrupting the cell", "id", id)
+	ev.p.w.write(&frame{Type: typeInterrupt, ID: id})
+	grace := time.NewTimer(s.opts.InterruptGrace)
+	defer grace.Stop()
+	select {
+	case f := <-replies:
+		return s.finish(f)
+	case <-ev.gone:
+		return s.crashReply(ev, "")
+	case <-grace.C:
+	}
+	s.log.Warn("the cell ignored the interrupt; killing the evaluator", "pid", ev.p.pid)
+	ev.markKilled(fmt.Sprintf("the cell did not stop within %s of the interrupt, so spinlab killed the evaluator process", s.opts.InterruptGrace))
+	ev.p.kill()
+	<-ev.gone
+	return s.crashReply(ev, "Interrupted")
+}
+
+// setOutput makes out the destination of the evaluator's output.
+func (s *Supervisor) setOutput(out kernel.Output, ctx context.Context) {
+	s.mu.Lock()
+	ev := s.ev
+	s.mu.Unlock()
+	if ev != nil {
+		// What the last cell's goroutines printed belongs to the last cell.
+		ev.p.stdout.flush(^uint64(0), true)
+		ev.p.stderr.flush(^uint64(0), true)
+	}
+	s.mu.Lock()
+	s.out = out
+	s.cellCtx = ctx
+	s.mu.Unlock()
+}
+
+func (s *Supervisor) endCell(ctx context.Context) {
+	s.mu.Lock()
+	if s.cellCtx == ctx {
+		s.cellCtx = nil
+	}
+	s.mu.Unlock()
+}
+
+// output returns where the evaluator's output goes now.
+func (s *Supervisor) output() (kernel.Output, context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ctx := s.cellCtx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return s.out, ctx
+}
+
+func (s *Supervisor) stream(name, text string) {
+	out, _ := s.output()
+	if out == nil {
+		s.log.Debug("evaluator output before any cell", "stream", name, "text", text)
+		return
+	}
+	out.Stream(name, text)
+}
+
+// finish turns a done frame into the execute reply and records the
+// cell's definitions for replay.
+func (s *Supervisor) finish(f *frame) kernel.ExecuteReply {
+	d := f.Done
+	if d == nil {
+		d = &doneBody{}
+	}
+	s.mu.Lock()
+	if d.Reset {
+		s.defs = nil
+	}
+	s.defs = mergeDefinitions(s.defs, d.Definitions)
+	s.mu.Unlock()
+
+	reply := kernel.ExecuteReply{Status: kernel.StatusOK}
+	if d.Value != nil {
+		reply.Result = &kernel.DisplayData{Data: d.Value.Data, Metadata: orEmpty(d.Value.Metadata)}
+	}
+	if d.Error != nil {
+		reply.Status = kernel.StatusError
+		reply.Error = kernelError(d.Error)
+	}
+	if len(d.UserExpressions) > 0 {
+		reply.UserExpressions = make(map[string]kernel.ExpressionResult, len(d.UserExpressions))
+		for name, r := range d.UserExpressions {
+			switch {
+			case r.Error != nil:
+				reply.UserExpressions[name] = kernel.ExpressionResult{Status: kernel.StatusError, Error: kernelError(r.Error)}
+			case r.Value != nil:
+				reply.UserExpressions[name] = kernel.ExpressionResult{Status: kernel.StatusOK, Data: r.Value.Data, Metadata: orEmpty(r.Value.Metadata)}
+			default:
+				reply.UserExpressions[name] = kernel.ExpressionResult{Status: kernel.StatusOK, Data: map[string]any{}, Metadata: map[string]any{}}
+			}
+		}
+	}
+	return reply
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+func kernelError(e *wireError) *kernel.Error {
+	tb := e.Traceback
+	if len(tb) == 0 {
+		tb = []string{e.Name + ": " + e.Message}
+	}
+	return &kernel.Error{Name: e.Name, Value: e.Message, Traceback: tb}
+}
+
+func errorReply(name, msg string) kernel.ExecuteReply {
+	return kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{
+		Name: name, Value: msg, Traceback: []string{name + ": " + msg},
+	}}
+}
+
+// crashReply answers a cell whose evaluator died: it says why, starts a
+// new evaluator with the session's definitions, and names what was lost.
+func (s *Supervisor) crashReply(ev *evaluator, name string) kernel.ExecuteReply {
+	if killed, why := ev.killedBy(); killed && why == "" {
+		// Shut down on purpose (shutdown or restart): no crash, no revival.
+		return errorReply("Shutdown", "the kernel was shut down or restarted while the cell ran")
+	}
+	if name == "" {
+		name = "EvaluatorDied"
+	}
+	msg, tb := s.recover(ev)
+	return kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{Name: name, Value: msg, Traceback: tb}}
+}
+
+// recover restarts the session after ev died and describes what happened.
+func (s *Supervisor) recover(ev *evaluator) (msg string, traceback []string) {
+	_, why := ev.killedBy()
+	if why == "" {
+		why = "the evaluator process died: " + ev.reason
+	}
+	s.mu.Lock()
+	var lost []string
+	for _, d := range s.defs {
+		if d.Kind == "var" {
+			lost = append(lost, d.Name)
+		}
+	}
+	s.mu.Unlock()
+
+	_, err := s.ensure(context.Background())
+	var b strings.Builder
+	b.WriteString(why)
+	switch {
+	case err != nil:
+		fmt.Fprintf(&b, ". A new evaluator did not start: %v", err)
+	default:
+		b.WriteString(". spinlab started a new evaluator and restored the session's imports, types, functions and constants")
+		if rerr := s.restoreError(); rerr != "" {
+			b.WriteString(" (" + rerr + ")")
+		}
+		if len(lost) > 0 {
+			fmt.Fprintf(&b, "; the values of %s were lost (%s back at their zero values)", strings.Join(lost, ", "), plural(len(lost), "it is", "they are"))
+		}
+	}
+	msg = b.String()
+	traceback = []string{msg}
+	if _, report := crashReport(ev.stderrTail); len(report) > 0 {
+		traceback = append(traceback, "", "the evaluator's crash report (stderr):")
+		traceback = append(traceback, report...)
+	}
+	return msg, traceback
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func (s *Supervisor) restoreError() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ev == nil {
+		return ""
+	}
+	return s.ev.restoreErr
+}
+
+// mergeDefinitions appends add to defs; a definition replaces an earlier
+// one of the same name (the later one may use things defined in between,
+// so it moves to the end).
+func mergeDefinitions(defs, add []Definition) []Definition {
+	for _, d := range add {
+		k := definitionKey(d)
+		defs = slices.DeleteFunc(defs, func(o Definition) bool { return definitionKey(o) == k })
+		defs = append(defs, d)
+	}
+	return defs
+}
+
+func definitionKey(d Definition) string {
+	if d.Kind == "import" && (d.Name == "" || d.Name == "_" || d.Name == ".") {
+		return "import " + d.Source
+	}
+	return d.Name
+}
+
+// Definitions returns what a new evaluator would replay, oldest first.
+func (s *Supervisor) Definitions() []Definition {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.defs)
+}
+
+// Complete asks the evaluator for completions.
+func (s *Supervisor) Complete(ctx context.Context, code string, cursorPos int) (kernel.Completion, error) {
+	f, err := s.request(ctx, &frame{Type: typeComplete, Complete: &completeBody{Code: code, Cursor: cursorPos}})
+	if err != nil {
+		return kernel.Completion{CursorStart: cursorPos, CursorEnd: cursorPos}, err
+	}
+	c := f.Complete
+	if c == nil {
+		return kernel.Completion{CursorStart: cursorPos, CursorEnd: cursorPos}, nil
+	}
+	matches := c.Matches
+	if matches == nil {
+		matches = []string{}
+	}
+	return kernel.Completion{Matches: matches, CursorStart: c.Start, CursorEnd: c.End, Types: c.Kinds}, nil
+}
+
+// Inspect asks the evaluator for help on the code at the cursor.
+func (s *Supervisor) Inspect(ctx context.Context, code string, cursorPos, detailLevel int) (kernel.Inspection, error) {
+	f, err := s.request(ctx, &frame{Type: typeInspect, Inspect: &inspectBody{Code: code, Cursor: cursorPos, Detail: detailLevel}})
+	if err != nil {
+		return kernel.Inspection{Data: map[string]any{}, Metadata: map[string]any{}}, err
+	}
+	in := f.Inspect
+	if in == nil || !in.Found || in.Value == nil {
+		return kernel.Inspection{Data: map[string]any{}, Metadata: map[string]any{}}, nil
+	}
+	return kernel.Inspection{Found: true, Data: in.Value.Data, Metadata: orEmpty(in.Value.Metadata)}, nil
+}
+
+// IsComplete asks the evaluator whether code is ready to run.
+func (s *Supervisor) IsComplete(ctx context.Context, code string) (kernel.Completeness, error) {
+	f, err := s.request(ctx, &frame{Type: typeIsComplete, IsComplete: &isCompleteBody{Code: code}})
+	if err != nil {
+		return kernel.Completeness{Status: "unknown"}, err
+	}
+	c := f.IsComplete
+	if c == nil || c.Status == "" {
+		return kernel.Completeness{Status: "unknown"}, nil
+	}
+	return kernel.Completeness{Status: c.Status, Indent: c.Indent}, nil
+}
+
+// request sends f and waits for its reply.
+func (s *Supervisor) request(ctx context.Context, f *frame) (*frame, error) {
+	ev, err := s.ensure(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ev.call(ctx, s.nextID.Add(1), f)
+}
+
+// Shutdown stops the evaluator and everything it started (its whole
+// process group; workers die with it). With restart, a fresh evaluator
+// with an empty session is ready when it returns.
+func (s *Supervisor) Shutdown(ctx context.Context, restart bool) error {
+	s.mu.Lock()
+	ev := s.ev
+	s.defs = nil
+	if !restart {
+		s.closed = true
+	}
+	s.mu.Unlock()
+	if ev != nil {
+		ev.stop()
+	}
+	if !restart {
+		s.spawner.close()
+		return nil
+	}
+	_, err := s.ensure(ctx)
+	return err
+}
+
+// Close shuts the supervisor down for good.
+func (s *Supervisor) Close() error {
+	return s.Shutdown(context.Background(), false)
+}
+
+// ensure returns a live, ready evaluator, starting one (and replaying the
+// session's definitions into it) when the last one is gone.
+func (s *Supervisor) ensure(ctx context.Context) (*evaluator, error) {
+	s.startMu.Lock()
+	defer s.startMu.Unlock()
+	s.mu.Lock()
+	ev, closed, defs := s.ev, s.closed, slices.Clone(s.defs)
+	s.mu.Unlock()
+	if closed {
+		return nil, errClosed
+	}
+	fresh := false
+	if ev == nil || ev.isGone() {
+		var err error
+		if ev, err = s.spawn(); err != nil {
+			return nil, err
+		}
+		fresh = true
+		s.mu.Lock()
+		s.ev = ev
+		s.mu.Unlock()
+	}
+	if err := ev.waitReady(ctx, s.opts.StartTimeout); err != nil {
+		return nil, err
+	}
+	if fresh && len(defs) > 0 {
+		f, err := ev.call(ctx, s.nextID.Add(1), &frame{Type: typeRestore, Definitions: defs})
+		switch {
+		case err != nil:
+			ev.restoreErr = err.Error()
+		case f.Error != nil:
+			ev.restoreErr = f.Error.Message
+		}
+		if ev.restoreErr != "" {
+			s.log.Warn("restoring definitions", "err", ev.restoreErr)
+		}
+	}
+	return ev, nil
+}
+
+// spawn starts an evaluator process and its read loop.
+func (s *Supervisor) spawn() (*evaluator, error) {
+	p, err := startProcess(s.spawner, s.opts.Command, s.opts.Env, s.stream)
+	if err != nil {
+		return nil, err
+	}
+	s.log.Debug("started the evaluator", "pid", p.pid)
+	ev := &evaluator{
+		s:       s,
+		p:       p,
+		ready:   make(chan struct{}),
+		gone:    make(chan struct{}),
+		pending: map[uint64]chan *frame{},
+	}
+	go ev.loop()
+	return ev, nil
+}
+
+// evaluatorDied is called when an evaluator ended by itself between
+// cells: the last cell's output says so, and a new one starts at once.
+func (s *Supervisor) evaluatorDied(ev *evaluator) {
+	s.mu.Lock()
+	current, closed := s.ev == ev, s.closed
+	s.mu.Unlock()
+	if !current || closed {
+		return
+	}
+	if killed, _ := ev.killedBy(); killed {
+		return
+	}
+	msg, _ := s.recover(ev)
+	s.log.Warn("the evaluator died between cells", "reason", ev.reason)
+	s.stream("stderr", "\nspinlab: "+msg+"\n")
+}
