@@ -3,26 +3,25 @@ package runtimes
 import (
 	"bytes"
 	"context"
-	"os"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
 	"sync"
 	"time"
+	_ "unsafe" // for go:linkname
 
 	"golang.org/x/sys/unix"
 )
 
 // monotonic returns CLOCK_MONOTONIC in nanoseconds. Unlike time.Now's
-// monotonic reading it is the same clock in every process on the machine,
-// so a parent and its children can compare timestamps (spawn latency).
-func monotonic() int64 {
-	var ts unix.Timespec
-	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
-		return time.Now().UnixNano()
-	}
-	return ts.Nano()
-}
+// monotonic reading (relative to this process's start) it is the same
+// clock in every process on the machine, so a parent and its children can
+// compare timestamps (spawn latency). The runtime reads it through the
+// vDSO in about 20ns; unix.ClockGettime makes a real system call.
+func monotonic() int64 { return nanotime() }
+
+//go:linkname nanotime runtime.nanotime
+func nanotime() int64
 
 // cpuTimes is user and system CPU time.
 type cpuTimes struct{ user, sys time.Duration }
@@ -55,39 +54,96 @@ func heapAllocs() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// osThreads reads the number of OS threads of this process from
-// /proc/self/status (0 if it cannot).
+// osThreads reads the number of OS threads of this process (0 if it
+// cannot); see threadCounter for the cheaper repeated form.
 func osThreads() int {
-	b, err := os.ReadFile("/proc/self/status")
+	c := openThreadCounter()
+	defer c.close()
+	return c.count()
+}
+
+// threadCounter reads the thread count of this process from
+// /proc/self/stat (field 20, num_threads), keeping the file open and
+// rereading it with pread: about a tenth of the cost of reading
+// /proc/self/status afresh, which matters because a run samples it often.
+type threadCounter struct {
+	fd  int
+	buf [1024]byte
+}
+
+func openThreadCounter() *threadCounter {
+	fd, err := unix.Open("/proc/self/stat", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
+		fd = -1
+	}
+	return &threadCounter{fd: fd}
+}
+
+func (c *threadCounter) close() {
+	if c.fd >= 0 {
+		unix.Close(c.fd)
+		c.fd = -1
+	}
+}
+
+func (c *threadCounter) count() int {
+	if c.fd < 0 {
 		return 0
 	}
-	i := bytes.Index(b, []byte("\nThreads:"))
+	n, err := unix.Pread(c.fd, c.buf[:], 0)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	b := c.buf[:n]
+	// The command name (field 2) is in parentheses and may contain
+	// spaces; count fields from the last ')'.
+	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
 		return 0
 	}
-	b = b[i+len("\nThreads:"):]
-	if j := bytes.IndexByte(b, '\n'); j >= 0 {
-		b = b[:j]
+	fields := bytes.Fields(b[i+1:]) // field 3 (state) onwards
+	const numThreads = 20 - 3
+	if len(fields) <= numThreads {
+		return 0
 	}
-	n, _ := strconv.Atoi(string(bytes.TrimSpace(b)))
-	return n
+	v, _ := strconv.Atoi(string(fields[numThreads]))
+	return v
+}
+
+// goThreads reads the number of live OS threads owned by the Go runtime
+// (runtime/metrics /sched/threads/total:threads), or -1 if this Go does
+// not have that metric. For a process without cgo that is every thread,
+// the same number as /proc/self/status's Threads: line, at about 1/50 of
+// the cost (0.2µs against 10µs), which matters because a run samples it
+// every millisecond and goroutine mode's overhead is measured in µs.
+func goThreads() int {
+	s := []metrics.Sample{{Name: "/sched/threads/total:threads"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return -1
+	}
+	return int(s[0].Value.Uint64())
 }
 
 // threadSampler tracks the peak OS thread count of this process while a
 // run is going on: a goroutine samples every millisecond, and workers may
 // add samples of their own at moments the ticker would miss (a locked
-// thread just before it exits).
+// thread just before it exits). It reads the Go runtime's count, falling
+// back to /proc/self/stat when that is missing.
 type threadSampler struct {
-	mu   sync.Mutex
-	peak int
-	stop context.CancelFunc
-	done chan struct{}
+	mu      sync.Mutex
+	counter *threadCounter
+	peak    int
+	stop    context.CancelFunc
+	done    chan struct{}
 }
 
 func startThreadSampler() *threadSampler {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &threadSampler{stop: cancel, done: make(chan struct{})}
+	if goThreads() < 0 {
+		s.counter = openThreadCounter()
+	}
 	s.sample()
 	go func() {
 		defer close(s.done)
@@ -106,12 +162,15 @@ func startThreadSampler() *threadSampler {
 }
 
 func (s *threadSampler) sample() {
-	n := osThreads()
 	s.mu.Lock()
-	if n > s.peak {
-		s.peak = n
+	defer s.mu.Unlock()
+	var n int
+	if s.counter != nil {
+		n = s.counter.count()
+	} else {
+		n = goThreads()
 	}
-	s.mu.Unlock()
+	s.peak = max(s.peak, n)
 }
 
 // finish stops sampling and returns the peak.
@@ -121,6 +180,9 @@ func (s *threadSampler) finish() int {
 	<-s.done
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.counter != nil {
+		s.counter.close()
+	}
 	return s.peak
 }
 

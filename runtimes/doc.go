@@ -1,0 +1,48 @@
+// Package runtimes runs a piece of work as n concurrent workers in one of
+// three modes and measures what each mode costs:
+//
+//   - Goroutine: plain goroutines sharing the session's memory;
+//   - Thread: goroutines that each lock an OS thread of their own for life
+//     (runtime.LockOSThread without unlock, so the thread exits with them);
+//   - Process: `spinlab worker` child processes, each with its own
+//     interpreter and a copy of the variables the snippet names.
+//
+// Go, Threads and Processes run one batch of workers and return a Run:
+// per worker, spawn latency (asked to start → first instruction), run
+// time, user and system CPU time (per thread in thread mode, per child in
+// process mode; goroutines migrate between threads, so goroutine mode
+// reports only the process total), memory (heap bytes allocated in
+// process; a child's peak RSS), and for the run its wall time and the
+// peak OS thread count. An Experiment sweeps modes × worker counts ×
+// trials and returns Results, which draw four charts (wall time with
+// min–max bars, speedup against the ideal, memory per worker, spawn
+// latency), a table of medians, and export CSV and JSON. Bench is the Go
+// benchmark loop behind the %%bench magic. Every result type displays
+// itself in a notebook (a Bundle method, see package display).
+//
+// # Snippets and the session
+//
+// Snippets are Go source evaluated by the notebook's interpreter. This
+// package does not import one: the evaluator process installs its session
+// with SetHost, which compiles snippets for the in-process modes (once per
+// experiment, not per worker) and exports them as a Program for child
+// processes. A plain Go program has no session; it can use Go, Threads,
+// Experiment.Func and BenchFunc, and process mode says it needs a session.
+//
+// # Process mode and the worker protocol
+//
+// Each child is the running binary with the argument "worker" (the
+// `spinlab worker` command, whose body is WorkerMain), unless
+// ProcessOptions.Command or $SPINLAB_WORKER_BIN says otherwise. A child
+// runs in its own process group, gets SIGKILL if the thread that started
+// it dies (Pdeathsig), reads its Program as a length-prefixed JSON frame on
+// fd 3 and answers on fd 4; its stdout and stderr carry only the user's
+// output, forwarded line by line and tagged "[wN] " when a run has more
+// than one worker. An interrupt (a cancelled context) or KillAll kills
+// children with their process groups and reaps them. A worker that
+// panics, exits non-zero or dies of a signal is reported on that worker
+// with the start and end of its stderr, and the others' results stand.
+//
+// Package state is limited to the installed Host and the registry of live
+// children that KillAll needs; both are documented where they are defined.
+package runtimes

@@ -1,0 +1,68 @@
+package runtimes
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+func TestThreadCountsAgree(t *testing.T) {
+	c := openThreadCounter()
+	defer c.close()
+	if g, p := goThreads(), c.count(); g != p || g < 2 {
+		t.Errorf("runtime says %d threads, /proc/self/stat %d", g, p)
+	}
+}
+
+func TestMonotonicIsClockMonotonic(t *testing.T) {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
+		t.Fatal(err)
+	}
+	if d := monotonic() - ts.Nano(); d < 0 || d > 50e6 {
+		t.Fatalf("runtime nanotime is %v away from CLOCK_MONOTONIC", time.Duration(d))
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{850, "850ns"}, {12300, "12.3µs"}, {4560000, "4.56ms"}, {1200 * time.Millisecond, "1.20s"}, {0, "0ns"},
+	} {
+		if got := formatDuration(tc.d); got != tc.want {
+			t.Errorf("formatDuration(%d) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		n    uint64
+		want string
+	}{{512, "512 B"}, {1536, "1.50 KiB"}, {28 << 20, "28.0 MiB"}} {
+		if got := formatBytes(tc.n); got != tc.want {
+			t.Errorf("formatBytes(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestFrames(t *testing.T) {
+	r, w, err := pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		writeFrame(w, &frame{Type: frameRun, Worker: 3, Workers: 4, Program: []byte(`{"snippet":"x"}`)})
+		w.Close()
+	}()
+	f, err := readFrame(r)
+	if err != nil || f.Type != frameRun || f.Worker != 3 || string(f.Program) != `{"snippet":"x"}` {
+		t.Fatalf("%+v %v", f, err)
+	}
+	if _, err := readFrame(r); err == nil {
+		t.Fatal("read past the end")
+	}
+}
+
+func pipe() (*os.File, *os.File, error) { return os.Pipe() }
