@@ -233,7 +233,7 @@ func (res *Results) String() string {
 		}
 		tw.Flush()
 	}
-	fmt.Fprintf(&b, "medians of %d trials · %s", res.Trials, res.Machine)
+	fmt.Fprintf(&b, "medians of %d trials · %s%s", res.Trials, res.Machine, res.poolNote())
 	return b.String()
 }
 
@@ -248,8 +248,8 @@ func speedupText(v float64) string {
 func (res *Results) tableHTML() string {
 	var b strings.Builder
 	sums := res.Summaries()
-	th := `<th style="text-align:right;padding:2px 8px">`
-	td := `<td style="text-align:right;padding:2px 8px">`
+	th := `<th style="text-align:right;padding:2px 8px;white-space:nowrap">`
+	td := `<td style="text-align:right;padding:2px 8px;white-space:nowrap">`
 	b.WriteString(`<table style="font-size:90%;border-collapse:collapse"><thead><tr>`)
 	for _, h := range []string{"mode", "workers", "wall (median)", "wall min–max", "speedup", "spawn", "CPU user", "CPU sys", "memory / worker", "peak threads", "failed"} {
 		b.WriteString(th + h + "</th>")
@@ -257,7 +257,7 @@ func (res *Results) tableHTML() string {
 	b.WriteString("</tr></thead><tbody>")
 	for _, s := range sums {
 		b.WriteString("<tr>")
-		fmt.Fprintf(&b, `<td style="text-align:left;padding:2px 8px"><span style="color:%s">■</span> %s</td>`, modeColorHex(s.Mode), s.Mode)
+		fmt.Fprintf(&b, `<td style="text-align:left;padding:2px 8px;white-space:nowrap"><span style="color:%s">■</span> %s</td>`, modeColorHex(s.Mode), s.Mode)
 		failed := strconv.Itoa(s.Failed)
 		if s.Failed > 0 {
 			failed = `<span style="color:#b00;font-weight:bold">` + failed + "</span>"
@@ -271,8 +271,8 @@ func (res *Results) tableHTML() string {
 		b.WriteString(td + failed + "</td></tr>")
 	}
 	b.WriteString("</tbody></table>")
-	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">medians of %d trials · %s · memory is heap allocated per worker in-process, peak RSS per child process</div>`,
-		res.Trials, html.EscapeString(res.Machine.String()))
+	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">medians of %d trials · %s · memory is heap allocated per worker in-process, peak RSS per child process%s</div>`,
+		res.Trials, html.EscapeString(res.Machine.String()), res.poolNote())
 	return b.String()
 }
 
@@ -299,4 +299,13 @@ func (res *Results) Bundle() display.Bundle {
 	b.WriteString("</div>")
 	data["text/html"] = b.String()
 	return display.Bundle{Data: data}
+}
+
+func (res *Results) poolNote() string {
+	for _, r := range res.Runs {
+		if r.Pooled {
+			return " · process workers came from a warm pool: spawn excludes process start-up"
+		}
+	}
+	return ""
 }
