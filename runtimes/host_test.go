@@ -24,11 +24,17 @@ import (
 	"github.com/traefik/yaegi/stdlib/unrestricted"
 )
 
-const envTestWorker = "SPINLAB_RUNTIMES_TEST_WORKER"
+const (
+	envTestWorker = "SPINLAB_RUNTIMES_TEST_WORKER"
+	envTestParent = "SPINLAB_RUNTIMES_TEST_PARENT"
+)
 
 func TestMain(m *testing.M) {
 	if os.Getenv(envTestWorker) == "1" && len(os.Args) > 1 && os.Args[1] == "worker" {
 		os.Exit(runtimes.WorkerMain(context.Background(), evalProgram))
+	}
+	if os.Getenv(envTestParent) == "1" {
+		os.Exit(parentMain())
 	}
 	exe, err := os.Executable()
 	if err != nil {

@@ -175,9 +175,6 @@ func runProcesses(ctx context.Context, r *Run, n int, prog []byte, opts ProcessO
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
-		// Each child is started from a fresh goroutine, never from a
-		// locked one: Pdeathsig fires when the thread that forked the
-		// child exits, and only locked threads exit.
 		go func() {
 			defer wg.Done()
 			runChild(ctx, &r.Workers[i], kids[i], argv, opts, out, prog, n)
@@ -238,7 +235,7 @@ func startChild(ctx context.Context, argv []string, opts ProcessOptions, worker 
 		cmd.Env = append(cmd.Env, envMemoryLimit+"="+strconv.FormatUint(opts.MemoryLimit, 10))
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	err = cmd.Start()
+	onSpawnerThread(func() { err = cmd.Start() })
 	closeAll(toR, fromW, outW, errW) // the child's ends
 	if err != nil {
 		closeAll(toW, fromR, outR, errR)
