@@ -32,7 +32,6 @@ func parentMain() int {
 	select {}
 }
 
-
 // TestWorkersDieWithTheirParent kills a process that has workers running
 // with SIGKILL, which no cleanup code sees, and checks that Pdeathsig took
 // the workers along.

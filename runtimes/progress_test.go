@@ -27,7 +27,7 @@ func (r *recorder) Publish(b display.Bundle, id string, update bool) {
 	r.msgs = append(r.msgs, published{b, id, update})
 	r.mu.Unlock()
 }
-func (r *recorder) Clear(bool)                          {}
+func (r *recorder) Clear(bool)                         {}
 func (r *recorder) Input(string, bool) (string, error) { return "", nil }
 
 func TestLongExperimentShowsProgressInPlace(t *testing.T) {
