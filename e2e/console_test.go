@@ -112,6 +112,14 @@ func testConsole(t *testing.T, cc consoleCase) {
 	}
 	term := startTerminal(t, je.Env, je.Dir,
 		"/usr/bin/jupyter-console", "--kernel", cc.Kernel, "--no-confirm-exit")
+	// The terminal as it was at the end, for a person to read.
+	screens := screenshotDir(t, "console-"+cc.Kernel)
+	t.Cleanup(func() {
+		path := filepath.Join(screens, "console.txt")
+		if err := os.WriteFile(path, []byte(term.Screen()+"\n"), 0o644); err == nil {
+			t.Logf("terminal screen saved in %s", path)
+		}
+	})
 	const long = 60 * time.Second // a wait that only a broken kernel reaches
 
 	screen, err := term.WaitFor("the first prompt", long, func(s string) bool {
@@ -123,20 +131,52 @@ func testConsole(t *testing.T, cc consoleCase) {
 	}
 	n, _ := atEmptyPrompt(screen, 0)
 
+	// atPrompt reports whether the console is back at an empty prompt after
+	// a failed step, so that the next step can still run; it updates n.
+	atPrompt := func() bool {
+		s, err := term.WaitFor("an empty prompt", 10*time.Second, func(s string) bool {
+			_, ok := atEmptyPrompt(s, 0)
+			return ok
+		})
+		if err != nil {
+			t.Logf("the console is stuck, skipping the rest: %v", err)
+			return false
+		}
+		n, _ = atEmptyPrompt(s, 0)
+		return true
+	}
+
 	if !t.Run("is_complete", func(t *testing.T) {
+		var widths []int
 		for i, line := range cc.Block {
+			// Enter only once the console shows what was typed, so that the
+			// continuation line seen next is the one this Enter made.
 			term.Type(line)
+			if _, err := term.WaitFor("the typed line", 10*time.Second, func(s string) bool {
+				_, l := term.Cursor()
+				return strings.HasSuffix(strings.TrimRight(l, " "), line)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			before := strings.Count(term.Screen(), "...:")
 			term.Key("Enter")
 			if i == len(cc.Block)-1 {
 				break
 			}
-			// The console asked the kernel: incomplete, so it shows a
+			// The console asked the kernel: incomplete, so it shows a new
 			// continuation line with the cursor already indented.
-			indent, err := waitIndent(term, 10*time.Second)
+			indent, err := waitIndent(term, before, 10*time.Second)
 			if err != nil {
 				t.Fatalf("after typing %q and Enter: %v", line, err)
 			}
 			t.Logf("continuation line after %q: %q, cursor indented %d columns", line, indent.line, indent.width)
+			widths = append(widths, indent.width)
+		}
+		// Every line but the last is at the same depth: one block deep.
+		for i, w := range widths[1:] {
+			if w != widths[0] {
+				t.Errorf("after %q the console indents %d columns, after %q %d: lines of one block must be indented alike (is_complete_reply indent)", cc.Block[0], widths[0], cc.Block[i+1], w)
+			}
 		}
 		screen, err := term.WaitFor("the block's output and a new prompt", long, func(s string) bool {
 			_, ok := atEmptyPrompt(s, n)
@@ -155,7 +195,7 @@ func testConsole(t *testing.T, cc consoleCase) {
 			}
 			at += i + len(want)
 		}
-	}) {
+	}) && !atPrompt() {
 		return
 	}
 
@@ -188,7 +228,7 @@ func testConsole(t *testing.T, cc consoleCase) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-	}) {
+	}) && !atPrompt() {
 		return
 	}
 
@@ -238,7 +278,7 @@ func testConsole(t *testing.T, cc consoleCase) {
 		if m, _ := atEmptyPrompt(screen, n); m <= loopAt {
 			t.Errorf("prompt numbers went from %d to %d: the kernel restarted", loopAt, m)
 		}
-	}) {
+	}) && !atPrompt() {
 		return
 	}
 
@@ -258,15 +298,16 @@ type indent struct {
 	width int    // columns between the "...: " prompt and the cursor
 }
 
-// waitIndent waits until the cursor sits on an otherwise empty continuation
-// line ("   ...: "), indented past the prompt. prompt_toolkit moves the
+// waitIndent waits until the cursor sits on a new (there were before on the
+// screen), otherwise empty continuation line ("   ...: "), indented past the
+// prompt. prompt_toolkit moves the
 // cursor over blank cells rather than writing spaces, so the indent shows as
 // the cursor's column; a tab shows as "^I".
-func waitIndent(term *terminal, timeout time.Duration) (indent, error) {
+func waitIndent(term *terminal, before int, timeout time.Duration) (indent, error) {
 	deadline := time.Now().Add(timeout)
 	for {
 		x, line := term.Cursor()
-		if m := continuationRE.FindStringSubmatch(line); m != nil {
+		if m := continuationRE.FindStringSubmatch(line); m != nil && strings.Count(term.Screen(), "...:") > before {
 			rest := strings.TrimSpace(strings.ReplaceAll(m[1], "^I", ""))
 			width := x - (strings.Index(line, "...: ") + len("...: "))
 			if rest == "" && width > 0 {
