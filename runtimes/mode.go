@@ -22,7 +22,6 @@ const (
 	Process
 )
 
-// Modes lists every mode in display order.
 var allModes = [...]Mode{Goroutine, Thread, Process}
 
 // AllModes returns every mode, in the order results display them.
