@@ -31,7 +31,7 @@ const (
 
 func TestMain(m *testing.M) {
 	if os.Getenv(envTestWorker) == "1" && len(os.Args) > 1 && os.Args[1] == "worker" {
-		os.Exit(runtimes.WorkerMain(context.Background(), evalProgram))
+		os.Exit(runtimes.WorkerMainPrepared(context.Background(), prepareEvaluator))
 	}
 	if os.Getenv(envTestParent) == "1" {
 		os.Exit(parentMain())
@@ -203,10 +203,18 @@ func compileSnippet(i *interp.Interpreter, snippet, name string) (func(ctx conte
 	}, nil
 }
 
-// evalProgram is the test Evaluator: a fresh yaegi with the program's
-// source and variables.
-func evalProgram(ctx context.Context, p runtimes.Program, worker, workers int) (any, error) {
+// prepareEvaluator loads yaegi and its standard library before the
+// program arrives, and returns the test Evaluator using that interpreter.
+func prepareEvaluator(context.Context) (runtimes.Evaluator, error) {
 	i := newInterp()
+	return func(ctx context.Context, p runtimes.Program, worker, workers int) (any, error) {
+		return evalIn(ctx, i, p, worker, workers)
+	}, nil
+}
+
+// evalIn is the test Evaluator: the program's source and variables in a
+// fresh yaegi interpreter.
+func evalIn(ctx context.Context, i *interp.Interpreter, p runtimes.Program, worker, workers int) (any, error) {
 	if p.Source != "" {
 		if _, err := i.Eval(p.Source); err != nil {
 			return nil, err

@@ -615,3 +615,26 @@ func TestBench(t *testing.T) {
 		t.Errorf("panicking bench err = %v", bad.Err)
 	}
 }
+
+func TestBadWorkerCommand(t *testing.T) {
+	newTestHost(t).install(t)
+	for _, tc := range []struct {
+		cmd  []string
+		want string
+	}{
+		{[]string{"/nonexistent/spinlab", "worker"}, "start worker"},
+		{[]string{"/bin/false"}, "status 1"},
+		{[]string{"/bin/sh", "-c", "echo not a worker >&2"}, "without sending a result"},
+	} {
+		r := runtimes.ProcessesContext(t.Context(), 2, `1`, runtimes.ProcessOptions{Command: tc.cmd, Stderr: &bytes.Buffer{}})
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		for _, w := range r.Workers {
+			if !strings.Contains(w.Error, tc.want) {
+				t.Errorf("%v: worker %d error %q, want %q", tc.cmd, w.Worker, w.Error, tc.want)
+			}
+		}
+	}
+	requireNoChildren(t)
+}

@@ -20,6 +20,16 @@ import (
 // success, 1 if the snippet failed, 2 if the worker could not talk to its
 // parent). cmd/spinlab calls os.Exit(runtimes.WorkerMain(ctx, interp.EvalProgram)).
 func WorkerMain(ctx context.Context, eval Evaluator) int {
+	return WorkerMainPrepared(ctx, func(context.Context) (Evaluator, error) { return eval, nil })
+}
+
+// WorkerMainPrepared is WorkerMain for an evaluator that is worth
+// preparing before the program arrives (an interpreter with the standard
+// library loaded): prepare runs before the worker says it is ready, so a
+// warm-pool child has done that work when the clock starts, as Python's
+// forkserver has imported its modules. A prepare error ends the worker
+// with exit code 2.
+func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Evaluator, error)) int {
 	in, out, err := controlFiles()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab worker:", err)
@@ -32,6 +42,11 @@ func WorkerMain(ctx context.Context, eval Evaluator) int {
 			fmt.Fprintln(os.Stderr, "spinlab worker:", err)
 			return 2
 		}
+	}
+	eval, err := prepare(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "spinlab worker: prepare the evaluator:", err)
+		return 2
 	}
 	if err := writeFrame(out, &frame{Type: frameReady, PID: os.Getpid()}); err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab worker: parent gone:", err)
