@@ -291,7 +291,7 @@ func (res *Results) Bundle() display.Bundle {
 			fmt.Fprintf(&b, `<div style="color:#b00">charts: %s</div>`, html.EscapeString(err.Error()))
 		} else {
 			enc := base64Std(png)
-			fmt.Fprintf(&b, `<img alt="wall time, speedup, memory per worker and spawn latency by mode and worker count" width="%d" height="%d" src="data:image/png;base64,%s">`,
+			fmt.Fprintf(&b, `<img alt="wall time, speedup, memory per worker and spawn latency by mode and worker count" width="%d" height="%d" style="max-width:100%%;height:auto" src="data:image/png;base64,%s">`,
 				gridPixelsW, gridPixelsH, enc)
 		}
 	}

@@ -1,6 +1,7 @@
 package runtimes
 
 import (
+	"encoding/json"
 	"fmt"
 	"html"
 	"slices"
@@ -85,6 +86,19 @@ type WorkerStats struct {
 	Error string `json:"error,omitempty"`
 	// Stderr is the tail of a failed child's standard error.
 	Stderr string `json:"stderr,omitempty"`
+}
+
+// MarshalJSON encodes the run with its error, if any, as "error".
+func (r *Run) MarshalJSON() ([]byte, error) {
+	type plain Run // without this method
+	v := struct {
+		*plain
+		Error string `json:"error,omitempty"`
+	}{plain: (*plain)(r)}
+	if r.Err != nil {
+		v.Error = r.Err.Error()
+	}
+	return json.Marshal(v)
 }
 
 // N returns the number of workers.

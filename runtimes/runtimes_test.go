@@ -638,3 +638,11 @@ func TestBadWorkerCommand(t *testing.T) {
 	}
 	requireNoChildren(t)
 }
+
+func TestRunJSONCarriesError(t *testing.T) {
+	r := runtimes.Go(0, func(int) {})
+	b, err := json.Marshal(r)
+	if err != nil || !strings.Contains(string(b), `"error":"goroutine mode: need at least 1 worker`) || !strings.Contains(string(b), `"mode":"goroutine"`) {
+		t.Fatalf("%s %v", b, err)
+	}
+}
