@@ -13,7 +13,8 @@ import (
 //
 // Interrupting a cell is cancelling the ctx passed to Execute.
 type Engine interface {
-	// Info describes the language for kernel_info_reply.
+	// Info describes the language for kernel_info_reply. The kernel
+	// calls it once, in New.
 	Info() Info
 
 	// Execute runs one cell. It returns when the cell has finished (or was

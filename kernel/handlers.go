@@ -41,11 +41,12 @@ func (k *Kernel) controlWorker() {
 	}
 }
 
-// abortQueued answers the execute requests already queued on shell with
-// status "aborted", as ipykernel does after an error with stop_on_error.
-// Other queued requests are handled normally, in order.
+// abortQueued answers the execute requests queued on shell at the moment
+// of the error with status "aborted", as ipykernel does after an error
+// with stop_on_error. Other queued requests are handled normally, in
+// order; requests that arrive meanwhile are not aborted.
 func (k *Kernel) abortQueued() {
-	for {
+	for range len(k.shellIn) {
 		select {
 		case m := <-k.shellIn:
 			if m.Header.MsgType != "execute_request" {
@@ -121,7 +122,7 @@ func decode(m *Message, v any) error {
 }
 
 func (k *Kernel) kernelInfo(ch Channel, m *Message) {
-	info := k.engine.Info()
+	info := k.langInfo
 	links := info.HelpLinks
 	if links == nil {
 		links = []HelpLink{}
