@@ -128,6 +128,7 @@ var notebookCases = map[string]notebookCase{
 func writeNotebook(t *testing.T, path string, nc notebookCase) {
 	t.Helper()
 	type nbCell struct {
+		ID             string         `json:"id"`
 		CellType       string         `json:"cell_type"`
 		ExecutionCount *int           `json:"execution_count"`
 		Metadata       map[string]any `json:"metadata"`
@@ -135,8 +136,8 @@ func writeNotebook(t *testing.T, path string, nc notebookCase) {
 		Source         string         `json:"source"`
 	}
 	var cells []nbCell
-	for _, c := range append(append(nc.Cells[:len(nc.Cells):len(nc.Cells)], nc.Loop), nc.After) {
-		cells = append(cells, nbCell{CellType: "code", Metadata: map[string]any{}, Outputs: []any{}, Source: c.Source})
+	for i, c := range append(append(nc.Cells[:len(nc.Cells):len(nc.Cells)], nc.Loop), nc.After) {
+		cells = append(cells, nbCell{ID: fmt.Sprintf("cell-%d", i), CellType: "code", Metadata: map[string]any{}, Outputs: []any{}, Source: c.Source})
 	}
 	nb := map[string]any{
 		"nbformat":       4,
@@ -277,6 +278,13 @@ func testBrowser(t *testing.T, nc notebookCase, browserDir string) {
 	}
 	for _, s := range rep.Screenshots {
 		t.Logf("screenshot %s", s)
+	}
+	for i, c := range rep.Cells {
+		var outs []string
+		for _, o := range c.Outputs {
+			outs = append(outs, fmt.Sprintf("%s%v", strings.TrimPrefix(o.Classes, "output_subarea "), o.Images))
+		}
+		t.Logf("cell %d %s outputs %s", i, c.Prompt, strings.Join(outs, "; "))
 	}
 	for _, e := range rep.PageErrors {
 		t.Logf("page error: %s", e)
