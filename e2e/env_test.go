@@ -203,7 +203,7 @@ func newJupyterEnv(t *testing.T, kernel string) *jupyterEnv {
 	if kernel == "spinlab" {
 		bin := spinlabBinary(t)
 		marks = append(marks, bin)
-		installKernelspec(t, bin, filepath.Join(share, "kernels", "spinlab"))
+		installKernelspec(t, bin, dir, je.Env)
 	}
 	// Registered first, so it runs after the cleanups that stop the front
 	// ends: whatever they started must be gone by then.
@@ -214,25 +214,44 @@ func newJupyterEnv(t *testing.T, kernel string) *jupyterEnv {
 // ConfigDir is the private JUPYTER_CONFIG_DIR.
 func (je *jupyterEnv) ConfigDir() string { return filepath.Join(je.Dir, "config") }
 
-// installKernelspec writes spinlab's kernel.json the way `spinlab install`
-// does, so this test depends only on `spinlab kernel -f`.
-func installKernelspec(t *testing.T, binary, dir string) {
+// installKernelspec runs `spinlab install --prefix` the way a user would and
+// checks that Jupyter, looking in JUPYTER_PATH, finds the spec the kernel
+// contract asks for.
+func installKernelspec(t *testing.T, binary, prefix string, env []string) {
 	t.Helper()
-	spec := map[string]any{
-		"argv":           []string{binary, "kernel", "-f", "{connection_file}"},
-		"display_name":   "Go (spinlab)",
-		"language":       "go",
-		"interrupt_mode": "message",
+	cmd := exec.Command(binary, "install", "--prefix", prefix)
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("spinlab install --prefix %s: %v\n%s", prefix, err, out)
 	}
-	b, err := json.MarshalIndent(spec, "", "  ")
+	cmd = exec.Command("/usr/bin/jupyter-kernelspec", "list", "--json")
+	cmd.Env = env
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("jupyter kernelspec list: %v", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
+	var list struct {
+		Kernelspecs map[string]struct {
+			ResourceDir string `json:"resource_dir"`
+			Spec        struct {
+				Argv          []string `json:"argv"`
+				DisplayName   string   `json:"display_name"`
+				Language      string   `json:"language"`
+				InterruptMode string   `json:"interrupt_mode"`
+			} `json:"spec"`
+		} `json:"kernelspecs"`
 	}
-	if err := os.WriteFile(filepath.Join(dir, "kernel.json"), b, 0o644); err != nil {
-		t.Fatal(err)
+	if err := json.Unmarshal(out, &list); err != nil {
+		t.Fatalf("jupyter kernelspec list --json: %v\n%s", err, out)
+	}
+	ks, ok := list.Kernelspecs["spinlab"]
+	if !ok {
+		t.Fatalf("after spinlab install --prefix %s, Jupyter lists no spinlab kernelspec:\n%s", prefix, out)
+	}
+	spec := ks.Spec
+	wantArgv := []string{binary, "kernel", "-f", "{connection_file}"}
+	if !slices.Equal(spec.Argv, wantArgv) || spec.DisplayName != "Go (spinlab)" || spec.Language != "go" || spec.InterruptMode != "message" {
+		t.Errorf("installed kernelspec in %s = %+v; want argv %q, display_name \"Go (spinlab)\", language go, interrupt_mode message", ks.ResourceDir, spec, wantArgv)
 	}
 }
 
