@@ -24,7 +24,6 @@ type consoleCase struct {
 	// Complete is typed, then Tab: the completions shown include Want.
 	Complete, Want  string
 	Loop            string // runs until interrupted
-	LoopExtraEnter  bool   // the loop needs an empty line to count as complete
 	LoopError       string // the interrupted loop shows this ("" for any)
 	After, AfterOut string
 }
@@ -41,17 +40,16 @@ var consoleCases = map[string]consoleCase{
 		AfterOut: "still alive",
 	},
 	"python3": {
-		Kernel:         "python3",
-		Block:          []string{"for i in range(3):", `print("line", i)`, ""},
-		Output:         []string{"line 0", "line 1", "line 2"},
-		Setup:          "import os",
-		Complete:       "os.getcw",
-		Want:           "getcwd",
-		Loop:           "while True: pass",
-		LoopExtraEnter: false,
-		LoopError:      "KeyboardInterrupt",
-		After:          `print("still", "alive")`,
-		AfterOut:       "still alive",
+		Kernel:    "python3",
+		Block:     []string{"for i in range(3):", `print("line", i)`, ""},
+		Output:    []string{"line 0", "line 1", "line 2"},
+		Setup:     "import os",
+		Complete:  "os.getcw",
+		Want:      "getcwd",
+		Loop:      "while True: pass",
+		LoopError: "KeyboardInterrupt",
+		After:     `print("still", "alive")`,
+		AfterOut:  "still alive",
 	},
 }
 
@@ -235,15 +233,15 @@ func testConsole(t *testing.T, cc consoleCase) {
 	if !t.Run("interrupt", func(t *testing.T) {
 		term.Type(cc.Loop)
 		term.Key("Enter")
-		if cc.LoopExtraEnter {
-			term.Key("Enter")
-		}
 		// Running: the prompt with the loop stays the last one, and no new
 		// prompt comes. The pause lets the loop start; nothing is timed.
 		time.Sleep(1500 * time.Millisecond)
 		screen := term.Screen()
 		if _, ok := atEmptyPrompt(screen, n-1); ok {
 			t.Fatalf("the loop %q did not run (a new prompt came):\n%s", cc.Loop, tail(screen, 20))
+		}
+		if continuationRE.MatchString(lastScreenLine(screen)) {
+			t.Fatalf("the console took %q for incomplete input (is_complete):\n%s", cc.Loop, tail(screen, 20))
 		}
 		loopAt := n
 		term.Key("C-c")
