@@ -149,8 +149,9 @@ func (k *Kernel) connect(ch Channel, m *Message) {
 	}, nil)
 }
 
-// shutdown stops the engine; without restart it makes Serve return once
-// the reply is sent. A running cell is interrupted first.
+// shutdown stops the engine; unless it restarts the engine in place, it
+// makes Serve return once the reply is sent. A running cell is
+// interrupted first.
 func (k *Kernel) shutdown(ch Channel, m *Message) error {
 	var c struct {
 		Restart bool `json:"restart"`
@@ -162,19 +163,20 @@ func (k *Kernel) shutdown(ch Channel, m *Message) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	content := map[string]any{"status": StatusOK, "restart": c.Restart}
-	if err := k.engine.Shutdown(ctx, c.Restart); err != nil {
+	inPlace := c.Restart && !k.exitOnRestart
+	if err := k.engine.Shutdown(ctx, inPlace); err != nil {
 		k.log.Error("engine shutdown", "restart", c.Restart, "err", err)
 		content = map[string]any{"status": StatusError, "restart": c.Restart,
 			"ename": "ShutdownError", "evalue": err.Error(), "traceback": []string{}}
 	}
-	if c.Restart {
+	if inPlace {
 		k.mu.Lock()
 		k.execCount = 0
 		k.mu.Unlock()
 		k.hist.restart()
 	}
 	k.reply(ch, m, "shutdown_reply", content, nil)
-	if !c.Restart {
+	if !inPlace {
 		k.requestStop()
 	}
 	return nil

@@ -21,6 +21,13 @@ type Options struct {
 	// StreamFlush is how long stream output may be held back to be
 	// coalesced into one message; 0 means 50ms.
 	StreamFlush time.Duration
+	// ExitOnRestart makes a shutdown_request with restart: true end Serve
+	// like one without (the engine is shut down, not restarted). Set it
+	// when Jupyter manages the process: jupyter_client restarts a kernel
+	// by starting a new process, and kills one that has not exited
+	// within its shutdown_wait_time (5s). Without it, the kernel restarts
+	// the engine in place and keeps serving.
+	ExitOnRestart bool
 }
 
 // Kernel serves an Engine over the five sockets of the Jupyter protocol.
@@ -40,13 +47,14 @@ type Kernel struct {
 	engine Engine
 	// langInfo is engine.Info(), asked once in New: kernel_info is also
 	// answered on control, while the engine may be running a cell.
-	langInfo Info
-	log      *slog.Logger
-	signer   *Signer
-	session  string
-	digests  *digestSet
-	hist     *history
-	flush    time.Duration
+	langInfo      Info
+	log           *slog.Logger
+	signer        *Signer
+	session       string
+	digests       *digestSet
+	hist          *history
+	flush         time.Duration
+	exitOnRestart bool
 
 	shellSock, controlSock, stdinSock, iopubSock, hbSock zmq4.Socket
 
@@ -97,27 +105,28 @@ func New(info ConnectionInfo, engine Engine, opts Options) (*Kernel, error) {
 	}
 	runCtx, cancelAll := context.WithCancel(context.Background())
 	k := &Kernel{
-		info:        info,
-		engine:      engine,
-		langInfo:    engine.Info(),
-		log:         logger,
-		signer:      signer,
-		session:     NewSession(),
-		digests:     newDigestSet(1 << 14),
-		hist:        newHistory(100000),
-		flush:       flush,
-		shellOut:    make(chan [][]byte, 64),
-		controlOut:  make(chan [][]byte, 64),
-		stdinOut:    make(chan [][]byte, 16),
-		iopub:       make(chan iopubEvent, 1024),
-		shellIn:     make(chan *Message, 256),
-		controlIn:   make(chan *Message, 64),
-		stop:        make(chan struct{}),
-		workersDone: make(chan struct{}),
-		dead:        make(chan struct{}),
-		runCtx:      runCtx,
-		cancelAll:   cancelAll,
-		inputs:      map[string]chan string{},
+		info:          info,
+		engine:        engine,
+		langInfo:      engine.Info(),
+		log:           logger,
+		signer:        signer,
+		session:       NewSession(),
+		digests:       newDigestSet(1 << 14),
+		hist:          newHistory(100000),
+		flush:         flush,
+		exitOnRestart: opts.ExitOnRestart,
+		shellOut:      make(chan [][]byte, 64),
+		controlOut:    make(chan [][]byte, 64),
+		stdinOut:      make(chan [][]byte, 16),
+		iopub:         make(chan iopubEvent, 1024),
+		shellIn:       make(chan *Message, 256),
+		controlIn:     make(chan *Message, 64),
+		stop:          make(chan struct{}),
+		workersDone:   make(chan struct{}),
+		dead:          make(chan struct{}),
+		runCtx:        runCtx,
+		cancelAll:     cancelAll,
+		inputs:        map[string]chan string{},
 	}
 	if err := k.bind(); err != nil {
 		k.closeSockets()

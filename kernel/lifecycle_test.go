@@ -266,3 +266,41 @@ func TestTransports(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamWhileRunning checks that output reaches the front end while
+// the cell still runs, not only when it ends.
+func TestStreamWhileRunning(t *testing.T) {
+	eng := newFakeEngine()
+	c := kerneltest.NewServer(t, eng)
+	req := c.SendExecute("print early\nblock")
+	m, ok := c.Next(kernel.IOPub, func(m *kernel.Message) bool {
+		return m.Header.MsgType == "stream" && m.Parent.MsgID == req.Header.MsgID
+	}, 5*time.Second)
+	if !ok {
+		t.Fatal("no stream while the cell runs")
+	}
+	if !strings.Contains(string(m.Content), "early") {
+		t.Errorf("stream %s", m.Content)
+	}
+	c.Interrupt()
+	if r := c.WaitExecute(req); r.Status != kernel.StatusError {
+		t.Errorf("status %s", r.Status)
+	}
+}
+
+func TestExitOnRestart(t *testing.T) {
+	eng := newFakeEngine()
+	c := kerneltest.NewServerWith(t, eng, kerneltest.ServerOptions{Kernel: kernel.Options{ExitOnRestart: true}})
+	if r := c.Shutdown(true); r.Status != "ok" || !r.Restart {
+		t.Errorf("shutdown_reply %+v", r)
+	}
+	if got := eng.Shutdowns(); !slices.Equal(got, []bool{false}) {
+		t.Errorf("engine shutdowns %v, want [false]: the process is about to exit", got)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for c.Heartbeat(200*time.Millisecond) == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("Serve still runs after a restart with ExitOnRestart")
+		}
+	}
+}

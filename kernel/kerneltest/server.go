@@ -23,8 +23,9 @@ type ServerOptions struct {
 	Transport string
 	// Unsigned runs the kernel with an empty key: no signatures.
 	Unsigned bool
-	// StreamFlush is the kernel's Options.StreamFlush.
-	StreamFlush time.Duration
+	// Kernel configures the kernel; its Logger is replaced by one that
+	// Client.KernelLog reads.
+	Kernel kernel.Options
 }
 
 // server is an in-process kernel and what it logged.
@@ -66,7 +67,9 @@ func NewServerWith(t testing.TB, eng kernel.Engine, opts ServerOptions) *Client 
 	}
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	k, err := kernel.New(info, eng, kernel.Options{Logger: logger, StreamFlush: opts.StreamFlush})
+	kopts := opts.Kernel
+	kopts.Logger = logger
+	k, err := kernel.New(info, eng, kopts)
 	if err != nil {
 		t.Fatalf("kerneltest: %v", err)
 	}
