@@ -21,6 +21,7 @@ import (
 //	value TEXT        the cell's result is TEXT
 //	error NAME MSG    the cell fails
 //	block             wait until interrupted
+//	spin              busy-loop until interrupted
 //	sleep MS          wait MS milliseconds
 //	display ID TEXT   display_data             update ID TEXT   update_display_data
 //	clear             clear_output(wait)
@@ -97,6 +98,11 @@ func (e *fakeEngine) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 			return fail(name, msg)
 		case "block":
 			<-ctx.Done()
+			return fail("KeyboardInterrupt", "interrupted")
+		case "spin":
+			for ctx.Err() == nil {
+				// A tight loop: no blocking call for the scheduler to use.
+			}
 			return fail("KeyboardInterrupt", "interrupted")
 		case "sleep":
 			ms, _ := strconv.Atoi(arg)

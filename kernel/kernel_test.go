@@ -214,7 +214,7 @@ func TestStopOnError(t *testing.T) {
 			c := kerneltest.NewServer(t, eng)
 			// The failing cell sleeps so that the next two are queued on
 			// shell when it fails.
-			a := c.SendExecute("sleep 300\nerror E boom", kerneltest.StopOnError(stop))
+			a := c.SendExecute("sleep 500\nerror E boom", kerneltest.StopOnError(stop))
 			b := c.SendExecute("side b")
 			info := c.Send(kernel.Shell, "kernel_info_request", nil)
 			d := c.SendExecute("side d")

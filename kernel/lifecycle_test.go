@@ -52,10 +52,16 @@ func TestInterrupt(t *testing.T) {
 }
 
 func TestServedWhileBusy(t *testing.T) {
+	for _, cell := range []string{"block", "spin"} {
+		t.Run(cell, func(t *testing.T) { testServedWhileBusy(t, cell) })
+	}
+}
+
+func testServedWhileBusy(t *testing.T, cell string) {
 	eng := newFakeEngine()
 	c := kerneltest.NewServer(t, eng)
-	req := c.SendExecute("block")
-	waitStarted(t, eng, "block")
+	req := c.SendExecute(cell)
+	waitStarted(t, eng, cell)
 	for i := range 3 {
 		if err := c.Heartbeat(2 * time.Second); err != nil {
 			t.Fatalf("heartbeat %d while a cell blocks: %v", i, err)
