@@ -25,7 +25,7 @@ class SpinlabKernelTests(jkt.KernelTests):
     code_stderr = 'fmt.Fprintln(os.Stderr, "some error")'
 
     completion_samples = [
-        {"text": "fmt.Sprin"},
+        {"text": "fmt.Sprin", "matches": ["Sprint", "Sprintf", "Sprintln"]},
         {"text": "strings.ToUp"},
     ]
     complete_code_samples = ['fmt.Println("hi")', "x := 1", "func f() {}", "type T struct{}"]

@@ -3,7 +3,9 @@ package main
 import (
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -253,4 +255,36 @@ func TestKernelBadStart(t *testing.T) {
 			t.Errorf("processes left after failed starts: %v", left)
 		}
 	}
+}
+
+// A kernel whose parent dies (Jupyter killed with SIGKILL) exits by itself
+// and takes its evaluator along.
+func TestKernelExitsWithItsParent(t *testing.T) {
+	path, _ := kerneltest.NewConnectionFile(t)
+	sh := exec.Command("sh", "-c", `"$0" kernel -f "$1" >/dev/null 2>&1 & echo $!; sleep 1`, binary, path)
+	out, err := sh.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := strings.TrimSpace(string(out))
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && !isZombie(pid) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !isZombie(pid) {
+		syscall.Kill(atoi(pid), syscall.SIGKILL)
+		t.Fatalf("the kernel %s still runs 10s after its parent exited", pid)
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) && len(binaryProcs(t)) > 0 {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if left := binaryProcs(t); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }

@@ -146,7 +146,7 @@ func startProcess(sp *spawner, argv, env []string, sink func(name, text string))
 		reqW:   reqW,
 		evR:    evR,
 		stdout: newStream("stdout", outR, sink),
-		stderr: newStream("stderr", errR, sink),
+		stderr: newErrStream(errR, sink),
 		exited: make(chan struct{}),
 	}
 	go func() {

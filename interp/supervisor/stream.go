@@ -57,6 +57,37 @@ type stream struct {
 	eof      bool
 	tail     []byte // the last bytes of text, for crash reports
 	done     chan struct{}
+
+	// crashes makes the stream stop passing text on after the first line
+	// of a Go runtime crash report: the goroutine dump that follows
+	// describes the interpreter, not the cell, and can run to thousands of
+	// lines. The supervisor quotes the report's messages in the reply.
+	crashes   bool
+	muted     bool
+	lineStart bool // the last text ended a line
+}
+
+// crashStarts begin the first line of a Go runtime crash report.
+var crashStarts = [][]byte{[]byte("fatal error: "), []byte("runtime: goroutine stack exceeds")}
+
+// crashLine returns the index of the first line of b that starts a crash
+// report, or -1. atStart says whether b begins a line.
+func crashLine(b []byte, atStart bool) int {
+	for i := 0; i < len(b); {
+		if i > 0 || atStart {
+			for _, c := range crashStarts {
+				if bytes.HasPrefix(b[i:], c) {
+					return i
+				}
+			}
+		}
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return -1
+		}
+		i += j + 1
+	}
+	return -1
 }
 
 // mark is a marker's number and its offset in the stream.
@@ -66,7 +97,14 @@ type mark struct {
 }
 
 func newStream(name string, r io.Reader, sink func(name, text string)) *stream {
-	s := &stream{name: name, sink: sink, changed: make(chan struct{}), done: make(chan struct{})}
+	s := &stream{name: name, sink: sink, changed: make(chan struct{}), done: make(chan struct{}), lineStart: true}
+	go s.read(r)
+	return s
+}
+
+// newErrStream is newStream for stderr: it leaves out crash dumps.
+func newErrStream(r io.Reader, sink func(name, text string)) *stream {
+	s := &stream{name: "stderr", sink: sink, changed: make(chan struct{}), done: make(chan struct{}), lineStart: true, crashes: true}
 	go s.read(r)
 	return s
 }
@@ -171,11 +209,27 @@ func (s *stream) appendText(b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	s.buf = append(s.buf, b...)
 	s.tail = append(s.tail, b...)
 	if len(s.tail) > 2*tailSize {
 		s.tail = append(s.tail[:0], s.tail[len(s.tail)-tailSize:]...)
 	}
+	if s.muted {
+		return
+	}
+	if s.crashes {
+		if i := crashLine(b, s.lineStart); i >= 0 {
+			end := len(b)
+			if j := bytes.IndexByte(b[i:], '\n'); j >= 0 {
+				end = i + j + 1
+			}
+			s.buf = append(s.buf, b[:end]...)
+			s.muted = true
+			return
+		}
+	}
+	s.buf = append(s.buf, b...)
+	s.lineStart = b[len(b)-1] == '\n'
+
 }
 
 func (s *stream) notifyLocked() {

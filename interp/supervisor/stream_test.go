@@ -139,3 +139,23 @@ func TestDeathReason(t *testing.T) {
 		}
 	}
 }
+
+// After the first line of a Go crash report, stderr passes nothing on; the
+// tail keeps it all for the crash reply.
+func TestStreamLeavesOutCrashDumps(t *testing.T) {
+	r, w := io.Pipe()
+	var rec sinkRecorder
+	s := newErrStream(r, rec.sink)
+	go func() {
+		w.Write([]byte("user text with fatal error: inside\nruntime: goroutine stack exceeds 1-byte limit\nruntime: sp=1\nfatal error: stack overflow\n\nruntime stack:\n"))
+		w.Write([]byte(strings.Repeat("goroutine 1 [running]:\n", 100)))
+		w.Close()
+	}()
+	s.wait(5 * time.Second)
+	if got, want := rec.String(), "user text with fatal error: inside\nruntime: goroutine stack exceeds 1-byte limit\n"; got != want {
+		t.Errorf("passed on %q, want %q", got, want)
+	}
+	if !strings.Contains(s.lastText(), "fatal error: stack overflow") {
+		t.Errorf("the tail lost the report")
+	}
+}

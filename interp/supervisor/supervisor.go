@@ -314,12 +314,7 @@ func (s *Supervisor) recover(ev *evaluator) (msg string, traceback []string) {
 		}
 	}
 	msg = b.String()
-	traceback = []string{msg}
-	if _, report := crashReport(ev.stderrTail); len(report) > 0 {
-		traceback = append(traceback, "", "the evaluator's crash report (stderr):")
-		traceback = append(traceback, report...)
-	}
-	return msg, traceback
+	return msg, []string{msg}
 }
 
 func plural(n int, one, many string) string {
