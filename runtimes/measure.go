@@ -115,7 +115,9 @@ func (c *threadCounter) count() int {
 // not have that metric. For a process without cgo that is every thread,
 // the same number as /proc/self/status's Threads: line, at about 1/50 of
 // the cost (0.2µs against 10µs), which matters because a run samples it
-// every millisecond and goroutine mode's overhead is measured in µs.
+// every millisecond and goroutine mode's overhead is measured in µs. The
+// runtime does not count a main thread it has parked for good (see
+// threadSampler.finish).
 func goThreads() int {
 	s := []metrics.Sample{{Name: "/sched/threads/total:threads"}}
 	metrics.Read(s)
@@ -173,7 +175,10 @@ func (s *threadSampler) sample() {
 	s.peak = max(s.peak, n)
 }
 
-// finish stops sampling and returns the peak.
+// finish stops sampling and returns the peak. With the runtime's count it
+// adds the OS threads the runtime does not count, read once from /proc: the
+// main thread, when a locked goroutine that ran on it has exited (the
+// runtime parks the main thread forever instead of ending it).
 func (s *threadSampler) finish() int {
 	s.sample()
 	s.stop()
@@ -182,6 +187,12 @@ func (s *threadSampler) finish() int {
 	defer s.mu.Unlock()
 	if s.counter != nil {
 		s.counter.close()
+		return s.peak
+	}
+	c := openThreadCounter()
+	defer c.close()
+	if os, g := c.count(), goThreads(); os > g {
+		s.peak = max(s.peak+os-g, os)
 	}
 	return s.peak
 }
