@@ -318,6 +318,7 @@ func runChild(ctx context.Context, ws *WorkerStats, c *child, argv []string, opt
 	if res != nil {
 		ws.Spawn = time.Duration(res.Start - asked)
 		ws.Time = time.Duration(res.End - res.Start)
+		ws.Decode = time.Duration(res.Decoded - res.Received)
 		if len(res.Value) > 0 {
 			if err := json.Unmarshal(res.Value, &ws.Result); err != nil {
 				ws.Error = fmt.Sprintf("decode the result: %v", err)

@@ -54,6 +54,7 @@ type frame struct {
 
 	// result
 	Received int64           `json:"received,omitempty"` // run frame read (monotonic ns)
+	Decoded  int64           `json:"decoded,omitempty"`  // its program decoded
 	Start    int64           `json:"start,omitempty"`    // first instruction of the snippet
 	End      int64           `json:"end,omitempty"`      // snippet done
 	Value    json.RawMessage `json:"value,omitempty"`

@@ -69,6 +69,10 @@ type WorkerStats struct {
 	// Spawn is the latency from asking the worker to start until the
 	// first instruction of its work.
 	Spawn time.Duration `json:"spawn_ns"`
+	// Decode is the time a child took to decode the Program it was sent
+	// (process mode's share of the IPC cost; the evaluator's decoding of
+	// variable values is part of Spawn).
+	Decode time.Duration `json:"decode_ns,omitempty"`
 	// Time is the worker's own run time, first instruction to last.
 	Time time.Duration `json:"run_ns"`
 	// User and System are the worker's CPU time when Run.CPUPerWorker.
@@ -155,7 +159,8 @@ func (r *Run) summary() string {
 	fmt.Fprintf(&b, "%s × %d: wall %s, CPU user %s sys %s, peak %d OS threads",
 		r.Mode, len(r.Workers), formatDuration(r.Wall), formatDuration(r.User), formatDuration(r.System), r.PeakThreads)
 	if r.Mode == Process {
-		fmt.Fprintf(&b, ", program copy %s in %s", formatBytes(uint64(r.CopyBytes)), formatDuration(r.CopyTime))
+		fmt.Fprintf(&b, ", program copy %s exported in %s, decoded in %s", formatBytes(uint64(r.CopyBytes)), formatDuration(r.CopyTime),
+			formatDuration(time.Duration(r.medianOf(func(w WorkerStats) float64 { return float64(w.Decode) }))))
 		if r.Pooled {
 			b.WriteString(", warm pool")
 		}

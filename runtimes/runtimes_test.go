@@ -189,7 +189,7 @@ func TestProcessesHaveDistinctPIDs(t *testing.T) {
 		if w.Memory < 1<<20 {
 			t.Errorf("worker %d peak RSS %d bytes, implausibly small", w.Worker, w.Memory)
 		}
-		if w.Spawn <= 0 || w.User+w.System <= 0 {
+		if w.Spawn <= 0 || w.Decode <= 0 || w.User+w.System <= 0 {
 			t.Errorf("worker %d spawn %v cpu %v+%v", w.Worker, w.Spawn, w.User, w.System)
 		}
 	}

@@ -71,6 +71,7 @@ func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Eval
 		return 2
 	}
 
+	decoded := monotonic()
 	m := &startMark{}
 	ctx = context.WithValue(ctx, startKey{}, m)
 	v, evalErr := eval(ctx, p, f.Worker, f.Workers)
@@ -79,7 +80,7 @@ func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Eval
 	if start == 0 {
 		start = received
 	}
-	res := &frame{Type: frameResult, Worker: f.Worker, Received: received, Start: start, End: end}
+	res := &frame{Type: frameResult, Worker: f.Worker, Received: received, Decoded: decoded, Start: start, End: end}
 	if evalErr != nil {
 		res.Error = evalErr.Error()
 	} else if v != nil {
