@@ -33,6 +33,18 @@ func TestKernelRunsCells(t *testing.T) {
 	}
 }
 
+func TestKernelInput(t *testing.T) {
+	c, _ := startKernel(t)
+	c.OnInput(func(prompt string) string { return "gopher" })
+	r := c.Execute(`name := display.Input("name? "); fmt.Println("hello,", name)`)
+	if r.Status != kernel.StatusOK || r.Stdout != "hello, gopher\n" {
+		t.Errorf("status %s stdout %q error %+v", r.Status, r.Stdout, r.Error)
+	}
+	if p := c.Prompts(); len(p) != 1 || p[0] != "name? " {
+		t.Errorf("prompts %q", p)
+	}
+}
+
 func TestKernelStreamsWhileTheCellRuns(t *testing.T) {
 	c, _ := startKernel(t)
 	req := c.SendExecute(`fmt.Println("early"); time.Sleep(2 * time.Second); fmt.Println("late")`)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -97,6 +99,28 @@ func TestExit(t *testing.T) {
 	rep, _ = mustOK(t, s, `kept + 1`)
 	if got := resultText(rep); got != "2" && got != "1" {
 		t.Errorf("after os.Exit, kept+1 = %q", got)
+	}
+}
+
+// A SIGKILL from outside (the out-of-memory killer) is a death like any
+// other; the reply says what killed it.
+func TestKilled(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	mustOK(t, s, `func five() int { return 5 }`)
+	evaluators := procsMatching(t, func(cmd []string) bool { return len(cmd) == 2 && cmd[0] == binary && cmd[1] == "eval" })
+	time.AfterFunc(300*time.Millisecond, func() {
+		for _, pid := range evaluators {
+			if n, err := strconv.Atoi(pid); err == nil && parentOf(pid) == os.Getpid() {
+				syscall.Kill(n, syscall.SIGKILL)
+			}
+		}
+	})
+	rep, _ := run(t, s, `time.Sleep(time.Minute)`)
+	if rep.Status != kernel.StatusError || rep.Error == nil || !strings.Contains(rep.Error.Value, "SIGKILL") {
+		t.Fatalf("reply %s %+v", rep.Status, rep.Error)
+	}
+	if rep, _ := mustOK(t, s, `five()`); resultText(rep) != "5" {
+		t.Errorf("five() = %q after the kill", resultText(rep))
 	}
 }
 
@@ -225,6 +249,20 @@ func TestShutdownKillsEverything(t *testing.T) {
 	if rep.Status != kernel.StatusError {
 		t.Errorf("Execute after Shutdown: %+v", rep)
 	}
+}
+
+// parentOf returns the parent pid of a process, from /proc.
+func parentOf(pid string) int {
+	st, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(st[strings.LastIndexByte(string(st), ')')+1:]))
+	if len(f) < 2 {
+		return -1
+	}
+	n, _ := strconv.Atoi(f[1])
+	return n
 }
 
 func waitGone(t *testing.T, list func() []string, what string) {

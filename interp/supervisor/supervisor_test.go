@@ -2,6 +2,7 @@ package supervisor_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -173,5 +174,31 @@ func TestUserExpressions(t *testing.T) {
 	}
 	if r := rep.UserExpressions["bad"]; r.Status != kernel.StatusError || r.Error == nil {
 		t.Errorf("bad = %+v", r)
+	}
+}
+
+// Each line reaches the Output within a few tens of milliseconds of being
+// printed, not batched until the cell ends.
+func TestStreamLatency(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	_, out := mustOK(t, s, `for range 5 { fmt.Println(time.Now().UnixNano()); time.Sleep(100 * time.Millisecond) }`)
+	n := 0
+	for _, e := range out.all() {
+		if e.kind != "stream" {
+			continue
+		}
+		for _, line := range strings.Fields(e.text) {
+			printed, err := strconv.ParseInt(line, 10, 64)
+			if err != nil {
+				t.Fatalf("unexpected output %q", e.text)
+			}
+			n++
+			if d := e.at.Sub(time.Unix(0, printed)); d > 200*time.Millisecond {
+				t.Errorf("a line took %s to arrive", d)
+			}
+		}
+	}
+	if n != 5 {
+		t.Errorf("got %d lines, want 5", n)
 	}
 }
