@@ -11,11 +11,13 @@
 // A binary serves a kernel like this:
 //
 //	info, err := kernel.ReadConnectionFile(path)
-//	k, err := kernel.New(info, engine, kernel.Options{Logger: logger})
+//	k, err := kernel.New(info, engine, kernel.Options{Logger: logger, ExitOnRestart: true})
 //	err = k.Serve(ctx) // until shutdown_request or ctx is done
 //
 // and turns SIGINT into k.Interrupt(), which cancels the running cell as
-// an interrupt_request does.
+// an interrupt_request does, and SIGTERM into cancelling ctx.
+// ExitOnRestart is for processes that Jupyter manages: jupyter_client
+// restarts a kernel by starting a new process.
 //
 // Shell requests run one at a time in their own goroutine, so heartbeat
 // and control (interrupt, shutdown, kernel_info) are answered while a cell
