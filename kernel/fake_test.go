@@ -18,6 +18,7 @@ import (
 //
 //	print TEXT        stdout TEXT\n            eprint TEXT   stderr TEXT\n
 //	lines N           N lines on stdout, one Stream call each
+//	par G N           G goroutines print N lines each, concurrently
 //	value TEXT        the cell's result is TEXT
 //	error NAME MSG    the cell fails
 //	block             wait until interrupted
@@ -91,6 +92,20 @@ func (e *fakeEngine) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 			for i := range n {
 				out.Stream("stdout", fmt.Sprintf("line %d\n", i))
 			}
+		case "par":
+			// par G N: G goroutines print N lines each, concurrently.
+			gs, ns, _ := strings.Cut(arg, " ")
+			g, _ := strconv.Atoi(gs)
+			n, _ := strconv.Atoi(ns)
+			var wg sync.WaitGroup
+			for i := range g {
+				wg.Go(func() {
+					for j := range n {
+						out.Stream("stdout", fmt.Sprintf("g%d %d\n", i, j))
+					}
+				})
+			}
+			wg.Wait()
 		case "value":
 			reply.Result = &kernel.DisplayData{Data: map[string]any{"text/plain": arg}}
 		case "error":

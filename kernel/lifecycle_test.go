@@ -310,3 +310,51 @@ func TestExitOnRestart(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentOutput streams from many goroutines at once: every line
+// arrives, each goroutine's lines in order.
+func TestConcurrentOutput(t *testing.T) {
+	c := kerneltest.NewServer(t, newFakeEngine())
+	const g, n = 8, 2000
+	r := c.Execute(fmt.Sprintf("par %d %d", g, n))
+	next := make([]int, g)
+	for _, line := range strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n") {
+		var i, j int
+		if _, err := fmt.Sscanf(line, "g%d %d", &i, &j); err != nil || i < 0 || i >= g {
+			t.Fatalf("garbled line %q", line)
+		}
+		if j != next[i] {
+			t.Fatalf("goroutine %d: line %d after %d", i, j, next[i]-1)
+		}
+		next[i]++
+	}
+	for i, got := range next {
+		if got != n {
+			t.Errorf("goroutine %d: %d lines arrived, want %d", i, got, n)
+		}
+	}
+}
+
+// TestLargeStream sends more than one stream message holds: the text is
+// split, and no byte is lost.
+func TestLargeStream(t *testing.T) {
+	c := kerneltest.NewServer(t, newFakeEngine())
+	const n = 150000 // about 1.7 MB
+	r := c.Execute(fmt.Sprint("lines ", n))
+	var want strings.Builder
+	for i := range n {
+		fmt.Fprintf(&want, "line %d\n", i)
+	}
+	if r.Stdout != want.String() {
+		t.Fatalf("got %d bytes, want %d", len(r.Stdout), want.Len())
+	}
+	var streams int
+	for _, m := range r.IOPub {
+		if m.Header.MsgType == "stream" {
+			streams++
+		}
+	}
+	if streams < 2 {
+		t.Errorf("%d bytes in %d stream message: want them split", want.Len(), streams)
+	}
+}
