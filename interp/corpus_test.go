@@ -98,6 +98,10 @@ func runArchive(t *testing.T, ar *txtar.Archive) {
 		if want, ok := c.want["value"]; ok {
 			if res == nil || res.Value == nil {
 				t.Errorf("%s\nvalue: none, want %q (err %v)", desc, strings.TrimSuffix(want, "\n"), err)
+			} else if w, ok := strings.CutPrefix(want, "[contains]"); ok {
+				if !strings.Contains(got, strings.TrimSpace(w)) {
+					t.Errorf("%s\nvalue: %q, want it to contain %q", desc, got, strings.TrimSpace(w))
+				}
 			} else if got != strings.TrimSuffix(want, "\n") {
 				t.Errorf("%s\nvalue: %q, want %q", desc, got, strings.TrimSuffix(want, "\n"))
 			}

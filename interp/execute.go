@@ -180,6 +180,7 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 			for _, u := range g {
 				for _, d := range s.unitDefinitions(u) {
 					s.record(d)
+					s.afterDefine(d)
 					order = append(order, placed{u.off, len(order), d})
 				}
 			}

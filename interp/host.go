@@ -124,29 +124,28 @@ func (s *Session) snippetSource(snippet string) (src, imports string, err error)
 			names[n] = true
 		}
 	}
-	s.mu2.Lock()
 	imps := s.autoImports(units, names)
-	s.rewriteUnits(units, s.cells, names)
-	s.mu2.Unlock()
+	s.rewriteUnits(units, s.cellNumber(), names)
 	var ib strings.Builder
 	for _, u := range imps {
 		ib.WriteString(u.src + "\n")
 	}
 	var b strings.Builder
-	b.WriteString("func(worker, workers int) []any {")
+	// Parenthesised, so that yaegi evaluates an expression, not a declaration.
+	b.WriteString("(func(worker, workers int) []any {")
 	for i, u := range units {
 		if i == len(units)-1 && finalExpr(u) != nil {
 			b.WriteString("\nreturn " + valuesFunc + "(")
 			b.WriteString(directive(u, 0))
 			b.WriteString(u.out)
-			b.WriteString(",\n)\n}")
+			b.WriteString(",\n)\n})")
 			return b.String(), ib.String(), nil
 		}
 		b.WriteString(directive(u, 0))
 		b.WriteString(u.out)
 		b.WriteString("\n")
 	}
-	b.WriteString("\nreturn nil\n}")
+	b.WriteString("\nreturn nil\n})")
 	return b.String(), ib.String(), nil
 }
 

@@ -124,7 +124,8 @@ func importable() (map[string]string, []string) {
 func (s *Session) autoImports(units []*unit, cellNames map[string]bool) []*unit {
 	byName, _ := importable()
 	imported := map[string]bool{"display": true, "runtimes": true}
-	for _, d := range s.defs {
+	defs, sessionNames := s.snapshot()
+	for _, d := range defs {
 		if d.Kind == kindImport {
 			imported[d.Name] = true
 		}
@@ -146,7 +147,7 @@ func (s *Session) autoImports(units []*unit, cellNames map[string]bool) []*unit 
 				return true
 			}
 			name := x.Name
-			if imported[name] || cellNames[name] || s.names[name] || local[name] {
+			if imported[name] || cellNames[name] || sessionNames[name] || local[name] {
 				return true
 			}
 			if _, ok := globals[name]; ok {

@@ -46,11 +46,12 @@ type rewriter struct {
 // rewrite returns the item's text with the rewrites applied, and keeps the
 // edits on the unit for outText.
 func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]bool) {
+	defs, sessionNames := s.snapshot()
 	r := &rewriter{
 		s:    s,
 		cell: cell,
 		shadowed: func(name string) bool {
-			return cellNames[name] || s.names[name]
+			return cellNames[name] || sessionNames[name]
 		},
 		ints:     map[string]bool{},
 		handles:  map[string]bool{},
@@ -70,7 +71,7 @@ func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]boo
 			r.handles[name] = true
 		}
 	}
-	for _, d := range s.defs {
+	for _, d := range defs {
 		if d.Kind == kindType && isIntTypeSource(d.Source) {
 			r.intTypes[d.Name] = true
 		}

@@ -34,16 +34,31 @@ import (
 	"github.com/spinlab/spinlab/runtimes"
 )
 
-// _spinlabValues collects the results of a cell's final expression. An
-// interpreted value with a Bundle method is rendered here, inside the
-// interpreter, because compiled code cannot see interpreted methods.
+// _spinlabBundlers render values of interpreted types that have a Bundle
+// method, newest first. yaegi v0.16.1 asserts an interpreted value to
+// display.Bundler but then calls its method wrongly, so the session
+// registers a function per type that asserts the concrete type instead.
+var _spinlabBundlers []func(any) (display.Bundle, bool)
+
+func _spinlabBundleOf(x any) (display.Bundle, bool) {
+	for i := len(_spinlabBundlers) - 1; i >= 0; i-- {
+		if b, ok := _spinlabBundlers[i](x); ok {
+			return b, true
+		}
+	}
+	return display.Bundle{}, false
+}
+
+// _spinlabValues collects the results of a cell's final expression,
+// rendering inside the interpreter what compiled code cannot see: the
+// Bundle, Error and String methods of interpreted types.
 func _spinlabValues(v ...any) []any {
 	for i, x := range v {
 		if x == nil {
 			continue
 		}
-		if b, ok := x.(display.Bundler); ok {
-			v[i] = _spinlabrt.Rich(b.Bundle(), x)
+		if b, ok := _spinlabBundleOf(x); ok {
+			v[i] = _spinlabrt.Rich(b, x)
 		} else if e, ok := x.(error); ok {
 			v[i] = _spinlabrt.Text(e.Error(), x)
 		} else if s, ok := x.(_spinlabfmt.Stringer); ok {
@@ -61,8 +76,8 @@ func _spinlabRich(x any) any {
 	if x == nil {
 		return x
 	}
-	if b, ok := x.(display.Bundler); ok {
-		return _spinlabrt.Bundled(b.Bundle(), x)
+	if b, ok := _spinlabBundleOf(x); ok {
+		return _spinlabrt.Bundled(b, x)
 	}
 	return x
 }

@@ -117,6 +117,24 @@ func (s *Session) reset() error {
 	return nil
 }
 
+// snapshot returns copies of the definitions and defined names.
+func (s *Session) snapshot() ([]Definition, map[string]bool) {
+	s.mu2.Lock()
+	defer s.mu2.Unlock()
+	names := make(map[string]bool, len(s.names))
+	for k, v := range s.names {
+		names[k] = v
+	}
+	return append([]Definition(nil), s.defs...), names
+}
+
+// cellNumber returns the number of the running (or last) cell.
+func (s *Session) cellNumber() int {
+	s.mu2.Lock()
+	defer s.mu2.Unlock()
+	return s.cells
+}
+
 // interpreter returns the current interpreter.
 func (s *Session) interpreter() *yaegi.Interpreter {
 	s.mu2.Lock()
@@ -129,7 +147,9 @@ func (s *Session) interpreter() *yaegi.Interpreter {
 func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.mu2.Lock()
 	s.cells++
+	s.mu2.Unlock()
 	if m, ok, err := parseMagic(code); err != nil {
 		return &Result{}, &Error{Name: "MagicError", Message: err.Error()}
 	} else if ok {
@@ -177,6 +197,11 @@ func (s *Session) restore(defs []Definition) []string {
 			s.record(d)
 		}
 	}
+	defer func() {
+		for _, d := range defs {
+			s.afterDefine(d)
+		}
+	}()
 	var rest []Definition
 	for _, d := range defs {
 		if d.Kind != kindImport {
@@ -236,8 +261,32 @@ func (s *Session) record(d Definition) {
 	s.names[d.Name] = true
 }
 
+// afterDefine registers a Bundle method of an interpreted type with the
+// prelude's _spinlabBundlers (see prelude). Callers hold s.mu.
+func (s *Session) afterDefine(d Definition) {
+	if d.Kind != kindFunc || !strings.HasSuffix(d.Name, ".Bundle") {
+		return
+	}
+	typ := strings.TrimSuffix(d.Name, ".Bundle")
+	recv, _, _ := strings.Cut(strings.TrimPrefix(d.Source, "func"), ")")
+	sig := d.Source[strings.Index(d.Source, "Bundle")+len("Bundle"):]
+	if !strings.HasPrefix(strings.TrimSpace(sig), "() display.Bundle") {
+		return
+	}
+	asserts := fmt.Sprintf("if v, ok := x.(*%s); ok && v != nil { return v.Bundle(), true }", typ)
+	if !strings.Contains(recv, "*") {
+		asserts = fmt.Sprintf("if v, ok := x.(%s); ok { return v.Bundle(), true }\n", typ) + asserts
+	}
+	src := fmt.Sprintf("_spinlabBundlers = append(_spinlabBundlers, func(x any) (display.Bundle, bool) {\n%s\nreturn display.Bundle{}, false\n})", asserts)
+	if _, err := s.yi.Eval(src); err != nil {
+		fmt.Fprintf(s.stderr.w, "note: %s will not display itself: %v\n", typ, err)
+	}
+}
+
 // definition returns the current definition of name, if any.
 func (s *Session) definition(name string) (Definition, bool) {
+	s.mu2.Lock()
+	defer s.mu2.Unlock()
 	for i := len(s.defs) - 1; i >= 0; i-- {
 		if s.defs[i].Name == name {
 			return s.defs[i], true

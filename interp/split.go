@@ -155,7 +155,8 @@ func itemKind[T any](toks []T, at func(int) token.Token) string {
 				case token.RPAREN:
 					depth--
 					if depth == 0 {
-						if i+1 < n && at(i+1) == token.IDENT {
+						// a method: func (r T) Name( or Name[
+						if i+2 < n && at(i+1) == token.IDENT && (at(i+2) == token.LPAREN || at(i+2) == token.LBRACK) {
 							return kindFunc
 						}
 						return kindStmt
