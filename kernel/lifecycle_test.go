@@ -1,6 +1,7 @@
 package kernel_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -356,5 +357,35 @@ func TestLargeStream(t *testing.T) {
 	}
 	if streams < 2 {
 		t.Errorf("%d bytes in %d stream message: want them split", want.Len(), streams)
+	}
+}
+
+// TestServeCancelled cancels Serve's context while a cell runs: the cell
+// is interrupted and Serve returns without waiting for anything else.
+func TestServeCancelled(t *testing.T) {
+	path, info := kerneltest.NewConnectionFile(t)
+	eng := newFakeEngine()
+	k, err := kernel.New(info, eng, kernel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- k.Serve(ctx) }()
+	c := kerneltest.Connect(t, path)
+	req := c.SendExecute("block")
+	waitStarted(t, eng, "block")
+	cancel()
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(4 * time.Second):
+		t.Fatal("Serve did not return after its context was cancelled")
+	}
+	if reply, ok := c.Next(kernel.Shell, func(m *kernel.Message) bool { return m.Parent.MsgID == req.Header.MsgID }, time.Second); !ok ||
+		!strings.Contains(string(reply.Content), "KeyboardInterrupt") {
+		t.Errorf("the running cell was not answered as interrupted: %v", reply)
 	}
 }
