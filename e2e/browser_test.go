@@ -178,6 +178,7 @@ type browserConfig struct {
 type browserReport struct {
 	NewMenu         []string     `json:"newMenu"`         // kernels offered by the tree page's New menu
 	KernelIndicator string       `json:"kernelIndicator"` // kernel name shown in the notebook's toolbar
+	KernelLogo      string       `json:"kernelLogo"`      // the header's kernel logo: "URL WxH", or "URL (not loaded)"
 	BusyDuringLoop  bool         `json:"busyDuringLoop"`
 	LoopStopped     bool         `json:"loopStopped"`
 	Cells           []cellReport `json:"cells"`
@@ -279,6 +280,7 @@ func testBrowser(t *testing.T, nc notebookCase, browserDir string) {
 	for _, s := range rep.Screenshots {
 		t.Logf("screenshot %s", s)
 	}
+	t.Logf("kernel %q, logo %s", rep.KernelIndicator, rep.KernelLogo)
 	for i, c := range rep.Cells {
 		var outs []string
 		for _, o := range c.Outputs {
@@ -303,6 +305,10 @@ func checkBrowserReport(t *testing.T, nc notebookCase, rep browserReport) {
 	}
 	if rep.KernelIndicator != nc.DisplayName {
 		t.Errorf("kernel indicator shows %q, want %q", rep.KernelIndicator, nc.DisplayName)
+	}
+	// spinlab install writes logo-64x64.png; the notebook shows it.
+	if !strings.Contains(rep.KernelLogo, "logo-64x64") || strings.Contains(rep.KernelLogo, "(") {
+		t.Errorf("kernel logo in the notebook header: %q, want the kernelspec's logo-64x64.png loaded", rep.KernelLogo)
 	}
 	want := append(append(nc.Cells[:len(nc.Cells):len(nc.Cells)], nc.Loop), nc.After)
 	// The toolbar's Run button on the last cell adds an empty cell below it.

@@ -14,6 +14,7 @@ const timeout = cfg.timeoutMs || 60000;
 const report = {
   newMenu: [],
   kernelIndicator: '',
+  kernelLogo: '',
   busyDuringLoop: false,
   loopStopped: false,
   cells: [],
@@ -80,6 +81,14 @@ async function session(page) {
        Jupyter.notebook.kernel.is_connected() &&
        document.querySelector('#kernel_indicator_icon.kernel_idle_icon')));
   report.kernelIndicator = (await page.locator('.kernel_indicator_name').innerText()).trim();
+  // The notebook shows the kernelspec's logo-64x64.png in its header.
+  report.kernelLogo = await page.evaluate(async () => {
+    const img = document.querySelector('#kernel_logo_widget img');
+    if (!img || !img.getAttribute('src')) return '';
+    for (let i = 0; i < 50 && !img.complete; i++) await new Promise((r) => setTimeout(r, 100));
+    const shown = img.offsetWidth > 0 && getComputedStyle(img).display !== 'none' ? '' : ' (hidden)';
+    return img.naturalWidth > 0 ? `${img.getAttribute('src')} ${img.naturalWidth}x${img.naturalHeight}${shown}` : `${img.getAttribute('src')} (not loaded)`;
+  });
   log('kernel', report.kernelIndicator);
 
   // Every cell above the loop, with the menu a user would use.
