@@ -27,7 +27,7 @@ var _ runtimes.Host = (*Session)(nil)
 // only stop an interpreter as a whole), which is what an interrupt wants.
 func (s *Session) Compile(snippet string) (func(ctx context.Context, worker, workers int) (any, error), error) {
 	yi := s.interpreter()
-	src, imports, err := s.snippetSource(snippet)
+	src, plain, imports, err := s.snippetSource(snippet)
 	if err != nil {
 		return nil, err
 	}
@@ -38,6 +38,10 @@ func (s *Session) Compile(snippet string) (func(ctx context.Context, worker, wor
 		}
 	}
 	v, err := yi.EvalWithContext(ctx, src)
+	if err != nil && plain != "" {
+		// A final call with no results cannot be collected: run it bare.
+		v, err = yi.EvalWithContext(ctx, plain)
+	}
 	if err != nil {
 		return nil, s.userError(ctx, err, 0)
 	}
@@ -99,22 +103,23 @@ func (s *Session) stopInterpreted(yi interface {
 }
 
 // snippetSource turns a snippet into the source of a function literal
-// func(worker, workers int) []any, and the imports it needs.
-func (s *Session) snippetSource(snippet string) (src, imports string, err error) {
+// func(worker, workers int) []any, and the imports it needs. When the
+// snippet ends with an expression, plain is the variant that discards it.
+func (s *Session) snippetSource(snippet string) (src, plain, imports string, err error) {
 	items, err := splitCell(snippet)
 	if err != nil {
-		return "", "", &Error{Name: "CompileError", Message: "snippet:" + err.Error()}
+		return "", "", "", &Error{Name: "CompileError", Message: "snippet:" + err.Error()}
 	}
 	var units []*unit
 	for _, it := range items {
 		if it.isDecl() && it.kind != kindVar && it.kind != kindConst && it.kind != kindType {
-			return "", "", &Error{Name: "CompileError", Message: fmt.Sprintf("snippet:%d:%d: a snippet holds statements; define %ss in a cell", it.line, it.col, it.kind)}
+			return "", "", "", &Error{Name: "CompileError", Message: fmt.Sprintf("snippet:%d:%d: a snippet holds statements; define %ss in a cell", it.line, it.col, it.kind)}
 		}
 		// Declarations inside a function body are statements.
 		it.kind = kindStmt
 		u, err := parseUnit(it)
 		if err != nil {
-			return "", "", &Error{Name: "CompileError", Message: parseErrorMessage(u0(it), snippet, 0, err)}
+			return "", "", "", &Error{Name: "CompileError", Message: parseErrorMessage(u0(it), snippet, 0, err)}
 		}
 		units = append(units, u)
 	}
@@ -135,18 +140,20 @@ func (s *Session) snippetSource(snippet string) (src, imports string, err error)
 	b.WriteString("(func(worker, workers int) []any {")
 	for i, u := range units {
 		if i == len(units)-1 && finalExpr(u) != nil {
+			head := b.String()
 			b.WriteString("\nreturn " + valuesFunc + "(")
 			b.WriteString(directive(u, 0))
 			b.WriteString(u.out)
 			b.WriteString(",\n)\n})")
-			return b.String(), ib.String(), nil
+			plain = head + directive(u, 0) + u.out + "\nreturn nil\n})"
+			return b.String(), plain, ib.String(), nil
 		}
 		b.WriteString(directive(u, 0))
 		b.WriteString(u.out)
 		b.WriteString("\n")
 	}
 	b.WriteString("\nreturn nil\n})")
-	return b.String(), ib.String(), nil
+	return b.String(), "", ib.String(), nil
 }
 
 // Export prepares a Program for a child process: the session's imports,

@@ -1,0 +1,293 @@
+package interp
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/runtimes"
+)
+
+func newTestSession(t testing.TB) (*Session, *lockedBuffer, *lockedBuffer) {
+	t.Helper()
+	var out, errb lockedBuffer
+	s, err := New(Options{Stdout: &out, Stderr: &errb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, &out, &errb
+}
+
+func mustExec(t testing.TB, s *Session, code string) *Result {
+	t.Helper()
+	res, err := s.Execute(context.Background(), code)
+	if err != nil {
+		t.Fatalf("%q: %v", code, err)
+	}
+	return res
+}
+
+func text(b *display.Bundle) string {
+	if b == nil {
+		return "<no value>"
+	}
+	s, _ := b.Data["text/plain"].(string)
+	return s
+}
+
+// recorder is a display.Publisher that keeps what it is given.
+type recorder struct {
+	mu      sync.Mutex
+	bundles []display.Bundle
+	updates []bool
+}
+
+func (r *recorder) Publish(b display.Bundle, id string, update bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.bundles = append(r.bundles, b)
+	r.updates = append(r.updates, update)
+}
+func (r *recorder) Clear(bool)                                {}
+func (r *recorder) Input(string, bool) (string, error)        { return "", nil }
+
+func TestDisplayShowInterpretedBundler(t *testing.T) {
+	rec := &recorder{}
+	display.SetPublisher(rec)
+	defer display.SetPublisher(nil)
+	s, _, _ := newTestSession(t)
+	mustExec(t, s, `type badge struct{ N int }
+func (b badge) Bundle() display.Bundle { return display.HTMLBundle(fmt.Sprintf("<b>%d</b>", b.N)) }
+h := display.Show(badge{1})
+h.Update(badge{2})
+display.Show(42)`)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.bundles) != 3 {
+		t.Fatalf("published %d bundles, want 3", len(rec.bundles))
+	}
+	if got := rec.bundles[0].Data["text/html"]; got != "<b>1</b>" {
+		t.Errorf("Show(badge{1}) html = %v", got)
+	}
+	if got := rec.bundles[1].Data["text/html"]; got != "<b>2</b>" || !rec.updates[1] {
+		t.Errorf("Update(badge{2}) html = %v update=%v", got, rec.updates[1])
+	}
+	if got := rec.bundles[2].Data["text/plain"]; got != "42" {
+		t.Errorf("Show(42) = %v", got)
+	}
+}
+
+func TestDefinitionsAndRestore(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	var defs []Definition
+	for _, c := range []string{
+		"import \"strings\"\ntype T struct{ A int }\nconst K = 3\nn := 4\nfunc (t T) Twice() int { return 2 * t.A }\nfunc up(s string) string { return strings.ToUpper(s) }",
+		"var m = map[string]T{}\nm[\"a\"] = T{1}",
+	} {
+		defs = append(defs, mustExec(t, s, c).Definitions...)
+	}
+	var got []string
+	for _, d := range defs {
+		got = append(got, d.Kind+" "+d.Name+": "+d.Source)
+	}
+	want := []string{
+		`import strings: import "strings"`,
+		"type T: type T struct{ A int }",
+		"const K: const K = 3",
+		"var n: var n int",
+		"func T.Twice: func (t T) Twice() int { return 2 * t.A }",
+		"func up: func up(s string) string { return strings.ToUpper(s) }",
+		"var m: var m map[string]T",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("definitions:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	fresh, _, _ := newTestSession(t)
+	if err := fresh.Restore(defs); err != nil {
+		t.Fatal(err)
+	}
+	res := mustExec(t, fresh, `up("x") + fmt.Sprint(T{K}.Twice(), n, len(m))`)
+	if got := text(res.Value); got != `"X6 0 0"` {
+		t.Errorf("after restore: %s", got)
+	}
+}
+
+func TestCompileConcurrent(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	mustExec(t, s, "func sq(n int) int { return n * n }")
+	fn, err := s.Compile("x := sq(worker)\nx + workers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	got := make([]any, 4)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := fn(context.Background(), w, 4)
+			if err != nil {
+				t.Error(err)
+			}
+			got[w] = v
+		}()
+	}
+	wg.Wait()
+	for w, v := range got {
+		if v != w*w+4 {
+			t.Errorf("worker %d: %v, want %d", w, v, w*w+4)
+		}
+	}
+	// A snippet without a final value returns nil; a panic is an error.
+	fn, err = s.Compile("_ = worker")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := fn(context.Background(), 0, 1); v != nil || err != nil {
+		t.Errorf("no value: %v, %v", v, err)
+	}
+	fn, err = s.Compile(`panic("worker failed")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fn(context.Background(), 0, 1); err == nil || !strings.Contains(err.Error(), "worker failed") {
+		t.Errorf("panic: %v", err)
+	}
+	if _, err := s.Compile("func f() {}"); err == nil {
+		t.Error("a func declaration in a snippet compiled")
+	}
+	if _, err := s.Compile("undefinedThing + 1"); err == nil {
+		t.Error("an undefined name compiled")
+	}
+}
+
+func TestCompileInterrupt(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	fn, err := s.Compile("for {}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { _, err := fn(ctx, 0, 1); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("interrupted snippet returned no error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("snippet not interrupted")
+	}
+	// The session still works.
+	if got := text(mustExec(t, s, "1 + 1").Value); got != "2" {
+		t.Errorf("after interrupt: %s", got)
+	}
+}
+
+func TestExportAndEvalProgram(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	mustExec(t, s, `type P struct{ X, Y int }
+func (p P) Sum() int { return p.X + p.Y }
+const scale = 10
+pts := []P{{1, 2}, {3, 4}}
+label := "total"
+unused := 99
+ch := make(chan int)
+var mu sync.Mutex`)
+	p, err := s.Export("pts[worker].Sum() * scale")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Vars) != 1 || p.Vars[0].Name != "pts" || p.Vars[0].Type != "[]P" {
+		t.Fatalf("vars: %+v", p.Vars)
+	}
+	for _, want := range []string{"type P struct", "func (p P) Sum()", "const scale = 10", `import "sync"`} {
+		if !strings.Contains(p.Source, want) {
+			t.Errorf("source lacks %q:\n%s", want, p.Source)
+		}
+	}
+	// The program crosses a process boundary as JSON.
+	data, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q runtimes.Program
+	if err := json.Unmarshal(data, &q); err != nil {
+		t.Fatal(err)
+	}
+	v, err := EvalProgram(context.Background(), q, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != 70 {
+		t.Errorf("EvalProgram = %v, want 70", v)
+	}
+	for _, bad := range []string{"ch <- worker", "mu.Lock()", "f := func() {}; _ = f; label"} {
+		_, err := s.Export(bad)
+		if bad == "f := func() {}; _ = f; label" {
+			if err != nil {
+				t.Errorf("Export(%q): %v", bad, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), strings.Fields(strings.NewReplacer("<-", " ", ".", " ").Replace(bad))[0]) {
+			t.Errorf("Export(%q) = %v, want an error naming the variable", bad, err)
+		}
+	}
+	mustExec(t, s, "fn := func() {}")
+	if _, err := s.Export("fn()"); err == nil || !strings.Contains(err.Error(), "fn") {
+		t.Errorf("func variable: %v", err)
+	}
+}
+
+func TestSpinMagic(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	mustExec(t, s, "func work(n int) int { s := 0; for i := range n { s += i }; return s }")
+	res, err := s.Execute(context.Background(), "%%spin modes=goroutine,thread workers=1,2 trials=1 quiet=true\nwork(1000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Value == nil || res.Value.Data["text/plain"] == nil {
+		t.Fatalf("no results: %+v", res.Value)
+	}
+	if !strings.Contains(text(res.Value), "goroutine") {
+		t.Errorf("results text: %s", text(res.Value))
+	}
+}
+
+func TestExpression(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	mustExec(t, s, "x := 21")
+	b, err := s.Expression(context.Background(), "x * 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Data["text/plain"] != "42" {
+		t.Errorf("Expression = %v", b.Data)
+	}
+	if _, err := s.Expression(context.Background(), "nope"); err == nil {
+		t.Error("undefined expression gave no error")
+	}
+}
+
+func TestReset(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	mustExec(t, s, "x := 1")
+	res := mustExec(t, s, "%reset")
+	if !res.Reset {
+		t.Error("Reset not set")
+	}
+	if _, err := s.Execute(context.Background(), "x"); err == nil {
+		t.Error("x survived %reset")
+	}
+	if got := text(mustExec(t, s, "display.TextBundle(\"ok\").Data[\"text/plain\"]").Value); got != `"ok"` {
+		t.Errorf("display after reset: %s", got)
+	}
+}
