@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ import (
 type cell struct {
 	Source string
 	Stdout string   // the cell's stream output contains this
-	Table  string   // a rendered HTML <table> in the output has a cell (th or td) with this text
+	Table  string   // a rendered HTML <table> in the output has a cell (th or td) with this word
 	Image  bool     // the output shows an image that decoded (<img>, or inline <svg>)
 	Error  []string // an error output (a traceback) contains each of these
 }
@@ -80,7 +81,8 @@ var notebookCases = map[string]notebookCase{
 				Image: true,
 				Table: "goroutine",
 			},
-			{Source: `panic("boom")`, Error: []string{"boom"}},
+			// What the user must read: what panicked, with what value.
+			{Source: `panic("boom")`, Error: []string{"panic", "boom"}},
 		},
 		Spin:  3,
 		Loop:  cell{Source: "for {\n}"},
@@ -325,7 +327,7 @@ func checkBrowserReport(t *testing.T, nc notebookCase, rep browserReport) {
 		if w.Stdout != "" && !strings.Contains(got.text("output_stream"), w.Stdout) {
 			t.Errorf("%s: stream output does not contain %q\n%s", name, w.Stdout, got)
 		}
-		if w.Table != "" && !hasTableHeader(got, w.Table) {
+		if w.Table != "" && !hasTableCell(got, w.Table) {
 			t.Errorf("%s: no rendered HTML table with a cell %q\n%s", name, w.Table, got)
 		}
 		if w.Image && !hasImage(got) {
@@ -365,11 +367,15 @@ func checkBrowserReport(t *testing.T, nc notebookCase, rep browserReport) {
 	}
 }
 
-func hasTableHeader(c cellReport, th string) bool {
+// hasTableCell reports whether a table in c's outputs has a cell with word
+// among its words (a legend swatch may stand before a mode's name).
+func hasTableCell(c cellReport, word string) bool {
 	for _, o := range c.Outputs {
 		for _, tbl := range o.Tables {
-			if contains(tbl, th) {
-				return true
+			for _, cell := range tbl {
+				if slices.Contains(strings.Fields(cell), word) {
+					return true
+				}
 			}
 		}
 	}

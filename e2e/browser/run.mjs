@@ -97,7 +97,6 @@ async function session(page) {
   await page.click('#run_all_cells_above a');
   await waitRan(page, [...Array(cfg.loop).keys()], 'Run All Above');
   await shot(page, 'notebook.png', { fullNotebook: true });
-  await page.locator('.cell').nth(cfg.spin).scrollIntoViewIfNeeded();
   await shot(page, 'spin-cell.png', { cell: cfg.spin });
 
   log('run the loop');
@@ -171,24 +170,27 @@ async function waitFor(page, what, fn, arg) {
 
 async function shot(page, name, { cell, fullNotebook } = {}) {
   const path = join(cfg.screenshots, name);
-  if (cell !== undefined) {
-    await page.locator('.cell').nth(cell).screenshot({ path });
-  } else if (fullNotebook) {
-    // The notebook scrolls inside #site, so a full-page screenshot would show
-    // only the viewport: grow the viewport to the notebook's height instead.
+  if (cell === undefined && !fullNotebook) {
+    await page.screenshot({ path });
+  } else {
+    // The notebook scrolls inside #site under a fixed header, so neither a
+    // full-page nor a scrolled element screenshot shows a tall cell whole:
+    // grow the viewport to the notebook's height instead.
     const h = await page.evaluate(() => {
       const c = document.querySelector('#notebook-container');
       const head = document.querySelector('#header');
       return Math.ceil((c ? c.scrollHeight : 900) + (head ? head.offsetHeight : 0) + 60);
     });
     const vp = page.viewportSize();
-    await page.setViewportSize({ width: vp.width, height: Math.min(Math.max(h, 900), 6000) });
+    await page.setViewportSize({ width: vp.width, height: Math.min(Math.max(h, vp.height), 8000) });
     await page.evaluate(() => { const s = document.querySelector('#site'); if (s) s.scrollTop = 0; });
     await page.waitForTimeout(300);
-    await page.screenshot({ path });
+    if (cell !== undefined) {
+      await page.locator('.cell').nth(cell).screenshot({ path });
+    } else {
+      await page.screenshot({ path });
+    }
     await page.setViewportSize(vp);
-  } else {
-    await page.screenshot({ path });
   }
   report.screenshots.push(path);
   log('screenshot', path);
