@@ -267,7 +267,13 @@ func testBrowser(t *testing.T, nc notebookCase, browserDir string) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", filepath.Join(browserDir, "run.mjs"), string(arg))
 	cmd.Dir = browserDir
-	cmd.Env = append(je.Env, "HOME="+je.Dir)
+	// Chromium's profile goes under TMPDIR, inside the test's directory, so
+	// that the leftover check also catches a browser that did not quit.
+	tmp := filepath.Join(je.Dir, "tmp")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(je.Env, "TMPDIR="+tmp)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
