@@ -20,10 +20,42 @@ import (
 	"github.com/spinlab/spinlab/kernel/display"
 )
 
-// lineBase separates cells in the interpreter's positions: cell n's line l
-// is evaluated at line n*lineBase+l (through //line directives), so that a
-// position in any error or panic report names its cell.
-const lineBase = 1000000
+// Cells are told apart in the interpreter's positions: line l of cell n
+// is evaluated at line block(n)*lineBase+l (through //line directives), so
+// that a position in any error or panic report names its cell. Line
+// numbers must stay below 1<<30, so blocks are reused every cellBlocks
+// cells: a position names the most recent cell with its block.
+const (
+	lineBase   = 100000
+	cellBlocks = 10000
+)
+
+// block is the position block of a cell (0 for user expressions and snippets).
+func block(cell int) int {
+	if cell <= 0 {
+		return 0
+	}
+	return (cell-1)%cellBlocks + 1
+}
+
+// lineOf is the interpreter line of line l of a cell.
+func lineOf(cell, l int) int {
+	if l >= lineBase {
+		l = lineBase - 1
+	}
+	return block(cell)*lineBase + l
+}
+
+// cellOf decodes an interpreter line: the most recent cell (up to
+// current) of its block, and the line in that cell.
+func cellOf(line, current int) (cell, l int) {
+	b, l := line/lineBase, line%lineBase
+	if b == 0 || current <= 0 {
+		return 0, l
+	}
+	d := ((block(current)-b)%cellBlocks + cellBlocks) % cellBlocks
+	return current - d, l
+}
 
 // unit is one parsed item of a cell, ready to evaluate.
 type unit struct {
@@ -316,7 +348,7 @@ func directive(u *unit, cell int) string {
 	if u.synthetic {
 		return "\n"
 	}
-	return fmt.Sprintf("\n//line _.go:%d:%d\n", cell*lineBase+u.line, u.col)
+	return fmt.Sprintf("\n//line _.go:%d:%d\n", lineOf(cell, u.line), u.col)
 }
 
 func groupSource(g []*unit, cell int) string {
@@ -507,7 +539,11 @@ func (s *Session) userError(ctx context.Context, err error, cell int) error {
 	if errors.As(err, &p) {
 		return panicError(p.Value, s.stderr.traceback())
 	}
-	msg := mapPositions(err.Error())
+	current := cell
+	if current == 0 {
+		current = s.cellNumber()
+	}
+	msg := mapPositions(err.Error(), current)
 	if strings.Contains(msg, "nil type") {
 		msg += " (a construct yaegi v0.16.1 does not support: a generic type constraint, or a built-in of newer Go)"
 	}
@@ -568,14 +604,15 @@ var posRE = regexp.MustCompile(`(?:_\.go:)?(\d+):(\d+)`)
 
 // mapPositions rewrites interpreter positions "line:col" into cell
 // positions "cell[n]:line:col".
-func mapPositions(msg string) string {
+func mapPositions(msg string, current int) string {
 	return posRE.ReplaceAllStringFunc(msg, func(m string) string {
 		sub := posRE.FindStringSubmatch(m)
 		line, _ := strconv.Atoi(sub[1])
 		if line < lineBase {
 			return strings.TrimPrefix(m, "_.go:")
 		}
-		return fmt.Sprintf("%s:%d:%s", cellName(line/lineBase), line%lineBase, sub[2])
+		c, l := cellOf(line, current)
+		return fmt.Sprintf("%s:%d:%s", cellName(c), l, sub[2])
 	})
 }
 

@@ -198,7 +198,7 @@ func (f *stderrFilter) Write(p []byte) (int, error) {
 	if panicLineRE.Match(p) {
 		f.mu.Lock()
 		if len(f.tb) < 100 {
-			line := mapPositions(strings.TrimSuffix(string(p), "\n"))
+			line := mapPositions(strings.TrimSuffix(string(p), "\n"), f.cell)
 			line = strings.Replace(line, ": panic: ", ": ", 1)
 			line = strings.TrimSuffix(line, "(...)")
 			f.tb = append(f.tb, line)
@@ -217,7 +217,7 @@ func (f *stderrFilter) begin(cell int) {
 
 func (f *stderrFilter) end() {
 	f.mu.Lock()
-	f.running = false
+	f.running = false // f.cell stays: it decodes positions of goroutines' panics
 	f.mu.Unlock()
 }
 

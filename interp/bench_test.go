@@ -1,0 +1,45 @@
+package interp
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkExecuteTrivial measures the overhead of a trivial cell: split,
+// parse, rewrite, evaluate, render its value.
+func BenchmarkExecuteTrivial(b *testing.B) {
+	s, _, _ := newTestSession(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.Execute(ctx, "1 + 2"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkExecuteDefinitions measures a cell that defines and calls.
+func BenchmarkExecuteDefinitions(b *testing.B) {
+	s, _, _ := newTestSession(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.Execute(ctx, "func f(n int) int { return n * 2 }\nx := f(21)\nx"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkComplete measures completion of a package member.
+func BenchmarkComplete(b *testing.B) {
+	s, _, _ := newTestSession(b)
+	for b.Loop() {
+		s.Complete("strings.Has", 11)
+	}
+}
+
+// BenchmarkCompleteIdent measures completion of a bare identifier.
+func BenchmarkCompleteIdent(b *testing.B) {
+	s, _, _ := newTestSession(b)
+	for b.Loop() {
+		s.Complete("x := 1\npr", 9)
+	}
+}
