@@ -53,8 +53,8 @@ func (r *recorder) Publish(b display.Bundle, id string, update bool) {
 	r.bundles = append(r.bundles, b)
 	r.updates = append(r.updates, update)
 }
-func (r *recorder) Clear(bool)                                {}
-func (r *recorder) Input(string, bool) (string, error)        { return "", nil }
+func (r *recorder) Clear(bool)                         {}
+func (r *recorder) Input(string, bool) (string, error) { return "", nil }
 
 func TestDisplayShowInterpretedBundler(t *testing.T) {
 	rec := &recorder{}

@@ -186,14 +186,14 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 		var v reflect.Value
 		if final {
 			wrapped := groupSourceWrapped(g, cell)
-			v, err = s.yi.EvalWithContext(ctx, wrapped)
+			v, err = s.run(ctx, wrapped)
 			if err != nil && isCompileError(err) {
 				// A call with no results cannot be wrapped: evaluate it bare.
 				final = false
-				v, err = s.yi.EvalWithContext(ctx, src)
+				v, err = s.run(ctx, src)
 			}
 		} else {
-			v, err = s.yi.EvalWithContext(ctx, src)
+			v, err = s.run(ctx, src)
 		}
 		if err != nil {
 			uerr := s.userError(ctx, err, cell)

@@ -33,14 +33,14 @@ func (s *Session) Compile(snippet string) (func(ctx context.Context, worker, wor
 	}
 	ctx := context.Background()
 	if imports != "" {
-		if _, err := yi.EvalWithContext(ctx, imports); err != nil {
+		if _, err := s.run(ctx, imports); err != nil {
 			return nil, s.userError(ctx, err, 0)
 		}
 	}
-	v, err := yi.EvalWithContext(ctx, src)
+	v, err := s.run(ctx, src)
 	if err != nil && plain != "" {
 		// A final call with no results cannot be collected: run it bare.
-		v, err = yi.EvalWithContext(ctx, plain)
+		v, err = s.run(ctx, plain)
 	}
 	if err != nil {
 		return nil, s.userError(ctx, err, 0)
@@ -53,7 +53,7 @@ func (s *Session) Compile(snippet string) (func(ctx context.Context, worker, wor
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		stop := context.AfterFunc(ctx, func() { s.stopInterpreted(yi) })
+		stop := context.AfterFunc(ctx, func() { s.stop(yi) })
 		defer stop()
 		defer func() {
 			if r := recover(); r != nil {
@@ -91,16 +91,6 @@ func plainValue(v any) any {
 // unwrapPanic returns the user's panic value from what a call of an
 // interpreted function panicked with.
 func unwrapPanic(r any) any { return r }
-
-// stopInterpreted stops every interpreted goroutine of yi: yaegi stops an
-// interpreter when the context of an EvalWithContext is done.
-func (s *Session) stopInterpreted(yi interface {
-	EvalWithContext(context.Context, string) (reflect.Value, error)
-}) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, _ = yi.EvalWithContext(ctx, "0")
-}
 
 // snippetSource turns a snippet into the source of a function literal
 // func(worker, workers int) []any, and the imports it needs. When the
@@ -312,7 +302,7 @@ var _ runtimes.Evaluator = EvalProgram
 
 // setVar declares a variable and sets it from its JSON copy.
 func (s *Session) setVar(ctx context.Context, v runtimes.Var) error {
-	if _, err := s.yi.EvalWithContext(ctx, "var "+v.Name+" "+v.Type); err != nil {
+	if _, err := s.run(ctx, "var "+v.Name+" "+v.Type); err != nil {
 		return fmt.Errorf("declare variable %s %s: %w", v.Name, v.Type, err)
 	}
 	g, ok := s.globals()[v.Name]

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log"
@@ -139,7 +140,10 @@ func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.
 	if err := yi.Use(overrides(stderr)); err != nil {
 		return nil, fmt.Errorf("load session symbols: %w", err)
 	}
-	if _, err := yi.Eval(prelude + polyfills); err != nil {
+	// EvalWithContext (rather than Eval) makes channel operations of
+	// interpreted code cancellable, for good: the session stops code
+	// itself (see Session.run).
+	if _, err := yi.EvalWithContext(context.Background(), prelude+polyfills); err != nil {
 		return nil, fmt.Errorf("prelude: %w", err)
 	}
 	return yi, nil

@@ -80,6 +80,10 @@ type Session struct {
 	// mu2 guards the fields below for readers that run while a cell holds
 	// mu (Compile and Export, called by an experiment the cell runs);
 	// writers hold both.
+	stopMu    sync.Mutex
+	stopped   map[*yaegi.Interpreter]bool // stopped since their last evaluation
+	abandoned <-chan struct{}             // closed when an interrupted evaluation has unwound
+
 	mu2   sync.Mutex
 	yi    *yaegi.Interpreter
 	cells int          // number of cells executed (the next cell is cells+1)
@@ -243,7 +247,7 @@ func (s *Session) restore(defs []Definition) []string {
 
 // evalSource evaluates source in the interpreter, converting panics.
 func (s *Session) evalSource(ctx context.Context, src string) (reflect.Value, error) {
-	return s.yi.EvalWithContext(ctx, src)
+	return s.run(ctx, src)
 }
 
 // record remembers a definition, replacing an earlier one of the same name.
@@ -278,7 +282,7 @@ func (s *Session) afterDefine(d Definition) {
 		asserts = fmt.Sprintf("if v, ok := x.(%s); ok { return v.Bundle(), true }\n", typ) + asserts
 	}
 	src := fmt.Sprintf("_spinlabBundlers = append(_spinlabBundlers, func(x any) (display.Bundle, bool) {\n%s\nreturn display.Bundle{}, false\n})", asserts)
-	if _, err := s.yi.Eval(src); err != nil {
+	if _, err := s.run(context.Background(), src); err != nil {
 		fmt.Fprintf(s.stderr.w, "note: %s will not display itself: %v\n", typ, err)
 	}
 }
