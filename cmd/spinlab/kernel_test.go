@@ -172,7 +172,7 @@ func TestKernelShutdownLeavesNothing(t *testing.T) {
 		c.Execute(`exec.Command("sleep", "4321.5").Start()`)
 		want++
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for len(childrenOf(t, kp.cmd.Process.Pid)) < want && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -216,7 +216,7 @@ func TestShutdownKillsEverything(t *testing.T) {
 			t.Fatalf("children before the restart: %v", got)
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for len(evaluatorPIDs(t)) < 3 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -201,9 +201,9 @@ var reportStarts = []string{
 }
 
 // crashReport finds the last Go runtime crash report in an evaluator's
-// stderr. It returns the lines worth quoting (the messages, without
-// goroutine dumps) and the first lines of the report.
-func crashReport(stderrTail string) (quoted, report []string) {
+// stderr and returns the lines worth quoting: its messages, without the
+// goroutine dumps.
+func crashReport(stderrTail string) (quoted []string) {
 	lines := strings.Split(strings.TrimRight(stderrTail, "\n"), "\n")
 	start := -1
 	for i := len(lines) - 1; i >= 0; i-- {
@@ -218,15 +218,14 @@ func crashReport(stderrTail string) (quoted, report []string) {
 		}
 	}
 	if start < 0 {
-		return nil, nil
+		return nil
 	}
 	for _, l := range lines[start:min(len(lines), start+8)] {
 		if isReportLine(l) && len(quoted) < 4 {
 			quoted = append(quoted, strings.TrimSpace(l))
 		}
 	}
-	end := min(len(lines), start+20)
-	return quoted, lines[start:end]
+	return quoted
 }
 
 func isReportLine(line string) bool {
@@ -241,7 +240,7 @@ func isReportLine(line string) bool {
 // deathReason says why the evaluator ended, from the tail of its stderr
 // and its exit status.
 func deathReason(stderrTail string, state *os.ProcessState) string {
-	quoted, _ := crashReport(stderrTail)
+	quoted := crashReport(stderrTail)
 	how := ""
 	if state != nil {
 		if ws, ok := state.Sys().(syscall.WaitStatus); ok {

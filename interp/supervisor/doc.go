@@ -1,0 +1,25 @@
+// Package supervisor runs the Go session in an evaluator process and
+// implements kernel.Engine by talking to it, so that the kernel process
+// never runs user code and survives whatever a cell does to its process.
+//
+// The kernel (spinlab kernel) creates a Supervisor; the Supervisor starts
+// `spinlab eval`, whose main is ServeEvaluator, in its own process group
+// with a parent-death signal. They talk over a private framed channel on
+// the evaluator's fds 3 (requests) and 4 (events and replies): 4-byte
+// big-endian lengths, each followed by one JSON frame. The evaluator's
+// fds 1 and 2 are pipes that the Supervisor turns into stream output, so
+// everything a cell prints arrives however it prints it. Sync markers in
+// those pipes keep stream text in order with the displays and results
+// around it.
+//
+// When the evaluator dies (a fatal error such as concurrent map writes, a
+// stack overflow, os.Exit, a SIGKILL), the running cell gets an error that
+// quotes the runtime's message, a new evaluator starts, and the session's
+// definitions (imports, types, functions, constants; variables at their
+// zero values) are replayed into it; the error names the variables whose
+// values were lost. A cell that ignores an interrupt for
+// Options.InterruptGrace is handled the same way, after a kill.
+//
+// The package sits between kernel (which it serves, through kernel.Engine)
+// and interp (which the evaluator runs); kernel never imports it.
+package supervisor
