@@ -519,15 +519,32 @@ func (r *rewriter) call(u *unit, n *ast.CallExpr) {
 
 // goStmt makes a goroutine report its panic instead of killing the process.
 func (r *rewriter) goStmt(u *unit, n *ast.GoStmt) {
-	guard := fmt.Sprintf(" defer func() { if _spinlabR := recover(); _spinlabR != nil { %s.GoPanic(%d, _spinlabR) } }();", rtName, r.cell)
+	// The goroutine learns which cell started it (the cell running when
+	// the go statement runs, which may be later than the cell that
+	// defined the function holding it) through an extra first parameter.
+	guard := fmt.Sprintf(" defer func() { if _spinlabR := recover(); _spinlabR != nil { %s.GoPanic(_spinlabCell, _spinlabR) } }();", rtName)
+	cellArg := rtName + ".Cell()"
 	if lit, ok := n.Call.Fun.(*ast.FuncLit); ok {
+		open := u.offset(lit.Type.Params.Opening) + 1
+		sep := ""
+		if len(lit.Type.Params.List) > 0 {
+			sep = ", "
+		}
+		u.edit(open, open, "_spinlabCell int"+sep)
+		lparen := u.offset(n.Call.Lparen) + 1
+		sep = ""
+		if len(n.Call.Args) > 0 {
+			sep = ", "
+		}
+		u.edit(lparen, lparen, cellArg+sep)
 		at := u.offset(lit.Body.Lbrace) + 1
 		u.edit(at, at, guard)
 		return
 	}
-	// go f(x) becomes go func() { guard; f(x) }(): the arguments are
-	// evaluated in the new goroutine rather than before it starts.
+	// go f(x) becomes go func(cell int) { guard; f(x) }(cell): the
+	// arguments are evaluated in the new goroutine rather than before it
+	// starts.
 	start, end := u.offset(n.Call.Pos()), u.offset(n.Call.End())
-	u.edit(start, start, "func() {"+guard+" ")
-	u.edit(end, end, " }()")
+	u.edit(start, start, "func(_spinlabCell int) {"+guard+" ")
+	u.edit(end, end, " }("+cellArg+")")
 }

@@ -175,6 +175,7 @@ func overrides(stderr *stderrFilter) yaegi.Exports {
 			"Clear":   reflect.ValueOf(clearValue),
 			"Less":    reflect.ValueOf(less),
 			"GoPanic": reflect.ValueOf(stderr.goPanic),
+			"Cell":    reflect.ValueOf(stderr.runningCell),
 		},
 	}
 }
@@ -231,6 +232,16 @@ func (f *stderrFilter) traceback() []string {
 	return append([]string(nil), f.tb...)
 }
 
+// runningCell returns the number of the running cell, or 0.
+func (f *stderrFilter) runningCell() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.running {
+		return 0
+	}
+	return f.cell
+}
+
 // goroutinePanic returns (once) the panic of a goroutine that the running
 // cell started, if one happened.
 func (f *stderrFilter) goroutinePanic() *Error {
@@ -255,5 +266,9 @@ func (f *stderrFilter) goPanic(cell int, v any) {
 		}
 		return
 	}
-	fmt.Fprintf(f.w, "%s: goroutine started by %s: %s\n", e.Name, cellName(cell), strings.TrimPrefix(e.Message, "in a goroutine: "))
+	by := "a goroutine started by " + cellName(cell)
+	if cell == 0 {
+		by = "a goroutine started after its cell ended"
+	}
+	fmt.Fprintf(f.w, "%s in %s: %s\n", e.Name, by, strings.TrimPrefix(e.Message, "in a goroutine: "))
 }
