@@ -276,3 +276,22 @@ func waitGone(t *testing.T, list func() []string, what string) {
 	}
 	t.Errorf("%s processes left: %v", what, list())
 }
+
+// The replay log follows the session: a redefinition replaces the earlier
+// definition, and %reset forgets everything.
+func TestReplayLog(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	mustOK(t, s, `func version() int { return 1 }`)
+	mustOK(t, s, `func version() int { return 2 }`)
+	if n := len(s.Definitions()); n != 1 {
+		t.Errorf("after a redefinition the log holds %d definitions: %+v", n, s.Definitions())
+	}
+	run(t, s, concurrentMapWrites)
+	if rep, _ := mustOK(t, s, `version()`); resultText(rep) != "2" {
+		t.Errorf("version() = %q after the restart, want the redefinition", resultText(rep))
+	}
+	mustOK(t, s, `%reset`)
+	if defs := s.Definitions(); len(defs) != 0 {
+		t.Errorf("after %%reset the log holds %+v", defs)
+	}
+}
