@@ -88,6 +88,7 @@ func TestDefinitionsAndRestore(t *testing.T) {
 	for _, c := range []string{
 		"import \"strings\"\ntype T struct{ A int }\nconst K = 3\nn := 4\nfunc (t T) Twice() int { return 2 * t.A }\nfunc up(s string) string { return strings.ToUpper(s) }",
 		"var m = map[string]T{}\nm[\"a\"] = T{1}",
+		"func mk() *T { return &T{2} }\nmade := mk()",
 	} {
 		defs = append(defs, mustExec(t, s, c).Definitions...)
 	}
@@ -103,6 +104,8 @@ func TestDefinitionsAndRestore(t *testing.T) {
 		"func T.Twice: func (t T) Twice() int { return 2 * t.A }",
 		"func up: func up(s string) string { return strings.ToUpper(s) }",
 		"var m: var m map[string]T",
+		"func mk: func mk() *T { return &T{2} }",
+		"var made: var made *T",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("definitions:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

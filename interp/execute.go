@@ -837,11 +837,36 @@ func (s *Session) varType(name, declared string, rhs ast.Expr, u *unit) string {
 				return id.Name
 			}
 		}
+		if id, ok := e.Fun.(*ast.Ident); ok {
+			if t := s.resultType(id.Name); t != "" {
+				return t
+			}
+		}
 	}
 	if v, ok := s.globals()[name]; ok && v.IsValid() {
 		return typeSource(v.Type())
 	}
 	return "any"
+}
+
+// resultType is the source of the single result type of a session
+// function, or "".
+func (s *Session) resultType(name string) string {
+	d, ok := s.definition(name)
+	if !ok || d.Kind != kindFunc {
+		return ""
+	}
+	src := "package p\n" + d.Source
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+	if err != nil || len(f.Decls) != 1 {
+		return ""
+	}
+	fd, ok := f.Decls[0].(*ast.FuncDecl)
+	if !ok || fd.Type.Results == nil || len(fd.Type.Results.List) != 1 || len(fd.Type.Results.List[0].Names) > 1 {
+		return ""
+	}
+	t := fd.Type.Results.List[0].Type
+	return src[t.Pos()-f.FileStart : t.End()-f.FileStart]
 }
 
 // typeSource renders a reflect type as Go source. Interpreted named types

@@ -281,7 +281,8 @@ func (s *Session) envMagic(args string) (*Result, error) {
 	return res, nil
 }
 
-// bench runs code as a benchmark loop, compiled once.
+// bench runs code as a benchmark loop (testing.Benchmark), compiled once
+// in this session, and shows it as runtimes.BenchResult does.
 func (s *Session) bench(ctx context.Context, code string) (*Result, error) {
 	res := &Result{}
 	fn, err := s.Compile(code)
@@ -289,23 +290,19 @@ func (s *Session) bench(ctx context.Context, code string) (*Result, error) {
 		return res, err
 	}
 	var runErr error
-	done := make(chan testing.BenchmarkResult, 1)
-	go func() {
-		done <- testing.Benchmark(func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				if _, err := fn(ctx, 0, 1); err != nil {
-					runErr = err
-					b.SkipNow()
-				}
+	br := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if ctx.Err() != nil {
+				return
 			}
-		})
-	}()
-	var br testing.BenchmarkResult
-	select {
-	case br = <-done:
-	case <-ctx.Done():
-		<-done
+			if _, err := fn(ctx, 0, 1); err != nil {
+				runErr = err
+				return
+			}
+		}
+	})
+	if ctx.Err() != nil {
 		return res, &Error{Name: "interrupted", Message: "the benchmark was interrupted"}
 	}
 	if runErr != nil {
@@ -314,7 +311,11 @@ func (s *Session) bench(ctx context.Context, code string) (*Result, error) {
 	if br.N == 0 {
 		return res, &Error{Name: "BenchError", Message: "the benchmark did not run"}
 	}
-	b := textBundle(fmt.Sprintf("%d\t%d ns/op\t%d B/op\t%d allocs/op", br.N, br.NsPerOp(), br.AllocedBytesPerOp(), br.AllocsPerOp()))
+	r := &runtimes.BenchResult{
+		Snippet: code, N: br.N, Total: br.T, NsPerOp: float64(br.T.Nanoseconds()) / float64(br.N),
+		BytesPerOp: br.AllocedBytesPerOp(), AllocsPerOp: br.AllocsPerOp(), Machine: runtimes.ThisMachine(),
+	}
+	b := r.Bundle()
 	res.Value = &b
 	return res, nil
 }
