@@ -32,12 +32,13 @@ type specFlags struct {
 
 func (f *specFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.user, "user", false, "use the user's Jupyter data directory ($JUPYTER_DATA_DIR, else $XDG_DATA_HOME/jupyter, else ~/.local/share/jupyter)")
-	fs.BoolVar(&f.sysPrefix, "sys-prefix", false, "use the share/jupyter directory of the Python environment that runs `jupyter`")
+	fs.BoolVar(&f.sysPrefix, "sys-prefix", false, "use the share/jupyter directory of the Python environment that runs jupyter")
 	fs.StringVar(&f.prefix, "prefix", "", "use `DIR`/share/jupyter (Jupyter finds it when JUPYTER_PATH includes DIR/share/jupyter)")
 	fs.StringVar(&f.name, "name", "spinlab", "the kernelspec `NAME` (jupyter console --kernel NAME)")
 }
 
 const locationHelp = `
+
 Without --user, --sys-prefix or --prefix the spec goes where 'jupyter
 kernelspec install' puts it: system-wide (/usr/local/share/jupyter/kernels)
 when run as root, else in the user's Jupyter data directory.`
