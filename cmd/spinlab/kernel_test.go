@@ -300,3 +300,36 @@ func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }
+
+// SIGTERM (what Jupyter sends when shutdown_request is not answered) shuts
+// the kernel down with its evaluator and workers.
+func TestKernelSIGTERM(t *testing.T) {
+	c, kp := startKernel(t)
+	c.Execute("go runtimes.Processes(2, `time.Sleep(time.Minute)`)")
+	deadline := time.Now().Add(30 * time.Second)
+	for len(childrenOf(t, kp.cmd.Process.Pid)) < 3 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	kids := childrenOf(t, kp.cmd.Process.Pid)
+	if len(kids) < 3 {
+		t.Errorf("want an evaluator and two workers, got %v", kids)
+	}
+	kp.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-kp.exited:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the kernel did not exit on SIGTERM")
+	}
+	if code := kp.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit code %d after SIGTERM", code)
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) && len(binaryProcs(t)) > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, pid := range kids {
+		if !isZombie(pid) {
+			t.Errorf("process %s outlived the kernel", pid)
+		}
+	}
+}
