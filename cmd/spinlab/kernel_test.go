@@ -333,3 +333,30 @@ func TestKernelSIGTERM(t *testing.T) {
 		}
 	}
 }
+
+// A kernel killed outright (SIGKILL, no chance to clean up) still leaves
+// no evaluator or worker behind: they have parent-death signals.
+func TestKernelSIGKILLLeavesNoOrphans(t *testing.T) {
+	c, kp := startKernel(t)
+	c.Execute("go runtimes.Processes(2, `time.Sleep(time.Minute)`)")
+	deadline := time.Now().Add(30 * time.Second)
+	for len(childrenOf(t, kp.cmd.Process.Pid)) < 3 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	kids := childrenOf(t, kp.cmd.Process.Pid)
+	if len(kids) < 3 {
+		t.Errorf("want an evaluator and two workers, got %v", kids)
+	}
+	kp.cmd.Process.Kill()
+	<-kp.exited
+	deadline = time.Now().Add(5 * time.Second)
+	for _, pid := range kids {
+		for time.Now().Before(deadline) && !isZombie(pid) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if !isZombie(pid) {
+			t.Errorf("process %s outlived the killed kernel", pid)
+			syscall.Kill(atoi(pid), syscall.SIGKILL)
+		}
+	}
+}
