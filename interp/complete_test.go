@@ -62,6 +62,7 @@ func TestComplete(t *testing.T) {
 func TestInspect(t *testing.T) {
 	s, _, _ := newTestSession(t)
 	mustExec(t, s, "// twice doubles.\nfunc twice(n int) int { return 2 * n }\nlimit := 7")
+	mustExec(t, s, "type point struct{ X, Y int }\nfunc (p point) Norm() int { return p.X*p.X + p.Y*p.Y }\npt := point{1, 2}")
 	tests := []struct {
 		code   string
 		cursor int
@@ -72,6 +73,7 @@ func TestInspect(t *testing.T) {
 		{"limit", 5, "limit = 7"},
 		{"fmt.Println(", 12, "Println"},
 		{"len", 1, "built-in"},
+		{"pt.Norm()", 4, "func (p point) Norm() int"},
 	}
 	for _, tt := range tests {
 		b, ok := s.Inspect(tt.code, tt.cursor, 0)

@@ -1,15 +1,62 @@
-// Package interp is the Go session of a spinlab kernel: a yaegi interpreter
-// wrapped with notebook semantics.
+// Package interp is the Go session of a spinlab kernel: a yaegi (v0.16.1)
+// interpreter wrapped with notebook semantics.
+//
+// # Cells
 //
 // A cell may mix imports, declarations and statements in any order. The
-// session splits it (see split.go), imports standard library packages the
-// cell names without importing them, rewrites current Go syntax that yaegi
-// v0.16.1 lacks (range over int, min/max/clear, per-iteration loop
-// variables), guards goroutines against panics, and evaluates the pieces in
-// the interpreter, keeping line numbers so that errors point at the cell.
+// session cuts it into top-level items (split.go: tokens only, so any input
+// is accepted), parses each, imports the standard library packages it names
+// without importing them (and the bundled gonum packages: plot, plotter,
+// vg, stat, floats), rewrites current Go that yaegi lacks (rewrite.go), and
+// evaluates: imports first, then the type, func and const declarations that
+// do not use names the cell's statements define (Go's package scope is
+// order-independent, so a call may come before the function it calls), then
+// the rest in the cell's order. Edits never change line numbers, and each
+// item is evaluated under a //line directive, so errors and panic
+// tracebacks name the cell and its own lines: "cell[3]:2:5".
 //
-// Boundaries: interp never imports the protocol (package kernel) nor zmq4.
-// It imports kernel/display for bundles and runtimes for experiments; the
-// evaluator process (interp/supervisor) owns file descriptors, process exit
-// and restarts.
+// Declarations persist and may be redefined. yaegi keeps the first
+// declaration of a type, so a cell that changes a type moves the session to
+// a fresh interpreter: definitions are replayed with the new type, and
+// variables whose types did not change are copied (the others are reset
+// and named on stderr).
+//
+// # Values
+//
+// A cell whose last item is an expression statement has a value:
+//   - one result prints as Go's %v would, with strings quoted (%q), using the
+//     value's own String or Error method; a value that displays itself (a
+//     Bundle() display.Bundle method, image.Image, *plot.Plot) also carries
+//     its rich MIME types;
+//   - several results print as a parenthesised list: "(1, <nil>)";
+//   - a call without results, and calls to fmt.Print*, fmt.Fprint*,
+//     log.Print*, log.Fatal*, log.Panic*, print and println, have no value.
+//
+// # Rewrites
+//
+// for i := range n (n an integer, as far as the session can tell from
+// declarations) becomes a three-clause loop; min and max call generic
+// polyfills and clear a reflective one (unless the cell or session defines
+// those names); a for loop whose body builds a closure or starts a
+// goroutine gives each iteration its own copy of its variables (Go 1.22);
+// every go statement recovers a panic and reports it as the error of the
+// cell that was running when the goroutine started (or on stderr if that
+// cell has ended); display.Show and Update pass interpreted values that
+// have a Bundle method as rendered bundles.
+//
+// # Survival
+//
+// os.Exit and log.Fatal* panic inside the interpreter and are reported as
+// an "exit" error. An interrupt (a cancelled context) stops interpreted
+// loops and channel operations; code blocked inside compiled code (a long
+// time.Sleep, a locked sync.Mutex) cannot be stopped, the cell is reported
+// "interrupted" all the same and its goroutine is left behind.
+//
+// # Boundaries
+//
+// interp never imports the protocol (package kernel) nor zmq4. It imports
+// kernel/display for bundles and runtimes for experiments, and implements
+// runtimes.Host. The evaluator process (interp/supervisor) owns file
+// descriptors, process exit and restarts; yaegi symbol tables of the
+// bundled packages are generated into interp/symbols.
 package interp

@@ -248,6 +248,9 @@ func (s *Session) prepare(code string, cell int) ([]*unit, error) {
 		}
 		units = append(units, u)
 	}
+	if err := unsupportedTopLevel(code, cell, units); err != nil {
+		return nil, err
+	}
 	cellNames := map[string]bool{}
 	for _, u := range units {
 		u.defines = definedNames(u)
@@ -279,6 +282,39 @@ func (s *Session) prepare(code string, cell int) ([]*unit, error) {
 		units = append(imports, units...)
 	}
 	return units, nil
+}
+
+// unsupportedTopLevel rejects statements that yaegi v0.16.1 mishandles at
+// the top level of a cell: defer (its calls run again in later cells) and
+// return (it crashes the compiler).
+func unsupportedTopLevel(code string, cell int, units []*unit) error {
+	for _, u := range units {
+		if u.isDecl() {
+			continue
+		}
+		var bad ast.Node
+		var what string
+		for _, st := range u.stmts {
+			ast.Inspect(st, func(n ast.Node) bool {
+				if bad != nil {
+					return false
+				}
+				switch n := n.(type) {
+				case *ast.FuncLit:
+					return false
+				case *ast.DeferStmt:
+					bad, what = n, "defer at the top level of a cell is not supported: put it inside a function"
+				case *ast.ReturnStmt:
+					bad, what = n, "return at the top level of a cell is not supported: put it inside a function"
+				}
+				return true
+			})
+		}
+		if bad != nil {
+			return &Error{Name: "CompileError", Message: cellPosition(code, cell, u.off+u.offset(bad.Pos())) + ": " + what}
+		}
+	}
+	return nil
 }
 
 // u0 is a unit for positions of an item that failed to parse.
@@ -415,7 +451,8 @@ func isPrintCall(e ast.Expr) bool {
 		case "fmt":
 			return strings.HasPrefix(f.Sel.Name, "Print") || strings.HasPrefix(f.Sel.Name, "Fprint")
 		case "log":
-			return true
+			n := f.Sel.Name
+			return strings.HasPrefix(n, "Print") || strings.HasPrefix(n, "Fatal") || strings.HasPrefix(n, "Panic")
 		}
 	}
 	return false
@@ -544,8 +581,13 @@ func (s *Session) userError(ctx context.Context, err error, cell int) error {
 		current = s.cellNumber()
 	}
 	msg := mapPositions(err.Error(), current)
-	if strings.Contains(msg, "nil type") {
-		msg += " (a construct yaegi v0.16.1 does not support: a generic type constraint, or a built-in of newer Go)"
+	switch {
+	case strings.Contains(msg, "nil type"):
+		msg += " (a construct yaegi v0.16.1 does not support, such as range over a function iterator or a generic type constraint)"
+	case strings.Contains(msg, "undefined type for"):
+		msg += " (yaegi v0.16.1 does not support type constraints with ~ or unions of types: use any, or one function per type)"
+	case strings.Contains(msg, "undefined selector: slices.") || strings.Contains(msg, "undefined selector: maps."):
+		msg += " (yaegi v0.16.1 lacks some generic functions of slices and maps)"
 	}
 	return &Error{Name: "CompileError", Message: msg, Traceback: firstPositions(msg)}
 }
@@ -576,7 +618,7 @@ func panicError(v any, tb []string) *Error {
 			}
 		}
 		if s == "nil type" {
-			return &Error{Name: "CompileError", Message: "yaegi v0.16.1 cannot type this code (\"nil type\"): a construct it does not support, such as range over an integer expression whose type it cannot tell, or a generic constraint with ~", Traceback: tb}
+			return &Error{Name: "CompileError", Message: "yaegi v0.16.1 cannot type this code (\"nil type\"): a construct it does not support, such as range over a function iterator, range over an integer expression whose type the session cannot tell (declare it: var n int = ...), or a generic type constraint with ~", Traceback: tb}
 		}
 	}
 	return &Error{Name: name, Message: msg, Traceback: tb}

@@ -108,6 +108,13 @@ func (s *Session) inspectMember(x, name string) (string, bool) {
 				return fmt.Sprintf("field %s %s", name, f.Type), true
 			}
 		}
+		// methods of interpreted types are not in reflection
+		if d, ok := s.definition(x); ok && d.Kind == kindVar {
+			typ := strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(d.Source, "var "+x)), "*")
+			if m, ok := s.definition(typ + "." + name); ok {
+				return m.Source, true
+			}
+		}
 		return "", false
 	}
 	path, syms := s.packageSymbols(x)
