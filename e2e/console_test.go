@@ -23,8 +23,10 @@ type consoleCase struct {
 	Setup  string   // run before completing (may be "")
 	// Complete is typed, then Tab: the completions shown include Want.
 	Complete, Want  string
-	Loop            string // runs until interrupted
-	LoopError       string // the interrupted loop shows this ("" for any)
+	Fail            string   // fails with an error
+	FailShow        []string // what its traceback shows
+	Loop            string   // runs until interrupted
+	LoopError       string   // the interrupted loop shows this ("" for any)
 	After, AfterOut string
 }
 
@@ -35,6 +37,8 @@ var consoleCases = map[string]consoleCase{
 		Output:   []string{"line 0", "line 1", "line 2"},
 		Complete: "fmt.Prin",
 		Want:     "Println",
+		Fail:     `panic("boom")`,
+		FailShow: []string{"panic", "boom"},
 		Loop:     "for {}",
 		After:    `fmt.Println("still", "alive")`,
 		AfterOut: "still alive",
@@ -46,6 +50,8 @@ var consoleCases = map[string]consoleCase{
 		Setup:     "import os",
 		Complete:  "os.getcw",
 		Want:      "getcwd",
+		Fail:      `raise ValueError("boom")`,
+		FailShow:  []string{"ValueError", "boom"},
 		Loop:      "while True: pass",
 		LoopError: "KeyboardInterrupt",
 		After:     `print("still", "alive")`,
@@ -149,13 +155,7 @@ func testConsole(t *testing.T, cc consoleCase) {
 		for i, line := range cc.Block {
 			// Enter only once the console shows what was typed, so that the
 			// continuation line seen next is the one this Enter made.
-			term.Type(line)
-			if _, err := term.WaitFor("the typed line", 10*time.Second, func(s string) bool {
-				_, l := term.Cursor()
-				return strings.HasSuffix(strings.TrimRight(l, " "), line)
-			}); err != nil {
-				t.Fatal(err)
-			}
+			typeLine(t, term, line)
 			before := strings.Count(term.Screen(), "...:")
 			term.Key("Enter")
 			if i == len(cc.Block)-1 {
@@ -199,8 +199,7 @@ func testConsole(t *testing.T, cc consoleCase) {
 
 	if !t.Run("complete", func(t *testing.T) {
 		if cc.Setup != "" {
-			term.Type(cc.Setup)
-			term.Key("Enter")
+			enter(t, term, cc.Setup)
 			screen, err := term.WaitFor("setup to run", long, func(s string) bool {
 				_, ok := atEmptyPrompt(s, n)
 				return ok
@@ -230,9 +229,28 @@ func testConsole(t *testing.T, cc consoleCase) {
 		return
 	}
 
+	if !t.Run("error", func(t *testing.T) {
+		enter(t, term, cc.Fail)
+		screen, err := term.WaitFor("the error and a new prompt", long, func(s string) bool {
+			_, ok := atEmptyPrompt(s, n)
+			return ok
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ = atEmptyPrompt(screen, n)
+		out := screen[strings.LastIndex(screen, cc.Fail)+len(cc.Fail):]
+		for _, want := range cc.FailShow {
+			if !strings.Contains(out, want) {
+				t.Errorf("the error of %q does not show %q:\n%s", cc.Fail, want, tail(screen, 20))
+			}
+		}
+	}) && !atPrompt() {
+		return
+	}
+
 	if !t.Run("interrupt", func(t *testing.T) {
-		term.Type(cc.Loop)
-		term.Key("Enter")
+		enter(t, term, cc.Loop)
 		// Running: the prompt with the loop stays the last one, and no new
 		// prompt comes. The pause lets the loop start; nothing is timed.
 		time.Sleep(1500 * time.Millisecond)
@@ -260,8 +278,7 @@ func testConsole(t *testing.T, cc consoleCase) {
 			t.Errorf("the kernel restarted instead of being interrupted:\n%s", tail(screen, 20))
 		}
 
-		term.Type(cc.After)
-		term.Key("Enter")
+		enter(t, term, cc.After)
 		screen, err = term.WaitFor("the cell after the interrupt", long, func(s string) bool {
 			_, ok := atEmptyPrompt(s, n)
 			return ok
@@ -317,4 +334,23 @@ func waitIndent(term *terminal, before int, timeout time.Duration) (indent, erro
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// typeLine types line and waits until the console shows it at the cursor.
+func typeLine(t *testing.T, term *terminal, line string) {
+	t.Helper()
+	term.Type(line)
+	if _, err := term.WaitFor(fmt.Sprintf("%q to show", line), 10*time.Second, func(s string) bool {
+		_, l := term.Cursor()
+		return strings.HasSuffix(strings.TrimRight(l, " "), line)
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// enter types line and presses Enter.
+func enter(t *testing.T, term *terminal, line string) {
+	t.Helper()
+	typeLine(t, term, line)
+	term.Key("Enter")
 }
