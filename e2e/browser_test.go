@@ -229,7 +229,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kernel := range kernels() {
+	for _, kernel := range kernels(t) {
 		t.Run(kernel, func(t *testing.T) {
 			need(t,
 				executable(python),

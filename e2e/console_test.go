@@ -90,7 +90,7 @@ func TestConsole(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping jupyter console test in -short mode")
 	}
-	for _, kernel := range kernels() {
+	for _, kernel := range kernels(t) {
 		t.Run(kernel, func(t *testing.T) {
 			need(t,
 				executable(python),
