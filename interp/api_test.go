@@ -294,3 +294,19 @@ func TestReset(t *testing.T) {
 		t.Errorf("display after reset: %s", got)
 	}
 }
+
+func TestExperimentFromCell(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	runtimes.SetHost(s)
+	defer runtimes.SetHost(nil)
+	res := mustExec(t, s, `func work(w int) int { return w * 2 }
+r := runtimes.Experiment{Snippet: "work(worker)", Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{1, 2}, Trials: 1, Quiet: true}.Run()
+r.Err == nil`)
+	if got := text(res.Value); got != "true" {
+		t.Errorf("experiment error: %s", got)
+	}
+	res = mustExec(t, s, "r")
+	if res.Value == nil || res.Value.Data["text/html"] == nil && res.Value.Data["image/png"] == nil {
+		t.Errorf("results did not display richly: %v", res.Value)
+	}
+}

@@ -519,6 +519,10 @@ func bundleOf(vals []reflect.Value) (display.Bundle, bool) {
 				return b, true
 			}
 			if t, ok := v.Interface().(textValue); ok {
+				// A compiled value with a String method may also display itself.
+				if b, ok := richBundle(t.V); ok {
+					return b, true
+				}
 				return textBundle(t.S), true
 			}
 			if b, ok := richBundle(v.Interface()); ok {

@@ -40,6 +40,7 @@ type rewriter struct {
 	loops    int
 	renames  map[*ast.Ident]string // loop variables renamed in bodies
 	intTypes map[string]bool       // session types whose underlying type is an integer
+	globals  map[string]reflect.Value
 	copies   []loopCopy
 }
 
@@ -58,13 +59,12 @@ func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]boo
 		renames:  map[*ast.Ident]string{},
 		intTypes: map[string]bool{},
 	}
-	for name, v := range s.globals() {
+	r.globals = s.globals()
+	for name, v := range r.globals {
 		if !v.IsValid() {
 			continue
 		}
-		switch v.Kind() {
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if isIntKind(v.Kind()) {
 			r.ints[name] = true
 		}
 		if v.Type().String() == "*display.Handle" {
@@ -137,6 +137,15 @@ func (r *rewriter) collectNames(f *ast.File) {
 	})
 }
 
+func isIntKind(k reflect.Kind) bool {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}
+
 func isShowCall(e ast.Expr) bool {
 	call, ok := e.(*ast.CallExpr)
 	if !ok {
@@ -199,6 +208,9 @@ func (r *rewriter) isInt(e ast.Expr) bool {
 			if r.intTypes[f.Name] && len(e.Args) == 1 {
 				return true
 			}
+			if t := r.s.resultType(f.Name); t != "" {
+				return intTypes[t] || r.intTypes[t]
+			}
 			if (f.Name == "min" || f.Name == "max") && len(e.Args) > 0 {
 				return r.isInt(e.Args[0])
 			}
@@ -208,8 +220,23 @@ func (r *rewriter) isInt(e ast.Expr) bool {
 			}
 		}
 	case *ast.SelectorExpr:
-		if x, ok := e.X.(*ast.Ident); ok && x.Name == "math" && strings.HasPrefix(e.Sel.Name, "Max") && e.Sel.Name != "MaxFloat32" && e.Sel.Name != "MaxFloat64" {
+		x, ok := e.X.(*ast.Ident)
+		if !ok {
+			return false
+		}
+		if x.Name == "math" && strings.HasPrefix(e.Sel.Name, "Max") && e.Sel.Name != "MaxFloat32" && e.Sel.Name != "MaxFloat64" {
 			return true
+		}
+		// a field of a session variable, typed by reflection
+		if v, ok := r.globals[x.Name]; ok && v.IsValid() {
+			if v.Kind() == reflect.Pointer && !v.IsNil() {
+				v = v.Elem()
+			}
+			if v.Kind() == reflect.Struct {
+				if f := v.FieldByName(e.Sel.Name); f.IsValid() {
+					return isIntKind(f.Kind())
+				}
+			}
 		}
 	}
 	return false
