@@ -14,6 +14,9 @@ func init() {
 	Symbols["github.com/spinlab/spinlab/runtimes/runtimes"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AllModes":           reflect.ValueOf(runtimes.AllModes),
+		"Bench":              reflect.ValueOf(runtimes.Bench),
+		"BenchContext":       reflect.ValueOf(runtimes.BenchContext),
+		"BenchFunc":          reflect.ValueOf(runtimes.BenchFunc),
 		"DefaultMaxChildren": reflect.ValueOf(runtimes.DefaultMaxChildren),
 		"DefaultWorkers":     reflect.ValueOf(runtimes.DefaultWorkers),
 		"EnvWorkerBin":       reflect.ValueOf(constant.MakeFromLiteral("\"SPINLAB_WORKER_BIN\"", token.STRING, 0)),
@@ -35,8 +38,10 @@ func init() {
 		"Threads":            reflect.ValueOf(runtimes.Threads),
 		"ThreadsContext":     reflect.ValueOf(runtimes.ThreadsContext),
 		"WorkerMain":         reflect.ValueOf(runtimes.WorkerMain),
+		"WorkerMainPrepared": reflect.ValueOf(runtimes.WorkerMainPrepared),
 
 		// type definitions
+		"BenchResult":    reflect.ValueOf((*runtimes.BenchResult)(nil)),
 		"Evaluator":      reflect.ValueOf((*runtimes.Evaluator)(nil)),
 		"Experiment":     reflect.ValueOf((*runtimes.Experiment)(nil)),
 		"Host":           reflect.ValueOf((*runtimes.Host)(nil)),
