@@ -403,7 +403,10 @@ func groupSourceWrapped(g []*unit, cell int) string {
 	var b strings.Builder
 	for i, u := range g {
 		if i == len(g)-1 {
-			b.WriteString("\n" + valuesFunc + "(")
+			// The collector's call takes the expression's position too, so
+			// that a panic in the expression points at it.
+			b.WriteString(directive(u, cell))
+			b.WriteString(valuesFunc + "(")
 			b.WriteString(directive(u, cell))
 			b.WriteString(u.out)
 			b.WriteString(",\n)\n")

@@ -229,7 +229,22 @@ func (f *stderrFilter) end() {
 func (f *stderrFilter) traceback() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]string(nil), f.tb...)
+	return cellFrames(f.tb)
+}
+
+// cellFrames keeps the frames in cells, dropping the session's own
+// (prelude) frames, unless there are no others.
+func cellFrames(tb []string) []string {
+	var out []string
+	for _, l := range tb {
+		if strings.HasPrefix(l, "cell[") {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, tb...)
+	}
+	return out
 }
 
 // runningCell returns the number of the running cell, or 0.
@@ -258,7 +273,7 @@ func (f *stderrFilter) goroutinePanic() *Error {
 func (f *stderrFilter) goPanic(cell int, v any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	e := panicError(v, append([]string(nil), f.tb...))
+	e := panicError(v, cellFrames(f.tb))
 	e.Message = "in a goroutine: " + e.Message
 	if f.running && f.cell == cell {
 		if f.gp == nil {
