@@ -111,12 +111,18 @@ func TestDefinitionsAndRestore(t *testing.T) {
 		t.Errorf("definitions:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 
-	fresh, _, _ := newTestSession(t)
-	if err := fresh.Restore(defs); err != nil {
-		t.Fatal(err)
+	// A redefinition replaces the earlier one on replay.
+	defs = append(defs, mustExec(t, s, "type T struct{ A, B int }\nfunc up(s string) string { return s + \"!\" }").Definitions...)
+	// mk no longer compiles (T{2} lacks a field): it is dropped.
+	if got, want := len(s.Definitions()), len(want)-1; got != want {
+		t.Errorf("Definitions() has %d, want %d: %v", got, want, s.Definitions())
 	}
-	res := mustExec(t, fresh, `up("x") + fmt.Sprint(T{K}.Twice(), n, len(m))`)
-	if got := text(res.Value); got != `"X6 0 0"` {
+	fresh, _, _ := newTestSession(t)
+	if err := fresh.Restore(defs); err == nil || !strings.HasSuffix(err.Error(), "redefine mk") {
+		t.Errorf("Restore: %v, want an error naming mk", err)
+	}
+	res := mustExec(t, fresh, `up("x") + fmt.Sprint(T{K, 1}.Twice(), n, len(m))`)
+	if got := text(res.Value); got != `"x!6 0 0"` {
 		t.Errorf("after restore: %s", got)
 	}
 }

@@ -178,8 +178,9 @@ func (s *Session) Expression(ctx context.Context, expr string) (display.Bundle, 
 }
 
 // Restore replays definitions into the session, as after a crash of the
-// evaluator process. Definitions that no longer compile are skipped and
-// named in the error.
+// evaluator process: the Definitions of the results of every cell, in
+// order (a later definition of a name replaces an earlier one).
+// Definitions that no longer compile are skipped and named in the error.
 func (s *Session) Restore(defs []Definition) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -189,8 +190,39 @@ func (s *Session) Restore(defs []Definition) error {
 	return nil
 }
 
+// Definitions returns the session's current definitions, oldest first:
+// the last definition of each name, as Restore needs them.
+func (s *Session) Definitions() []Definition {
+	s.mu2.Lock()
+	defer s.mu2.Unlock()
+	return append([]Definition(nil), s.defs...)
+}
+
+// latest keeps the last definition of each name (imports apart), in the
+// order of those last definitions.
+func latest(defs []Definition) []Definition {
+	last := map[string]int{}
+	key := func(d Definition) string {
+		if d.Kind == kindImport {
+			return "import " + d.Name
+		}
+		return d.Name
+	}
+	for i, d := range defs {
+		last[key(d)] = i
+	}
+	var out []Definition
+	for i, d := range defs {
+		if last[key(d)] == i {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // restore replays definitions and returns the names of those that failed.
 func (s *Session) restore(defs []Definition) []string {
+	defs = latest(defs)
 	var failed []string
 	for _, d := range defs {
 		if d.Kind == kindImport {
@@ -228,13 +260,26 @@ func (s *Session) restore(defs []Definition) []string {
 			}
 		}
 		if _, err := s.evalSource(context.Background(), b.String()); err != nil {
-			// One bad definition must not lose the others: retry one by one.
-			for _, d := range rest {
-				if _, err := s.evalSource(context.Background(), d.Source); err != nil {
-					failed = append(failed, d.Name)
-					continue
+			// One bad definition must not lose the others: evaluate them
+			// one by one, in passes, until no more succeed (a definition
+			// may need one that comes later).
+			pending := rest
+			for len(pending) > 0 {
+				var next []Definition
+				for _, d := range pending {
+					if _, err := s.evalSource(context.Background(), d.Source); err != nil {
+						next = append(next, d)
+						continue
+					}
+					s.record(d)
 				}
-				s.record(d)
+				if len(next) == len(pending) {
+					break
+				}
+				pending = next
+			}
+			for _, d := range pending {
+				failed = append(failed, d.Name)
 			}
 		} else {
 			for _, d := range rest {

@@ -1,0 +1,51 @@
+package interp
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spinlab/spinlab/runtimes"
+)
+
+// TestProcessMode runs a snippet in child processes through the spinlab
+// binary: Export in this session, EvalProgram in the children. It needs
+// the binary: set SPINLAB_WORKER_BIN, or have the go command build it.
+func TestProcessMode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the spinlab binary")
+	}
+	bin := os.Getenv("SPINLAB_WORKER_BIN")
+	if bin == "" {
+		bin = filepath.Join(t.TempDir(), "spinlab")
+		out, err := exec.Command("go", "build", "-o", bin, "github.com/spinlab/spinlab/cmd/spinlab").CombinedOutput()
+		if err != nil {
+			t.Skipf("cannot build the spinlab binary: %v\n%s", err, out)
+		}
+	}
+	s, _, _ := newTestSession(t)
+	mustExec(t, s, "type job struct{ Base int }\nfunc (j job) Do(w int) int { return j.Base + w }\nj := job{Base: 100}")
+	e := runtimes.Experiment{Snippet: "j.Do(worker)", Modes: []runtimes.Mode{runtimes.Process}, Workers: []int{2}, Trials: 1, Quiet: true}
+	e.Process.Host = s
+	e.Process.Command = []string{bin, "worker"}
+	r := e.Run()
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if len(r.Runs) != 1 {
+		t.Fatalf("%d runs", len(r.Runs))
+	}
+	var results []string
+	for _, w := range r.Runs[0].Workers {
+		if w.Error != "" {
+			t.Errorf("worker error: %s\n%s", w.Error, w.Stderr)
+		}
+		results = append(results, fmt.Sprint(w.Result))
+	}
+	if got := strings.Join(results, " "); got != "100 101" {
+		t.Errorf("results %q, want \"100 101\"", got)
+	}
+}
