@@ -23,6 +23,7 @@ import (
 //	traceback  a substring of the error's traceback
 //	timeout    a duration after which the cell is interrupted (default 20s)
 //	mime       a MIME type its result must carry besides text/plain
+//	norace     why the cell is skipped under the race detector
 func TestCorpus(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txtar")
 	if err != nil {
@@ -77,6 +78,10 @@ func runArchive(t *testing.T, ar *txtar.Archive) {
 	for i, c := range corpusCells(t, ar) {
 		stdout.Reset()
 		stderr.Reset()
+		if c.present["norace"] && raceEnabled {
+			t.Logf("cell %d skipped under -race: %s", i, strings.TrimSpace(c.want["norace"]))
+			continue
+		}
 		timeout := 20 * time.Second
 		if d, ok := c.want["timeout"]; ok {
 			timeout, err = time.ParseDuration(strings.TrimSpace(d))

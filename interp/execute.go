@@ -147,6 +147,8 @@ func cellName(cell int) string {
 // is recorded). Callers hold s.mu.
 func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, error) {
 	res := &Result{}
+	// An interrupted cell may still be unwinding: let it finish first.
+	s.settle(s.interpreter())
 	units, err := s.prepare(code, cell)
 	if err != nil {
 		return res, err
@@ -387,8 +389,14 @@ func directive(u *unit, cell int) string {
 	return fmt.Sprintf("\n//line _.go:%d:%d\n", lineOf(cell, u.line), u.col)
 }
 
+// syncCall starts every statement group (see Session.frameMu).
+const syncCall = rtName + ".Sync()"
+
 func groupSource(g []*unit, cell int) string {
 	var b strings.Builder
+	if !g[0].isDecl() {
+		b.WriteString(directive(g[0], cell) + syncCall)
+	}
 	for _, u := range g {
 		b.WriteString(directive(u, cell))
 		b.WriteString(u.out)
@@ -401,6 +409,9 @@ func groupSource(g []*unit, cell int) string {
 // the session's value collector, so that all its results come back.
 func groupSourceWrapped(g []*unit, cell int) string {
 	var b strings.Builder
+	if !g[0].isDecl() {
+		b.WriteString(directive(g[0], cell) + syncCall)
+	}
 	for i, u := range g {
 		if i == len(g)-1 {
 			// The collector's call takes the expression's position too, so

@@ -137,7 +137,7 @@ func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.
 	if err := yi.Use(symbols.Symbols); err != nil {
 		return nil, fmt.Errorf("load bundled symbols: %w", err)
 	}
-	if err := yi.Use(overrides(stderr)); err != nil {
+	if err := yi.Use(overrides(stderr, s)); err != nil {
 		return nil, fmt.Errorf("load session symbols: %w", err)
 	}
 	// EvalWithContext (rather than Eval) makes channel operations of
@@ -152,7 +152,7 @@ func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.
 // overrides replaces the symbols that would end or escape the session:
 // os.Exit and log.Fatal* panic with sentinels that Execute reports as an
 // "exit" error, and adds the support package.
-func overrides(stderr *stderrFilter) yaegi.Exports {
+func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
 	l := log.New(stderr, "", log.LstdFlags)
 	fatal := func(msg string) {
 		_ = l.Output(3, msg)
@@ -176,6 +176,7 @@ func overrides(stderr *stderrFilter) yaegi.Exports {
 			"Less":    reflect.ValueOf(less),
 			"GoPanic": reflect.ValueOf(stderr.goPanic),
 			"Cell":    reflect.ValueOf(stderr.runningCell),
+			"Sync":    reflect.ValueOf(s.syncFrame),
 		},
 	}
 }

@@ -80,6 +80,13 @@ type Session struct {
 	// mu2 guards the fields below for readers that run while a cell holds
 	// mu (Compile and Export, called by an experiment the cell runs);
 	// writers hold both.
+	// frameMu orders the interpreter's frame set-up by an evaluation
+	// before the session's reads of global variables: every statement
+	// group starts with a call to syncFrame (see groupSource), so that an
+	// evaluation that was interrupted and never unwound (blocked in
+	// compiled code) has published its frame.
+	frameMu sync.Mutex
+
 	stopMu    sync.Mutex
 	stopped   map[*yaegi.Interpreter]bool // stopped since their last evaluation
 	abandoned <-chan struct{}             // closed when an interrupted evaluation has unwound
@@ -410,11 +417,20 @@ func (s *Session) redefineTypes(units []*unit) {
 	}
 }
 
+// syncFrame is called by interpreted code at the start of each statement
+// group.
+func (s *Session) syncFrame() {
+	s.frameMu.Lock()
+	s.frameMu.Unlock() //nolint:staticcheck // an empty critical section is the point
+}
+
 // globals returns the interpreter's global variables. yaegi's Globals
 // panics after a failed compile left symbols without frame slots; running
 // a trivial program resizes the frame.
 func (s *Session) globals() (g map[string]reflect.Value) {
 	yi := s.interpreter()
+	s.frameMu.Lock()
+	defer s.frameMu.Unlock()
 	defer func() {
 		if recover() != nil {
 			_, _ = yi.Eval("0")
