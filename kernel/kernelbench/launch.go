@@ -1,0 +1,215 @@
+package kernelbench
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spinlab/spinlab/kernel"
+)
+
+// Kernel is a kernel process started from a kernelspec, with a client
+// connected to it.
+type Kernel struct {
+	Spec   Spec
+	Client *Client
+	// PID is the process that the kernelspec's argv started: the kernel
+	// itself for ipykernel and spinlab.
+	PID int
+	// ColdStart is the time from starting the process to its first
+	// kernel_info_reply on shell.
+	ColdStart time.Duration
+	// Ready is when the kernel answered kernel_info with iopub working.
+	Started, Ready time.Time
+
+	cmd    *exec.Cmd
+	dir    string
+	stderr *tailBuffer
+	exited chan struct{}
+}
+
+// Start starts a kernel from its kernelspec with a fresh connection file
+// (free tcp ports of 127.0.0.1, a random key), as jupyter_client does,
+// measures its cold start and waits until it is ready. ctx bounds the
+// start; Stop ends the kernel.
+func Start(ctx context.Context, spec Spec) (*Kernel, error) {
+	dir, err := os.MkdirTemp("", "kernelbench-")
+	if err != nil {
+		return nil, err
+	}
+	info, err := freeConnection()
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	info.KernelName = spec.Name
+	b, _ := json.MarshalIndent(info, "", "  ")
+	file := filepath.Join(dir, "kernel-"+spec.Name+".json")
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	argv := spec.command(file)
+	k := &Kernel{Spec: spec, dir: dir, stderr: &tailBuffer{max: 8 << 10}, exited: make(chan struct{})}
+	k.cmd = exec.Command(argv[0], argv[1:]...)
+	k.cmd.Env = os.Environ()
+	for name, v := range spec.Env {
+		k.cmd.Env = append(k.cmd.Env, name+"="+v)
+	}
+	k.cmd.Stderr = k.stderr
+	k.cmd.Stdout = k.stderr
+	// Its own process group, so that Stop can end whatever it started.
+	k.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+
+	k.Started = time.Now()
+	if err := k.cmd.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("start kernel %s: %w", spec.Name, err)
+	}
+	k.PID = k.cmd.Process.Pid
+	go func() { k.cmd.Wait(); close(k.exited) }()
+
+	fail := func(err error) (*Kernel, error) {
+		k.kill()
+		return nil, fmt.Errorf("kernel %s: %w%s", spec.Name, err, k.stderr.quote())
+	}
+	dialCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-k.exited: // a kernel that died does not need more dialling
+			cancel()
+		case <-dialCtx.Done():
+		}
+	}()
+	c, err := Dial(context.Background(), info, DialOptions{})
+	if err != nil {
+		return fail(err)
+	}
+	k.Client = c
+	if _, err := c.FirstReply(dialCtx, "kernel_info_request"); err != nil {
+		return fail(err)
+	}
+	k.ColdStart = time.Since(k.Started)
+	if err := c.WaitReady(dialCtx); err != nil {
+		return fail(err)
+	}
+	k.Ready = time.Now()
+	return k, nil
+}
+
+// Stop asks the kernel to shut down and waits for it to exit, killing its
+// process group if it has not exited in time.
+func (k *Kernel) Stop() error {
+	defer os.RemoveAll(k.dir)
+	if k.Client != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		k.Client.Shutdown(ctx)
+		cancel()
+	}
+	select {
+	case <-k.exited:
+	case <-time.After(10 * time.Second):
+	}
+	k.kill()
+	if k.Client != nil {
+		k.Client.Close()
+	}
+	return nil
+}
+
+func (k *Kernel) kill() {
+	if k.cmd.Process != nil {
+		syscall.Kill(-k.PID, syscall.SIGKILL)
+		k.cmd.Process.Kill()
+		<-k.exited
+	}
+	if k.Client != nil {
+		k.Client.Close()
+	}
+}
+
+// Memory is the resident memory of a kernel: its own process and, apart,
+// the processes it started (spinlab's evaluator).
+type Memory struct {
+	Kernel, Children int64
+	ChildPIDs        []int
+}
+
+// Memory reads the kernel's VmRSS and that of its descendants.
+func (k *Kernel) Memory() (Memory, error) {
+	var m Memory
+	var err error
+	if m.Kernel, err = RSS(k.PID); err != nil {
+		return m, err
+	}
+	for _, pid := range Descendants(k.PID) {
+		if r, err := RSS(pid); err == nil {
+			m.Children += r
+			m.ChildPIDs = append(m.ChildPIDs, pid)
+		}
+	}
+	return m, nil
+}
+
+// freeConnection returns a connection with five free tcp ports of
+// 127.0.0.1 and a random key.
+func freeConnection() (kernel.ConnectionInfo, error) {
+	key := make([]byte, 16)
+	rand.Read(key)
+	info := kernel.ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", Key: hex.EncodeToString(key), SignatureScheme: "hmac-sha256"}
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	for _, p := range []*int{&info.ShellPort, &info.ControlPort, &info.StdinPort, &info.IOPubPort, &info.HBPort} {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return info, fmt.Errorf("pick a free port: %w", err)
+		}
+		ls = append(ls, l)
+		*p = l.Addr().(*net.TCPAddr).Port
+	}
+	return info, nil
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if len(t.b) > t.max {
+		t.b = append(t.b[:0], t.b[len(t.b)-t.max:]...)
+	}
+	return len(p), nil
+}
+
+// quote returns what the kernel wrote, for an error message.
+func (t *tailBuffer) quote() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := bytes.TrimSpace(t.b)
+	if len(s) == 0 {
+		return ""
+	}
+	return "; it wrote:\n" + string(s)
+}
