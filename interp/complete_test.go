@@ -74,6 +74,7 @@ func TestInspect(t *testing.T) {
 		{"fmt.Println(", 12, "Println"},
 		{"len", 1, "built-in"},
 		{"pt.Norm()", 4, "func (p point) Norm() int"},
+		{"%%spin workers=1\nwork()", 3, "modes=goroutine,thread,process"},
 	}
 	for _, tt := range tests {
 		b, ok := s.Inspect(tt.code, tt.cursor, 0)

@@ -199,6 +199,10 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 		}
 		if err != nil {
 			uerr := s.userError(ctx, err, cell)
+			if e, ok := uerr.(*Error); ok && (e.Message == untypable || strings.Contains(e.Message, "nil type")) {
+				e.Name, e.Message = "CompileError", s.diagnoseUntypable(code, cell, units)
+				e.Traceback = []string{e.Message}
+			}
 			if e, ok := uerr.(*Error); ok && e.Name == "CompileError" && vagueUndefinedRE.MatchString(e.Message) {
 				if pos, name := s.undefinedName(code, cell, units); name != "" {
 					e.Message = pos + ": undefined: " + name
@@ -600,8 +604,6 @@ func (s *Session) userError(ctx context.Context, err error, cell int) error {
 	}
 	msg := mapPositions(err.Error(), current)
 	switch {
-	case strings.Contains(msg, "nil type"):
-		msg += " (a construct yaegi v0.16.1 does not support, such as range over a function iterator or a generic type constraint)"
 	case strings.Contains(msg, "undefined type for"):
 		msg += " (yaegi v0.16.1 does not support type constraints with ~ or unions of types: use any, or one function per type)"
 	case strings.Contains(msg, "undefined selector: slices.") || strings.Contains(msg, "undefined selector: maps."):
@@ -636,10 +638,47 @@ func panicError(v any, tb []string) *Error {
 			}
 		}
 		if s == "nil type" {
-			return &Error{Name: "CompileError", Message: "yaegi v0.16.1 cannot type this code (\"nil type\"): a construct it does not support, such as range over a function iterator, range over an integer expression whose type the session cannot tell (declare it: var n int = ...), or a generic type constraint with ~", Traceback: tb}
+			return &Error{Name: "CompileError", Message: untypable, Traceback: tb}
 		}
 	}
 	return &Error{Name: name, Message: msg, Traceback: tb}
+}
+
+// untypable is yaegi's "nil type" failure, said for a user.
+const untypable = "a construct yaegi v0.16.1 cannot type: range over a function iterator, range over an integer whose type the session cannot tell, or a generic type constraint with ~ or |"
+
+// diagnoseUntypable names the construct of a cell that yaegi could not
+// type: the first range loop over something the session does not know to
+// be a collection, if any.
+func (s *Session) diagnoseUntypable(code string, cell int, units []*unit) string {
+	r := s.newRewriter(units, cell, map[string]bool{})
+	for _, u := range units {
+		var found *ast.RangeStmt
+		ast.Inspect(u.file, func(n ast.Node) bool {
+			if found != nil {
+				return false
+			}
+			if rs, ok := n.(*ast.RangeStmt); ok {
+				switch x := rs.X.(type) {
+				case *ast.CompositeLit:
+				case *ast.CallExpr:
+					if id, ok := x.Fun.(*ast.Ident); !ok || (id.Name != "make" && !r.isInt(x)) {
+						found = rs
+					}
+				default:
+					if !r.isInt(x) {
+						found = rs
+					}
+				}
+			}
+			return true
+		})
+		if found != nil {
+			pos := cellPosition(code, cell, u.off+u.offset(found.Pos()))
+			return fmt.Sprintf("%s: range over %s: yaegi v0.16.1 cannot range over a function (an iterator), nor over an integer whose type the session cannot tell (write for i := 0; i < n; i++, or declare n with its type)", pos, u.outText(found.X))
+		}
+	}
+	return cellName(cell) + ": " + untypable
 }
 
 // reflectPanics maps the reflect panics of interpreted code to the runtime

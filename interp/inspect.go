@@ -28,6 +28,13 @@ func (s *Session) Inspect(code string, cursor, detail int) (display.Bundle, bool
 	if cursor < 0 {
 		cursor = 0
 	}
+	if m, ok, _ := parseMagic(code); ok {
+		for _, k := range knownMagics {
+			if strings.TrimLeft(k.name, "%") == m.Name && strings.HasPrefix(k.name, map[bool]string{true: "%%", false: "%"}[m.Cell]) {
+				return textBundle(k.usage + "\n\n" + k.help), true
+			}
+		}
+	}
 	at := runeToByte(code, cursor)
 	// Extend to the end of the identifier under the cursor.
 	end := at

@@ -46,7 +46,8 @@ type rewriter struct {
 
 // rewrite returns the item's text with the rewrites applied, and keeps the
 // edits on the unit for outText.
-func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]bool) {
+// newRewriter prepares the rewrite of a cell's units.
+func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool) *rewriter {
 	defs, sessionNames := s.snapshot()
 	r := &rewriter{
 		s:    s,
@@ -79,6 +80,11 @@ func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]boo
 	for _, u := range units {
 		r.collectNames(u.file)
 	}
+	return r
+}
+
+func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]bool) {
+	r := s.newRewriter(units, cell, cellNames)
 	for _, u := range units {
 		if u.synthetic {
 			u.out = u.src
