@@ -43,6 +43,9 @@ func (e *hostileEngine) Execute(ctx context.Context, req kernel.ExecuteRequest, 
 	e.mu.Lock()
 	e.codes = append(e.codes, req.Code)
 	e.mu.Unlock()
+	if text, ok := strings.CutPrefix(req.Code, "echo "); ok {
+		out.Stream("stdout", text)
+	}
 	rep := kernel.ExecuteReply{Status: kernel.StatusOK, Result: &kernel.DisplayData{Data: map[string]any{"text/plain": fmt.Sprint(len(req.Code))}}}
 	if len(req.UserExpressions) > 0 {
 		rep.UserExpressions = map[string]kernel.ExpressionResult{}
