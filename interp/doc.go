@@ -35,7 +35,10 @@
 // # Rewrites
 //
 // for i := range n (n an integer, as far as the session can tell from
-// declarations) becomes a three-clause loop; min and max call generic
+// declarations) becomes a three-clause loop; a range over an iterator
+// function that a cell declares (func(yield func(K[, V]) bool), or a call
+// returning one) becomes a call with the body as yield function, break and
+// continue turned into returns; min and max call generic
 // polyfills and clear a reflective one (unless the cell or session defines
 // those names); a for loop whose body builds a closure or starts a
 // goroutine gives each iteration its own copy of its variables (Go 1.22);

@@ -102,6 +102,14 @@ func parseUnit(it item) (*unit, error) {
 	return u, nil
 }
 
+// stmtOrDeclSource is the source the unit's file was parsed from.
+func stmtOrDeclSource(u *unit) string {
+	if u.isDecl() {
+		return declPrefix + u.src + "\n"
+	}
+	return stmtPrefix + u.src + "\n}\n"
+}
+
 // offset converts a position in the parsed source to an offset in the item.
 func (u *unit) offset(p token.Pos) int {
 	off := u.fset.Position(p).Offset - u.prefix
@@ -675,7 +683,7 @@ func (s *Session) diagnoseUntypable(code string, cell int, units []*unit) string
 		})
 		if found != nil {
 			pos := cellPosition(code, cell, u.off+u.offset(found.Pos()))
-			return fmt.Sprintf("%s: range over %s: yaegi v0.16.1 cannot range over a function (an iterator), nor over an integer whose type the session cannot tell (write for i := 0; i < n; i++, or declare n with its type)", pos, u.outText(found.X))
+			return fmt.Sprintf("%s: range over %s: yaegi v0.16.1 cannot range over a function value (the session rewrites ranges over iterator functions that cells declare), nor over an integer whose type the session cannot tell (write for i := 0; i < n; i++, or declare n with its type)", pos, u.outText(found.X))
 		}
 	}
 	return cellName(cell) + ": " + untypable

@@ -41,6 +41,7 @@ type rewriter struct {
 	renames  map[*ast.Ident]string // loop variables renamed in bodies
 	intTypes map[string]bool       // session types whose underlying type is an integer
 	globals  map[string]reflect.Value
+	funcs    map[string]funcType // functions the cell declares
 	copies   []loopCopy
 }
 
@@ -77,8 +78,15 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 			r.intTypes[d.Name] = true
 		}
 	}
+	r.funcs = map[string]funcType{}
 	for _, u := range units {
 		r.collectNames(u.file)
+		for _, d := range u.file.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+				src := stmtOrDeclSource(u)
+				r.funcs[fd.Name.Name] = funcType{fd.Type, src, int(u.file.FileStart)}
+			}
+		}
 	}
 	return r
 }
@@ -321,7 +329,9 @@ func (r *rewriter) unit(u *unit) {
 	}
 	// After the edits inside their headers, which the new header includes.
 	for _, n := range ranges {
-		r.rangeInt(u, n)
+		if !r.rangeFunc(u, n) {
+			r.rangeInt(u, n)
+		}
 	}
 }
 
