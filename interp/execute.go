@@ -167,6 +167,10 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 	if cell > 0 {
 		s.redefineTypes(units)
 	}
+	units = s.dropKnownImports(units)
+	if len(units) == 0 {
+		return res, nil
+	}
 	plan := planUnits(units)
 
 	s.stderr.begin(cell)
