@@ -2,9 +2,9 @@ package interp
 
 import (
 	"context"
-	"go/ast"
 	"errors"
 	"fmt"
+	"go/ast"
 	"io"
 	"os"
 	"reflect"
