@@ -19,6 +19,7 @@ func (k *Kernel) bind() error {
 	opts := func() []zmq4.Option {
 		return []zmq4.Option{zmq4.WithLogger(zlog), zmq4.WithTimeout(5 * time.Second)}
 	}
+	registerTransports()
 	ctx := context.Background()
 	k.shellSock = zmq4.NewRouter(ctx, opts()...)
 	k.controlSock = zmq4.NewRouter(ctx, opts()...)
@@ -33,7 +34,7 @@ func (k *Kernel) bind() error {
 		{IOPub, k.iopubSock}, {Heartbeat, k.hbSock},
 	} {
 		ep := k.info.Endpoint(s.ch)
-		if err := s.sock.Listen(ep); err != nil {
+		if err := s.sock.Listen(bufferedEndpoint(ep)); err != nil {
 			return fmt.Errorf("bind %s socket to %s: %w (is another process using it? pick free ports in the connection file)", s.ch, ep, err)
 		}
 		if k.info.Transport == "tcp" && k.info.Port(s.ch) == 0 {

@@ -1,0 +1,134 @@
+package supervisor_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spinlab/spinlab/interp/supervisor"
+	"github.com/spinlab/spinlab/kernel"
+)
+
+// The benchmarks in this file measure the engine alone: the supervisor
+// and the real evaluator (`spinlab eval`, built by TestMain), without the
+// kernel's sockets. Their difference from kernel's BenchmarkSpinlab*
+// figures is the cost of the protocol side. Speed goals are not asserted;
+// correctness is.
+
+// benchOutput is a kernel.Output that keeps stream text and counts displays.
+type benchOutput struct {
+	mu       sync.Mutex
+	stdout   strings.Builder
+	stderr   strings.Builder
+	displays []kernel.DisplayData
+}
+
+func (o *benchOutput) Stream(name, text string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if name == "stdout" {
+		o.stdout.WriteString(text)
+	} else {
+		o.stderr.WriteString(text)
+	}
+}
+
+func (o *benchOutput) Display(d kernel.DisplayData) {
+	o.mu.Lock()
+	o.displays = append(o.displays, d)
+	o.mu.Unlock()
+}
+
+func (o *benchOutput) Clear(bool) {}
+
+func (o *benchOutput) Input(context.Context, string, bool) (string, error) {
+	return "", kernel.ErrStdinNotAllowed
+}
+
+func startBench(b *testing.B) *supervisor.Supervisor {
+	b.Helper()
+	s, err := supervisor.New(supervisor.Options{Command: []string{binary, "eval"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	benchCell(b, s, "x := 1")
+	return s
+}
+
+func benchCell(b *testing.B, s *supervisor.Supervisor, code string) *benchOutput {
+	b.Helper()
+	out := &benchOutput{}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	r := s.Execute(ctx, kernel.ExecuteRequest{Code: code}, out)
+	if r.Status != kernel.StatusOK {
+		b.Fatalf("cell %q: status %s, error %+v, stderr %q", code, r.Status, r.Error, out.stderr.String())
+	}
+	return out
+}
+
+// BenchmarkEngineExecute is a trivial cell through the supervisor and
+// the evaluator process.
+func BenchmarkEngineExecute(b *testing.B) {
+	s := startBench(b)
+	for b.Loop() {
+		benchCell(b, s, "x := 1")
+	}
+}
+
+// BenchmarkEngineStream10000Lines prints 10,000 lines; all must arrive
+// before Execute returns.
+func BenchmarkEngineStream10000Lines(b *testing.B) {
+	s := startBench(b)
+	var want strings.Builder
+	for i := range 10000 {
+		want.WriteString(strconv.Itoa(i) + "\n")
+	}
+	for b.Loop() {
+		out := benchCell(b, s, "for i := 0; i < 10000; i++ {\n\tfmt.Println(i)\n}")
+		if got := out.stdout.String(); got != want.String() {
+			b.Fatalf("stdout has %d lines, not the 10000 printed", strings.Count(got, "\n"))
+		}
+	}
+	b.SetBytes(int64(want.Len()))
+}
+
+// BenchmarkEngineComplete asks the evaluator for completions.
+func BenchmarkEngineComplete(b *testing.B) {
+	s := startBench(b)
+	for b.Loop() {
+		c, err := s.Complete(context.Background(), "fmt.Pri", 7)
+		if err != nil || len(c.Matches) == 0 {
+			b.Fatalf("completions %v, err %v", c.Matches, err)
+		}
+	}
+}
+
+// BenchmarkEnginePlot displays a 1,000-point line chart (PNG and SVG).
+func BenchmarkEnginePlot(b *testing.B) {
+	s := startBench(b)
+	benchCell(b, s, "import (\n\t\"gonum.org/v1/plot\"\n\t\"gonum.org/v1/plot/plotter\"\n)\nvar _ = plot.New\nvar _ plotter.XYs")
+	const cell = `pts := make(plotter.XYs, 1000)
+for i := range pts {
+	pts[i].X = float64(i)
+	pts[i].Y = math.Sin(float64(i) / 50)
+}
+p := plot.New()
+line, err := plotter.NewLine(pts)
+if err != nil {
+	panic(err)
+}
+p.Add(line)
+display.Plot(p)`
+	benchCell(b, s, cell) // the first loads fonts
+	for b.Loop() {
+		out := benchCell(b, s, cell)
+		if len(out.displays) != 1 || out.displays[0].Data["image/png"] == nil {
+			b.Fatalf("%d displays, want one with image/png", len(out.displays))
+		}
+	}
+}
