@@ -358,7 +358,7 @@ func (s *Session) IsComplete(code string) (status, indent string) {
 	case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.AND, token.OR, token.XOR,
 		token.SHL, token.SHR, token.AND_NOT, token.LAND, token.LOR, token.ARROW, token.EQL,
 		token.LSS, token.GTR, token.ASSIGN, token.NOT, token.NEQ, token.LEQ, token.GEQ,
-		token.DEFINE, token.COMMA, token.PERIOD, token.COLON:
+		token.DEFINE, token.COMMA, token.PERIOD, token.COLON, token.ELSE:
 		return "incomplete", base
 	}
 	items, err := splitCell(code)

@@ -57,7 +57,7 @@ func (s *Session) Compile(snippet string) (func(ctx context.Context, worker, wor
 		defer stop()
 		defer func() {
 			if r := recover(); r != nil {
-				err = panicError(unwrapPanic(r), nil)
+				err = panicError(r, nil)
 			}
 		}()
 		vals := fn(worker, workers)
@@ -88,9 +88,6 @@ func plainValue(v any) any {
 	return v
 }
 
-// unwrapPanic returns the user's panic value from what a call of an
-// interpreted function panicked with.
-func unwrapPanic(r any) any { return r }
 
 // snippetSource turns a snippet into the source of a function literal
 // func(worker, workers int) []any, and the imports it needs. When the

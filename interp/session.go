@@ -2,7 +2,6 @@ package interp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"go/ast"
 	"io"
@@ -353,7 +352,6 @@ func (s *Session) definition(name string) (Definition, bool) {
 	return Definition{}, false
 }
 
-var errNoValue = errors.New("no value")
 
 func textBundle(s string) display.Bundle {
 	return display.Bundle{Data: map[string]any{"text/plain": s}, Metadata: map[string]any{}}

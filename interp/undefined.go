@@ -2,7 +2,6 @@ package interp
 
 import (
 	"go/ast"
-	"go/token"
 	"regexp"
 	"strings"
 )
@@ -92,5 +91,3 @@ func (s *Session) undefinedName(code string, cell int, units []*unit) (pos, name
 	}
 	return "", ""
 }
-
-var _ = token.NoPos
