@@ -5,7 +5,8 @@ import (
 )
 
 // FuzzPrepare feeds arbitrary cells to the splitter, parser, auto-import
-// and rewriter: any input yields units or an error, never a panic.
+// and rewriter, and to completion and inspection: any input yields a
+// result or an error, never a panic.
 func FuzzPrepare(f *testing.F) {
 	for _, seed := range []string{
 		"x := 1\nfunc f() int { return x }\nf()",
@@ -44,6 +45,10 @@ func FuzzPrepare(f *testing.F) {
 			_ = groupSourceWrapped(g, 1)
 		}
 		s.IsComplete(code)
+		n := len([]rune(code))
+		s.Complete(code, n)
+		s.Complete(code, n/2)
+		s.Inspect(code, n/2, 0)
 	})
 }
 
