@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	yaegi "github.com/traefik/yaegi/interp"
 
@@ -577,8 +578,25 @@ func bundleOf(vals []reflect.Value) (display.Bundle, bool) {
 	return textBundle("(" + strings.Join(parts, ", ") + ")"), true
 }
 
-// plainText formats a value as Go would print it, with strings quoted.
-func plainText(v reflect.Value) (s string) {
+// maxText bounds the text/plain of a value: a front end chokes on
+// megabytes of output from one innocent final expression.
+const maxText = 256 << 10
+
+// plainText formats a value as Go would print it, with strings quoted,
+// shortened to maxText bytes.
+func plainText(v reflect.Value) string {
+	s := formatValue(v)
+	if len(s) > maxText {
+		cut := maxText
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = fmt.Sprintf("%s… (%d more bytes)", s[:cut], len(s)-cut)
+	}
+	return s
+}
+
+func formatValue(v reflect.Value) (s string) {
 	defer func() {
 		if r := recover(); r != nil {
 			s = fmt.Sprintf("<value of type %s: %v>", v.Type(), r)
