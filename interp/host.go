@@ -88,7 +88,6 @@ func plainValue(v any) any {
 	return v
 }
 
-
 // snippetSource turns a snippet into the source of a function literal
 // func(worker, workers int) []any, and the imports it needs. When the
 // snippet ends with an expression, plain is the variant that discards it.

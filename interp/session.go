@@ -352,7 +352,6 @@ func (s *Session) definition(name string) (Definition, bool) {
 	return Definition{}, false
 }
 
-
 func textBundle(s string) display.Bundle {
 	return display.Bundle{Data: map[string]any{"text/plain": s}, Metadata: map[string]any{}}
 }
