@@ -148,21 +148,33 @@ func TestCrashBetweenCells(t *testing.T) {
 }
 
 func TestInterrupt(t *testing.T) {
-	for _, code := range []string{`for {}`, `select {}`, `time.Sleep(time.Hour)`, `for i := range 1 << 62 { _ = i }`, `ch := make(chan int); <-ch`} {
-		t.Run(code, func(t *testing.T) {
-			s := start(t, supervisor.Options{InterruptGrace: 2 * time.Second})
+	for _, tt := range []struct {
+		code  string
+		stuck bool // blocked in compiled code: the evaluator is replaced
+	}{
+		{code: `for {}`},
+		{code: `select {}`},
+		{code: `for i := range 1 << 62 { _ = i }`},
+		{code: `ch := make(chan int); <-ch`},
+		{code: `time.Sleep(time.Hour)`, stuck: true},
+		{code: `var mu sync.Mutex; mu.Lock(); mu.Lock()`, stuck: true},
+	} {
+		t.Run(tt.code, func(t *testing.T) {
+			s := start(t, supervisor.Options{})
 			mustOK(t, s, `func quadruple(x int) int { return 4 * x }`)
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(300*time.Millisecond, cancel)
 			began := time.Now()
-			rep := s.Execute(ctx, kernel.ExecuteRequest{Code: code}, &recorder{})
+			rep := s.Execute(ctx, kernel.ExecuteRequest{Code: tt.code}, &recorder{})
 			if d := time.Since(began); d > 5*time.Second {
 				t.Errorf("the interrupt took %s", d)
 			}
 			if rep.Status != kernel.StatusError || rep.Error == nil {
 				t.Fatalf("interrupted cell: status %s", rep.Status)
 			}
-			t.Logf("%s: %s", rep.Error.Name, rep.Error.Value)
+			if killed := rep.Error.Name == "Interrupted" && strings.Contains(rep.Error.Value, "killed"); killed != tt.stuck {
+				t.Errorf("evaluator killed = %v, want %v: %s: %s", killed, tt.stuck, rep.Error.Name, rep.Error.Value)
+			}
 			rep, _ = mustOK(t, s, `quadruple(2)`)
 			if got := resultText(rep); got != "8" {
 				t.Errorf("after the interrupt quadruple(2) = %q", got)

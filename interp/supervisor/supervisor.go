@@ -27,7 +27,8 @@ type Options struct {
 	// Logger receives the supervisor's own log; the default discards it.
 	Logger *slog.Logger
 	// InterruptGrace is how long a cell may take to stop after an
-	// interrupt before the evaluator is killed and restarted (default 2s).
+	// interrupt before the evaluator is killed and restarted (default
+	// DefaultInterruptGrace).
 	InterruptGrace time.Duration
 	// StartTimeout bounds the start of an evaluator (default 60s).
 	StartTimeout time.Duration
@@ -56,6 +57,14 @@ type Supervisor struct {
 
 var errClosed = errors.New("the kernel's engine is shut down")
 
+// DefaultInterruptGrace is how long an interrupted cell has to stop. It is
+// shorter than the time the session itself waits for an interrupted cell
+// to unwind (2s) before it leaves a stuck goroutine behind: a cell stuck
+// in compiled code (a sync.Mutex, a long time.Sleep) must cost the
+// evaluator, not leave a goroutine that still holds a lock or wakes up
+// during a later cell.
+const DefaultInterruptGrace = 1500 * time.Millisecond
+
 // New returns a Supervisor and starts its first evaluator in the background.
 func New(opts Options) (*Supervisor, error) {
 	if len(opts.Command) == 0 {
@@ -77,7 +86,7 @@ func New(opts Options) (*Supervisor, error) {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if opts.InterruptGrace <= 0 {
-		opts.InterruptGrace = 2 * time.Second
+		opts.InterruptGrace = DefaultInterruptGrace
 	}
 	if opts.StartTimeout <= 0 {
 		opts.StartTimeout = 60 * time.Second
