@@ -289,3 +289,41 @@ func BenchmarkInProcessExecute(b *testing.B) { benchExecute(b, startInProcess(b)
 func BenchmarkInProcessStream10000Lines(b *testing.B) { benchLines(b, startInProcess(b)) }
 
 func BenchmarkInProcessComplete(b *testing.B) { benchComplete(b, startInProcess(b)) }
+
+// BenchmarkProtocolFloor is the kernel alone: a trivial cell of the fake
+// engine, from kernelbench's client (buffered, one write per message), so
+// that neither an evaluator nor a test client's overhead is in the figure.
+func BenchmarkProtocolFloor(b *testing.B) {
+	srv := kerneltest.NewServer(b, newFakeEngine())
+	ctx := context.Background()
+	c, err := kernelbench.Dial(ctx, srv.ConnectionInfo(), kernelbench.DialOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.WaitReady(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("execute", func(b *testing.B) {
+		var l latencies
+		for b.Loop() {
+			e, err := c.Execute(ctx, "value 1")
+			if err != nil || e.Status != "ok" {
+				b.Fatalf("execute: %v", err)
+			}
+			l = append(l, float64(e.Latency()))
+		}
+		l.report(b)
+	})
+	b.Run("complete", func(b *testing.B) {
+		var l latencies
+		for b.Loop() {
+			e, err := c.Complete(ctx, "fmt.Pri")
+			if err != nil || e.Status != "ok" {
+				b.Fatalf("complete: %v", err)
+			}
+			l = append(l, float64(e.Latency()))
+		}
+		l.report(b)
+	})
+}
