@@ -102,25 +102,60 @@ func TestExit(t *testing.T) {
 	}
 }
 
-// A SIGKILL from outside (the out-of-memory killer) is a death like any
-// other; the reply says what killed it.
+// A signal from outside (the out-of-memory killer's SIGKILL, a stray
+// SIGQUIT) is a death like any other; the reply says what killed it.
 func TestKilled(t *testing.T) {
-	s := start(t, supervisor.Options{})
-	mustOK(t, s, `func five() int { return 5 }`)
-	evaluators := procsMatching(t, func(cmd []string) bool { return len(cmd) == 2 && cmd[0] == binary && cmd[1] == "eval" })
-	time.AfterFunc(300*time.Millisecond, func() {
-		for _, pid := range evaluators {
-			if n, err := strconv.Atoi(pid); err == nil && parentOf(pid) == os.Getpid() {
-				syscall.Kill(n, syscall.SIGKILL)
+	for _, tt := range []struct {
+		sig  syscall.Signal
+		want string
+	}{
+		{syscall.SIGKILL, "killed by SIGKILL"},
+		{syscall.SIGQUIT, "SIGQUIT: quit"},
+		{syscall.SIGHUP, "killed by SIGHUP"},
+	} {
+		t.Run(tt.sig.String(), func(t *testing.T) {
+			s := start(t, supervisor.Options{})
+			mustOK(t, s, `func five() int { return 5 }`)
+			evaluators := procsMatching(t, func(cmd []string) bool { return len(cmd) == 2 && cmd[0] == binary && cmd[1] == "eval" })
+			time.AfterFunc(300*time.Millisecond, func() {
+				for _, pid := range evaluators {
+					if n, err := strconv.Atoi(pid); err == nil && parentOf(pid) == os.Getpid() {
+						syscall.Kill(n, tt.sig)
+					}
+				}
+			})
+			rep, out := run(t, s, `time.Sleep(time.Minute)`)
+			if rep.Status != kernel.StatusError || rep.Error == nil || !strings.Contains(rep.Error.Value, tt.want) {
+				t.Fatalf("reply %s %+v", rep.Status, rep.Error)
 			}
-		}
-	})
-	rep, _ := run(t, s, `time.Sleep(time.Minute)`)
-	if rep.Status != kernel.StatusError || rep.Error == nil || !strings.Contains(rep.Error.Value, "SIGKILL") {
-		t.Fatalf("reply %s %+v", rep.Status, rep.Error)
+			if strings.Contains(out.stream("stderr"), "goroutine ") {
+				t.Errorf("the goroutine dump reached the cell's output: %q", out.stream("stderr"))
+			}
+			if rep, _ := mustOK(t, s, `five()`); resultText(rep) != "5" {
+				t.Errorf("five() = %q after the kill", resultText(rep))
+			}
+		})
 	}
-	if rep, _ := mustOK(t, s, `five()`); resultText(rep) != "5" {
-		t.Errorf("five() = %q after the kill", resultText(rep))
+}
+
+// A cell that breaks the private channel (fd 4) ends its evaluator; the
+// reply says so, not that something else killed it.
+func TestBrokenChannel(t *testing.T) {
+	for name, code := range map[string]string{
+		"closed":  `os.NewFile(4, "events").Close(); time.Sleep(time.Second)`,
+		"garbage": `os.NewFile(4, "events").Write([]byte{0, 0, 0, 3, '{', 'x', '}'}); time.Sleep(time.Second)`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := start(t, supervisor.Options{})
+			mustOK(t, s, `func six() int { return 6 }`)
+			rep, _ := run(t, s, code)
+			if rep.Status != kernel.StatusError || rep.Error == nil || !strings.Contains(rep.Error.Value, "channel") {
+				t.Fatalf("reply %s %+v", rep.Status, rep.Error)
+			}
+			if rep, _ := mustOK(t, s, `six()`); resultText(rep) != "6" {
+				t.Errorf("six() = %q after the kill", resultText(rep))
+			}
+		})
 	}
 }
 

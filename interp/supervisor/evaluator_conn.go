@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -116,16 +117,23 @@ func (ev *evaluator) stop() {
 
 // loop reads the evaluator's frames until it ends, then records why.
 func (ev *evaluator) loop() {
+	var readErr error
 	for {
 		f, err := ev.p.r.read()
 		if err != nil {
+			readErr = err
 			break
 		}
 		ev.handle(f)
 	}
-	// The channel is closed: the evaluator is exiting or has closed fd 4
-	// (which a cell can do); either way it is of no more use.
+	// The channel is closed: the evaluator is exiting, or a cell closed or
+	// wrote to fd 4; either way it is of no more use.
+	var channelErr error
 	if !ev.p.hasExited(time.Second) {
+		channelErr = readErr
+		if errors.Is(readErr, io.EOF) {
+			channelErr = errors.New("it closed the channel")
+		}
 		ev.p.kill()
 		<-ev.p.exited
 	}
@@ -137,7 +145,10 @@ func (ev *evaluator) loop() {
 	ev.p.reqW.Close()
 	ev.p.evR.Close()
 	ev.stderrTail = ev.p.stderr.lastText()
-	ev.reason = deathReason(ev.stderrTail, ev.p.state)
+	if killed, _ := ev.killedBy(); killed {
+		channelErr = nil // killed on purpose, not for a broken channel
+	}
+	ev.reason = deathReason(ev.stderrTail, ev.p.state, channelErr)
 	close(ev.gone)
 	ev.s.log.Debug("the evaluator ended", "pid", ev.p.pid, "reason", ev.reason)
 	if ev.busy.Load() == 0 {

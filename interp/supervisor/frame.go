@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -46,8 +47,8 @@ const (
 )
 
 // maxFrame bounds one frame; a bigger length prefix means the stream is
-// corrupt, not that somebody displayed a gigabyte.
-const maxFrame = 1 << 30
+// corrupt, not that somebody displayed a quarter of a gigabyte.
+const maxFrame = 256 << 20
 
 // frame is one message on the private channel. Type says which of the
 // optional parts are set.
@@ -201,12 +202,13 @@ func (fr *frameReader) read() (*frame, error) {
 	if size > maxFrame {
 		return nil, fmt.Errorf("frame of %d bytes: the channel is corrupt", size)
 	}
-	b := make([]byte, size)
-	if _, err := io.ReadFull(fr.r, b); err != nil {
-		return nil, fmt.Errorf("read frame: %w", err)
+	// Grow with what arrives rather than trusting the prefix with memory.
+	var b bytes.Buffer
+	if n, err := io.CopyN(&b, fr.r, int64(size)); err != nil {
+		return nil, fmt.Errorf("read frame (%d of %d bytes): %w", n, size, err)
 	}
 	f := new(frame)
-	if err := json.Unmarshal(b, f); err != nil {
+	if err := json.Unmarshal(b.Bytes(), f); err != nil {
 		return nil, fmt.Errorf("decode frame: %w", err)
 	}
 	return f, nil

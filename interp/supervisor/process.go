@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // channelEnv tells `spinlab eval` that the kernel started it with the
@@ -195,9 +197,14 @@ var reportStarts = []string{
 	"runtime: goroutine stack exceeds",
 	"runtime: out of memory",
 	"unexpected fault address",
-	"SIGSEGV",
-	"SIGBUS",
-	"SIGABRT",
+	"SIGSEGV: ",
+	"SIGBUS: ",
+	"SIGABRT: ",
+	"SIGQUIT: ",
+	"SIGILL: ",
+	"SIGFPE: ",
+	"SIGTRAP: ",
+	"SIGSYS: ",
 }
 
 // crashReport finds the last Go runtime crash report in an evaluator's
@@ -238,11 +245,14 @@ func isReportLine(line string) bool {
 }
 
 // deathReason says why the evaluator ended, from the tail of its stderr
-// and its exit status.
-func deathReason(stderrTail string, state *os.ProcessState) string {
+// and its exit status. channelErr is set when the supervisor killed it
+// because its channel broke.
+func deathReason(stderrTail string, state *os.ProcessState, channelErr error) string {
 	quoted := crashReport(stderrTail)
 	how := ""
-	if state != nil {
+	if channelErr != nil {
+		how = fmt.Sprintf("its channel to the kernel broke (%v; did a cell use file descriptors 3 or 4?), so spinlab killed it", channelErr)
+	} else if state != nil {
 		if ws, ok := state.Sys().(syscall.WaitStatus); ok {
 			switch {
 			case ws.Signaled() && ws.Signal() == syscall.SIGKILL && len(quoted) == 0:
@@ -275,19 +285,8 @@ func contains(list []string, s string) bool {
 }
 
 func signalName(s syscall.Signal) string {
-	switch s {
-	case syscall.SIGKILL:
-		return "SIGKILL"
-	case syscall.SIGSEGV:
-		return "SIGSEGV"
-	case syscall.SIGABRT:
-		return "SIGABRT"
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	case syscall.SIGINT:
-		return "SIGINT"
-	case syscall.SIGBUS:
-		return "SIGBUS"
+	if name := unix.SignalName(s); name != "" {
+		return name
 	}
 	return "signal " + s.String()
 }

@@ -68,7 +68,19 @@ type stream struct {
 }
 
 // crashStarts begin the first line of a Go runtime crash report.
-var crashStarts = [][]byte{[]byte("fatal error: "), []byte("runtime: goroutine stack exceeds")}
+var crashStarts = [][]byte{
+	[]byte("fatal error: "),
+	[]byte("runtime: goroutine stack exceeds"),
+	[]byte("unexpected fault address"),
+	[]byte("SIGSEGV: "),
+	[]byte("SIGBUS: "),
+	[]byte("SIGABRT: "),
+	[]byte("SIGQUIT: "),
+	[]byte("SIGILL: "),
+	[]byte("SIGFPE: "),
+	[]byte("SIGTRAP: "),
+	[]byte("SIGSYS: "),
+}
 
 // crashLine returns the index of the first line of b that starts a crash
 // report, or -1. atStart says whether b begins a line.
