@@ -118,7 +118,7 @@ func New(info ConnectionInfo, engine Engine, opts Options) (*Kernel, error) {
 		shellOut:      make(chan [][]byte, 64),
 		controlOut:    make(chan [][]byte, 64),
 		stdinOut:      make(chan [][]byte, 16),
-		iopub:         make(chan iopubEvent, 1024),
+		iopub:         make(chan iopubEvent, 256),
 		shellIn:       make(chan *Message, 256),
 		controlIn:     make(chan *Message, 64),
 		stop:          make(chan struct{}),

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spinlab/spinlab/interp/supervisor"
 	"github.com/spinlab/spinlab/kernel"
 	"github.com/spinlab/spinlab/kernel/kernelbench"
 	"github.com/spinlab/spinlab/kernel/kerneltest"
@@ -25,11 +24,13 @@ import (
 // with ipykernel by `spinlab bench-kernel`); correctness is: every cell
 // must succeed and every line must arrive.
 //
-// The BenchmarkInProcess* variants serve the same evaluator from a kernel
-// in the test process, so that -cpuprofile and -memprofile see the
-// kernel's side of the round trip:
+// To profile the kernel's side of these round trips, use the
+// BenchmarkInProcess* benchmarks of interp/supervisor, which serve the
+// same evaluator from a kernel in the test process:
 //
-//	go test -run XXX -bench InProcessExecute -cpuprofile cpu.prof ./kernel
+//	go test -run XXX -bench InProcess -cpuprofile cpu.prof ./interp/supervisor
+//
+// BenchmarkProtocolFloor is the kernel alone, with the fake engine.
 
 // The cells of the benchmarks (the Go half of kernelbench's workloads).
 var goCells = func() kernelbench.Workload {
@@ -112,19 +113,6 @@ func startBinary(b *testing.B) (*kerneltest.Client, int) {
 	// The first cell waits for the evaluator to start; not measured.
 	mustExecute(b, c, goCells.Trivial)
 	return c, cmd.Process.Pid
-}
-
-// startInProcess serves the real evaluator from a kernel in this process.
-func startInProcess(b *testing.B) *kerneltest.Client {
-	b.Helper()
-	s, err := supervisor.New(supervisor.Options{Command: []string{spinlabBinary(b), "eval"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	c := kerneltest.NewServer(b, s)
-	mustExecute(b, c, goCells.Trivial)
-	return c
 }
 
 func mustExecute(b testing.TB, c *kerneltest.Client, code string) *kerneltest.Result {
@@ -283,12 +271,6 @@ func BenchmarkSpinlabIdleRSS(b *testing.B) {
 	b.ReportMetric(kernelbench.Percentile(kern, 50)/(1<<20), "kernel-MB")
 	b.ReportMetric(kernelbench.Percentile(eval, 50)/(1<<20), "evaluator-MB")
 }
-
-func BenchmarkInProcessExecute(b *testing.B) { benchExecute(b, startInProcess(b)) }
-
-func BenchmarkInProcessStream10000Lines(b *testing.B) { benchLines(b, startInProcess(b)) }
-
-func BenchmarkInProcessComplete(b *testing.B) { benchComplete(b, startInProcess(b)) }
 
 // BenchmarkProtocolFloor is the kernel alone: a trivial cell of the fake
 // engine, from kernelbench's client (buffered, one write per message), so

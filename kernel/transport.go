@@ -125,7 +125,7 @@ type zmtpConn struct {
 }
 
 func newZMTPConn(c net.Conn) *zmtpConn {
-	return &zmtpConn{Conn: c, r: bufio.NewReaderSize(c, 64<<10), greeting: zmtpGreetingLen}
+	return &zmtpConn{Conn: c, r: bufio.NewReaderSize(c, 16<<10), greeting: zmtpGreetingLen}
 }
 
 func (c *zmtpConn) Read(p []byte) (int, error) { return c.r.Read(p) }

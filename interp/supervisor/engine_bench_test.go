@@ -10,6 +10,7 @@ import (
 
 	"github.com/spinlab/spinlab/interp/supervisor"
 	"github.com/spinlab/spinlab/kernel"
+	"github.com/spinlab/spinlab/kernel/kerneltest"
 )
 
 // The benchmarks in this file measure the engine alone: the supervisor
@@ -129,6 +130,47 @@ display.Plot(p)`
 		out := benchCell(b, s, cell)
 		if len(out.displays) != 1 || out.displays[0].Data["image/png"] == nil {
 			b.Fatalf("%d displays, want one with image/png", len(out.displays))
+		}
+	}
+}
+
+// The BenchmarkInProcess* benchmarks serve the evaluator from a kernel in
+// the test process and reach it with kerneltest's client over tcp, so
+// that -cpuprofile and -memprofile see the kernel's side of the round
+// trip (kernel's BenchmarkSpinlab* run the kernel binary instead):
+//
+//	go test -run XXX -bench InProcess -cpuprofile cpu.prof ./interp/supervisor
+
+func startInProcess(b *testing.B) *kerneltest.Client {
+	b.Helper()
+	s := startBench(b)
+	return kerneltest.NewServer(b, s)
+}
+
+func BenchmarkInProcessExecute(b *testing.B) {
+	c := startInProcess(b)
+	for b.Loop() {
+		if r := c.Execute("x := 1", kerneltest.StoreHistory(false)); r.Status != kernel.StatusOK {
+			b.Fatalf("status %s, error %+v", r.Status, r.Error)
+		}
+	}
+}
+
+func BenchmarkInProcessStream10000Lines(b *testing.B) {
+	c := startInProcess(b)
+	for b.Loop() {
+		r := c.Execute("for i := 0; i < 10000; i++ {\n\tfmt.Println(i)\n}", kerneltest.StoreHistory(false))
+		if r.Status != kernel.StatusOK || strings.Count(r.Stdout, "\n") != 10000 {
+			b.Fatalf("status %s, %d lines", r.Status, strings.Count(r.Stdout, "\n"))
+		}
+	}
+}
+
+func BenchmarkInProcessComplete(b *testing.B) {
+	c := startInProcess(b)
+	for b.Loop() {
+		if r := c.Complete("fmt.Pri", 7); r.Status != "ok" || len(r.Matches) == 0 {
+			b.Fatalf("status %s, matches %v", r.Status, r.Matches)
 		}
 	}
 }
