@@ -333,6 +333,45 @@ func (r *rewriter) unit(u *unit) {
 			r.rangeInt(u, n)
 		}
 	}
+	for _, st := range u.stmts {
+		if needsFuncScope(st) {
+			u.edit(u.offset(st.Pos()), u.offset(st.Pos()), "func() { ")
+			u.edit(u.offset(st.End()), u.offset(st.End()), " }()")
+		}
+	}
+}
+
+// needsFuncScope reports whether a top-level compound statement declares
+// several names at once in a nested block ("z, err := f()" inside an if
+// or a loop body, or "var a, b = f()"). yaegi v0.16.1 loses such names at
+// the package level ("undefined: z") but not inside a function, so the
+// statement runs in a function literal called in place: the names it
+// declares are local to it anyway, and session variables are reached as
+// globals.
+func needsFuncScope(st ast.Stmt) bool {
+	switch st.(type) {
+	case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt,
+		*ast.TypeSwitchStmt, *ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt:
+	default:
+		return false
+	}
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE && len(n.Lhs) > 1 {
+				found = true
+			}
+		case *ast.ValueSpec:
+			if len(n.Names) > 1 {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // rangeInt rewrites "for k := range n" with an integer n.
