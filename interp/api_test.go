@@ -316,3 +316,21 @@ r.Err == nil`)
 		t.Errorf("results did not display richly: %v", res.Value)
 	}
 }
+
+// A snippet that names a package the session has not imported yet gets it
+// imported; a later cell (or snippet) naming it again must not import it a
+// second time, which yaegi refuses ("redeclared in this block").
+func TestSnippetImportIsRecorded(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	runtimes.SetHost(s)
+	defer runtimes.SetHost(nil)
+	for i := 0; i < 2; i++ {
+		res := mustExec(t, s, "r := runtimes.Experiment{Snippet: `time.Sleep(time.Microsecond)`, Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{1}, Trials: 1, Quiet: true}.Run()\nfmt.Sprint(r.Err)")
+		if got := text(res.Value); got != `"<nil>"` {
+			t.Fatalf("run %d: experiment error: %s", i, got)
+		}
+	}
+	if got := text(mustExec(t, s, "time.Duration(1) == time.Nanosecond").Value); got != "true" {
+		t.Errorf("time in a cell after a snippet imported it: %s", got)
+	}
+}

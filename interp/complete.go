@@ -9,10 +9,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/traefik/yaegi/stdlib"
-
-	"github.com/spinlab/spinlab/interp/symbols"
 )
 
 var goKeywords = []string{
@@ -202,19 +198,11 @@ func (s *Session) packageSymbols(name string) (string, map[string]reflect.Value)
 		return "", nil
 	}
 	key := path + "/" + packageName(path)
-	if m, ok := stdlib.Symbols[key]; ok {
-		return path, m
-	}
-	if m, ok := symbols.Symbols[key]; ok {
+	if m, ok := importableSymbols()[key]; ok {
 		return path, m
 	}
 	// the table's key uses the package's declared name
-	for k, m := range stdlib.Symbols {
-		if strings.HasPrefix(k, path+"/") && !strings.Contains(k[len(path)+1:], "/") {
-			return path, m
-		}
-	}
-	for k, m := range symbols.Symbols {
+	for k, m := range importableSymbols() {
 		if strings.HasPrefix(k, path+"/") && !strings.Contains(k[len(path)+1:], "/") {
 			return path, m
 		}

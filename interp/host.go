@@ -32,9 +32,14 @@ func (s *Session) Compile(snippet string) (func(ctx context.Context, worker, wor
 		return nil, err
 	}
 	ctx := context.Background()
-	if imports != "" {
-		if _, err := s.run(ctx, imports); err != nil {
+	for _, u := range imports {
+		if _, err := s.run(ctx, u.src); err != nil {
 			return nil, s.userError(ctx, err, 0)
+		}
+		// The import is in the interpreter now: record it, so that later
+		// cells and snippets do not import it again (yaegi refuses that).
+		for _, d := range s.unitDefinitions(u) {
+			s.record(d)
 		}
 	}
 	v, err := s.run(ctx, src)
@@ -91,21 +96,21 @@ func plainValue(v any) any {
 // snippetSource turns a snippet into the source of a function literal
 // func(worker, workers int) []any, and the imports it needs. When the
 // snippet ends with an expression, plain is the variant that discards it.
-func (s *Session) snippetSource(snippet string) (src, plain, imports string, err error) {
+func (s *Session) snippetSource(snippet string) (src, plain string, imports []*unit, err error) {
 	items, err := splitCell(snippet)
 	if err != nil {
-		return "", "", "", &Error{Name: "CompileError", Message: "snippet:" + err.Error()}
+		return "", "", nil, &Error{Name: "CompileError", Message: "snippet:" + err.Error()}
 	}
 	var units []*unit
 	for _, it := range items {
 		if it.isDecl() && it.kind != kindVar && it.kind != kindConst && it.kind != kindType {
-			return "", "", "", &Error{Name: "CompileError", Message: fmt.Sprintf("snippet:%d:%d: a snippet holds statements; define %ss in a cell", it.line, it.col, it.kind)}
+			return "", "", nil, &Error{Name: "CompileError", Message: fmt.Sprintf("snippet:%d:%d: a snippet holds statements; define %ss in a cell", it.line, it.col, it.kind)}
 		}
 		// Declarations inside a function body are statements.
 		it.kind = kindStmt
 		u, err := parseUnit(it)
 		if err != nil {
-			return "", "", "", &Error{Name: "CompileError", Message: parseErrorMessage(u0(it), snippet, 0, err)}
+			return "", "", nil, &Error{Name: "CompileError", Message: parseErrorMessage(u0(it), snippet, 0, err)}
 		}
 		units = append(units, u)
 	}
@@ -117,10 +122,6 @@ func (s *Session) snippetSource(snippet string) (src, plain, imports string, err
 	}
 	imps := s.autoImports(units, names)
 	s.rewriteUnits(units, s.cellNumber(), names)
-	var ib strings.Builder
-	for _, u := range imps {
-		ib.WriteString(u.src + "\n")
-	}
 	var b strings.Builder
 	// Parenthesised, so that yaegi evaluates an expression, not a declaration.
 	b.WriteString("(func(worker, workers int) []any {")
@@ -132,14 +133,14 @@ func (s *Session) snippetSource(snippet string) (src, plain, imports string, err
 			b.WriteString(u.out)
 			b.WriteString(",\n)\n})")
 			plain = head + directive(u, 0) + u.out + "\nreturn nil\n})"
-			return b.String(), plain, ib.String(), nil
+			return b.String(), plain, imps, nil
 		}
 		b.WriteString(directive(u, 0))
 		b.WriteString(u.out)
 		b.WriteString("\n")
 	}
 	b.WriteString("\nreturn nil\n})")
-	return b.String(), "", ib.String(), nil
+	return b.String(), "", imps, nil
 }
 
 // Export prepares a Program for a child process: the session's imports,

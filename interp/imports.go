@@ -8,10 +8,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	"github.com/traefik/yaegi/stdlib"
-
-	"github.com/spinlab/spinlab/interp/symbols"
 )
 
 // preferred settles package names that several importable packages share,
@@ -90,10 +86,7 @@ func importable() (map[string]string, []string) {
 			name := path.Base(key)
 			byName[name] = append(byName[name], p)
 		}
-		for k := range stdlib.Symbols {
-			add(k)
-		}
-		for k := range symbols.Symbols {
+		for k := range importableSymbols() {
 			add(k)
 		}
 		sort.Strings(packagePaths)

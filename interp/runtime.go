@@ -11,9 +11,7 @@ import (
 	"sync"
 
 	yaegi "github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 
-	"github.com/spinlab/spinlab/interp/symbols"
 	"github.com/spinlab/spinlab/kernel/display"
 )
 
@@ -131,11 +129,8 @@ func richBundle(v any) (display.Bundle, bool) { return display.Rich(v) }
 // bundled packages, the session's overrides, and the prelude.
 func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.Interpreter, error) {
 	yi := yaegi.New(yaegi.Options{Stdout: stdout, Stderr: stderr, Unrestricted: true})
-	if err := yi.Use(stdlib.Symbols); err != nil {
-		return nil, fmt.Errorf("load standard library symbols: %w", err)
-	}
-	if err := yi.Use(symbols.Symbols); err != nil {
-		return nil, fmt.Errorf("load bundled symbols: %w", err)
+	if err := yi.Use(importableSymbols()); err != nil {
+		return nil, fmt.Errorf("load standard library and bundled symbols: %w", err)
 	}
 	if err := yi.Use(overrides(stderr, s)); err != nil {
 		return nil, fmt.Errorf("load session symbols: %w", err)
@@ -160,6 +155,9 @@ func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
 	}
 	return yaegi.Exports{
 		"os/os": {
+			"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) }),
+		},
+		"syscall/syscall": {
 			"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) }),
 		},
 		"log/log": {
