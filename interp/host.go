@@ -176,9 +176,21 @@ func (s *Session) Export(snippet string) (runtimes.Program, error) {
 			varType[d.Name] = strings.TrimSpace(strings.TrimPrefix(d.Source, "var "+d.Name))
 		}
 	}
+	notVars := map[string]bool{"worker": true, "workers": true}
+	for _, d := range defs {
+		if d.Kind != kindVar {
+			notVars[d.Name] = true
+		}
+	}
 	var names []string
 	for n := range used {
-		if _, ok := varType[n]; ok && n != "worker" && n != "workers" {
+		if notVars[n] {
+			continue
+		}
+		// A variable that the running cell defined is a global already
+		// but has no definition yet: it is recorded when its statements
+		// have run.
+		if v, ok := globals[n]; ok && v.IsValid() || varType[n] != "" {
 			names = append(names, n)
 		}
 	}
@@ -192,6 +204,9 @@ func (s *Session) Export(snippet string) (runtimes.Program, error) {
 		if why := uncopyable(v.Type(), map[reflect.Type]bool{}); why != "" {
 			bad = append(bad, fmt.Sprintf("%s (%s)", n, why))
 			continue
+		}
+		if varType[n] == "" {
+			varType[n] = v.Type().String()
 		}
 		data, err := json.Marshal(v.Interface())
 		if err != nil {

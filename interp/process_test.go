@@ -15,17 +15,7 @@ import (
 // binary: Export in this session, EvalProgram in the children. It needs
 // the binary: set SPINLAB_WORKER_BIN, or have the go command build it.
 func TestProcessMode(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the spinlab binary")
-	}
-	bin := os.Getenv("SPINLAB_WORKER_BIN")
-	if bin == "" {
-		bin = filepath.Join(t.TempDir(), "spinlab")
-		out, err := exec.Command("go", "build", "-o", bin, "github.com/spinlab/spinlab/cmd/spinlab").CombinedOutput()
-		if err != nil {
-			t.Skipf("cannot build the spinlab binary: %v\n%s", err, out)
-		}
-	}
+	bin := workerBinary(t)
 	s, _, _ := newTestSession(t)
 	mustExec(t, s, "type job struct{ Base int }\nfunc (j job) Do(w int) int { return j.Base + w }\nj := job{Base: 100}")
 	e := runtimes.Experiment{Snippet: "j.Do(worker)", Modes: []runtimes.Mode{runtimes.Process}, Workers: []int{2}, Trials: 1, Quiet: true}
@@ -47,5 +37,39 @@ func TestProcessMode(t *testing.T) {
 	}
 	if got := strings.Join(results, " "); got != "100 101" {
 		t.Errorf("results %q, want \"100 101\"", got)
+	}
+}
+
+// workerBinary returns the spinlab binary for process-mode tests.
+func workerBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the spinlab binary")
+	}
+	bin := os.Getenv("SPINLAB_WORKER_BIN")
+	if bin == "" {
+		bin = filepath.Join(t.TempDir(), "spinlab")
+		out, err := exec.Command("go", "build", "-o", bin, "github.com/spinlab/spinlab/cmd/spinlab").CombinedOutput()
+		if err != nil {
+			t.Skipf("cannot build the spinlab binary: %v\n%s", err, out)
+		}
+	}
+	return bin
+}
+
+// Variables that the running cell itself defined are copied to children
+// too (or refused by name), although the cell has not finished defining them.
+func TestProcessModeSameCellVariables(t *testing.T) {
+	t.Setenv(runtimes.EnvWorkerBin, workerBinary(t))
+	s, _, _ := newTestSession(t)
+	runtimes.SetHost(s)
+	defer runtimes.SetHost(nil)
+	res := mustExec(t, s, `data := []int{4, 5}
+ch := make(chan int)
+r := runtimes.Processes(1, "len(data)")
+bad := runtimes.Processes(1, "ch <- 1")
+fmt.Sprint(r.Workers[0].Result, " ", r.Workers[0].Error, bad.Err != nil && strings.Contains(bad.Err.Error(), "ch (a channel)"))`)
+	if got := text(res.Value); got != `"2 true"` {
+		t.Errorf("got %s, want \"2 true\"", got)
 	}
 }
