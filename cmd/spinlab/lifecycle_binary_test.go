@@ -89,10 +89,10 @@ func waitNoBinaryProcs(t *testing.T, within time.Duration) {
 // and nothing is left behind: no process, no ipc socket file, no file in
 // the kernel's TMPDIR.
 func TestLifecycleStartShutdownCycles(t *testing.T) {
-	// 200 cycles (the number) take about 200 × 0.25s = 50s on two
-	// cores: too much for the suite. 60 (about 15s) exercise the same
+	// 200 cycles (the number) take about 200 × 0.18s = 36s on two
+	// cores: too much for the suite. 30 (about 6s) exercise the same
 	// paths; SPINLAB_LIFECYCLE_CYCLES=200 runs the full count.
-	cycles := 60
+	cycles := 30
 	if testing.Short() {
 		cycles = 10
 	}
