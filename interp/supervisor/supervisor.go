@@ -265,16 +265,31 @@ func orEmpty(m map[string]any) map[string]any {
 }
 
 func kernelError(e *wireError) *kernel.Error {
-	tb := e.Traceback
-	if len(tb) == 0 {
-		tb = []string{e.Name + ": " + e.Message}
+	return &kernel.Error{Name: e.Name, Value: e.Message, Traceback: traceback(e.Name, e.Message, e.Traceback)}
+}
+
+// traceback is what front ends show of an error: Jupyter Notebook and
+// console print the traceback lines and nothing else, so they start with
+// what happened ("panic: boom"), then the positions the session gave,
+// innermost first.
+func traceback(name, msg string, positions []string) []string {
+	head := name + ": " + msg
+	if msg == "" {
+		head = name
 	}
-	return &kernel.Error{Name: e.Name, Value: e.Message, Traceback: tb}
+	if len(positions) > 0 && strings.Contains(positions[0], msg) {
+		return positions // the session already said it
+	}
+	tb := []string{head}
+	for _, p := range positions {
+		tb = append(tb, "    "+p)
+	}
+	return tb
 }
 
 func errorReply(name, msg string) kernel.ExecuteReply {
 	return kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{
-		Name: name, Value: msg, Traceback: []string{name + ": " + msg},
+		Name: name, Value: msg, Traceback: traceback(name, msg, nil),
 	}}
 }
 
@@ -288,12 +303,12 @@ func (s *Supervisor) crashReply(ev *evaluator, name string) kernel.ExecuteReply 
 	if name == "" {
 		name = "EvaluatorDied"
 	}
-	msg, tb := s.recover(ev)
-	return kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{Name: name, Value: msg, Traceback: tb}}
+	msg := s.recover(ev)
+	return kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{Name: name, Value: msg, Traceback: traceback(name, msg, nil)}}
 }
 
 // recover restarts the session after ev died and describes what happened.
-func (s *Supervisor) recover(ev *evaluator) (msg string, traceback []string) {
+func (s *Supervisor) recover(ev *evaluator) string {
 	_, why := ev.killedBy()
 	if why == "" {
 		why = "the evaluator process died: " + ev.reason
@@ -322,8 +337,7 @@ func (s *Supervisor) recover(ev *evaluator) (msg string, traceback []string) {
 			fmt.Fprintf(&b, "; the values of %s were lost (%s back at their zero values)", strings.Join(lost, ", "), plural(len(lost), "it is", "they are"))
 		}
 	}
-	msg = b.String()
-	return msg, []string{msg}
+	return b.String()
 }
 
 func plural(n int, one, many string) string {
@@ -517,7 +531,7 @@ func (s *Supervisor) evaluatorDied(ev *evaluator) {
 	if killed, _ := ev.killedBy(); killed {
 		return
 	}
-	msg, _ := s.recover(ev)
+	msg := s.recover(ev)
 	s.log.Warn("the evaluator died between cells", "reason", ev.reason)
 	s.stream("stderr", "\nspinlab: "+msg+"\n")
 }

@@ -202,3 +202,23 @@ func TestStreamLatency(t *testing.T) {
 		t.Errorf("got %d lines, want 5", n)
 	}
 }
+
+// Front ends show only the traceback lines of an error, so they must say
+// what happened, not only where.
+func TestTracebackSaysWhat(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	for code, want := range map[string]string{
+		`panic("boom")`:   "boom",
+		`var x int = "s"`: "cannot convert",
+		`nosuch()`:        "undefined",
+	} {
+		rep, _ := run(t, s, code)
+		if rep.Error == nil {
+			t.Errorf("%s: no error", code)
+			continue
+		}
+		if tb := strings.Join(rep.Error.Traceback, "\n"); !strings.Contains(tb, want) || !strings.Contains(tb, rep.Error.Name) && !strings.Contains(tb, rep.Error.Value) {
+			t.Errorf("%s: traceback %q does not say %q", code, tb, want)
+		}
+	}
+}
