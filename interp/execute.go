@@ -156,8 +156,12 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 			if e, ok := uerr.(*Error); ok && e.Name == "CompileError" && vagueUndefinedRE.MatchString(e.Message) {
 				if pos, name := s.undefinedName(code, cell, units); name != "" {
 					e.Message = pos + ": undefined: " + name
-					e.Traceback = []string{e.Message}
+				} else if pos, ok := strings.CutSuffix(e.Message, ": constant definition loop"); ok {
+					e.Message = pos + ": " + untypedDefine
+				} else if pos, ok := strings.CutSuffix(e.Message, ": variable definition loop"); ok {
+					e.Message = pos + ": " + untypedDefine
 				}
+				e.Traceback = []string{e.Message}
 			}
 			return res, uerr
 		}

@@ -10,7 +10,16 @@ import (
 // as "constant definition loop" and elsewhere as "CFG post-order panic:
 // incomplete type x". When it does, the session finds the undefined name
 // itself and reports it the way the Go compiler would.
-var vagueUndefinedRE = regexp.MustCompile(`constant definition loop|incomplete type|CFG post-order panic`)
+var vagueUndefinedRE = regexp.MustCompile(`(constant|variable) definition loop|incomplete type|CFG post-order panic`)
+
+// untypedDefine explains yaegi's "definition loop" for a cell-level
+// variable whose value's type it cannot work out in advance, as with an
+// element of a slice field of a value a compiled function returned
+// (w := run.Workers[0]). Inside a function, or with the type declared
+// first, the same code works.
+const untypedDefine = "the interpreter cannot infer this variable's type at the top level of a cell; " +
+	"declare it with its type first (var w runtimes.WorkerStats; w = run.Workers[0]), " +
+	"or use the expression directly (run.Workers[0].Result)"
 
 // undefinedName returns the position and name of the first identifier of
 // the cell that nothing defines, or "".
