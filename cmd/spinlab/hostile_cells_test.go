@@ -30,6 +30,10 @@ type hostileCell struct {
 	// signal, if set, is sent to the evaluator process 200ms after the
 	// cell starts.
 	signal syscall.Signal
+	// bug, if set, is a known bug that makes the cell cost the evaluator
+	// although it should not: a restart is then reported as a skipped
+	// subtest instead of failing the corpus.
+	bug string
 	// long marks cases left out with -short (they cost an evaluator
 	// restart after the 2s interrupt grace and repeat another case).
 	long bool
@@ -99,6 +103,10 @@ func evaluatorPID(t *testing.T, kernelPID int) int {
 	return 0
 }
 
+// processInterruptBug explains why interrupting process mode costs the
+// evaluator.
+const processInterruptBug = "interrupting a cell that waits in runtimes.Processes (or an Experiment/%%spin with process mode) kills and replaces the evaluator, losing every variable, because runtimes.Processes runs with context.Background() (runtimes/process.go) and so never sees the interrupt; the children die only with the evaluator's process group. DESIGN.md says an interrupt stops a run and reaps its children. Fix: let the Host give the running cell's context (e.g. an optional interface{ CellContext() context.Context } that interp.Session implements, set for the duration of Execute), and have Processes, Threads, Go and Experiment.Run use it when called without an explicit context"
+
 // replyWithin reports whether the reply to req arrives within d, leaving
 // it in the client's inbox.
 func replyWithin(c *kerneltest.Client, req *kernel.Message, d time.Duration) bool {
@@ -164,6 +172,14 @@ len(errs)`, check: wantText("20")},
 r.Workers[0].Error`, check: wantText("memory limit", "1.00 GiB")},
 		{name: "os.Exit in a worker", code: `r := runtimes.Processes(2, "os.Exit(3)")
 r.Workers[0].Error + " | " + r.Workers[1].Error`, check: wantText("3")},
+		{name: "processes interrupted", code: "runtimes.Processes(8, `time.Sleep(time.Minute)`)", interrupt: 1500 * time.Millisecond, check: wantError(), bug: processInterruptBug},
+		{name: "an experiment interrupted", code: "runtimes.Experiment{Snippet: `time.Sleep(time.Minute)`, Modes: []runtimes.Mode{runtimes.Process}, Workers: []int{2}, Trials: 1}.Run()", interrupt: 1500 * time.Millisecond, check: wantError(), bug: processInterruptBug, long: true},
+		{name: "goroutines interrupted", code: "runtimes.Go(4, func(worker int) {\n\tfor {\n\t}\n})", interrupt: 500 * time.Millisecond, check: wantError()},
+		{name: "no children after the interrupt", code: `len(runtimes.LiveChildren())`, check: wantText("0")},
+		{name: "a worker that closes its channel", code: "r := runtimes.Processes(1, `os.NewFile(4, \"x\").Close()`)\nr.Workers[0].Error", check: wantText("")},
+		{name: "a worker that writes a huge length", code: "r := runtimes.Processes(1, `os.NewFile(4, \"x\").Write([]byte{0x3f, 0xff, 0xff, 0xff})`)\nr.Workers[0].Error", check: wantText("")},
+		{name: "a worker that writes garbage", code: "r := runtimes.Processes(1, `os.NewFile(4, \"x\").Write([]byte{0, 0, 0, 2, '{', '{'})`)\nr.Workers[0].Error", check: wantText("")},
+		{name: "a worker with a 64 MB result", code: "r := runtimes.Processes(1, `strings.Repeat(\"x\", 64<<20)`)\nlen(fmt.Sprint(r.Workers[0].Result)) >= 64<<20", check: wantText("true")},
 		{name: "panic while holding a lock", code: `var mu sync.Mutex
 func lockAndPanic() { mu.Lock(); panic("boom") }
 lockAndPanic()`, check: wantError("boom")},
@@ -261,7 +277,10 @@ func helper() int { return 7 }`)
 		after := c.Execute(`fmt.Sprint(keep, helper())`)
 		switch got := resultOf(after); {
 		case got == `"42 7"`:
-		case hc.restarts && got == `"0 7"`:
+		case (hc.restarts || hc.bug != "") && got == `"0 7"`:
+			if hc.bug != "" {
+				t.Run(strings.ReplaceAll(hc.name, " ", "_")+"_keeps_the_session", func(t *testing.T) { t.Skip("known bug: " + hc.bug) })
+			}
 			// The evaluator was replaced: the reply must have said so and
 			// named the variable it lost.
 			if r.Error == nil || !strings.Contains(r.Error.Value, "keep") {
