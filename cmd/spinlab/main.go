@@ -26,6 +26,7 @@ func commands() []command {
 		{name: "kernel", args: "-f CONNECTION_FILE [--log-level LEVEL]", summary: "serve a Jupyter front end (Jupyter starts this)", run: kernelCommand},
 		{name: "run", args: "NOTEBOOK", summary: "execute a notebook headless", run: runCommand},
 		{name: "version", summary: "print the versions of spinlab, Go and yaegi", run: versionCommand},
+		{name: "bench-kernel", args: "[flags] KERNEL...", summary: "measure installed Jupyter kernels side by side", run: benchKernelCommand},
 		{name: "eval", summary: "the evaluator process that holds a session (the kernel starts it)", run: evalCommand, hidden: true},
 		{name: "worker", summary: "a runtimes.Process worker (the evaluator starts it)", run: workerCommand, hidden: true},
 	}
@@ -82,7 +83,7 @@ Commands:
 `)
 	for _, c := range commands() {
 		if !c.hidden {
-			fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+			fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 		}
 	}
 	fmt.Fprint(w, `
@@ -90,7 +91,7 @@ Internal commands, started by spinlab itself:
 `)
 	for _, c := range commands() {
 		if c.hidden {
-			fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+			fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 		}
 	}
 	fmt.Fprint(w, `

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spinlab/spinlab/kernel"
 )
@@ -34,7 +35,16 @@ type Options struct {
 	StartTimeout time.Duration
 	// Version is reported as the implementation version in Info.
 	Version string
+	// MaxCellOutput bounds the stream text one cell sends to the front
+	// end (default DefaultMaxCellOutput; negative means no limit). Past
+	// it the supervisor keeps draining the evaluator's pipes, so the cell
+	// is not blocked, but drops the text and says so once.
+	MaxCellOutput int
 }
+
+// DefaultMaxCellOutput is the default Options.MaxCellOutput: more text
+// than a browser renders usefully, far less than would exhaust it.
+const DefaultMaxCellOutput = 10 << 20
 
 // Supervisor implements kernel.Engine by running the session in an
 // evaluator process, so that no user code runs in the kernel process and
@@ -53,6 +63,8 @@ type Supervisor struct {
 	cellCtx context.Context // the running cell's context, nil between cells
 	defs    []Definition    // what a new evaluator must replay, oldest first
 	closed  bool
+	sent    int // stream bytes sent to out
+	dropped int // stream bytes dropped for out, past MaxCellOutput
 }
 
 var errClosed = errors.New("the kernel's engine is shut down")
@@ -90,6 +102,9 @@ func New(opts Options) (*Supervisor, error) {
 	}
 	if opts.StartTimeout <= 0 {
 		opts.StartTimeout = 60 * time.Second
+	}
+	if opts.MaxCellOutput == 0 {
+		opts.MaxCellOutput = DefaultMaxCellOutput
 	}
 	s := &Supervisor{opts: opts, log: opts.Logger, spawner: newSpawner()}
 	ev, err := s.spawn()
@@ -129,6 +144,7 @@ func (s *Supervisor) Info() kernel.Info {
 func (s *Supervisor) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Output) kernel.ExecuteReply {
 	s.setOutput(out, ctx)
 	defer s.endCell(ctx)
+	defer s.reportDropped(out)
 
 	ev, err := s.ensure(ctx)
 	if err != nil {
@@ -188,6 +204,7 @@ func (s *Supervisor) setOutput(out kernel.Output, ctx context.Context) {
 	s.mu.Lock()
 	s.out = out
 	s.cellCtx = ctx
+	s.sent, s.dropped = 0, 0
 	s.mu.Unlock()
 }
 
@@ -211,12 +228,59 @@ func (s *Supervisor) output() (kernel.Output, context.Context) {
 }
 
 func (s *Supervisor) stream(name, text string) {
-	out, _ := s.output()
+	s.mu.Lock()
+	out, limit := s.out, s.opts.MaxCellOutput
+	notice := ""
+	if out != nil && limit >= 0 {
+		switch {
+		case s.dropped > 0:
+			s.dropped += len(text)
+			text = ""
+		case s.sent+len(text) > limit:
+			keep := limit - s.sent
+			for keep > 0 && !utf8.RuneStart(text[keep]) {
+				keep--
+			}
+			s.dropped += len(text) - keep
+			text = text[:keep]
+			notice = fmt.Sprintf("\nspinlab: this cell's output passed %s; the rest is dropped (write large output to a file)\n", sizeText(limit))
+		}
+		s.sent += len(text)
+	}
+	s.mu.Unlock()
 	if out == nil {
 		s.log.Debug("evaluator output before any cell", "stream", name, "text", text)
 		return
 	}
-	out.Stream(name, text)
+	if text != "" {
+		out.Stream(name, text)
+	}
+	if notice != "" {
+		out.Stream("stderr", notice)
+	}
+}
+
+// reportDropped tells the cell's output how much of it was dropped.
+func (s *Supervisor) reportDropped(out kernel.Output) {
+	s.mu.Lock()
+	dropped := 0
+	if s.out == out {
+		dropped = s.dropped
+	}
+	s.mu.Unlock()
+	if dropped > 0 {
+		out.Stream("stderr", fmt.Sprintf("spinlab: %s of output dropped so far\n", sizeText(dropped)))
+	}
+}
+
+func sizeText(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // finish turns a done frame into the execute reply and records the
@@ -533,5 +597,7 @@ func (s *Supervisor) evaluatorDied(ev *evaluator) {
 	}
 	msg := s.recover(ev)
 	s.log.Warn("the evaluator died between cells", "reason", ev.reason)
-	s.stream("stderr", "\nspinlab: "+msg+"\n")
+	if out, _ := s.output(); out != nil { // not counted against the cell's output limit
+		out.Stream("stderr", "\nspinlab: "+msg+"\n")
+	}
 }

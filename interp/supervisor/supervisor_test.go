@@ -222,3 +222,23 @@ func TestTracebackSaysWhat(t *testing.T) {
 		}
 	}
 }
+
+// A flood of output is cut at MaxCellOutput with one notice; the cell runs
+// on, and the next cell's output arrives in full.
+func TestOutputLimit(t *testing.T) {
+	s := start(t, supervisor.Options{MaxCellOutput: 1000})
+	rep, out := mustOK(t, s, `for i := range 10000 { fmt.Println("line", i) }; 6*7`)
+	if got := resultText(rep); got != "42" {
+		t.Errorf("result %q", got)
+	}
+	if n := len(out.stream("stdout")); n != 1000 {
+		t.Errorf("stdout has %d bytes, want the limit of 1000", n)
+	}
+	if e := out.stream("stderr"); !strings.Contains(e, "output passed 1000 bytes") || !strings.Contains(e, "dropped") {
+		t.Errorf("stderr %q does not say the output was cut", e)
+	}
+	_, out = mustOK(t, s, `fmt.Println("next")`)
+	if got := out.stream("stdout"); got != "next\n" {
+		t.Errorf("the next cell's stdout = %q", got)
+	}
+}
