@@ -316,6 +316,9 @@ func runChild(ctx context.Context, ws *WorkerStats, c *child, argv []string, opt
 		ws.Memory = uint64(ru.Maxrss) * 1024 // Linux reports KiB
 	}
 	if res != nil {
+		if res.PeakRSS > 0 {
+			ws.Memory = uint64(res.PeakRSS)
+		}
 		ws.Spawn = time.Duration(res.Start - asked)
 		ws.Time = time.Duration(res.End - res.Start)
 		ws.Decode = time.Duration(res.Decoded - res.Received)

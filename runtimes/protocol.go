@@ -59,6 +59,11 @@ type frame struct {
 	End      int64           `json:"end,omitempty"`      // snippet done
 	Value    json.RawMessage `json:"value,omitempty"`
 	Error    string          `json:"error,omitempty"`
+	// PeakRSS is the child's own peak resident memory in bytes (VmHWM).
+	// The parent prefers it to wait4's ru_maxrss, which on Linux also
+	// counts the parent's memory that the child shared between fork and
+	// exec.
+	PeakRSS int64 `json:"peak_rss,omitempty"`
 }
 
 func writeFrame(w io.Writer, f *frame) error {

@@ -168,6 +168,29 @@ func TestThreadsHaveDistinctThreads(t *testing.T) {
 	}
 }
 
+// A child's peak RSS is its own: Linux's ru_maxrss of a child also counts
+// the parent's memory that it shared between fork and exec, so a big
+// parent would make every child look big.
+func TestChildPeakRSSExcludesTheParent(t *testing.T) {
+	newTestHost(t).install(t)
+	ballast := make([]byte, 400<<20)
+	for i := 0; i < len(ballast); i += 4096 {
+		ballast[i] = 1
+	}
+	r := runtimes.Processes(1, `worker`)
+	runtime.KeepAlive(ballast)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	w := r.Workers[0]
+	if w.Error != "" {
+		t.Fatalf("worker: %s\n%s", w.Error, w.Stderr)
+	}
+	if w.Memory < 1<<20 || w.Memory > 300<<20 {
+		t.Errorf("child peak RSS %d MiB with a 400 MiB parent: want the child's own", w.Memory>>20)
+	}
+}
+
 func TestProcessesHaveDistinctPIDs(t *testing.T) {
 	newTestHost(t).install(t)
 	r := runtimes.Processes(3, `worker * 10`)

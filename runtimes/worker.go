@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -80,7 +81,7 @@ func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Eval
 	if start == 0 {
 		start = received
 	}
-	res := &frame{Type: frameResult, Worker: f.Worker, Received: received, Decoded: decoded, Start: start, End: end}
+	res := &frame{Type: frameResult, Worker: f.Worker, Received: received, Decoded: decoded, Start: start, End: end, PeakRSS: peakRSS()}
 	if evalErr != nil {
 		res.Error = evalErr.Error()
 	} else if v != nil {
@@ -154,4 +155,27 @@ func MarkStart(ctx context.Context) {
 		m.at = monotonic()
 		m.mu.Unlock()
 	})
+}
+
+// peakRSS returns this process's peak resident memory in bytes, from the
+// VmHWM line of /proc/self/status, or 0 if it cannot be read.
+func peakRSS() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			fields := strings.Fields(rest)
+			if len(fields) == 0 {
+				return 0
+			}
+			kib, err := strconv.ParseInt(fields[0], 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kib * 1024
+		}
+	}
+	return 0
 }
