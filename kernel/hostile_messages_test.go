@@ -70,9 +70,9 @@ func (e *hostileEngine) IsComplete(ctx context.Context, code string) (kernel.Com
 
 func (e *hostileEngine) Shutdown(ctx context.Context, restart bool) error { return nil }
 
-// signedRaw signs header, parent, metadata and content as they are
+// hostileSigned signs header, parent, metadata and content as they are
 // (whatever bytes they hold) with the client's key.
-func signedRaw(t *testing.T, c *kerneltest.Client, header, parent, metadata, content []byte) [][]byte {
+func hostileSigned(t *testing.T, c *kerneltest.Client, header, parent, metadata, content []byte) [][]byte {
 	t.Helper()
 	s, err := kernel.NewSigner("hmac-sha256", c.ConnectionInfo().Key)
 	if err != nil {
@@ -81,8 +81,8 @@ func signedRaw(t *testing.T, c *kerneltest.Client, header, parent, metadata, con
 	return [][]byte{[]byte("<IDS|MSG>"), s.Sign(header, parent, metadata, content), header, parent, metadata, content}
 }
 
-// nested returns n levels of JSON arrays around 1.
-func nested(n int) []byte {
+// nestedJSON returns n levels of JSON arrays around 1.
+func nestedJSON(n int) []byte {
 	return append(append(bytes.Repeat([]byte("["), n), '1'), bytes.Repeat([]byte("]"), n)...)
 }
 
@@ -92,7 +92,7 @@ func nested(n int) []byte {
 // keeps serving and the good cell after it is answered.
 func TestHostileMessages(t *testing.T) {
 	big := 64 << 20
-	if testing.Short() || raceEnabled() {
+	if testing.Short() || hostileRace() {
 		big = 8 << 20
 	}
 	tests := []struct {
@@ -131,28 +131,28 @@ func TestHostileMessages(t *testing.T) {
 		}},
 		{name: "deeply nested content", ch: kernel.Shell, frames: func(t *testing.T, c *kerneltest.Client) ([][]byte, string) {
 			m := c.Message("execute_request", nil)
-			content := append(append([]byte(`{"code":"forged","extra":`), nested(100_000)...), '}')
+			content := append(append([]byte(`{"code":"forged","extra":`), nestedJSON(100_000)...), '}')
 			h, _ := json.Marshal(m.Header)
-			return signedRaw(t, c, h, []byte("{}"), []byte("{}"), content), m.Header.MsgID
+			return hostileSigned(t, c, h, []byte("{}"), []byte("{}"), content), m.Header.MsgID
 		}},
 		{name: "deeply nested header", ch: kernel.Shell, frames: func(t *testing.T, c *kerneltest.Client) ([][]byte, string) {
-			h := append(append([]byte(`{"msg_type":"execute_request","msg_id":"deep","x":`), nested(100_000)...), '}')
-			return signedRaw(t, c, h, []byte("{}"), []byte("{}"), []byte(`{"code":"forged"}`)), "deep"
+			h := append(append([]byte(`{"msg_type":"execute_request","msg_id":"deep","x":`), nestedJSON(100_000)...), '}')
+			return hostileSigned(t, c, h, []byte("{}"), []byte("{}"), []byte(`{"code":"forged"}`)), "deep"
 		}},
 		{name: "deeply nested metadata on control", ch: kernel.Control, frames: func(t *testing.T, c *kerneltest.Client) ([][]byte, string) {
 			m := c.Message("kernel_info_request", nil)
 			h, _ := json.Marshal(m.Header)
-			meta := append(append([]byte(`{"x":`), nested(100_000)...), '}')
-			return signedRaw(t, c, h, []byte("{}"), meta, []byte("{}")), m.Header.MsgID
+			meta := append(append([]byte(`{"x":`), nestedJSON(100_000)...), '}')
+			return hostileSigned(t, c, h, []byte("{}"), meta, []byte("{}")), m.Header.MsgID
 		}},
 		{name: "invalid UTF-8 in header", ch: kernel.Shell, frames: func(t *testing.T, c *kerneltest.Client) ([][]byte, string) {
 			h := []byte("{\"msg_type\":\"execute_request\",\"msg_id\":\"bad\xff\xfeid\",\"session\":\"\xc3\x28\",\"username\":\"\xed\xa0\x80\",\"version\":\"5.3\"}")
-			return signedRaw(t, c, h, []byte("{}"), []byte("{}"), []byte(`{"code":"utf8 header"}`)), "bad\ufffd\ufffdid"
+			return hostileSigned(t, c, h, []byte("{}"), []byte("{}"), []byte(`{"code":"utf8 header"}`)), "bad\ufffd\ufffdid"
 		}, answered: true},
 		{name: "invalid UTF-8 in code", ch: kernel.Shell, frames: func(t *testing.T, c *kerneltest.Client) ([][]byte, string) {
 			m := c.Message("execute_request", nil)
 			h, _ := json.Marshal(m.Header)
-			return signedRaw(t, c, h, []byte("{}"), []byte("{}"), []byte("{\"code\":\"x\xff\xfe\xc3\x28\",\"user_expressions\":{\"\xff\":\"\xfe\"}}")), m.Header.MsgID
+			return hostileSigned(t, c, h, []byte("{}"), []byte("{}"), []byte("{\"code\":\"x\xff\xfe\xc3\x28\",\"user_expressions\":{\"\xff\":\"\xfe\"}}")), m.Header.MsgID
 		}, answered: true},
 		{name: "unknown fields everywhere", ch: kernel.Shell, frames: func(t *testing.T, c *kerneltest.Client) ([][]byte, string) {
 			m := c.Message("execute_request", nil)
@@ -162,7 +162,7 @@ func TestHostileMessages(t *testing.T) {
 			h["future_field"] = map[string]any{"a": []int{1, 2}}
 			hb, _ := json.Marshal(h)
 			content := []byte(`{"code":"unknown fields","silent":false,"store_history":true,"user_expressions":{},"allow_stdin":false,"stop_on_error":true,"cell_id":"abc","future":{"x":[null,true]}}`)
-			return signedRaw(t, c, hb, []byte(`{"whatever":1}`), []byte(`{"deletedCells":[],"recordTiming":false,"zzz":{}}`), content), m.Header.MsgID
+			return hostileSigned(t, c, hb, []byte(`{"whatever":1}`), []byte(`{"deletedCells":[],"recordTiming":false,"zzz":{}}`), content), m.Header.MsgID
 		}, answered: true},
 		{name: "10k user_expressions", ch: kernel.Shell, frames: func(t *testing.T, c *kerneltest.Client) ([][]byte, string) {
 			exprs := map[string]string{}
@@ -254,8 +254,8 @@ func TestHostileMessages(t *testing.T) {
 	}
 }
 
-// resources counts this process's goroutines and open file descriptors.
-func resources(t *testing.T) (goroutines, fds int) {
+// hostileResources counts this process's goroutines and open file descriptors.
+func hostileResources(t *testing.T) (goroutines, fds int) {
 	t.Helper()
 	ents, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
@@ -264,13 +264,13 @@ func resources(t *testing.T) (goroutines, fds int) {
 	return runtime.NumGoroutine(), len(ents)
 }
 
-// waitSettled waits until goroutines and fds come back to at most the
+// hostileWaitSettled waits until goroutines and fds come back to at most the
 // baseline plus slack, and fails the test with the counts otherwise.
-func waitSettled(t *testing.T, what string, g0, fd0, slack int) {
+func hostileWaitSettled(t *testing.T, what string, g0, fd0, slack int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		g, fd := resources(t)
+		g, fd := hostileResources(t)
 		if g <= g0+slack && fd <= fd0+slack {
 			t.Logf("%s: goroutines %d -> %d, fds %d -> %d", what, g0, g, fd0, fd)
 			return
@@ -298,7 +298,7 @@ func TestBadMessageFloodLeaksNothing(t *testing.T) {
 	c := kerneltest.NewServer(t, eng)
 	c.Timeout = 60 * time.Second
 	c.Execute("warm up")
-	g0, fd0 := resources(t)
+	g0, fd0 := hostileResources(t)
 
 	wrong, _ := kernel.NewSigner("hmac-sha256", "wrong key")
 	replayed := c.Frames(c.Message("execute_request", map[string]any{"code": "replayed"}))
@@ -346,7 +346,7 @@ func TestBadMessageFloodLeaksNothing(t *testing.T) {
 	if err := c.Heartbeat(5 * time.Second); err != nil {
 		t.Error(err)
 	}
-	waitSettled(t, "after the bad messages", g0, fd0, 5)
+	hostileWaitSettled(t, "after the bad messages", g0, fd0, 5)
 }
 
 // TestRawConnectionsLeakNothing opens many TCP connections to the
@@ -360,7 +360,7 @@ func TestRawConnectionsLeakNothing(t *testing.T) {
 	}
 	c := kerneltest.NewServer(t, &hostileEngine{})
 	c.Execute("warm up")
-	g0, fd0 := resources(t)
+	g0, fd0 := hostileResources(t)
 	info := c.ConnectionInfo()
 	ports := []int{info.ShellPort, info.ControlPort, info.StdinPort, info.IOPubPort, info.HBPort}
 	// The first bytes of a ZMTP 3 greeting, then nonsense.
@@ -387,16 +387,16 @@ func TestRawConnectionsLeakNothing(t *testing.T) {
 	if err := c.Heartbeat(5 * time.Second); err != nil {
 		t.Error(err)
 	}
-	if g, fd := settle(g0, fd0, 5); g > g0+5 || fd > fd0+5 {
+	if g, fd := hostileSettle(g0, fd0, 5); g > g0+5 || fd > fd0+5 {
 		runtime.GC() // the net.Conn finalizer is all that closes them
-		_, afterGC := settle(g0, fd0, 5)
+		_, afterGC := hostileSettle(g0, fd0, 5)
 		t.Skipf("known bug (go-zeromq/zmq4 v0.17.0, socket.go (*socket).accept): a connection whose ZMTP handshake fails is never closed: %d connections left goroutines %d -> %d and open fds %d -> %d (%d after a forced GC: only the finalizer frees them). Fix: close conn when zmq4.Open fails (upstream patch, carried with a go.mod replace until released)", n, g0, g, fd0, fd, afterGC)
 	}
 }
 
-// settle waits up to 2s for goroutines and fds to come back to the
+// hostileSettle waits up to 2s for goroutines and fds to come back to the
 // baseline plus slack, and returns the last counts.
-func settle(g0, fd0, slack int) (g, fd int) {
+func hostileSettle(g0, fd0, slack int) (g, fd int) {
 	deadline := time.Now().Add(2 * time.Second)
 	for {
 		g = runtime.NumGoroutine()

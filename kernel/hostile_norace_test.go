@@ -2,4 +2,4 @@
 
 package kernel_test
 
-func raceEnabled() bool { return false }
+func hostileRace() bool { return false }

@@ -2,4 +2,4 @@
 
 package kernel_test
 
-func raceEnabled() bool { return true }
+func hostileRace() bool { return true }

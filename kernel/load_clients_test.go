@@ -14,8 +14,8 @@ import (
 	"github.com/spinlab/spinlab/kernel/kerneltest"
 )
 
-// connectionFile writes info where kerneltest.Connect can read it.
-func connectionFile(t *testing.T, info kernel.ConnectionInfo) string {
+// loadConnectionFile writes info where kerneltest.Connect can read it.
+func loadConnectionFile(t *testing.T, info kernel.ConnectionInfo) string {
 	t.Helper()
 	b, err := json.Marshal(info)
 	if err != nil {
@@ -66,8 +66,8 @@ func TestLoadManyClients(t *testing.T) {
 	}
 	eng := &hostileEngine{}
 	first := kerneltest.NewServer(t, eng)
-	path := connectionFile(t, first.ConnectionInfo())
-	g0, fd0 := resources(t)
+	path := loadConnectionFile(t, first.ConnectionInfo())
+	g0, fd0 := hostileResources(t)
 
 	cs := []*kerneltest.Client{first}
 	for range clients - 1 {
@@ -157,5 +157,5 @@ func TestLoadManyClients(t *testing.T) {
 	if r := first.Execute("echo still here\n"); r.Stdout != "still here\n" {
 		t.Errorf("after the load: %s %q", r.Status, r.Stdout)
 	}
-	waitSettled(t, "after 9 clients left", g0, fd0, 5)
+	hostileWaitSettled(t, "after 9 clients left", g0, fd0, 5)
 }

@@ -2,4 +2,4 @@
 
 package main
 
-const raceEnabled = true
+const hostileRace = true

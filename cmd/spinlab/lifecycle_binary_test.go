@@ -57,8 +57,8 @@ func ipcConnectionFile(t *testing.T, dir string) string {
 	return path
 }
 
-// waitExit waits for the kernel process to exit and returns its code.
-func waitExit(t *testing.T, kp *kernelProcess, within time.Duration) int {
+// waitKernelExit waits for the kernel process to exit and returns its code.
+func waitKernelExit(t *testing.T, kp *kernelProcess, within time.Duration) int {
 	t.Helper()
 	select {
 	case <-kp.exited:
@@ -122,7 +122,7 @@ func TestLifecycleStartShutdownCycles(t *testing.T) {
 			t.Errorf("cycle %d: shutdown reply %+v", i, rep)
 		}
 		c.Close()
-		if code := waitExit(t, kp, 10*time.Second); code != 0 {
+		if code := waitKernelExit(t, kp, 10*time.Second); code != 0 {
 			t.Fatalf("cycle %d: exit code %d\n%s", i, code, kp.stderr)
 		}
 		if ents, _ := os.ReadDir(ipcDir); i%2 == 1 && len(ents) != 1 { // kernel.json only
@@ -162,8 +162,8 @@ func TestLifecycleSIGINT(t *testing.T) {
 		kp.cmd.Process.Signal(syscall.SIGINT)
 	}
 	time.Sleep(100 * time.Millisecond)
-	if r := c.Execute(`keep`); resultOf(r) != "42" {
-		t.Fatalf("after SIGINTs while idle: keep = %q\n%s", resultOf(r), kp.stderr)
+	if r := c.Execute(`keep`); hostileResult(r) != "42" {
+		t.Fatalf("after SIGINTs while idle: keep = %q\n%s", hostileResult(r), kp.stderr)
 	}
 	// time.Sleep is a compiled call that does not look at the interrupt:
 	// it costs the evaluator (after the grace period), so it is not here.
@@ -181,8 +181,8 @@ func TestLifecycleSIGINT(t *testing.T) {
 		if d := time.Since(began); d > 5*time.Second {
 			t.Errorf("%s: SIGINT took %v", code, d)
 		}
-		if r := c.Execute(`keep`); resultOf(r) != "42" {
-			t.Errorf("%s: keep = %q after SIGINT", code, resultOf(r))
+		if r := c.Execute(`keep`); hostileResult(r) != "42" {
+			t.Errorf("%s: keep = %q after SIGINT", code, hostileResult(r))
 		}
 	}
 	select {
@@ -210,8 +210,8 @@ func TestLifecycleSIGINTAtExec(t *testing.T) {
 	case <-time.After(500 * time.Millisecond):
 	}
 	c := kerneltest.Connect(t, path)
-	if r := c.Execute(`1+1`); resultOf(r) != "2" {
-		t.Errorf("after an early SIGINT: %q", resultOf(r))
+	if r := c.Execute(`1+1`); hostileResult(r) != "2" {
+		t.Errorf("after an early SIGINT: %q", hostileResult(r))
 	}
 }
 
@@ -236,7 +236,7 @@ wg.Wait()`)
 	}
 	began := time.Now()
 	kp.cmd.Process.Signal(syscall.SIGTERM)
-	if code := waitExit(t, kp, 10*time.Second); code != 0 {
+	if code := waitKernelExit(t, kp, 10*time.Second); code != 0 {
 		t.Errorf("exit code %d after SIGTERM\n%s", code, kp.stderr)
 	}
 	t.Logf("SIGTERM with a stuck cell: exited in %v", time.Since(began).Round(time.Millisecond))
@@ -322,8 +322,8 @@ func TestLifecycleShutdownWhileStuck(t *testing.T) {
 			t.Errorf("reply %+v", rep)
 		}
 		t.Logf("restart with a stuck cell answered in %v", time.Since(began).Round(time.Millisecond))
-		if r := c.Execute(`6 * 7`); resultOf(r) != "42" {
-			t.Errorf("after the restart: %q\n%s", resultOf(r), kp.stderr)
+		if r := c.Execute(`6 * 7`); hostileResult(r) != "42" {
+			t.Errorf("after the restart: %q\n%s", hostileResult(r), kp.stderr)
 		}
 	})
 	t.Run("shutdown", func(t *testing.T) {
@@ -341,7 +341,7 @@ func TestLifecycleShutdownWhileStuck(t *testing.T) {
 		if rep := c.Shutdown(false); rep.Status != "ok" || rep.Restart {
 			t.Errorf("reply %+v", rep)
 		}
-		if code := waitExit(t, kp, 5*time.Second); code != 0 {
+		if code := waitKernelExit(t, kp, 5*time.Second); code != 0 {
 			t.Errorf("exit code %d", code)
 		}
 		t.Logf("shutdown with a stuck cell: exited %v after the request", time.Since(began).Round(time.Millisecond))
@@ -366,7 +366,7 @@ func TestLifecycleSIGTERMWhileStarting(t *testing.T) {
 		kp := startKernelAt(t, path)
 		time.Sleep(delay)
 		kp.cmd.Process.Signal(syscall.SIGTERM)
-		if code := waitExit(t, kp, 10*time.Second); code != 0 {
+		if code := waitKernelExit(t, kp, 10*time.Second); code != 0 {
 			t.Errorf("SIGTERM %v after start: exit code %d\n%s", delay, code, kp.stderr)
 		}
 	}

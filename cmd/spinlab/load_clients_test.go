@@ -93,8 +93,8 @@ func add(n int) int { total += n; return total }`)
 	}
 	wg.Wait()
 	t.Logf("%d clients, %d requests in %v", clients, count, duration)
-	if r := cs[0].Execute(`total`); resultOf(r) != fmt.Sprint(added) {
-		t.Errorf("total = %s after %d silent add(1) cells", resultOf(r), added)
+	if r := cs[0].Execute(`total`); hostileResult(r) != fmt.Sprint(added) {
+		t.Errorf("total = %s after %d silent add(1) cells", hostileResult(r), added)
 	}
 	if err := cs[0].Heartbeat(2 * time.Second); err != nil {
 		t.Error(err)
