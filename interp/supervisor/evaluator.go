@@ -10,6 +10,8 @@ import (
 	"sync"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/spinlab/spinlab/interp"
 	"github.com/spinlab/spinlab/kernel/display"
 	"github.com/spinlab/spinlab/runtimes"
@@ -57,7 +59,11 @@ func ServeEvaluator(ctx context.Context) int {
 		errMark: errMark,
 		inputs:  map[uint64]chan *frame{},
 	}
-	sess, err := interp.New(interp.Options{})
+	// The session writes through the os.Stdout and os.Stderr variables as
+	// they are at each write (and yaegi then lets cells see those very
+	// variables), so that repairStdio can replace them after a cell
+	// closed them.
+	sess, err := interp.New(interp.Options{Stdout: stdioWriter{&os.Stdout}, Stderr: stdioWriter{&os.Stderr}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab eval: start the interpreter:", err)
 		return 1
@@ -142,6 +148,7 @@ func (e *evalServer) serve(r *frameReader) int {
 				ch <- f
 			}
 		case typeExecute:
+			e.repairStdio()
 			ctx, cancel := context.WithCancel(e.ctx)
 			e.mu.Lock()
 			e.cellID, e.cancel = f.ID, cancel
@@ -151,6 +158,30 @@ func (e *evalServer) serve(r *frameReader) int {
 			go e.request(f)
 		}
 	}
+}
+
+// stdioWriter writes to whatever *f is at the time of the write.
+type stdioWriter struct{ f **os.File }
+
+func (w stdioWriter) Write(p []byte) (int, error) { return (*w.f).Write(p) }
+
+// repairStdio undoes what an earlier cell did to os.Stdout and os.Stderr
+// (closed them, or their descriptors): fds 1 and 2 are the pipes to the
+// supervisor again, and the variables are usable files for them.
+func (e *evalServer) repairStdio() {
+	repair := func(fd int, f **os.File, pipe *os.File, name string) {
+		_, werr := (*f).Write(nil)
+		_, ferr := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+		if werr == nil && ferr == nil {
+			return
+		}
+		if err := unix.Dup2(int(pipe.Fd()), fd); err != nil {
+			return
+		}
+		*f = os.NewFile(uintptr(fd), name)
+	}
+	repair(1, &os.Stdout, e.outMark, "/dev/stdout")
+	repair(2, &os.Stderr, e.errMark, "/dev/stderr")
 }
 
 // sendSynced sends f after a sync marker on stdout and stderr, so that the

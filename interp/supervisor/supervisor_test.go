@@ -242,3 +242,21 @@ func TestOutputLimit(t *testing.T) {
 		t.Errorf("the next cell's stdout = %q", got)
 	}
 }
+
+// A cell that closes os.Stdout and os.Stderr does not silence the cells
+// after it.
+func TestClosedStdioIsRepaired(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	mustOK(t, s, `var keep = 42`)
+	run(t, s, `os.Stdout.Close(); os.Stderr.Close(); fmt.Println("lost")`)
+	rep, out := mustOK(t, s, `fmt.Println("visible"); fmt.Fprintln(os.Stderr, "also visible"); _, _ = os.Stdout.WriteString("direct\n"); log.SetFlags(0); log.Print("logged"); keep`)
+	if got := resultText(rep); got != "42" {
+		t.Errorf("keep = %q: the session was lost", got)
+	}
+	if got := out.stream("stdout"); got != "visible\ndirect\n" {
+		t.Errorf("stdout after closing it = %q", got)
+	}
+	if got := out.stream("stderr"); got != "also visible\nlogged\n" {
+		t.Errorf("stderr after closing it = %q", got)
+	}
+}
