@@ -46,8 +46,8 @@ type Experiment struct {
 	Process ProcessOptions
 	// Progress, if set, is called after each run with how far the sweep
 	// is. If nil and the sweep takes longer than a second, progress is
-	// shown in place with display.Show and replaced by the results when
-	// they are complete; Quiet turns that off.
+	// shown in place with display.Show (mode, workers, elapsed, time
+	// left) and ends as a one-line summary; Quiet turns that off.
 	Progress func(Progress)
 	Quiet    bool
 }
@@ -155,7 +155,7 @@ sweep:
 		res.Err = fmt.Errorf("experiment interrupted after %d of %d runs: %w", done, total, err)
 	}
 	if shown != nil {
-		res.Shown = shown.finish(res)
+		shown.finish(done, res.Elapsed)
 	}
 	return res
 }

@@ -10,6 +10,9 @@ import (
 
 // String describes the progress in one line.
 func (p Progress) String() string {
+	if p.Total > 0 && p.Done == p.Total {
+		return fmt.Sprintf("done: %d runs in %s", p.Total, roundDuration(p.Elapsed))
+	}
 	s := fmt.Sprintf("%s × %d workers, trial %d/%d · run %d of %d · %s elapsed",
 		p.Mode, p.Workers, p.Trial, p.Trials, p.Done, p.Total, roundDuration(p.Elapsed))
 	if p.Done < p.Total {
@@ -69,12 +72,12 @@ func (d *progressDisplay) update(p Progress) {
 	d.handle.Update(p)
 }
 
-// finish replaces the progress, if it was shown, with the results, and
-// reports whether it did.
-func (d *progressDisplay) finish(res *Results) bool {
+// finish turns the progress display, if it was shown, into a one-line
+// summary of the sweep. The results themselves are shown where the cell
+// shows them (as its value, or by the %%spin magic), once.
+func (d *progressDisplay) finish(runs int, elapsed time.Duration) {
 	if d.handle == nil {
-		return false
+		return
 	}
-	d.handle.Update(res)
-	return true
+	d.handle.Update(Progress{Done: runs, Total: runs, Elapsed: elapsed})
 }

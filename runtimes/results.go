@@ -32,10 +32,6 @@ type Results struct {
 	// Err is set when the experiment stopped early (interrupted, or a
 	// run that could not start); Runs holds what finished before.
 	Err error `json:"-"`
-	// Shown reports that the results already replaced the experiment's
-	// progress display in place, so a caller (the %%spin magic) need not
-	// display them again.
-	Shown bool `json:"-"`
 }
 
 // Summary aggregates the trials of one mode and worker count. Durations
