@@ -1,0 +1,215 @@
+package kernelbench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spinlab/spinlab/kernel"
+)
+
+// The tests start the test binary itself as a kernel (TestMain serves a
+// fake engine when fakeKernelEnv is set), from a kernelspec in a temporary
+// JUPYTER_PATH, as bench-kernel starts real kernels.
+const fakeKernelEnv = "KERNELBENCH_FAKE_KERNEL"
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(fakeKernelEnv); mode != "" {
+		os.Exit(serveFake(mode, os.Args[len(os.Args)-1]))
+	}
+	os.Exit(m.Run())
+}
+
+// fakeGo answers the cells of the go workload as spinlab would; with
+// mode "drop" its 10,000-line cell loses a line.
+type fakeGo struct{ mode string }
+
+func (f fakeGo) Info() kernel.Info {
+	return kernel.Info{Implementation: "fake", Language: kernel.LanguageInfo{Name: "go"}}
+}
+
+func (f fakeGo) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Output) kernel.ExecuteReply {
+	w, _ := WorkloadFor("go")
+	switch req.Code {
+	case w.Lines:
+		var b strings.Builder
+		for i := range LineCount {
+			if f.mode == "drop" && i == 5000 {
+				continue
+			}
+			fmt.Fprintln(&b, i)
+		}
+		out.Stream("stdout", b.String())
+	case w.Plot:
+		out.Display(kernel.DisplayData{Data: map[string]any{"image/png": "iVBOR", "text/plain": "plot"}})
+	case w.Trivial, w.PlotSetup:
+	default:
+		return kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{Name: "Unknown", Value: req.Code}}
+	}
+	return kernel.ExecuteReply{Status: kernel.StatusOK}
+}
+
+func (fakeGo) Complete(ctx context.Context, code string, cursor int) (kernel.Completion, error) {
+	return kernel.Completion{Matches: []string{"Printf", "Println"}, CursorStart: 4, CursorEnd: cursor}, nil
+}
+
+func (fakeGo) Inspect(ctx context.Context, code string, cursor, detail int) (kernel.Inspection, error) {
+	return kernel.Inspection{}, nil
+}
+
+func (fakeGo) IsComplete(ctx context.Context, code string) (kernel.Completeness, error) {
+	return kernel.Completeness{Status: "complete"}, nil
+}
+
+func (fakeGo) Shutdown(ctx context.Context, restart bool) error { return nil }
+
+func serveFake(mode, connectionFile string) int {
+	info, err := kernel.ReadConnectionFile(connectionFile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	k, err := kernel.New(info, fakeGo{mode}, kernel.Options{ExitOnRestart: true})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := k.Serve(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// installFake writes a kernelspec for the fake kernel and points
+// JUPYTER_PATH at it.
+func installFake(t *testing.T, name, mode string) {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	dir := filepath.Join(data, "kernels", name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	spec, _ := json.Marshal(map[string]any{
+		"argv":         []string{exe, "-test.run=^$", "{connection_file}"},
+		"display_name": "fake " + name,
+		"language":     "go",
+		"env":          map[string]string{fakeKernelEnv: mode},
+	})
+	if err := os.WriteFile(filepath.Join(dir, "kernel.json"), spec, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := os.Getenv("JUPYTER_PATH")
+	t.Setenv("JUPYTER_PATH", data+string(os.PathListSeparator)+old)
+	t.Setenv("JUPYTER_DATA_DIR", t.TempDir()) // not the user's own kernels
+}
+
+func TestRunMeasuresEveryFigure(t *testing.T) {
+	installFake(t, "fake-a", "ok")
+	installFake(t, "fake-b", "ok")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rep, err := Run(ctx, Config{Kernels: []string{"fake-a", "fake-b"}, Rounds: 2, Executes: 3, Completes: 2, Streams: 1, Plots: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{
+		FigColdStart: 2, FigFirstCell: 2, FigExecute: 6, FigComplete: 4, FigLines: 2,
+		FigFirstPlot: 2, FigPlot: 2, FigRSSKernel: 2, FigRSSChild: 2, FigRSSTotal: 2, FigRSSAfter: 2, FigRSSAfterT: 2,
+	}
+	for _, k := range []string{"fake-a", "fake-b"} {
+		for fig, n := range want {
+			if got := len(rep.Samples[k][fig]); got != n {
+				t.Errorf("%s: %d samples of %q, want %d", k, got, fig, n)
+			}
+		}
+		if rss := rep.Samples[k][FigRSSKernel][0]; rss < 1<<20 {
+			t.Errorf("%s: kernel RSS %v bytes", k, rss)
+		}
+	}
+	var b strings.Builder
+	rep.WriteTable(&b)
+	for _, s := range []string{"| figure | fake-a p50 | fake-a p95 | fake-b p50 | fake-b p95 | fake-b/fake-a p50 | p95 |", FigColdStart + " (n=2)", " MB |", "×"} {
+		if !strings.Contains(b.String(), s) {
+			t.Errorf("table lacks %q:\n%s", s, b.String())
+		}
+	}
+}
+
+func TestRunFailsOnAMissingLine(t *testing.T) {
+	installFake(t, "fake-drop", "drop")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := Run(ctx, Config{Kernels: []string{"fake-drop"}, Rounds: 1, Executes: 1, Completes: 1, Streams: 1, Plots: 1})
+	if err == nil || !strings.Contains(err.Error(), "9999 lines arrived, want 10000") {
+		t.Fatalf("Run = %v, want an error about the missing line", err)
+	}
+}
+
+func TestFindSpec(t *testing.T) {
+	installFake(t, "fake-find", "ok")
+	s, err := FindSpec("fake-find")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "fake-find" || s.Language != "go" || s.Env[fakeKernelEnv] != "ok" {
+		t.Errorf("spec %+v", s)
+	}
+	if argv := s.command("/c.json"); argv[len(argv)-1] != "/c.json" {
+		t.Errorf("argv %q: {connection_file} not filled in", argv)
+	}
+	if byDir, err := FindSpec(s.Dir); err != nil || byDir.Name != "fake-find" {
+		t.Errorf("FindSpec(%q) = %+v, %v", s.Dir, byDir, err)
+	}
+	if _, err := FindSpec("no-such-kernel"); err == nil || !strings.Contains(err.Error(), "jupyter kernelspec list") {
+		t.Errorf("missing kernel: %v", err)
+	}
+}
+
+func TestCheckLines(t *testing.T) {
+	var b strings.Builder
+	for i := range LineCount {
+		fmt.Fprintln(&b, i)
+	}
+	if err := checkLines(b.String()); err != nil {
+		t.Error(err)
+	}
+	if err := checkLines(strings.Replace(b.String(), "\n42\n", "\n24\n", 1)); err == nil {
+		t.Error("a wrong line passed")
+	}
+	if err := checkLines("0\n1\n"); err == nil {
+		t.Error("two lines passed")
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	s := []float64{5, 1, 4, 2, 3, 6, 7, 8, 9, 10}
+	for p, want := range map[float64]float64{50: 5, 95: 10, 10: 1, 100: 10, 0: 1} {
+		if got := Percentile(s, p); got != want {
+			t.Errorf("Percentile(%v) = %v, want %v", p, got, want)
+		}
+	}
+	if s[0] != 5 {
+		t.Error("Percentile sorted its input")
+	}
+}
+
+func TestWorkloads(t *testing.T) {
+	for _, lang := range []string{"go", "python", "Python"} {
+		if w, err := WorkloadFor(lang); err != nil || w.Trivial == "" || w.Lines == "" || w.Complete == "" || w.Plot == "" {
+			t.Errorf("WorkloadFor(%q) = %+v, %v", lang, w, err)
+		}
+	}
+	if _, err := WorkloadFor("cobol"); err == nil {
+		t.Error("cobol has a workload")
+	}
+}
