@@ -47,7 +47,11 @@ func (f fakeGo) Execute(ctx context.Context, req kernel.ExecuteRequest, out kern
 		out.Stream("stdout", b.String())
 	case w.Plot:
 		out.Display(kernel.DisplayData{Data: map[string]any{"image/png": "iVBOR", "text/plain": "plot"}})
-	case w.Trivial, w.PlotSetup:
+	case w.PlotSetup:
+		if f.mode == "noplot" {
+			return kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{Name: "ImportError", Value: "no plotting here"}}
+		}
+	case w.Trivial:
 	default:
 		return kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{Name: "Unknown", Value: req.Code}}
 	}
@@ -152,6 +156,27 @@ func TestRunFailsOnAMissingLine(t *testing.T) {
 	_, err := Run(ctx, Config{Kernels: []string{"fake-drop"}, Rounds: 1, Executes: 1, Completes: 1, Streams: 1, Plots: 1})
 	if err == nil || !strings.Contains(err.Error(), "9999 lines arrived, want 10000") {
 		t.Fatalf("Run = %v, want an error about the missing line", err)
+	}
+}
+
+func TestRunSkipsPlotsWithoutAPlottingLibrary(t *testing.T) {
+	installFake(t, "fake-noplot", "noplot")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rep, err := Run(ctx, Config{Kernels: []string{"fake-noplot"}, Rounds: 1, Executes: 1, Completes: 1, Streams: 1, Plots: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rep.Samples["fake-noplot"][FigPlot]); n != 0 {
+		t.Errorf("%d plot samples without a plotting library", n)
+	}
+	if len(rep.Samples["fake-noplot"][FigLines]) != 1 {
+		t.Error("the rows before the plot are missing")
+	}
+	var b strings.Builder
+	rep.WriteTable(&b)
+	if !strings.Contains(b.String(), "plot rows skipped") || strings.Contains(b.String(), FigPlot) {
+		t.Errorf("table:\n%s", b.String())
 	}
 }
 
