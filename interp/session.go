@@ -8,10 +8,12 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	yaegi "github.com/traefik/yaegi/interp"
 
 	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/runtimes"
 )
 
 // Options configure a Session.
@@ -89,6 +91,10 @@ type Session struct {
 	stopped   map[*yaegi.Interpreter]bool // stopped since their last evaluation
 	abandoned <-chan struct{}             // closed when an interrupted evaluation has unwound
 
+	// cellCtx is the context of the cell running now (nil between
+	// cells), for runtimes.CellContexter.
+	cellCtx atomic.Pointer[context.Context]
+
 	mu2   sync.Mutex
 	yi    *yaegi.Interpreter
 	cells int          // number of cells executed (the next cell is cells+1)
@@ -156,6 +162,8 @@ func (s *Session) interpreter() *yaegi.Interpreter {
 func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.cellCtx.Store(&ctx)
+	defer s.cellCtx.Store(nil)
 	s.mu2.Lock()
 	s.cells++
 	s.mu2.Unlock()
@@ -166,6 +174,19 @@ func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
 	}
 	return s.execute(ctx, code, s.cells)
 }
+
+// CellContext returns the context of the cell running now, which is
+// cancelled when the cell is interrupted, or nil between cells. It makes
+// runtimes' forms without a context (runtimes.Processes, Go, ...)
+// interruptible (runtimes.CellContexter).
+func (s *Session) CellContext() context.Context {
+	if p := s.cellCtx.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+var _ runtimes.CellContexter = (*Session)(nil)
 
 // Expression evaluates expr for user_expressions and returns its bundle.
 // The expression runs like a cell but its definitions are not reported.

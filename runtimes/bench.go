@@ -31,7 +31,7 @@ type BenchResult struct {
 // testing.Benchmark, about a second of iterations, allocations reported),
 // compiled once through the session. The snippet sees worker = 0 and
 // workers = 1. It needs a spinlab session (see SetHost).
-func Bench(snippet string) *BenchResult { return BenchContext(context.Background(), snippet) }
+func Bench(snippet string) *BenchResult { return BenchContext(cellContext(), snippet) }
 
 // BenchContext is Bench with a context; cancelling it ends the benchmark
 // early with Err set.
@@ -56,7 +56,7 @@ func BenchContext(ctx context.Context, snippet string) *BenchResult {
 // BenchFunc benchmarks f like Bench does a snippet, for plain Go programs.
 func BenchFunc(f func()) *BenchResult {
 	res := &BenchResult{Machine: ThisMachine()}
-	return bench(context.Background(), res, func(context.Context) error { f(); return nil })
+	return bench(cellContext(), res, func(context.Context) error { f(); return nil })
 }
 
 func bench(ctx context.Context, res *BenchResult, op func(context.Context) error) *BenchResult {

@@ -65,7 +65,7 @@ type Progress struct {
 }
 
 // Run runs the experiment; see RunContext.
-func (e Experiment) Run() *Results { return e.RunContext(context.Background()) }
+func (e Experiment) Run() *Results { return e.RunContext(cellContext()) }
 
 // RunContext runs the experiment until done or until ctx is cancelled;
 // then running interpreted workers see their context cancelled, children

@@ -81,3 +81,26 @@ func currentHost() (Host, error) {
 	}
 	return host.h, nil
 }
+
+// CellContexter is implemented by a Host that knows the context of the
+// cell running now, which is cancelled when the cell is interrupted. The
+// forms without a context (Go, Threads, Processes, Experiment.Run, Bench)
+// run under it, so that an interrupt stops them: children are killed and
+// reaped, and the run reports what finished.
+type CellContexter interface {
+	CellContext() context.Context
+}
+
+// cellContext returns the running cell's context when the installed Host
+// knows it, else context.Background().
+func cellContext() context.Context {
+	host.mu.RLock()
+	h := host.h
+	host.mu.RUnlock()
+	if c, ok := h.(CellContexter); ok {
+		if ctx := c.CellContext(); ctx != nil {
+			return ctx
+		}
+	}
+	return context.Background()
+}

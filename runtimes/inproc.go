@@ -15,7 +15,7 @@ import (
 // Go runs fn in n goroutines, one per worker (0..n-1), waits for all of
 // them and returns the measured run.
 func Go(n int, fn func(worker int)) *Run {
-	return GoContext(context.Background(), n, func(_ context.Context, w int) { fn(w) })
+	return GoContext(cellContext(), n, func(_ context.Context, w int) { fn(w) })
 }
 
 // GoContext is Go with a context that fn can watch to stop early.
@@ -28,7 +28,7 @@ func GoContext(ctx context.Context, n int, fn func(ctx context.Context, worker i
 // thread of its own and the thread exits with it. It waits for all of
 // them and returns the measured run, with per-thread CPU times.
 func Threads(n int, fn func(worker int)) *Run {
-	return ThreadsContext(context.Background(), n, func(_ context.Context, w int) { fn(w) })
+	return ThreadsContext(cellContext(), n, func(_ context.Context, w int) { fn(w) })
 }
 
 // ThreadsContext is Threads with a context that fn can watch to stop early.

@@ -62,7 +62,7 @@ var errNoSessionForProcesses = fmt.Errorf("process mode needs a spinlab session,
 // The value of the snippet's last expression comes back as the worker's
 // Result. It needs a spinlab session (see SetHost).
 func Processes(n int, snippet string) *Run {
-	return ProcessesContext(context.Background(), n, snippet, ProcessOptions{})
+	return ProcessesContext(cellContext(), n, snippet, ProcessOptions{})
 }
 
 // ProcessesContext is Processes with options and a context: cancelling

@@ -669,3 +669,26 @@ func TestRunJSONCarriesError(t *testing.T) {
 		t.Fatalf("%s %v", b, err)
 	}
 }
+
+// cellHost is a session whose running cell has a context, as interp's has.
+type cellHost struct {
+	*testHost
+	ctx context.Context
+}
+
+func (h cellHost) CellContext() context.Context { return h.ctx }
+
+// Interrupting the cell stops a run started without a context: its
+// children are killed and reaped, and the run says it was interrupted.
+func TestProcessesStopWhenTheCellIsInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	runtimes.SetHost(cellHost{newTestHost(t), ctx})
+	t.Cleanup(func() { runtimes.SetHost(nil) })
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	r := runtimes.Processes(2, `select {}`)
+	if r.Err == nil || time.Since(start) > 30*time.Second {
+		t.Fatalf("run not stopped by the cell's context: err %v after %v", r.Err, time.Since(start))
+	}
+	requireNoChildren(t)
+}
