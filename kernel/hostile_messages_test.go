@@ -451,7 +451,7 @@ func TestSilentConnectionDoesNotBlockClients(t *testing.T) {
 func TestHostileHistoryIsBounded(t *testing.T) {
 	cells, size := 8, 8<<20
 	if testing.Short() || hostileRace() {
-		size = 2 << 20
+		cells, size = 4, 2<<20
 	}
 	c := kerneltest.NewServer(t, &hostileEngine{forget: true})
 	c.Timeout = 60 * time.Second
