@@ -310,21 +310,24 @@ func (s *Session) IsComplete(code string) (status, indent string) {
 			scanErr = msg
 		}
 	}, 0)
-	depth := 0
+	// open holds the line of each bracket still open: the next line is
+	// indented one level per line that left brackets open, as gofmt
+	// indents "f(func() {" once, not twice.
+	var open []int
 	last := token.ILLEGAL
 	for {
-		_, tok, lit := sc.Scan()
+		pos, tok, lit := sc.Scan()
 		if tok == token.EOF {
 			break
 		}
 		switch tok {
 		case token.LPAREN, token.LBRACK, token.LBRACE:
-			depth++
+			open = append(open, file.Line(pos))
 		case token.RPAREN, token.RBRACK, token.RBRACE:
-			depth--
-			if depth < 0 {
+			if len(open) == 0 {
 				return "invalid", ""
 			}
+			open = open[:len(open)-1]
 		}
 		if tok == token.SEMICOLON && lit == "\n" {
 			continue
@@ -337,10 +340,15 @@ func (s *Session) IsComplete(code string) (status, indent string) {
 		}
 		return "invalid", ""
 	}
-	lastLine := code[strings.LastIndex(code, "\n")+1:]
-	base := lastLine[:len(lastLine)-len(strings.TrimLeft(lastLine, " \t"))]
-	if depth > 0 {
-		return "incomplete", base + "    "
+	levels := 0
+	for i, line := range open {
+		if i == 0 || line != open[i-1] {
+			levels++
+		}
+	}
+	base := strings.Repeat("    ", levels)
+	if levels > 0 {
+		return "incomplete", base
 	}
 	switch last {
 	case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.AND, token.OR, token.XOR,

@@ -100,6 +100,12 @@ func TestIsComplete(t *testing.T) {
 		{"func f() {", "incomplete", "    "},
 		{"for i := range 3 {\n    if i > 0 {", "incomplete", "        "},
 		{"x := []int{\n", "incomplete", "    "},
+		// A body line keeps the block's indent, not one more level.
+		{"for i := 0; i < 3; i++ {\n    fmt.Println(i)", "incomplete", "    "},
+		{"for i := 0; i < 3; i++ {\n\tif i > 0 {\n\t\tfmt.Println(i)\n\t}", "incomplete", "    "},
+		// Brackets opened on one line are one level.
+		{"go func() {", "incomplete", "    "},
+		{"f(func() {\n    x := 1 +", "incomplete", "    "},
 		{"s := `raw", "incomplete", ""},
 		{"x := 1 +", "incomplete", ""},
 		{"x := )", "invalid", ""},
