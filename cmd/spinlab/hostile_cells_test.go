@@ -109,7 +109,7 @@ const processInterruptBug = "interrupting a cell that waits in runtimes.Processe
 
 // sleepInterruptBug explains why interrupting time.Sleep costs the
 // evaluator.
-const sleepInterruptBug = "interrupting a cell in time.Sleep kills and replaces the evaluator after the grace period, losing every variable: yaegi cannot stop compiled calls (interp/stop.go says so), and time.Sleep is the commonest of them in a concurrency notebook (DESIGN.md's own examples sleep). Fix in interp: give the interpreter an interruptible time.Sleep, i.e. override the \"time\" symbol table entry for Sleep with func(d time.Duration) { t := time.NewTimer(d); defer t.Stop(); select { case <-t.C: case <-stopped: panic(interrupted) } } where stopped is closed by Session.stop; the same for time.After/Tick users is not needed (they are channel operations yaegi already stops)"
+const sleepInterruptBug = "interrupting a cell in time.Sleep kills and replaces the evaluator after the grace period, losing every variable. That is by design for code stuck in compiled calls (supervisor.DefaultInterruptGrace is under the session's 2s unwind wait so that a stuck mutex costs the evaluator), but a sleep has nothing to fear from being cut short, and it is the commonest blocking call in a concurrency notebook (DESIGN.md's examples sleep). Fix in interp: give the interpreter an interruptible time.Sleep, overriding the time symbol table's Sleep with func(d time.Duration) { t := time.NewTimer(d); defer t.Stop(); select { case <-t.C: case <-stop: } } where stop is closed by Session.stop, so yaegi's own stop then ends the cell at its next statement"
 
 // replyWithin reports whether the reply to req arrives within d, leaving
 // it in the client's inbox.
