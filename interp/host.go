@@ -184,7 +184,7 @@ func (s *Session) Export(snippet string) (runtimes.Program, error) {
 	}
 	var names []string
 	for n := range used {
-		if notVars[n] {
+		if notVars[n] || n == "_" || strings.HasPrefix(n, "_spinlab") {
 			continue
 		}
 		// A variable that the running cell defined is a global already
