@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spinlab/spinlab/kernel"
+)
+
+// openFDs counts a process's open file descriptors.
+func openFDs(t *testing.T, pid int) int {
+	t.Helper()
+	ents, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		t.Skipf("cannot read the kernel's fds: %v", err)
+	}
+	return len(ents)
+}
+
+// threads counts a process's OS threads.
+func threads(pid int) string {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Threads:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "?"
+}
+
+// TestHostileMessagesAgainstTheBinary floods the built kernel with bad
+// messages (forged, replayed, truncated, garbage) on every channel: none
+// is acted on, the session is intact, and the kernel process holds no
+// more descriptors than before.
+func TestHostileMessagesAgainstTheBinary(t *testing.T) {
+	n := 5000
+	if testing.Short() {
+		n = 1000
+	}
+	c, kp := startKernel(t)
+	pid := kp.cmd.Process.Pid
+	c.Execute(`var hits int
+func hit() int { hits++; return hits }`)
+	fd0, th0 := openFDs(t, pid), threads(pid)
+
+	wrong, _ := kernel.NewSigner("hmac-sha256", "not the key")
+	forged, _ := wrong.Encode(c.Message("execute_request", map[string]any{"code": "hit()"}))
+	replayed := c.Frames(c.Message("execute_request", map[string]any{"code": "hit()", "silent": true}))
+	c.SendRaw(kernel.Shell, replayed...) // the original runs once
+	kinds := [][][]byte{
+		forged,
+		replayed,
+		{[]byte("garbage")},
+		replayed[:4],
+		{[]byte("<IDS|MSG>"), []byte("00"), []byte("{\xff"), {}, {}, {}},
+	}
+	for i := range n {
+		ch := []kernel.Channel{kernel.Shell, kernel.Control, kernel.Stdin}[i%3]
+		c.SendRaw(ch, kinds[i%len(kinds)]...)
+	}
+	r := c.Execute(`hits`)
+	if hostileResult(r) != "1" {
+		t.Errorf("hits = %q after %d bad messages: want 1 (the original of the replayed one)", hostileResult(r), n)
+	}
+	if err := c.Heartbeat(2 * time.Second); err != nil {
+		t.Error(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for openFDs(t, pid) > fd0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("%d bad messages: kernel fds %d -> %d, threads %s -> %s", n, fd0, openFDs(t, pid), th0, threads(pid))
+	if fd := openFDs(t, pid); fd > fd0 {
+		t.Errorf("the kernel holds %d more descriptors after the bad messages", fd-fd0)
+	}
+
+	// Connections that never speak ZMTP.
+	info := c.ConnectionInfo()
+	for range 50 {
+		conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", info.ShellPort))
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.Write([]byte("GET / HTTP/1.0\r\n\r\n"))
+		conn.Close()
+	}
+	time.Sleep(500 * time.Millisecond)
+	if r := c.Execute(`hits`); hostileResult(r) != "1" {
+		t.Errorf("after junk connections hits = %q", hostileResult(r))
+	}
+	deadline = time.Now().Add(time.Second)
+	for openFDs(t, pid) > fd0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if fd := openFDs(t, pid); fd > fd0+2 {
+		t.Skipf("known bug (go-zeromq/zmq4 v0.17.0 (*socket).accept never closes a connection whose handshake fails; see kernel.TestRawConnectionsLeakNothing): 50 junk connections left the kernel with %d more descriptors", fd-fd0)
+	}
+}
