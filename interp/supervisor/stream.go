@@ -64,6 +64,7 @@ type stream struct {
 	// lines. The supervisor quotes the report's messages in the reply.
 	crashes   bool
 	muted     bool
+	inCrash   bool // in the first line of a crash report, which is passed on whole
 	lineStart bool // the last text ended a line
 }
 
@@ -228,14 +229,27 @@ func (s *stream) appendText(b []byte) {
 	if s.muted {
 		return
 	}
+	if s.inCrash {
+		// The rest of the report's first line ("concurrent map writes"
+		// comes in a write of its own after "fatal error: ").
+		end := len(b)
+		if j := bytes.IndexByte(b, '\n'); j >= 0 {
+			end = j + 1
+			s.inCrash, s.muted = false, true
+		}
+		s.buf = append(s.buf, b[:end]...)
+		return
+	}
 	if s.crashes {
 		if i := crashLine(b, s.lineStart); i >= 0 {
 			end := len(b)
 			if j := bytes.IndexByte(b[i:], '\n'); j >= 0 {
 				end = i + j + 1
+				s.muted = true
+			} else {
+				s.inCrash = true
 			}
 			s.buf = append(s.buf, b[:end]...)
-			s.muted = true
 			return
 		}
 	}

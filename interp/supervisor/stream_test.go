@@ -159,3 +159,23 @@ func TestStreamLeavesOutCrashDumps(t *testing.T) {
 		t.Errorf("the tail lost the report")
 	}
 }
+
+// The Go runtime writes "fatal error: " and its message in separate
+// writes: the report's first line still reaches the notebook whole.
+func TestStreamPassesTheCrashLineWhole(t *testing.T) {
+	r, w := io.Pipe()
+	var rec sinkRecorder
+	s := newErrStream(r, rec.sink)
+	go func() {
+		w.Write([]byte("fatal error: "))
+		time.Sleep(20 * time.Millisecond)
+		w.Write([]byte("concurrent map writes"))
+		time.Sleep(20 * time.Millisecond)
+		w.Write([]byte("\n\ngoroutine 1 [running]:\n"))
+		w.Close()
+	}()
+	s.wait(5 * time.Second)
+	if got, want := rec.String(), "fatal error: concurrent map writes\n"; got != want {
+		t.Errorf("passed on %q, want %q", got, want)
+	}
+}
