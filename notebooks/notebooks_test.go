@@ -161,13 +161,14 @@ func TestNbconvert(t *testing.T) {
 	}
 	for _, path := range tutorials(t) {
 		t.Run(path, func(t *testing.T) {
+			name := strings.TrimSuffix(path, ".ipynb") + ".executed"
 			cmd := exec.Command(python, "-m", "nbconvert", "--to", "notebook", "--execute",
-				"--ExecutePreprocessor.timeout=120", "--output-dir", dir, path)
+				"--ExecutePreprocessor.timeout=120", "--output-dir", dir, "--output", name, path)
 			cmd.Env = env
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("nbconvert --execute %s: %v\n%s", path, err, out)
 			}
-			checkExecuted(t, filepath.Join(dir, strings.TrimSuffix(path, ".ipynb")+".nbconvert.ipynb"))
+			checkExecuted(t, filepath.Join(dir, name+".ipynb"))
 		})
 	}
 }
