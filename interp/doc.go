@@ -45,7 +45,13 @@
 // every go statement recovers a panic and reports it as the error of the
 // cell that was running when the goroutine started (or on stderr if that
 // cell has ended); display.Show and Update pass interpreted values that
-// have a Bundle method as rendered bundles.
+// have a Bundle method as rendered bundles; a top-level if, for, switch or
+// block that declares several names at once in a nested block
+// ("z, err := f()") runs inside a function literal called in place,
+// since yaegi loses such names at package level.
+//
+// Packages yaegi keeps apart as "unrestricted" (os/exec, syscall) are
+// importable: a concurrency notebook starts and signals processes.
 //
 // # Survival
 //
