@@ -323,6 +323,17 @@ func groupSourceWrapped(g []*unit, cell int) string {
 	}
 	for i, u := range g {
 		if i == len(g)-1 {
+			if isCompositeLit(finalExpr(u)) {
+				// yaegi v0.16.1 mishandles a composite literal of an
+				// interpreted type passed straight to a function ("reflect.Set:
+				// value of type bool is not assignable"); through a variable
+				// it also keeps the type's methods (String) for display.
+				b.WriteString(directive(u, cell))
+				b.WriteString(lastValue + " := ")
+				b.WriteString(u.out)
+				b.WriteString("\n" + valuesFunc + "(" + lastValue + ")\n")
+				break
+			}
 			// The collector's call takes the expression's position too, so
 			// that a panic in the expression points at it.
 			b.WriteString(directive(u, cell))
@@ -337,6 +348,22 @@ func groupSourceWrapped(g []*unit, cell int) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// lastValue holds a final composite literal (see groupSourceWrapped).
+const lastValue = "_spinlabLast"
+
+// isCompositeLit reports a composite literal, parenthesised or not.
+func isCompositeLit(e ast.Expr) bool {
+	for {
+		p, ok := e.(*ast.ParenExpr)
+		if !ok {
+			break
+		}
+		e = p.X
+	}
+	_, ok := e.(*ast.CompositeLit)
+	return ok
 }
 
 // finalExpr returns the expression of a unit that is an expression
