@@ -50,7 +50,12 @@ func hit() int { hits++; return hits }`)
 	wrong, _ := kernel.NewSigner("hmac-sha256", "not the key")
 	forged, _ := wrong.Encode(c.Message("execute_request", map[string]any{"code": "hit()"}))
 	replayed := c.Frames(c.Message("execute_request", map[string]any{"code": "hit()", "silent": true}))
-	c.SendRaw(kernel.Shell, replayed...) // the original runs once
+	// The original runs once. (Wait for it: the replay check is shared by
+	// the channels, so a copy that reached control first would burn it.)
+	c.SendRaw(kernel.Shell, replayed...)
+	if r := c.Execute(`hits`); hostileResult(r) != "1" {
+		t.Fatalf("the original message: hits = %q", hostileResult(r))
+	}
 	kinds := [][][]byte{
 		forged,
 		replayed,
