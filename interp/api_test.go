@@ -334,3 +334,15 @@ func TestSnippetImportIsRecorded(t *testing.T) {
 		t.Errorf("time in a cell after a snippet imported it: %s", got)
 	}
 }
+
+// A composite literal of an interpreted type as a cell's value, in a
+// fresh session: yaegi mishandles one passed straight to a function.
+func TestFinalCompositeLiteral(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	mustExec(t, s, "type point struct{ X, Y int }\n\nfunc (p point) String() string { return fmt.Sprintf(\"(%d, %d)\", p.X, p.Y) }\n")
+	for code, want := range map[string]string{"point{3, 4}": "(3, 4)", "(point{5, 6})": "(5, 6)", "[]int{1, 2}": "[1 2]"} {
+		if got := text(mustExec(t, s, code).Value); got != want {
+			t.Errorf("%s = %s, want %s", code, got, want)
+		}
+	}
+}
