@@ -340,9 +340,9 @@ func TestSnippetImportIsRecorded(t *testing.T) {
 func TestFinalCompositeLiteral(t *testing.T) {
 	s, _, _ := newTestSession(t)
 	mustExec(t, s, "type point struct{ X, Y int }\n\nfunc (p point) String() string { return fmt.Sprintf(\"(%d, %d)\", p.X, p.Y) }\n")
-	for code, want := range map[string]string{"point{3, 4}": "(3, 4)", "(point{5, 6})": "(5, 6)", "[]int{1, 2}": "[1 2]"} {
-		if got := text(mustExec(t, s, code).Value); got != want {
-			t.Errorf("%s = %s, want %s", code, got, want)
+	for _, c := range []struct{ code, want string }{{"point{3, 4}", "(3, 4)"}, {"(point{5, 6})", "(5, 6)"}, {"[]int{1, 2}", "[1 2]"}} {
+		if got := text(mustExec(t, s, c.code).Value); got != c.want {
+			t.Errorf("%s = %s, want %s", c.code, got, c.want)
 		}
 	}
 }
