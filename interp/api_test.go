@@ -346,3 +346,30 @@ func TestFinalCompositeLiteral(t *testing.T) {
 		}
 	}
 }
+
+// An interrupted time.Sleep ends at once: the cell unwinds instead of
+// being abandoned in compiled code (which costs the evaluator under the
+// kernel's interrupt grace).
+func TestInterruptedSleepUnwinds(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	mustExec(t, s, `state := "intact"`)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := s.Execute(ctx, "time.Sleep(time.Hour)")
+	if e, ok := err.(*Error); !ok || e.Name != "interrupted" {
+		t.Fatalf("err = %v, want interrupted", err)
+	}
+	if d := time.Since(start); d > unwindWait/2 {
+		t.Errorf("the interrupted sleep took %v to end: it was abandoned, not woken", d)
+	}
+	if got := text(mustExec(t, s, "state").Value); got != `"intact"` {
+		t.Errorf("state after the interrupt: %s", got)
+	}
+	// A later sleep still sleeps.
+	start = time.Now()
+	mustExec(t, s, "time.Sleep(30 * time.Millisecond)")
+	if d := time.Since(start); d < 30*time.Millisecond {
+		t.Errorf("a sleep after the interrupt took only %v", d)
+	}
+}

@@ -81,7 +81,7 @@ func _spinlabRich(x any) any {
 	return x
 }
 
-var _ = runtimes.Program{}
+var _spinlabProgram runtimes.Program // keeps the runtimes import used; "_" would become a typed global in yaegi
 `
 
 // exitCode is the panic value of os.Exit inside the interpreter.
@@ -159,6 +159,9 @@ func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
 		},
 		"syscall/syscall": {
 			"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) }),
+		},
+		"time/time": {
+			"Sleep": reflect.ValueOf(s.sleep),
 		},
 		"log/log": {
 			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),

@@ -90,6 +90,7 @@ type Session struct {
 	stopMu    sync.Mutex
 	stopped   map[*yaegi.Interpreter]bool // stopped since their last evaluation
 	abandoned <-chan struct{}             // closed when an interrupted evaluation has unwound
+	wake      chan struct{}               // closed by stop: wakes interpreted time.Sleep calls
 
 	// cellCtx is the context of the cell running now (nil between
 	// cells), for runtimes.CellContexter.

@@ -82,7 +82,32 @@ func (s *Session) stop(yi *yaegi.Interpreter) {
 		s.stopped = map[*yaegi.Interpreter]bool{}
 	}
 	s.stopped[yi] = true
+	if s.wake != nil {
+		close(s.wake)
+		s.wake = nil
+	}
 	yaegiStop(yi)
+}
+
+// sleep is time.Sleep for interpreted code: an interrupt cuts it short, so
+// that a sleeping cell stops at once instead of after its grace period
+// (a sleep, unlike a held lock, has nothing to fear from ending early).
+func (s *Session) sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	s.stopMu.Lock()
+	if s.wake == nil {
+		s.wake = make(chan struct{})
+	}
+	wake := s.wake
+	s.stopMu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-wake:
+	}
 }
 
 // settle prepares yi for an evaluation after a stop: it waits briefly for

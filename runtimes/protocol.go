@@ -87,9 +87,14 @@ func readFrame(r io.Reader) (*frame, error) {
 	if n > maxFrame {
 		return nil, fmt.Errorf("worker protocol: frame of %d bytes is too large", n)
 	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r, b); err != nil {
+	// Read what arrives rather than allocate what the header claims, so
+	// that a lying length cannot make the reader allocate up to maxFrame.
+	b, err := io.ReadAll(io.LimitReader(r, int64(n)))
+	if err != nil {
 		return nil, fmt.Errorf("worker protocol: short frame: %w", err)
+	}
+	if len(b) < int(n) {
+		return nil, fmt.Errorf("worker protocol: short frame: %d of %d bytes", len(b), n)
 	}
 	f := new(frame)
 	if err := json.Unmarshal(b, f); err != nil {
