@@ -3,6 +3,7 @@ package kernel
 import (
 	"encoding/json"
 	"sync"
+	"unicode/utf8"
 )
 
 // history is the input (and text output) of the cells run with
@@ -12,7 +13,8 @@ type history struct {
 	mu      sync.Mutex
 	session int
 	entries []historyEntry
-	limit   int
+	limit   int // entries
+	size    int // bytes of text in entries
 }
 
 type historyEntry struct {
@@ -36,13 +38,59 @@ type historyRequest struct {
 
 func newHistory(limit int) *history { return &history{session: 1, limit: limit} }
 
+const (
+	// historyBytes bounds the text the history keeps: past it the oldest
+	// entries go, so that big cells cannot grow the kernel for ever.
+	historyBytes = 32 << 20
+	// historyEntryBytes bounds one entry's input and output; longer text
+	// is kept cut, with a marker.
+	historyEntryBytes = 1 << 20
+)
+
 func (h *history) add(line int, input string, output *string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.entries = append(h.entries, historyEntry{h.session, line, input, output})
-	if len(h.entries) > h.limit {
-		h.entries = append([]historyEntry(nil), h.entries[len(h.entries)-h.limit/2:]...)
+	input = clip(input)
+	if output != nil {
+		o := clip(*output)
+		output = &o
 	}
+	h.entries = append(h.entries, historyEntry{h.session, line, input, output})
+	h.size += entrySize(h.entries[len(h.entries)-1])
+	drop := 0
+	if len(h.entries) > h.limit {
+		drop = len(h.entries) - h.limit/2
+	}
+	for i := 0; i < drop; i++ {
+		h.size -= entrySize(h.entries[i])
+	}
+	for drop < len(h.entries)-1 && h.size > historyBytes {
+		h.size -= entrySize(h.entries[drop])
+		drop++
+	}
+	if drop > 0 {
+		h.entries = append([]historyEntry(nil), h.entries[drop:]...)
+	}
+}
+
+func entrySize(e historyEntry) int {
+	n := len(e.input)
+	if e.output != nil {
+		n += len(*e.output)
+	}
+	return n
+}
+
+// clip cuts s to historyEntryBytes, saying so.
+func clip(s string) string {
+	if len(s) <= historyEntryBytes {
+		return s
+	}
+	cut := historyEntryBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "\n… (cut: the history keeps the first 1 MB of a cell)"
 }
 
 // restart starts a new session number.
