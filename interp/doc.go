@@ -57,9 +57,10 @@
 //
 // os.Exit and log.Fatal* panic inside the interpreter and are reported as
 // an "exit" error. An interrupt (a cancelled context) stops interpreted
-// loops and channel operations; code blocked inside compiled code (a long
-// time.Sleep, a locked sync.Mutex) cannot be stopped, the cell is reported
-// "interrupted" all the same and its goroutine is left behind.
+// loops, channel operations and time.Sleep (the session's own, which wakes
+// on an interrupt); code blocked inside other compiled code (a locked
+// sync.Mutex, a WaitGroup never done) cannot be stopped, the cell is
+// reported "interrupted" all the same and its goroutine is left behind.
 //
 // # Boundaries
 //

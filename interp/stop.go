@@ -25,7 +25,7 @@ func yaegiStop(*yaegi.Interpreter)
 // for it to unwind, so that the next evaluation does not run alongside it
 // (yaegi's own EvalWithContext returns at once and leaves the evaluation
 // running, which races with the next one). Code blocked inside compiled
-// code (a long time.Sleep, a sync.Mutex) cannot be stopped: the cell is
+// code (a sync.Mutex, a WaitGroup) cannot be stopped: the cell is
 // reported interrupted all the same, and the next cell waits for it only
 // briefly.
 func (s *Session) run(ctx context.Context, src string) (reflect.Value, error) {
