@@ -8,6 +8,8 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 	"github.com/go-zeromq/zmq4/transport"
@@ -81,19 +83,90 @@ func (t bufferedTransport) Listen(ctx context.Context, addr string) (net.Listene
 	if err != nil {
 		return nil, err
 	}
-	return bufferedListener{l}, nil
+	gl := &guardedListener{Listener: l, ready: make(chan net.Conn), closed: make(chan struct{})}
+	go gl.acceptLoop()
+	return gl, nil
 }
 
 func (t bufferedTransport) Addr(ep string) (string, error) { return t.plain.Addr(ep) }
 
-type bufferedListener struct{ net.Listener }
+// handshakeTimeout bounds how long a connection may take to send its ZMTP
+// signature, and then to finish its handshake.
+const handshakeTimeout = 3 * time.Second
 
-func (l bufferedListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
+// guardedListener screens connections before zmq4 sees them. zmq4 v0.17.0
+// runs each ZMTP handshake inside its accept loop with no deadline and
+// never closes a connection whose handshake failed: one silent TCP
+// connection (a port scan, a health check) locked every later client out,
+// and each junk connection kept its fd. So connections are accepted here,
+// each waits in a goroutine of its own for the 10-byte ZMTP signature,
+// and only those that send one reach zmq4; a connection that then does not
+// finish its handshake in time is closed (which also unblocks zmq4).
+type guardedListener struct {
+	net.Listener
+	ready     chan net.Conn
+	closed    chan struct{}
+	closeOnce sync.Once
+}
+
+func (l *guardedListener) acceptLoop() {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			select {
+			case <-l.closed:
+				return
+			default:
+			}
+			if ne, ok := err.(net.Error); ok && ne.Timeout() || strings.Contains(err.Error(), "too many open files") {
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			l.Close()
+			return
+		}
+		go l.screen(c)
 	}
-	return newZMTPConn(c), nil
+}
+
+// screen hands c to zmq4 once it has sent a ZMTP signature.
+func (l *guardedListener) screen(c net.Conn) {
+	zc := newZMTPConn(c)
+	_ = c.SetReadDeadline(time.Now().Add(handshakeTimeout))
+	sig, err := zc.r.Peek(10)
+	if err != nil || sig[0] != 0xff || sig[9] != 0x7f {
+		c.Close()
+		return
+	}
+	_ = c.SetReadDeadline(time.Time{})
+	zc.guard = time.AfterFunc(handshakeTimeout, func() {
+		if !zc.shook.Load() {
+			c.Close()
+		}
+	})
+	select {
+	case l.ready <- zc:
+	case <-l.closed:
+		c.Close()
+	}
+}
+
+func (l *guardedListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.ready:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *guardedListener) Close() error {
+	err := net.ErrClosed
+	l.closeOnce.Do(func() {
+		close(l.closed)
+		err = l.Listener.Close()
+	})
+	return err
 }
 
 // ZMTP 3 framing, as much as zmtpConn needs to find where a message ends.
@@ -122,13 +195,71 @@ type zmtpConn struct {
 	body     uint64 // body bytes of the current frame still to come
 	inBody   bool
 	more     bool // the current frame is not the last of its message
+
+	// guard closes an accepted connection whose handshake does not end
+	// in time; shook is set once the peer's greeting and first command
+	// (READY) have been read, which hs tracks.
+	guard *time.Timer
+	shook atomic.Bool
+	hs    handshake
+}
+
+// handshake follows the peer's side of a ZMTP handshake as it is read:
+// the 64-byte greeting, then one command frame (READY).
+type handshake struct {
+	read uint64 // bytes read so far
+	hdr  []byte // the command frame's header, as read
+	end  uint64 // where the command frame ends, once its header is known
+}
+
+// feed records b as read and reports whether the handshake has been read.
+func (h *handshake) feed(b []byte) bool {
+	for _, x := range b {
+		h.read++
+		if h.read <= zmtpGreetingLen {
+			continue
+		}
+		if h.end == 0 {
+			h.hdr = append(h.hdr, x)
+			want := 2
+			if h.hdr[0]&zmtpLong != 0 {
+				want = 9
+			}
+			if len(h.hdr) < want {
+				continue
+			}
+			size := uint64(h.hdr[1])
+			if want == 9 {
+				size = binary.BigEndian.Uint64(h.hdr[1:9])
+			}
+			h.end = h.read + size
+		}
+		if h.read >= h.end {
+			return true
+		}
+	}
+	return false
 }
 
 func newZMTPConn(c net.Conn) *zmtpConn {
 	return &zmtpConn{Conn: c, r: bufio.NewReaderSize(c, 16<<10), greeting: zmtpGreetingLen}
 }
 
-func (c *zmtpConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+func (c *zmtpConn) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.guard != nil && !c.shook.Load() {
+		switch {
+		case c.hs.feed(p[:n]):
+			c.shook.Store(true)
+			c.guard.Stop()
+		case err != nil:
+			// zmq4 gives up on a failed handshake without closing.
+			c.guard.Stop()
+			c.Conn.Close()
+		}
+	}
+	return n, err
+}
 
 func (c *zmtpConn) Write(p []byte) (int, error) {
 	c.wmu.Lock()
