@@ -1,0 +1,79 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// minimalEnvClient starts the installed kernel through jupyter_client's
+// KernelManager, as every Jupyter front end does, runs two cells and
+// prints what came back.
+const minimalEnvClient = `
+import sys
+from jupyter_client.manager import start_new_kernel
+
+km, kc = start_new_kernel(kernel_name="spinlab", startup_timeout=30)
+try:
+    out = []
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "execute_result":
+            out.append(msg["content"]["data"]["text/plain"] + "\n")
+    for code in ['fmt.Println("hi")', "6*7", 'os.Getenv("HOME") + "|" + os.Getenv("PATH")']:
+        reply = kc.execute_interactive(code, timeout=30, output_hook=hook)
+        if reply["content"]["status"] != "ok":
+            print("status", reply["content"]["status"], reply["content"].get("evalue"))
+            sys.exit(1)
+    sys.stdout.write("".join(out))
+finally:
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+`
+
+// TestMinimalEnvironment starts the kernel the way Jupyter does, from
+// another working directory, with an environment that has no HOME and no
+// PATH (so no go toolchain): only the kernelspec and Jupyter's own
+// variables. A notebook server started by a service manager looks like
+// that.
+func TestMinimalEnvironment(t *testing.T) {
+	if out, err := exec.Command(python, "-c", "import jupyter_client").CombinedOutput(); err != nil {
+		msg := "jupyter_client is not installed for " + python + ": " + strings.TrimSpace(string(out))
+		if os.Getenv("SPINLAB_REQUIRE_JUPYTER") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	jupyterEnv := []string{
+		"JUPYTER_DATA_DIR=" + data,
+		"JUPYTER_PATH=" + data,
+		"JUPYTER_RUNTIME_DIR=" + filepath.Join(dir, "runtime"),
+		"JUPYTER_CONFIG_DIR=" + filepath.Join(dir, "config"),
+		"JUPYTER_PLATFORM_DIRS=0",
+		"PYTHONDONTWRITEBYTECODE=1",
+	}
+	if code, _, stderr := spinlab(t, jupyterEnv, "install", "--user"); code != 0 {
+		t.Fatalf("install: %s", stderr)
+	}
+	script := filepath.Join(dir, "client.py")
+	if err := os.WriteFile(script, []byte(minimalEnvClient), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(python, script)
+	cmd.Dir = "/"
+	cmd.Env = jupyterEnv // nothing else: no HOME, no PATH
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("a kernel started with a minimal environment: %v\n%s%s", err, out, stderr.String())
+	}
+	if got, want := string(out), "hi\n42\n\"|\"\n"; got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+}
