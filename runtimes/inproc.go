@@ -84,7 +84,7 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 	cpu := processCPU().sub(cpu0)
 	r.User, r.System = cpu.user, cpu.sys
 	r.Allocated = heapAllocs() - alloc0
-	r.PeakThreads = sampler.finish()
+	r.PeakThreads = sampler.finish(mode == Thread)
 	for i := range r.Workers {
 		r.Workers[i].Memory = r.Allocated / uint64(n)
 	}

@@ -175,11 +175,13 @@ func (s *threadSampler) sample() {
 	s.peak = max(s.peak, n)
 }
 
-// finish stops sampling and returns the peak. With the runtime's count it
-// adds the OS threads the runtime does not count, read once from /proc: the
-// main thread, when a locked goroutine that ran on it has exited (the
-// runtime parks the main thread forever instead of ending it).
-func (s *threadSampler) finish() int {
+// finish stops sampling and returns the peak. After locked goroutines
+// (lockedThreads), with the runtime's count it adds the OS threads the
+// runtime does not count, read once from /proc: the main thread, when a
+// locked goroutine that ran on it has exited (the runtime parks the main
+// thread forever instead of ending it). That read is most of the cost of
+// measuring a goroutine-mode run, so other modes skip it.
+func (s *threadSampler) finish(lockedThreads bool) int {
 	s.sample()
 	s.stop()
 	<-s.done
@@ -187,6 +189,9 @@ func (s *threadSampler) finish() int {
 	defer s.mu.Unlock()
 	if s.counter != nil {
 		s.counter.close()
+		return s.peak
+	}
+	if !lockedThreads {
 		return s.peak
 	}
 	c := openThreadCounter()

@@ -182,7 +182,7 @@ func runProcesses(ctx context.Context, r *Run, n int, prog []byte, opts ProcessO
 	}
 	wg.Wait()
 	r.Wall = time.Duration(monotonic() - t0)
-	r.PeakThreads = sampler.finish()
+	r.PeakThreads = sampler.finish(false)
 	for _, w := range r.Workers {
 		r.User += w.User
 		r.System += w.System
