@@ -293,6 +293,22 @@ func EvalProgram(ctx context.Context, p runtimes.Program, worker, workers int) (
 	if err != nil {
 		return nil, err
 	}
+	return s.evalProgram(ctx, p, worker, workers)
+}
+
+// PrepareEvaluator starts the fresh session of a worker before its program
+// arrives, so that a warm-pool worker (runtimes.WorkerMainPrepared) has
+// loaded the interpreter and its symbol tables when the clock starts. The
+// evaluator it returns runs one program.
+func PrepareEvaluator(context.Context) (runtimes.Evaluator, error) {
+	s, err := New(Options{})
+	if err != nil {
+		return nil, err
+	}
+	return s.evalProgram, nil
+}
+
+func (s *Session) evalProgram(ctx context.Context, p runtimes.Program, worker, workers int) (any, error) {
 	if strings.TrimSpace(p.Source) != "" {
 		if _, err := s.execute(ctx, p.Source, 1); err != nil {
 			return nil, fmt.Errorf("program source: %w", err)
@@ -307,6 +323,7 @@ func EvalProgram(ctx context.Context, p runtimes.Program, worker, workers int) (
 	if err != nil {
 		return nil, err
 	}
+	runtimes.MarkStart(ctx) // spawn latency ends here: the snippet's first instruction
 	return fn(ctx, worker, workers)
 }
 
