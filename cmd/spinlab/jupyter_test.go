@@ -54,18 +54,27 @@ if __name__ == "__main__":
 
 const python = "/usr/bin/python3"
 
-func TestJupyterKernelTests(t *testing.T) {
-	require := os.Getenv("SPINLAB_REQUIRE_JUPYTER") == "1"
-	if out, err := exec.Command(python, "-c", "import jupyter_kernel_test, jupyter_client").CombinedOutput(); err != nil {
-		msg := "Jupyter's kernel test suite is not installed for " + python + " (apt-get install python3-jupyter-kernel-test jupyter-client): " + strings.TrimSpace(string(out))
-		if require {
+// requirePython skips the test when /usr/bin/python3 cannot import the
+// modules, or fails it under SPINLAB_REQUIRE_JUPYTER=1.
+func requirePython(t *testing.T, modules, packages string) {
+	t.Helper()
+	if out, err := exec.Command(python, "-c", "import "+modules).CombinedOutput(); err != nil {
+		msg := modules + " not installed for " + python + " (apt-get install " + packages + "): " + strings.TrimSpace(string(out))
+		if os.Getenv("SPINLAB_REQUIRE_JUPYTER") == "1" {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)
 	}
-	dir := t.TempDir()
+}
+
+// installForJupyter installs the built kernel in a private Jupyter data
+// directory and returns the Jupyter variables that point there, and the
+// directory the test may use.
+func installForJupyter(t *testing.T) (env []string, dir string) {
+	t.Helper()
+	dir = t.TempDir()
 	data := filepath.Join(dir, "data")
-	env := []string{
+	env = []string{
 		"JUPYTER_DATA_DIR=" + data,
 		"JUPYTER_PATH=" + data,
 		"JUPYTER_RUNTIME_DIR=" + filepath.Join(dir, "runtime"),
@@ -76,6 +85,13 @@ func TestJupyterKernelTests(t *testing.T) {
 	if code, _, stderr := spinlab(t, env, "install", "--user"); code != 0 {
 		t.Fatalf("install: %s", stderr)
 	}
+	return env, dir
+}
+
+func TestJupyterKernelTests(t *testing.T) {
+	requirePython(t, "jupyter_kernel_test, jupyter_client", "python3-jupyter-kernel-test jupyter-client")
+	env, dir := installForJupyter(t)
+	data := filepath.Join(dir, "data")
 	// The spec Jupyter finds must be ours.
 	list := exec.Command(python, "-m", "jupyter_client.kernelspecapp", "list", "--json")
 	list.Env = append(os.Environ(), env...)

@@ -40,26 +40,8 @@ finally:
 // variables. A notebook server started by a service manager looks like
 // that.
 func TestMinimalEnvironment(t *testing.T) {
-	if out, err := exec.Command(python, "-c", "import jupyter_client").CombinedOutput(); err != nil {
-		msg := "jupyter_client is not installed for " + python + ": " + strings.TrimSpace(string(out))
-		if os.Getenv("SPINLAB_REQUIRE_JUPYTER") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	jupyterEnv := []string{
-		"JUPYTER_DATA_DIR=" + data,
-		"JUPYTER_PATH=" + data,
-		"JUPYTER_RUNTIME_DIR=" + filepath.Join(dir, "runtime"),
-		"JUPYTER_CONFIG_DIR=" + filepath.Join(dir, "config"),
-		"JUPYTER_PLATFORM_DIRS=0",
-		"PYTHONDONTWRITEBYTECODE=1",
-	}
-	if code, _, stderr := spinlab(t, jupyterEnv, "install", "--user"); code != 0 {
-		t.Fatalf("install: %s", stderr)
-	}
+	requirePython(t, "jupyter_client", "jupyter-client")
+	jupyterEnv, dir := installForJupyter(t)
 	script := filepath.Join(dir, "client.py")
 	if err := os.WriteFile(script, []byte(minimalEnvClient), 0o644); err != nil {
 		t.Fatal(err)
