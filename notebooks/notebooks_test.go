@@ -8,7 +8,7 @@ package notebooks
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"github.com/spinlab/spinlab/internal/testbinary"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,22 +22,7 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "spinlab-notebooks-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "spinlab")
-	build := exec.Command("go", "build", "-o", binary, "github.com/spinlab/spinlab/cmd/spinlab")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build spinlab:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(testbinary.Main(m, &binary))
 }
 
 // tutorials lists the committed notebooks in order.

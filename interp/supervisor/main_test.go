@@ -2,9 +2,8 @@ package supervisor_test
 
 import (
 	"context"
-	"fmt"
+	"github.com/spinlab/spinlab/internal/testbinary"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,22 +22,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("SPINLAB_FAKE_EVALUATOR") == "1" {
 		os.Exit(supervisor.FakeEvaluator())
 	}
-	dir, err := os.MkdirTemp("", "spinlab-supervisor-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "spinlab")
-	build := exec.Command("go", "build", "-o", binary, "github.com/spinlab/spinlab/cmd/spinlab")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build spinlab for the evaluator:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(testbinary.Main(m, &binary))
 }
 
 // start returns a supervisor running the built evaluator, shut down when
