@@ -137,8 +137,11 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 		final := gi == len(plan)-1 && finalExpr(g[len(g)-1]) != nil
 		var v reflect.Value
 		if final {
-			wrapped := groupSourceWrapped(g, cell)
-			v, err = s.run(ctx, wrapped)
+			v, err = s.run(ctx, groupSourceWrapped(g, cell, true))
+			if err != nil && isCompileError(err) {
+				// A call with several results.
+				v, err = s.run(ctx, groupSourceWrapped(g, cell, false))
+			}
 			if err != nil && isCompileError(err) {
 				// A call with no results cannot be wrapped: evaluate it bare.
 				final = false
@@ -315,8 +318,16 @@ func groupSource(g []*unit, cell int) string {
 }
 
 // groupSourceWrapped is groupSource with the final expression passed to
-// the session's value collector, so that all its results come back.
-func groupSourceWrapped(g []*unit, cell int) string {
+// the session's value collector, so that all its results come back. With
+// single, the collector takes exactly one value: yaegi v0.16.1 spreads a
+// lone []any argument into a variadic ...any parameter, which showed a
+// []any value as a list of results; the variadic form is for calls with
+// several results, tried when the single form does not compile.
+func groupSourceWrapped(g []*unit, cell int, single bool) string {
+	collector := valuesFunc
+	if single {
+		collector = valueFunc
+	}
 	var b strings.Builder
 	if !g[0].isDecl() {
 		b.WriteString(directive(g[0], cell) + syncCall)
@@ -331,13 +342,13 @@ func groupSourceWrapped(g []*unit, cell int) string {
 				b.WriteString(directive(u, cell))
 				b.WriteString(lastValue + " := ")
 				b.WriteString(u.out)
-				b.WriteString("\n" + valuesFunc + "(" + lastValue + ")\n")
+				b.WriteString("\n" + valueFunc + "(" + lastValue + ")\n")
 				break
 			}
 			// The collector's call takes the expression's position too, so
 			// that a panic in the expression points at it.
 			b.WriteString(directive(u, cell))
-			b.WriteString(valuesFunc + "(")
+			b.WriteString(collector + "(")
 			b.WriteString(directive(u, cell))
 			b.WriteString(u.out)
 			b.WriteString(",\n)\n")

@@ -42,7 +42,7 @@ func FuzzPrepare(f *testing.F) {
 		}
 		for _, g := range planUnits(units) {
 			_ = groupSource(g, 1)
-			_ = groupSourceWrapped(g, 1)
+			_ = groupSourceWrapped(g, 1, true)
 		}
 		s.IsComplete(code)
 		n := len([]rune(code))

@@ -21,6 +21,7 @@ const (
 	rtPath     = "spinlab.dev/rt" // binary support package, imported as rtName
 	rtName     = "_spinlabrt"
 	valuesFunc = "_spinlabValues"
+	valueFunc  = "_spinlabValue"
 	richFunc   = "_spinlabRich"
 )
 
@@ -68,6 +69,9 @@ func _spinlabValues(v ...any) []any {
 	}
 	return v
 }
+
+// _spinlabValue collects a final expression with exactly one result.
+func _spinlabValue(v any) []any { return _spinlabValues(v) }
 
 // _spinlabRich makes a value that displays itself visible as such to
 // compiled code (display.Show, (*display.Handle).Update).
