@@ -311,6 +311,7 @@ func (r *rewriter) unit(u *unit) {
 		case *ast.RangeStmt:
 			ranges = append(ranges, n)
 			r.loopVars(u, n.Body, rangeVars(n), nil)
+			r.rangeAssign(u, n)
 		case *ast.ForStmt:
 			r.loopVars(u, n.Body, forVars(n), n.Post)
 		case *ast.CallExpr:
@@ -376,8 +377,8 @@ func needsFuncScope(st ast.Stmt) bool {
 
 // rangeInt rewrites "for k := range n" with an integer n.
 func (r *rewriter) rangeInt(u *unit, n *ast.RangeStmt) {
-	if n.Value != nil || !r.isInt(n.X) {
-		return
+	if n.Value != nil || n.Tok == token.ASSIGN || !r.isInt(n.X) {
+		return // (rangeAssign takes "for i = range n")
 	}
 	r.loops++
 	end := fmt.Sprintf("_spinlabEnd%d", r.loops)
@@ -629,4 +630,38 @@ func (r *rewriter) goStmt(u *unit, n *ast.GoStmt) {
 	start, end := u.offset(n.Call.Pos()), u.offset(n.Call.End())
 	u.edit(start, start, "func(_spinlabCell int) {"+guard+" ")
 	u.edit(end, end, " }("+cellArg+")")
+}
+
+// rangeAssign rewrites "for k, v = range x" (assigning to existing
+// variables), which yaegi v0.16.1 runs without ever updating a variable
+// declared outside a function, into a loop over fresh variables that
+// assigns them at the top of the body: "for k_, v_ := range x { k, v =
+// k_, v_; ...". The variables end the loop with the last values, as in Go.
+func (r *rewriter) rangeAssign(u *unit, n *ast.RangeStmt) {
+	if n.Tok != token.ASSIGN || n.Key == nil {
+		return
+	}
+	r.loops++
+	k := fmt.Sprintf("_spinlabK%d", r.loops)
+	if n.Value == nil && r.isInt(n.X) {
+		// for i = range n: a three-clause loop over a fresh counter of
+		// n's type, n evaluated before the loop as range does.
+		x, end := u.outText(n.X), fmt.Sprintf("_spinlabEnd%d", r.loops)
+		u.edit(u.offset(n.Key.Pos()), u.offset(n.Body.Lbrace),
+			fmt.Sprintf("%s, %s := (%s)*0, (%s); %s < %s; %s++ ", k, end, x, x, k, end, k))
+		at := u.offset(n.Body.Lbrace) + 1
+		u.edit(at, at, " "+u.outText(n.Key)+" = "+k+";")
+		return
+	}
+	lhs, rhs := u.outText(n.Key), k
+	header := k
+	if n.Value != nil {
+		v := fmt.Sprintf("_spinlabV%d", r.loops)
+		lhs += ", " + u.outText(n.Value)
+		rhs += ", " + v
+		header += ", " + v
+	}
+	u.edit(u.offset(n.Key.Pos()), u.offset(n.X.Pos()), header+" := range ")
+	at := u.offset(n.Body.Lbrace) + 1
+	u.edit(at, at, " "+lhs+" = "+rhs+";")
 }
