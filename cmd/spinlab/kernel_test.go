@@ -349,13 +349,20 @@ func TestKernelSIGKILLLeavesNoOrphans(t *testing.T) {
 	}
 	kp.cmd.Process.Kill()
 	<-kp.exited
-	deadline = time.Now().Add(5 * time.Second)
-	for _, pid := range kids {
+	requireGone(t, kids, "outlived the killed kernel")
+}
+
+// requireGone waits up to 5 s for each process to end (a zombie of a
+// dead parent counts as ended) and kills any left, failing the test.
+func requireGone(t *testing.T, pids []string, what string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for _, pid := range pids {
 		for time.Now().Before(deadline) && !isZombie(pid) {
 			time.Sleep(20 * time.Millisecond)
 		}
 		if !isZombie(pid) {
-			t.Errorf("process %s outlived the killed kernel", pid)
+			t.Errorf("process %s %s", pid, what)
 			syscall.Kill(atoi(pid), syscall.SIGKILL)
 		}
 	}

@@ -240,16 +240,7 @@ wg.Wait()`)
 		t.Errorf("exit code %d after SIGTERM\n%s", code, kp.stderr)
 	}
 	t.Logf("SIGTERM with a stuck cell: exited in %v", time.Since(began).Round(time.Millisecond))
-	deadline = time.Now().Add(5 * time.Second)
-	for _, pid := range kids {
-		for time.Now().Before(deadline) && !isZombie(pid) {
-			time.Sleep(20 * time.Millisecond)
-		}
-		if !isZombie(pid) {
-			t.Errorf("process %s outlived the kernel", pid)
-			syscall.Kill(atoi(pid), syscall.SIGKILL)
-		}
-	}
+	requireGone(t, kids, "outlived the kernel")
 }
 
 // TestLifecycleParentKilled: when the process that started the kernel is
