@@ -373,3 +373,22 @@ func TestInterruptedSleepUnwinds(t *testing.T) {
 		t.Errorf("a sleep after the interrupt took only %v", d)
 	}
 }
+
+// The examples %help shows must run as shown.
+func TestHelpExamplesRun(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	res := mustExec(t, s, "%help")
+	help := text(res.Value)
+	for _, example := range []struct{ shown, code, want string }{
+		{"sort.Ints(x)", "x := []int{3, 1, 2}\nsort.Ints(x)\nx", "[1 2 3]"},
+		{"for i := range 1_000_000 { sum += i }", "sum := 0\nfor i := range 1_000_000 { sum += i }\nsum", "499999500000"},
+	} {
+		if !strings.Contains(help, example.shown) {
+			t.Errorf("%%help no longer shows %q: update this test with it", example.shown)
+			continue
+		}
+		if got := text(mustExec(t, s, example.code).Value); got != example.want {
+			t.Errorf("%s = %s, want %s", example.code, got, example.want)
+		}
+	}
+}

@@ -328,7 +328,7 @@ Cells
   Mix imports, declarations and statements in any order; declarations persist
   and may be redefined. A final expression is the cell's result:
       x := []int{3, 1, 2}
-      slices.Sort(x)      // slices is imported for you (any standard package)
+      sort.Ints(x)        // sort is imported for you (any standard package)
       x                   // shows [1 2 3]
   Current Go works: for i := range 10, min, max, clear, per-iteration loop variables.
   display and runtimes are always imported; gonum plot, plotter, vg, stat and floats are bundled.
@@ -340,7 +340,9 @@ Display (package display)
   A type with a method Bundle() display.Bundle displays itself.
 
 Runtimes (package runtimes)
-      runtimes.Go(4, func(worker int) { ... })
+      runtimes.Go(4, func(worker int) { ... })        // 4 goroutines
+      runtimes.Threads(4, func(worker int) { ... })   // 4 goroutines on their own OS threads
+      runtimes.Processes(4, "worker * 2")             // 4 child processes, each with a copy
       runtimes.Experiment{Snippet: "work(worker)", Workers: []int{1, 2, 4}}.Run()
 
 Magics
