@@ -163,7 +163,13 @@ func (s *Session) interpreter() *yaegi.Interpreter {
 func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.cellCtx.Store(&ctx)
+	// Runs the cell starts follow an interrupt of the cell, but not the
+	// end of ctx after the cell returned: a run that a goroutine of the
+	// cell started in the background goes on (until %reset or shutdown).
+	runCtx, cancelRuns := context.WithCancel(context.Background())
+	detach := context.AfterFunc(ctx, cancelRuns)
+	defer detach()
+	s.cellCtx.Store(&runCtx)
 	defer s.cellCtx.Store(nil)
 	s.mu2.Lock()
 	s.cells++
@@ -176,8 +182,9 @@ func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
 	return s.execute(ctx, code, s.cells)
 }
 
-// CellContext returns the context of the cell running now, which is
-// cancelled when the cell is interrupted, or nil between cells. It makes
+// CellContext returns the context for runs that the cell running now
+// starts, which is cancelled when the cell is interrupted (not when it
+// ends), or nil between cells. It makes
 // runtimes' forms without a context (runtimes.Processes, Go, ...)
 // interruptible (runtimes.CellContexter).
 func (s *Session) CellContext() context.Context {
