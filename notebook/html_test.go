@@ -139,6 +139,8 @@ func TestMarkdown(t *testing.T) {
 		{`\*not em\*`, "<p>*not em*</p>\n"},
 		{"2 * 3 * 4", "<p>2 * 3 * 4</p>\n"},
 		{"text\n# heading", "<p>text</p>\n<h1>heading</h1>\n"},
+		// Emphasis and code spans run across the lines of a paragraph.
+		{"the advice is *processes for\nCPU-bound work*, and `a\nb`", "<p>the advice is <em>processes for\nCPU-bound work</em>, and <code>a\nb</code></p>\n"},
 	}
 	for _, tt := range tests {
 		if got := renderMarkdown(tt.in, nil); got != tt.want {

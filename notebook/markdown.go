@@ -240,26 +240,25 @@ func (m *markdown) table(lines []string, i int) int {
 }
 
 // inlineLines renders a paragraph's lines, with hard breaks for lines that
-// end in two spaces or a backslash.
+// end in two spaces or a backslash. The paragraph is rendered as one text,
+// so that emphasis and code spans may run across its lines.
 func (m *markdown) inlineLines(lines []string) string {
+	const hardBreak = "\x00" // survives inline rendering untouched
 	var sb strings.Builder
 	for j, l := range lines {
 		last := j == len(lines)-1
-		l = strings.TrimLeft(l, " \t")
+		l = strings.ReplaceAll(strings.TrimLeft(l, " \t"), hardBreak, "")
 		hard := !last && (strings.HasSuffix(l, "  ") || strings.HasSuffix(l, "\\"))
 		l = strings.TrimRight(l, " \t")
 		if hard {
-			l = strings.TrimSuffix(l, "\\")
+			l = strings.TrimSuffix(l, "\\") + hardBreak
 		}
-		sb.WriteString(m.inline(l))
-		switch {
-		case hard:
-			sb.WriteString("<br>\n")
-		case !last:
+		sb.WriteString(l)
+		if !last {
 			sb.WriteString("\n")
 		}
 	}
-	return sb.String()
+	return strings.ReplaceAll(m.inline(sb.String()), hardBreak, "<br>")
 }
 
 var mdAutolink = regexp.MustCompile(`^<((?:https?|mailto|ftp):[^\s<>]+)>`)
