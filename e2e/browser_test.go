@@ -72,11 +72,10 @@ var notebookCases = map[string]notebookCase{
 			},
 			{
 				Source: strings.Join([]string{
-					`%%spin modes=goroutine,thread workers=1,2 trials=1`,
-					`sum := 0`,
-					`for i := range 200000 {`,
-					`    sum += i % 7`,
-					`}`,
+					// I/O-bound, so that the charts show scaling even
+					// while the browser takes a core of the two.
+					`%%spin workers=1,2,4,8 trials=2`,
+					`time.Sleep(20 * time.Millisecond) // stands in for a network call`,
 				}, "\n"),
 				Image: true,
 				Table: "goroutine",
