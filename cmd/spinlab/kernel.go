@@ -55,7 +55,10 @@ interrupts the running cell, SIGTERM shuts the kernel down.`, fs.PrintDefaults)
 	debug.SetGCPercent(400)
 	engine, closeEngine := newEngineWith(logger)
 	defer closeEngine()
-	k, err := kernel.New(info, engine, kernel.Options{Logger: logger})
+	// jupyter_client restarts a kernel by a shutdown_request with restart
+	// set, then a new process: exit on it, or every restart from a front
+	// end would wait out jupyter_client's 5 s and a kill.
+	k, err := kernel.New(info, engine, kernel.Options{Logger: logger, ExitOnRestart: true})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "spinlab kernel: %s\n", oneLine(err))
 		return 1

@@ -179,20 +179,17 @@ func TestKernelShutdownLeavesNothing(t *testing.T) {
 	if kids := childrenOf(t, kp.cmd.Process.Pid); len(kids) < want {
 		t.Errorf("want %d descendants of the kernel (evaluator, workers, a cell's child), got %v", want, kids)
 	}
+	// Jupyter restarts a kernel by asking it to shut down with restart
+	// set and then starting a new process (jupyter_client waits 5 s for
+	// the old one to exit, then kills it): the kernel exits as on a
+	// plain shutdown, taking everything it started along.
 	if rep := c.Shutdown(true); !rep.Restart {
 		t.Errorf("shutdown reply %+v", rep)
 	}
-	if r := c.Execute(`x`); r.Status != kernel.StatusError {
-		t.Errorf("x survived a restart")
-	}
-	if r := c.Execute(`6*7`); r.ExecuteResult == nil {
-		t.Errorf("after a restart: %+v", r.Error)
-	}
-	c.Shutdown(false)
 	select {
 	case <-kp.exited:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the kernel did not exit after shutdown_request")
+	case <-time.After(5 * time.Second):
+		t.Fatal("the kernel did not exit after a restart request")
 	}
 	deadline = time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) && len(binaryProcs(t)) > 0 {

@@ -13,6 +13,7 @@ import (
 // prints what came back.
 const minimalEnvClient = `
 import sys
+import time
 from jupyter_client.manager import start_new_kernel
 
 km, kc = start_new_kernel(kernel_name="spinlab", startup_timeout=30)
@@ -23,12 +24,23 @@ try:
             out.append(msg["content"]["text"])
         elif msg["msg_type"] == "execute_result":
             out.append(msg["content"]["data"]["text/plain"] + "\n")
-    for code in ['fmt.Println("hi")', "6*7", 'os.Getenv("HOME") + "|" + os.Getenv("PATH")']:
+    def run(code):
         reply = kc.execute_interactive(code, timeout=30, output_hook=hook)
         if reply["content"]["status"] != "ok":
             print("status", reply["content"]["status"], reply["content"].get("evalue"))
             sys.exit(1)
+    for code in ['fmt.Println("hi")', "6*7", 'os.Getenv("HOME") + "|" + os.Getenv("PATH")']:
+        run(code)
+    # A restart as the notebook's Restart button does it: jupyter_client
+    # asks for shutdown with restart, waits for the process to end (up to
+    # 5 s, then kills it) and starts a new one on the same ports.
+    began = time.time()
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=30)
+    took = time.time() - began
+    run("6*7")
     sys.stdout.write("".join(out))
+    print("restart", "prompt" if took < 1.5 else "slow: %.1f s" % took)
 finally:
     kc.stop_channels()
     km.shutdown_kernel(now=False)
@@ -38,7 +50,8 @@ finally:
 // another working directory, with an environment that has no HOME and no
 // PATH (so no go toolchain): only the kernelspec and Jupyter's own
 // variables. A notebook server started by a service manager looks like
-// that.
+// that. It also restarts the kernel as Jupyter does, which must not wait
+// out jupyter_client's shutdown timeout.
 func TestMinimalEnvironment(t *testing.T) {
 	requirePython(t, "jupyter_client", "jupyter-client")
 	jupyterEnv, dir := installForJupyter(t)
@@ -55,7 +68,7 @@ func TestMinimalEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a kernel started with a minimal environment: %v\n%s%s", err, out, stderr.String())
 	}
-	if got, want := string(out), "hi\n42\n\"|\"\n"; got != want {
+	if got, want := string(out), "hi\n42\n\"|\"\n42\nrestart prompt\n"; got != want {
 		t.Errorf("output %q, want %q", got, want)
 	}
 }
