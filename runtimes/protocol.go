@@ -20,9 +20,9 @@ package runtimes
 //     to itself with setrlimit(RLIMIT_AS) before anything else.
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/spinlab/spinlab/internal/framing"
 	"io"
 )
 
@@ -67,38 +67,21 @@ type frame struct {
 }
 
 func writeFrame(w io.Writer, f *frame) error {
-	b, err := json.Marshal(f)
+	buf, err := framing.Encode(f)
 	if err != nil {
 		return fmt.Errorf("encode %s frame: %w", f.Type, err)
 	}
-	buf := make([]byte, 4+len(b))
-	binary.BigEndian.PutUint32(buf, uint32(len(b)))
-	copy(buf[4:], b)
 	_, err = w.Write(buf)
 	return err
 }
 
 func readFrame(r io.Reader) (*frame, error) {
-	var hdr [4]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return nil, err
-	}
-	n := binary.BigEndian.Uint32(hdr[:])
-	if n > maxFrame {
-		return nil, fmt.Errorf("worker protocol: frame of %d bytes is too large", n)
-	}
-	// Read what arrives rather than allocate what the header claims, so
-	// that a lying length cannot make the reader allocate up to maxFrame.
-	b, err := io.ReadAll(io.LimitReader(r, int64(n)))
-	if err != nil {
-		return nil, fmt.Errorf("worker protocol: short frame: %w", err)
-	}
-	if len(b) < int(n) {
-		return nil, fmt.Errorf("worker protocol: short frame: %d of %d bytes", len(b), n)
-	}
 	f := new(frame)
-	if err := json.Unmarshal(b, f); err != nil {
-		return nil, fmt.Errorf("worker protocol: bad frame: %w", err)
+	if err := framing.Read(r, maxFrame, f); err != nil {
+		if err == io.EOF {
+			return nil, err
+		}
+		return nil, fmt.Errorf("worker protocol: %w", err)
 	}
 	return f, nil
 }

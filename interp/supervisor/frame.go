@@ -2,10 +2,8 @@ package supervisor
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/binary"
-	"encoding/json"
 	"fmt"
+	"github.com/spinlab/spinlab/internal/framing"
 	"io"
 	"sync"
 )
@@ -169,13 +167,10 @@ type frameWriter struct {
 }
 
 func (fw *frameWriter) write(f *frame) error {
-	b, err := json.Marshal(f)
+	buf, err := framing.Encode(f)
 	if err != nil {
 		return fmt.Errorf("encode %s frame: %w", f.Type, err)
 	}
-	buf := make([]byte, 4+len(b))
-	binary.BigEndian.PutUint32(buf, uint32(len(b)))
-	copy(buf[4:], b)
 	fw.mu.Lock()
 	defer fw.mu.Unlock()
 	if _, err := fw.w.Write(buf); err != nil {
@@ -194,22 +189,9 @@ func newFrameReader(r io.Reader) *frameReader {
 }
 
 func (fr *frameReader) read() (*frame, error) {
-	var n [4]byte
-	if _, err := io.ReadFull(fr.r, n[:]); err != nil {
-		return nil, err
-	}
-	size := binary.BigEndian.Uint32(n[:])
-	if size > maxFrame {
-		return nil, fmt.Errorf("frame of %d bytes: the channel is corrupt", size)
-	}
-	// Grow with what arrives rather than trusting the prefix with memory.
-	var b bytes.Buffer
-	if n, err := io.CopyN(&b, fr.r, int64(size)); err != nil {
-		return nil, fmt.Errorf("read frame (%d of %d bytes): %w", n, size, err)
-	}
 	f := new(frame)
-	if err := json.Unmarshal(b.Bytes(), f); err != nil {
-		return nil, fmt.Errorf("decode frame: %w", err)
+	if err := framing.Read(fr.r, maxFrame, f); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
