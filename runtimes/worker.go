@@ -110,6 +110,10 @@ func controlFiles() (in, out *os.File, err error) {
 			return nil, nil, fmt.Errorf("no control channel on fd %d: the worker command is started by spinlab's process mode, not by hand", fd)
 		}
 	}
+	// Through the runtime's poller, so that a read waiting for the next
+	// request does not hold a thread the snippet's goroutines could use.
+	unix.SetNonblock(3, true)
+	unix.SetNonblock(4, true)
 	return os.NewFile(3, "spinlab-from-parent"), os.NewFile(4, "spinlab-to-parent"), nil
 }
 

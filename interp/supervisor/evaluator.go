@@ -38,6 +38,11 @@ func ServeEvaluator(ctx context.Context) int {
 		}
 		// Children that cells or workers start must not inherit the channel.
 		syscall.CloseOnExec(fd)
+		// Through the runtime's poller: a read that blocks in the kernel
+		// would keep the thread, and the goroutine that runs the cell just
+		// started would wait for the scheduler to take it back (about 50
+		// µs of every cell's round trip).
+		syscall.SetNonblock(fd, true)
 	}
 	outMark, err1 := dupCloexec(1)
 	errMark, err2 := dupCloexec(2)
