@@ -51,7 +51,7 @@ interrupts the running cell, SIGTERM shuts the kernel down.`, fs.PrintDefaults)
 	defer signal.Stop(sigs)
 
 	// The kernel process only moves messages: collect its garbage less
-	// often (trivial execute p95 1.0 → 0.7 ms; see .notes/perf.md).
+	// often (trivial execute p95 1.0 → 0.7 ms; docs/performance.md).
 	debug.SetGCPercent(400)
 	engine, closeEngine := newEngineWith(logger)
 	defer closeEngine()
