@@ -43,3 +43,14 @@ func BenchmarkCompleteIdent(b *testing.B) {
 		s.Complete("x := 1\npr", 9)
 	}
 }
+
+// BenchmarkCompleteMember measures what the kernel process does to
+// complete a package member without the evaluator.
+func BenchmarkCompleteMember(b *testing.B) {
+	defs := []Definition{{Kind: kindImport, Name: "str", Source: `import str "strings"`}, {Kind: kindVar, Name: "x", Source: "var x int"}}
+	for b.Loop() {
+		if m, _, _, _, ok := CompleteMember(defs, "fmt.Pri", 7); !ok || len(m) == 0 {
+			b.Fatal("no completion")
+		}
+	}
+}

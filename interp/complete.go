@@ -5,6 +5,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -69,26 +70,10 @@ func identBefore(s string, end int) string {
 // importable packages. start and end are rune offsets of the text the
 // matches replace; kinds says what each match is.
 func (s *Session) Complete(code string, cursor int) (matches []string, start, end int, kinds []string) {
-	if cursor < 0 {
-		cursor = 0
-	}
-	if n := utf8.RuneCountInString(code); cursor > n {
-		cursor = n
-	}
-	at := runeToByte(code, cursor)
-	prefix := identBefore(code, at)
+	cursor, at, prefix, before := completionContext(code, cursor)
 	start = cursor - utf8.RuneCountInString(prefix)
 	end = cursor
-	before := code[:at-len(prefix)]
-
-	found := map[string]string{}
-	add := func(name, kind string) {
-		if strings.HasPrefix(name, prefix) && !strings.HasPrefix(name, "_spinlab") && name != "_" {
-			if _, ok := found[name]; !ok {
-				found[name] = kind
-			}
-		}
-	}
+	found, add := completionSet(prefix)
 	switch {
 	case strings.HasSuffix(before, "%") && strings.TrimSpace(strings.TrimRight(before, "%")) == "":
 		for _, m := range knownMagics {
@@ -143,12 +128,80 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 			}
 		}
 	}
+	matches, kinds = sortCompletions(found, strings.HasSuffix(before, "."))
+	return matches, start, end, kinds
+}
+
+// CompleteMember answers a completion after "pkg." from a session's
+// definitions alone, as Session.Complete answers it, so that the kernel
+// process can answer it without a round trip to the evaluator. ok is
+// false when the answer needs the live session: the text before the
+// cursor is not x.name, or x is not a package, or one of the session's
+// own names (which Complete looks at first) is x.
+func CompleteMember(defs []Definition, code string, cursor int) (matches []string, start, end int, kinds []string, ok bool) {
+	cursor, _, prefix, before := completionContext(code, cursor)
+	if !strings.HasSuffix(before, ".") {
+		return nil, 0, 0, nil, false
+	}
+	x := identBefore(before, len(before)-1)
+	if x == "" {
+		return nil, 0, 0, nil, false
+	}
+	for _, d := range defs {
+		if d.Kind == kindImport {
+			continue
+		}
+		for _, name := range strings.Split(d.Name, ",") {
+			if strings.TrimSpace(name) == x {
+				return nil, 0, 0, nil, false
+			}
+		}
+	}
+	found, add := completionSet(prefix)
+	if !packageMembers(defs, x, add) {
+		return nil, 0, 0, nil, false
+	}
+	matches, kinds = sortCompletions(found, true)
+	return matches, cursor - utf8.RuneCountInString(prefix), cursor, kinds, true
+}
+
+// completionContext clamps cursor (a rune offset) to code and returns
+// it with its byte offset, the identifier being typed before it, and the
+// text before that identifier.
+func completionContext(code string, cursor int) (clamped, at int, prefix, before string) {
+	if cursor < 0 {
+		cursor = 0
+	}
+	if n := utf8.RuneCountInString(code); cursor > n {
+		cursor = n
+	}
+	at = runeToByte(code, cursor)
+	prefix = identBefore(code, at)
+	return cursor, at, prefix, code[:at-len(prefix)]
+}
+
+// completionSet returns a set of matches (name to kind) and the func that
+// adds the names that start with prefix, leaving out spinlab's own.
+func completionSet(prefix string) (map[string]string, func(name, kind string)) {
+	found := map[string]string{}
+	return found, func(name, kind string) {
+		if strings.HasPrefix(name, prefix) && !strings.HasPrefix(name, "_spinlab") && name != "_" {
+			if _, ok := found[name]; !ok {
+				found[name] = kind
+			}
+		}
+	}
+}
+
+// sortCompletions orders matches by name, exported names first after a
+// selector, and returns them with their kinds.
+func sortCompletions(found map[string]string, member bool) (matches, kinds []string) {
 	for name := range found {
 		matches = append(matches, name)
 	}
 	sort.Slice(matches, func(i, j int) bool {
 		ei, ej := isExported(matches[i]), isExported(matches[j])
-		if ei != ej && strings.HasSuffix(before, ".") {
+		if ei != ej && member {
 			return ei
 		}
 		return matches[i] < matches[j]
@@ -157,7 +210,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 	for i, m := range matches {
 		kinds[i] = found[m]
 	}
-	return matches, start, end, kinds
+	return matches, kinds
 }
 
 func isExported(name string) bool {
@@ -182,32 +235,71 @@ func kindName(k string) string {
 // packageSymbols returns the symbol table of the package that name stands
 // for in the session (imported, always imported, or importable).
 func (s *Session) packageSymbols(name string) (string, map[string]reflect.Value) {
-	path := ""
 	s.mu2.Lock()
-	for _, d := range s.defs {
+	path := packagePath(s.defs, name)
+	s.mu2.Unlock()
+	if path == "" {
+		return "", nil
+	}
+	return path, importableSymbols()[symbolKey(path)]
+}
+
+// packagePath returns the import path that name stands for after defs:
+// the last import of that name, or else the importable package the
+// session would import for it; "" if none.
+func packagePath(defs []Definition, name string) string {
+	path := ""
+	for _, d := range defs {
 		if d.Kind == kindImport && d.Name == name {
 			path = strings.Trim(strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(d.Source, "import"), " "+name)), `"`)
 		}
 	}
-	s.mu2.Unlock()
 	if path == "" {
 		byName, _ := importable()
 		path = byName[name]
 	}
+	return path
+}
+
+// packageMembers adds the exported members of the package that name
+// stands for after defs, and reports whether name stands for one. It
+// reads the symbol tables where they are, without merging them, so that
+// the kernel process can call it cheaply.
+func packageMembers(defs []Definition, name string, add func(name, kind string)) bool {
+	path := packagePath(defs, name)
 	if path == "" {
-		return "", nil
+		return false
 	}
-	key := path + "/" + packageName(path)
-	if m, ok := importableSymbols()[key]; ok {
-		return path, m
-	}
-	// the table's key uses the package's declared name
-	for k, m := range importableSymbols() {
-		if strings.HasPrefix(k, path+"/") && !strings.Contains(k[len(path)+1:], "/") {
-			return path, m
+	key := symbolKey(path)
+	found := false
+	for _, exports := range symbolSources() {
+		for member, v := range exports[key] {
+			found = true
+			if !strings.HasPrefix(member, "_") {
+				add(member, symbolKind(v))
+			}
 		}
 	}
-	return path, nil
+	return found
+}
+
+// symbolKey is the key of the package at path in the symbol tables:
+// path/name, where name is the package's declared name.
+func symbolKey(path string) string {
+	key := path + "/" + packageName(path)
+	for _, exports := range symbolSources() {
+		if _, ok := exports[key]; ok {
+			return key
+		}
+	}
+	for _, exports := range symbolSources() {
+		for k := range exports {
+			if strings.HasPrefix(k, path+"/") && !strings.Contains(k[len(path)+1:], "/") {
+				return k
+			}
+		}
+	}
+	return key
 }
 
 // symbolKind classifies a yaegi symbol table entry.
@@ -248,14 +340,10 @@ func (s *Session) memberCompletions(x string, add func(name, kind string)) {
 		}
 		return
 	}
-	if _, syms := s.packageSymbols(x); syms != nil {
-		for name, v := range syms {
-			if strings.HasPrefix(name, "_") {
-				continue
-			}
-			add(name, symbolKind(v))
-		}
-	}
+	s.mu2.Lock()
+	defs := slices.Clone(s.defs)
+	s.mu2.Unlock()
+	packageMembers(defs, x, add)
 }
 
 func (s *Session) methodsOf(typ string) []string {

@@ -121,3 +121,49 @@ func TestIsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestCompleteMember checks that the answer from definitions alone is the
+// session's answer whenever it claims to know it, and that it leaves the
+// session's own names, which may shadow a package, to the session.
+func TestCompleteMember(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	mustExec(t, s, "import str \"strings\"\nimport \"gonum.org/v1/plot/plotter\"\ntype point struct{ X, Y int }\npt := point{1, 2}\nbytes := []int{1}\nvar a, math = 1, 2")
+	tests := []struct {
+		code  string
+		known bool
+	}{
+		{"fmt.Pri", true},
+		{"str.Has", true},       // an import under another name
+		{"plotter.NewLi", true}, // a bundled package
+		{"display.Sh", true},    // imported in every session
+		{"strings.", true},      // importable without an import
+		{"x := sort.Sl", true},  // after other code
+		{"pt.", false},          // a variable
+		{"bytes.Buff", false},   // a variable that shadows the package
+		{"math.Sq", false},      // shadowed by one name of several
+		{"nosuchpkg.X", false},  // nothing
+		{"fmt", false},          // not after a selector
+		{"f(x).", false},        // not after an identifier
+	}
+	s.mu2.Lock()
+	defs := slices.Clone(s.defs)
+	s.mu2.Unlock()
+	for _, tt := range tests {
+		cursor := len([]rune(tt.code))
+		matches, start, end, kinds, ok := CompleteMember(defs, tt.code, cursor)
+		if ok != tt.known {
+			t.Errorf("CompleteMember(%q): ok %v, want %v (matches %v)", tt.code, ok, tt.known, matches)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		wm, ws, we, wk := s.Complete(tt.code, cursor)
+		if !slices.Equal(matches, wm) || start != ws || end != we || !slices.Equal(kinds, wk) {
+			t.Errorf("CompleteMember(%q) = %v %d %d %v, Session.Complete says %v %d %d %v", tt.code, matches, start, end, kinds, wm, ws, we, wk)
+		}
+		if len(matches) == 0 {
+			t.Errorf("CompleteMember(%q): no matches", tt.code)
+		}
+	}
+}

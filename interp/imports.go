@@ -86,8 +86,10 @@ func importable() (map[string]string, []string) {
 			name := path.Base(key)
 			byName[name] = append(byName[name], p)
 		}
-		for k := range importableSymbols() {
-			add(k)
+		for _, exports := range symbolSources() {
+			for k := range exports {
+				add(k)
+			}
 		}
 		sort.Strings(packagePaths)
 		packagesByName = map[string]string{}

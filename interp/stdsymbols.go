@@ -20,7 +20,7 @@ import (
 // applied on top when an interpreter is built.
 var importableSymbols = sync.OnceValue(func() yaegi.Exports {
 	all := yaegi.Exports{}
-	for _, exports := range []yaegi.Exports{stdlib.Symbols, stdsyscall.Symbols, unrestricted.Symbols, symbols.Symbols} {
+	for _, exports := range symbolSources() {
 		for pkg, syms := range exports {
 			m := all[pkg]
 			if m == nil {
@@ -34,3 +34,9 @@ var importableSymbols = sync.OnceValue(func() yaegi.Exports {
 	}
 	return all
 })
+
+// symbolSources are the tables that importableSymbols merges, in the
+// order of precedence (later ones win).
+func symbolSources() []yaegi.Exports {
+	return []yaegi.Exports{stdlib.Symbols, stdsyscall.Symbols, unrestricted.Symbols, symbols.Symbols}
+}

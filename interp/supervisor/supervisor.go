@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/spinlab/spinlab/interp"
 	"github.com/spinlab/spinlab/kernel"
 )
 
@@ -448,6 +449,20 @@ func (s *Supervisor) Definitions() []Definition {
 
 // Complete asks the evaluator for completions.
 func (s *Supervisor) Complete(ctx context.Context, code string, cursorPos int) (kernel.Completion, error) {
+	// A package's members are known here from the symbol tables and the
+	// session's definitions: no round trip to the evaluator.
+	s.mu.Lock()
+	defs := make([]interp.Definition, len(s.defs))
+	for i, d := range s.defs {
+		defs[i] = interp.Definition{Kind: d.Kind, Name: d.Name, Source: d.Source}
+	}
+	s.mu.Unlock()
+	if matches, start, end, kinds, ok := interp.CompleteMember(defs, code, cursorPos); ok {
+		if matches == nil {
+			matches = []string{}
+		}
+		return kernel.Completion{Matches: matches, CursorStart: start, CursorEnd: end, Types: kinds}, nil
+	}
 	f, err := s.request(ctx, &frame{Type: typeComplete, Complete: &completeBody{Code: code, Cursor: cursorPos}})
 	if err != nil {
 		return kernel.Completion{CursorStart: cursorPos, CursorEnd: cursorPos}, err

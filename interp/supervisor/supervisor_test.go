@@ -151,6 +151,40 @@ func TestCompleteInspectIsComplete(t *testing.T) {
 	}
 }
 
+// Package members are answered in the kernel process from the session's
+// definitions; a session name that shadows a package must still be
+// answered by the evaluator, which knows its value.
+func TestCompleteFollowsTheSessionsNames(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	ctx := context.Background()
+	mustOK(t, s, "import str \"strings\"\ntype box struct{ Size int }\nbytes := box{3}")
+	for _, tt := range []struct {
+		code string
+		want []string
+		not  string
+	}{
+		{"str.HasP", []string{"HasPrefix"}, ""},
+		{"bytes.", []string{"Size"}, "Buffer"}, // the variable, not the package
+		{"sort.Sli", []string{"Slice", "SliceStable"}, ""},
+	} {
+		c, err := s.Complete(ctx, tt.code, len(tt.code))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !contains(c.Matches, w) {
+				t.Errorf("completions of %q = %v, want %q among them", tt.code, c.Matches, w)
+			}
+		}
+		if tt.not != "" && contains(c.Matches, tt.not) {
+			t.Errorf("completions of %q = %v, want no %q", tt.code, c.Matches, tt.not)
+		}
+		if c.CursorEnd != len(tt.code) || c.CursorStart != strings.LastIndex(tt.code, ".")+1 {
+			t.Errorf("completions of %q replace [%d, %d)", tt.code, c.CursorStart, c.CursorEnd)
+		}
+	}
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
