@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/spinlab/spinlab/interp/symbols"
 )
 
 var goKeywords = []string{
@@ -241,7 +243,7 @@ func (s *Session) packageSymbols(name string) (string, map[string]reflect.Value)
 	if path == "" {
 		return "", nil
 	}
-	return path, importableSymbols()[symbolKey(path)]
+	return path, symbols.Table(symbolKey(path))
 }
 
 // packagePath returns the import path that name stands for after defs:
@@ -263,43 +265,20 @@ func packagePath(defs []Definition, name string) string {
 
 // packageMembers adds the exported members of the package that name
 // stands for after defs, and reports whether name stands for one. It
-// reads the symbol tables where they are, without merging them, so that
-// the kernel process can call it cheaply.
+// builds that package's table alone, so that the kernel process can call
+// it cheaply.
 func packageMembers(defs []Definition, name string, add func(name, kind string)) bool {
 	path := packagePath(defs, name)
 	if path == "" {
 		return false
 	}
-	key := symbolKey(path)
-	found := false
-	for _, exports := range symbolSources() {
-		for member, v := range exports[key] {
-			found = true
-			if !strings.HasPrefix(member, "_") {
-				add(member, symbolKind(v))
-			}
+	table := symbols.Table(symbolKey(path))
+	for member, v := range table {
+		if !strings.HasPrefix(member, "_") {
+			add(member, symbolKind(v))
 		}
 	}
-	return found
-}
-
-// symbolKey is the key of the package at path in the symbol tables:
-// path/name, where name is the package's declared name.
-func symbolKey(path string) string {
-	key := path + "/" + packageName(path)
-	for _, exports := range symbolSources() {
-		if _, ok := exports[key]; ok {
-			return key
-		}
-	}
-	for _, exports := range symbolSources() {
-		for k := range exports {
-			if strings.HasPrefix(k, path+"/") && !strings.Contains(k[len(path)+1:], "/") {
-				return k
-			}
-		}
-	}
-	return key
+	return table != nil
 }
 
 // symbolKind classifies a yaegi symbol table entry.

@@ -50,8 +50,11 @@
 // ("z, err := f()") runs inside a function literal called in place,
 // since yaegi loses such names at package level.
 //
-// Packages yaegi keeps apart as "unrestricted" (os/exec, syscall) are
-// importable: a concurrency notebook starts and signals processes.
+// The importable packages are the standard library (as of the Go that
+// generated interp/symbols), os/exec and syscall included, since a
+// concurrency notebook starts and signals processes, and the bundled
+// packages. Their symbol tables are built in the processes that interpret
+// code, on first use, not in the kernel process.
 //
 // # Survival
 //

@@ -86,10 +86,8 @@ func importable() (map[string]string, []string) {
 			name := path.Base(key)
 			byName[name] = append(byName[name], p)
 		}
-		for _, exports := range symbolSources() {
-			for k := range exports {
-				add(k)
-			}
+		for _, k := range symbolKeys() {
+			add(k)
 		}
 		sort.Strings(packagePaths)
 		packagesByName = map[string]string{}

@@ -1,42 +1,35 @@
 package interp
 
 import (
-	"reflect"
-	"sync"
+	"strings"
 
 	yaegi "github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
-	stdsyscall "github.com/traefik/yaegi/stdlib/syscall"
-	"github.com/traefik/yaegi/stdlib/unrestricted"
 
 	"github.com/spinlab/spinlab/interp/symbols"
 )
 
 // importableSymbols is every package a session can import without a
-// toolchain: the standard library as yaegi extracts it, with the parts
-// that yaegi keeps apart as "unrestricted" (syscall, os/exec,
-// os.FindProcess: a concurrency kernel starts and signals processes),
-// and the bundled packages. The session's overrides (os.Exit, ...) are
-// applied on top when an interpreter is built.
-var importableSymbols = sync.OnceValue(func() yaegi.Exports {
-	all := yaegi.Exports{}
-	for _, exports := range symbolSources() {
-		for pkg, syms := range exports {
-			m := all[pkg]
-			if m == nil {
-				m = make(map[string]reflect.Value, len(syms))
-				all[pkg] = m
-			}
-			for name, v := range syms {
-				m[name] = v
-			}
+// toolchain: the standard library, syscall and os/exec included (a
+// concurrency kernel starts and signals processes), and the bundled
+// packages. The session's overrides (os.Exit, ...) are applied on top
+// when an interpreter is built. The first call builds every table.
+func importableSymbols() yaegi.Exports { return symbols.All() }
+
+// symbolKeys returns the key ("import/path/name") of every package with a
+// symbol table, without building the tables.
+func symbolKeys() []string { return symbols.Keys() }
+
+// symbolKey is the key of the package at path in the symbol tables:
+// path/name, where name is the package's declared name.
+func symbolKey(path string) string {
+	key := path + "/" + packageName(path)
+	if symbols.Table(key) != nil {
+		return key
+	}
+	for _, k := range symbolKeys() {
+		if strings.HasPrefix(k, path+"/") && !strings.Contains(k[len(path)+1:], "/") {
+			return k
 		}
 	}
-	return all
-})
-
-// symbolSources are the tables that importableSymbols merges, in the
-// order of precedence (later ones win).
-func symbolSources() []yaegi.Exports {
-	return []yaegi.Exports{stdlib.Symbols, stdsyscall.Symbols, unrestricted.Symbols, symbols.Symbols}
+	return key
 }

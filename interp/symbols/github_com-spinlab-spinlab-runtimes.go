@@ -11,54 +11,68 @@ import (
 )
 
 func init() {
-	Symbols["github.com/spinlab/spinlab/runtimes/runtimes"] = map[string]reflect.Value{
-		// function, constant and variable definitions
-		"AllModes":           reflect.ValueOf(runtimes.AllModes),
-		"Bench":              reflect.ValueOf(runtimes.Bench),
-		"BenchContext":       reflect.ValueOf(runtimes.BenchContext),
-		"BenchFunc":          reflect.ValueOf(runtimes.BenchFunc),
-		"DefaultMaxChildren": reflect.ValueOf(runtimes.DefaultMaxChildren),
-		"DefaultWorkers":     reflect.ValueOf(runtimes.DefaultWorkers),
-		"EnvWorkerBin":       reflect.ValueOf(constant.MakeFromLiteral("\"SPINLAB_WORKER_BIN\"", token.STRING, 0)),
-		"ErrNoHost":          reflect.ValueOf(&runtimes.ErrNoHost).Elem(),
-		"Go":                 reflect.ValueOf(runtimes.Go),
-		"GoContext":          reflect.ValueOf(runtimes.GoContext),
-		"Goroutine":          reflect.ValueOf(runtimes.Goroutine),
-		"KillAll":            reflect.ValueOf(runtimes.KillAll),
-		"LiveChildren":       reflect.ValueOf(runtimes.LiveChildren),
-		"MarkStart":          reflect.ValueOf(runtimes.MarkStart),
-		"ParseMode":          reflect.ValueOf(runtimes.ParseMode),
-		"ParseModes":         reflect.ValueOf(runtimes.ParseModes),
-		"Process":            reflect.ValueOf(runtimes.Process),
-		"Processes":          reflect.ValueOf(runtimes.Processes),
-		"ProcessesContext":   reflect.ValueOf(runtimes.ProcessesContext),
-		"SetHost":            reflect.ValueOf(runtimes.SetHost),
-		"ThisMachine":        reflect.ValueOf(runtimes.ThisMachine),
-		"Thread":             reflect.ValueOf(runtimes.Thread),
-		"Threads":            reflect.ValueOf(runtimes.Threads),
-		"ThreadsContext":     reflect.ValueOf(runtimes.ThreadsContext),
-		"WorkerMain":         reflect.ValueOf(runtimes.WorkerMain),
-		"WorkerMainPrepared": reflect.ValueOf(runtimes.WorkerMainPrepared),
+	loaders["github.com/spinlab/spinlab/runtimes/runtimes"] = func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			// function, constant and variable definitions
+			"AllModes":           reflect.ValueOf(runtimes.AllModes),
+			"Bench":              reflect.ValueOf(runtimes.Bench),
+			"BenchContext":       reflect.ValueOf(runtimes.BenchContext),
+			"BenchFunc":          reflect.ValueOf(runtimes.BenchFunc),
+			"DefaultMaxChildren": reflect.ValueOf(runtimes.DefaultMaxChildren),
+			"DefaultWorkers":     reflect.ValueOf(runtimes.DefaultWorkers),
+			"EnvWorkerBin":       reflect.ValueOf(constant.MakeFromLiteral("\"SPINLAB_WORKER_BIN\"", token.STRING, 0)),
+			"ErrNoHost":          reflect.ValueOf(&runtimes.ErrNoHost).Elem(),
+			"Go":                 reflect.ValueOf(runtimes.Go),
+			"GoContext":          reflect.ValueOf(runtimes.GoContext),
+			"Goroutine":          reflect.ValueOf(runtimes.Goroutine),
+			"KillAll":            reflect.ValueOf(runtimes.KillAll),
+			"LiveChildren":       reflect.ValueOf(runtimes.LiveChildren),
+			"MarkStart":          reflect.ValueOf(runtimes.MarkStart),
+			"ParseMode":          reflect.ValueOf(runtimes.ParseMode),
+			"ParseModes":         reflect.ValueOf(runtimes.ParseModes),
+			"Process":            reflect.ValueOf(runtimes.Process),
+			"Processes":          reflect.ValueOf(runtimes.Processes),
+			"ProcessesContext":   reflect.ValueOf(runtimes.ProcessesContext),
+			"SetHost":            reflect.ValueOf(runtimes.SetHost),
+			"ThisMachine":        reflect.ValueOf(runtimes.ThisMachine),
+			"Thread":             reflect.ValueOf(runtimes.Thread),
+			"Threads":            reflect.ValueOf(runtimes.Threads),
+			"ThreadsContext":     reflect.ValueOf(runtimes.ThreadsContext),
+			"WorkerMain":         reflect.ValueOf(runtimes.WorkerMain),
+			"WorkerMainPrepared": reflect.ValueOf(runtimes.WorkerMainPrepared),
 
-		// type definitions
-		"BenchResult":    reflect.ValueOf((*runtimes.BenchResult)(nil)),
-		"Evaluator":      reflect.ValueOf((*runtimes.Evaluator)(nil)),
-		"Experiment":     reflect.ValueOf((*runtimes.Experiment)(nil)),
-		"Host":           reflect.ValueOf((*runtimes.Host)(nil)),
-		"Machine":        reflect.ValueOf((*runtimes.Machine)(nil)),
-		"Mode":           reflect.ValueOf((*runtimes.Mode)(nil)),
-		"ProcessOptions": reflect.ValueOf((*runtimes.ProcessOptions)(nil)),
-		"Program":        reflect.ValueOf((*runtimes.Program)(nil)),
-		"Progress":       reflect.ValueOf((*runtimes.Progress)(nil)),
-		"Results":        reflect.ValueOf((*runtimes.Results)(nil)),
-		"Run":            reflect.ValueOf((*runtimes.Run)(nil)),
-		"Summary":        reflect.ValueOf((*runtimes.Summary)(nil)),
-		"Var":            reflect.ValueOf((*runtimes.Var)(nil)),
-		"WorkerStats":    reflect.ValueOf((*runtimes.WorkerStats)(nil)),
+			// type definitions
+			"BenchResult":    reflect.ValueOf((*runtimes.BenchResult)(nil)),
+			"CellContexter":  reflect.ValueOf((*runtimes.CellContexter)(nil)),
+			"Evaluator":      reflect.ValueOf((*runtimes.Evaluator)(nil)),
+			"Experiment":     reflect.ValueOf((*runtimes.Experiment)(nil)),
+			"Host":           reflect.ValueOf((*runtimes.Host)(nil)),
+			"Machine":        reflect.ValueOf((*runtimes.Machine)(nil)),
+			"Mode":           reflect.ValueOf((*runtimes.Mode)(nil)),
+			"ProcessOptions": reflect.ValueOf((*runtimes.ProcessOptions)(nil)),
+			"Program":        reflect.ValueOf((*runtimes.Program)(nil)),
+			"Progress":       reflect.ValueOf((*runtimes.Progress)(nil)),
+			"Results":        reflect.ValueOf((*runtimes.Results)(nil)),
+			"Run":            reflect.ValueOf((*runtimes.Run)(nil)),
+			"Summary":        reflect.ValueOf((*runtimes.Summary)(nil)),
+			"Var":            reflect.ValueOf((*runtimes.Var)(nil)),
+			"WorkerStats":    reflect.ValueOf((*runtimes.WorkerStats)(nil)),
 
-		// interface wrapper definitions
-		"_Host": reflect.ValueOf((*_github_com_spinlab_spinlab_runtimes_Host)(nil)),
+			// interface wrapper definitions
+			"_CellContexter": reflect.ValueOf((*_github_com_spinlab_spinlab_runtimes_CellContexter)(nil)),
+			"_Host":          reflect.ValueOf((*_github_com_spinlab_spinlab_runtimes_Host)(nil)),
+		}
 	}
+}
+
+// _github_com_spinlab_spinlab_runtimes_CellContexter is an interface wrapper for CellContexter type
+type _github_com_spinlab_spinlab_runtimes_CellContexter struct {
+	IValue       interface{}
+	WCellContext func() context.Context
+}
+
+func (W _github_com_spinlab_spinlab_runtimes_CellContexter) CellContext() context.Context {
+	return W.WCellContext()
 }
 
 // _github_com_spinlab_spinlab_runtimes_Host is an interface wrapper for Host type

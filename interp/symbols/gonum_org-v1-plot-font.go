@@ -8,25 +8,27 @@ import (
 )
 
 func init() {
-	Symbols["gonum.org/v1/plot/font/font"] = map[string]reflect.Value{
-		// function, constant and variable definitions
-		"Centimeter":   reflect.ValueOf(font.Centimeter),
-		"DefaultCache": reflect.ValueOf(&font.DefaultCache).Elem(),
-		"From":         reflect.ValueOf(font.From),
-		"Inch":         reflect.ValueOf(font.Inch),
-		"Millimeter":   reflect.ValueOf(font.Millimeter),
-		"NewCache":     reflect.ValueOf(font.NewCache),
-		"ParseLength":  reflect.ValueOf(font.ParseLength),
-		"Points":       reflect.ValueOf(font.Points),
+	loaders["gonum.org/v1/plot/font/font"] = func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			// function, constant and variable definitions
+			"Centimeter":   reflect.ValueOf(font.Centimeter),
+			"DefaultCache": reflect.ValueOf(&font.DefaultCache).Elem(),
+			"From":         reflect.ValueOf(font.From),
+			"Inch":         reflect.ValueOf(font.Inch),
+			"Millimeter":   reflect.ValueOf(font.Millimeter),
+			"NewCache":     reflect.ValueOf(font.NewCache),
+			"ParseLength":  reflect.ValueOf(font.ParseLength),
+			"Points":       reflect.ValueOf(font.Points),
 
-		// type definitions
-		"Cache":      reflect.ValueOf((*font.Cache)(nil)),
-		"Collection": reflect.ValueOf((*font.Collection)(nil)),
-		"Extents":    reflect.ValueOf((*font.Extents)(nil)),
-		"Face":       reflect.ValueOf((*font.Face)(nil)),
-		"Font":       reflect.ValueOf((*font.Font)(nil)),
-		"Length":     reflect.ValueOf((*font.Length)(nil)),
-		"Typeface":   reflect.ValueOf((*font.Typeface)(nil)),
-		"Variant":    reflect.ValueOf((*font.Variant)(nil)),
+			// type definitions
+			"Cache":      reflect.ValueOf((*font.Cache)(nil)),
+			"Collection": reflect.ValueOf((*font.Collection)(nil)),
+			"Extents":    reflect.ValueOf((*font.Extents)(nil)),
+			"Face":       reflect.ValueOf((*font.Face)(nil)),
+			"Font":       reflect.ValueOf((*font.Font)(nil)),
+			"Length":     reflect.ValueOf((*font.Length)(nil)),
+			"Typeface":   reflect.ValueOf((*font.Typeface)(nil)),
+			"Variant":    reflect.ValueOf((*font.Variant)(nil)),
+		}
 	}
 }

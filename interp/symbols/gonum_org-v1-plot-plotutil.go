@@ -8,29 +8,31 @@ import (
 )
 
 func init() {
-	Symbols["gonum.org/v1/plot/plotutil/plotutil"] = map[string]reflect.Value{
-		// function, constant and variable definitions
-		"AddBoxPlots":         reflect.ValueOf(plotutil.AddBoxPlots),
-		"AddErrorBars":        reflect.ValueOf(plotutil.AddErrorBars),
-		"AddLinePoints":       reflect.ValueOf(plotutil.AddLinePoints),
-		"AddLines":            reflect.ValueOf(plotutil.AddLines),
-		"AddScatters":         reflect.ValueOf(plotutil.AddScatters),
-		"AddStackedAreaPlots": reflect.ValueOf(plotutil.AddStackedAreaPlots),
-		"AddXErrorBars":       reflect.ValueOf(plotutil.AddXErrorBars),
-		"AddYErrorBars":       reflect.ValueOf(plotutil.AddYErrorBars),
-		"Color":               reflect.ValueOf(plotutil.Color),
-		"DarkColors":          reflect.ValueOf(&plotutil.DarkColors).Elem(),
-		"Dashes":              reflect.ValueOf(plotutil.Dashes),
-		"DefaultColors":       reflect.ValueOf(&plotutil.DefaultColors).Elem(),
-		"DefaultDashes":       reflect.ValueOf(&plotutil.DefaultDashes).Elem(),
-		"DefaultGlyphShapes":  reflect.ValueOf(&plotutil.DefaultGlyphShapes).Elem(),
-		"MeanAndConf95":       reflect.ValueOf(plotutil.MeanAndConf95),
-		"MedianAndMinMax":     reflect.ValueOf(plotutil.MedianAndMinMax),
-		"NewErrorPoints":      reflect.ValueOf(plotutil.NewErrorPoints),
-		"Shape":               reflect.ValueOf(plotutil.Shape),
-		"SoftColors":          reflect.ValueOf(&plotutil.SoftColors).Elem(),
+	loaders["gonum.org/v1/plot/plotutil/plotutil"] = func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			// function, constant and variable definitions
+			"AddBoxPlots":         reflect.ValueOf(plotutil.AddBoxPlots),
+			"AddErrorBars":        reflect.ValueOf(plotutil.AddErrorBars),
+			"AddLinePoints":       reflect.ValueOf(plotutil.AddLinePoints),
+			"AddLines":            reflect.ValueOf(plotutil.AddLines),
+			"AddScatters":         reflect.ValueOf(plotutil.AddScatters),
+			"AddStackedAreaPlots": reflect.ValueOf(plotutil.AddStackedAreaPlots),
+			"AddXErrorBars":       reflect.ValueOf(plotutil.AddXErrorBars),
+			"AddYErrorBars":       reflect.ValueOf(plotutil.AddYErrorBars),
+			"Color":               reflect.ValueOf(plotutil.Color),
+			"DarkColors":          reflect.ValueOf(&plotutil.DarkColors).Elem(),
+			"Dashes":              reflect.ValueOf(plotutil.Dashes),
+			"DefaultColors":       reflect.ValueOf(&plotutil.DefaultColors).Elem(),
+			"DefaultDashes":       reflect.ValueOf(&plotutil.DefaultDashes).Elem(),
+			"DefaultGlyphShapes":  reflect.ValueOf(&plotutil.DefaultGlyphShapes).Elem(),
+			"MeanAndConf95":       reflect.ValueOf(plotutil.MeanAndConf95),
+			"MedianAndMinMax":     reflect.ValueOf(plotutil.MedianAndMinMax),
+			"NewErrorPoints":      reflect.ValueOf(plotutil.NewErrorPoints),
+			"Shape":               reflect.ValueOf(plotutil.Shape),
+			"SoftColors":          reflect.ValueOf(&plotutil.SoftColors).Elem(),
 
-		// type definitions
-		"ErrorPoints": reflect.ValueOf((*plotutil.ErrorPoints)(nil)),
+			// type definitions
+			"ErrorPoints": reflect.ValueOf((*plotutil.ErrorPoints)(nil)),
+		}
 	}
 }

@@ -12,30 +12,32 @@ import (
 )
 
 func init() {
-	Symbols["gonum.org/v1/plot/text/text"] = map[string]reflect.Value{
-		// function, constant and variable definitions
-		"PosBottom": reflect.ValueOf(constant.MakeFromLiteral("-1", token.INT, 0)),
-		"PosCenter": reflect.ValueOf(constant.MakeFromLiteral("0", token.INT, 0)),
-		"PosLeft":   reflect.ValueOf(constant.MakeFromLiteral("-1", token.INT, 0)),
-		"PosRight":  reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
-		"PosTop":    reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
-		"XCenter":   reflect.ValueOf(text.XCenter),
-		"XLeft":     reflect.ValueOf(text.XLeft),
-		"XRight":    reflect.ValueOf(text.XRight),
-		"YBottom":   reflect.ValueOf(text.YBottom),
-		"YCenter":   reflect.ValueOf(text.YCenter),
-		"YTop":      reflect.ValueOf(text.YTop),
+	loaders["gonum.org/v1/plot/text/text"] = func() map[string]reflect.Value {
+		return map[string]reflect.Value{
+			// function, constant and variable definitions
+			"PosBottom": reflect.ValueOf(constant.MakeFromLiteral("-1", token.INT, 0)),
+			"PosCenter": reflect.ValueOf(constant.MakeFromLiteral("0", token.INT, 0)),
+			"PosLeft":   reflect.ValueOf(constant.MakeFromLiteral("-1", token.INT, 0)),
+			"PosRight":  reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
+			"PosTop":    reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
+			"XCenter":   reflect.ValueOf(text.XCenter),
+			"XLeft":     reflect.ValueOf(text.XLeft),
+			"XRight":    reflect.ValueOf(text.XRight),
+			"YBottom":   reflect.ValueOf(text.YBottom),
+			"YCenter":   reflect.ValueOf(text.YCenter),
+			"YTop":      reflect.ValueOf(text.YTop),
 
-		// type definitions
-		"Handler":    reflect.ValueOf((*text.Handler)(nil)),
-		"Latex":      reflect.ValueOf((*text.Latex)(nil)),
-		"Plain":      reflect.ValueOf((*text.Plain)(nil)),
-		"Style":      reflect.ValueOf((*text.Style)(nil)),
-		"XAlignment": reflect.ValueOf((*text.XAlignment)(nil)),
-		"YAlignment": reflect.ValueOf((*text.YAlignment)(nil)),
+			// type definitions
+			"Handler":    reflect.ValueOf((*text.Handler)(nil)),
+			"Latex":      reflect.ValueOf((*text.Latex)(nil)),
+			"Plain":      reflect.ValueOf((*text.Plain)(nil)),
+			"Style":      reflect.ValueOf((*text.Style)(nil)),
+			"XAlignment": reflect.ValueOf((*text.XAlignment)(nil)),
+			"YAlignment": reflect.ValueOf((*text.YAlignment)(nil)),
 
-		// interface wrapper definitions
-		"_Handler": reflect.ValueOf((*_gonum_org_v1_plot_text_Handler)(nil)),
+			// interface wrapper definitions
+			"_Handler": reflect.ValueOf((*_gonum_org_v1_plot_text_Handler)(nil)),
+		}
 	}
 }
 
