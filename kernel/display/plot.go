@@ -3,6 +3,8 @@ package display
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/color"
 	"image/png"
 	"math"
 
@@ -78,21 +80,38 @@ func PlotSVG(p *plot.Plot) ([]byte, error) {
 }
 
 func plotPNG(p *plot.Plot, w, h vg.Length, dpi int) ([]byte, error) {
-	if err := checkSize(w, h); err != nil {
+	c, err := plotCanvas(p, w, h, dpi)
+	if err != nil {
 		return nil, err
 	}
-	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))
-	if err := drawPlot(p, c); err != nil {
-		return nil, err
-	}
-	// Fastest compression: most of a plot's PNG time is deflate, and a
-	// chart of flat colours compresses well at any level.
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, c.Image()); err != nil {
+	if img, ok := c.Image().(*image.RGBA); ok {
+		err = encodePNG(&buf, img)
+	} else {
+		err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, c.Image())
+	}
+	if err != nil {
 		return nil, fmt.Errorf("display: encoding plot: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// plotCanvas draws p on an image canvas of w×h at dpi.
+func plotCanvas(p *plot.Plot, w, h vg.Length, dpi int) (*vgimg.Canvas, error) {
+	if err := checkSize(w, h); err != nil {
+		return nil, err
+	}
+	// An opaque background is laid as the image's first pixels (a
+	// memory fill) rather than rasterized as a path over the whole canvas,
+	// twice (canvas and plot area): a third of the drawing time.
+	if p != nil && opaque(p.BackgroundColor) {
+		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(p.BackgroundColor))
+		q := *p
+		q.BackgroundColor = nil
+		return c, drawPlot(&q, c)
+	}
+	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))
+	return c, drawPlot(p, c)
 }
 
 func plotSVG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
@@ -128,6 +147,15 @@ func drawPlot(p *plot.Plot, c vg.CanvasSizer) (err error) {
 	}
 	p.Draw(draw.Crop(dc, plotMargin, -plotMargin, plotMargin, -plotMargin))
 	return nil
+}
+
+// opaque reports whether c covers what is under it completely.
+func opaque(c color.Color) bool {
+	if c == nil {
+		return false
+	}
+	_, _, _, a := c.RGBA()
+	return a == 0xffff
 }
 
 // checkSize rejects sizes that the canvases would panic on, and sizes
