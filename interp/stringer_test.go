@@ -1,0 +1,28 @@
+package interp
+
+import "testing"
+
+// TestInterpretedStringers checks the symbol tables' MapTypes: a value of
+// an interpreted type with a String method reaches fmt and log as a
+// fmt.Stringer (yaegi wraps it only for the functions listed there), and
+// fmt's scanning reaches interpreted pointers.
+func TestInterpretedStringers(t *testing.T) {
+	s, out, _ := newTestSession(t)
+	mustExec(t, s, "type T struct{ n int }\nfunc (t T) String() string { return fmt.Sprintf(\"tee%d\", t.n) }")
+	mustExec(t, s, `import "log"
+var sb strings.Builder
+log.SetFlags(0)
+log.SetOutput(&sb)
+log.Println(T{2})
+fmt.Println(T{1})
+fmt.Print(sb.String())
+fmt.Print(string(fmt.Appendln(nil, T{3})))
+fmt.Println(fmt.Sprint(T{4}), fmt.Errorf("e: %v", T{5}))
+var x int
+fmt.Sscan("42", &x)
+fmt.Println(x)`)
+	want := "tee1\ntee2\ntee3\ntee4 e: tee5\n42\n"
+	if got := out.String(); got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+}
