@@ -25,6 +25,7 @@ func FuzzPrepare(f *testing.F) {
 		"if x := f(); x > 0 { y := 1; _ = y }",
 		"L: for { break L }",
 		"\x00\xff",
+		"fmt.Pri", "x := strings.", "p.Fo", "é.X",
 	} {
 		f.Add(seed)
 	}
@@ -49,6 +50,16 @@ func FuzzPrepare(f *testing.F) {
 		s.Complete(code, n)
 		s.Complete(code, n/2)
 		s.Inspect(code, n/2, 0)
+		// What the kernel process answers from definitions alone: any text
+		// before the cursor, and definitions that are this cell's.
+		defs := []Definition{{Kind: kindImport, Name: "p", Source: `import p "` + code + `"`}, {Kind: kindVar, Name: code, Source: "var " + code}}
+		for _, cursor := range []int{-1, 0, n / 2, n, n + 1} {
+			if m, start, end, kinds, ok := CompleteMember(defs, code, cursor); ok {
+				if start < 0 || start > end || end > n || len(kinds) != len(m) {
+					t.Fatalf("CompleteMember(%q, %d) = %d matches, [%d, %d), %d kinds", code, cursor, len(m), start, end, len(kinds))
+				}
+			}
+		}
 	})
 }
 
