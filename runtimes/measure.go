@@ -2,7 +2,6 @@ package runtimes
 
 import (
 	"bytes"
-	"context"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
@@ -128,44 +127,54 @@ func goThreads() int {
 }
 
 // threadSampler tracks the peak OS thread count of this process while a
-// run is going on: a goroutine samples every millisecond, and workers may
-// add samples of their own at moments the ticker would miss (a locked
-// thread just before it exits). It reads the Go runtime's count, falling
-// back to /proc/self/stat when that is missing.
+// run is going on: a timer samples every millisecond, and workers may add
+// samples of their own at moments the timer would miss (a locked thread
+// just before it exits). It reads the Go runtime's count, falling back to
+// /proc/self/stat when that is missing. A timer rather than a goroutine
+// with a ticker: most goroutine-mode runs end within the first
+// millisecond, and starting and stopping a goroutine was a fifth of what
+// measuring them cost.
 type threadSampler struct {
 	mu      sync.Mutex
 	counter *threadCounter
 	peak    int
-	stop    context.CancelFunc
-	done    chan struct{}
+	timer   *time.Timer
+	stopped bool
 }
 
+// sampleInterval is how often a run's thread count is sampled.
+const sampleInterval = time.Millisecond
+
 func startThreadSampler() *threadSampler {
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &threadSampler{stop: cancel, done: make(chan struct{})}
+	s := &threadSampler{}
 	if goThreads() < 0 {
 		s.counter = openThreadCounter()
 	}
-	s.sample()
-	go func() {
-		defer close(s.done)
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				s.sample()
-			}
-		}
-	}()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sampleLocked()
+	s.timer = time.AfterFunc(sampleInterval, s.tick) // tick waits for s.mu
 	return s
+}
+
+// tick samples and schedules the next sample, until finish.
+func (s *threadSampler) tick() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return
+	}
+	s.sampleLocked()
+	s.timer.Reset(sampleInterval)
 }
 
 func (s *threadSampler) sample() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.sampleLocked()
+}
+
+func (s *threadSampler) sampleLocked() {
 	var n int
 	if s.counter != nil {
 		n = s.counter.count()
@@ -182,11 +191,11 @@ func (s *threadSampler) sample() {
 // thread forever instead of ending it). That read is most of the cost of
 // measuring a goroutine-mode run, so other modes skip it.
 func (s *threadSampler) finish(lockedThreads bool) int {
-	s.sample()
-	s.stop()
-	<-s.done
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.stopped = true // a tick that runs after this returns at once
+	s.timer.Stop()
+	s.sampleLocked()
 	if s.counter != nil {
 		s.counter.close()
 		return s.peak
