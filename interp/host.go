@@ -305,6 +305,14 @@ func PrepareEvaluator(context.Context) (runtimes.Evaluator, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Compile a snippet once, so that the compiler's code and data are
+	// paged in before the worker says it is ready: the first compile of a
+	// process faults in hundreds of pages of yaegi, which a pool child
+	// would otherwise pay within its spawn time. The snippet defines
+	// nothing the program could collide with.
+	if _, err := s.Compile("0"); err != nil {
+		return nil, fmt.Errorf("warm up the interpreter: %w", err)
+	}
 	return s.evalProgram, nil
 }
 
