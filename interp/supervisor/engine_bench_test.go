@@ -98,12 +98,26 @@ func BenchmarkEngineStream10000Lines(b *testing.B) {
 	b.SetBytes(int64(want.Len()))
 }
 
-// BenchmarkEngineComplete asks the evaluator for completions.
+// BenchmarkEngineComplete completes a package member, which the
+// supervisor answers in the kernel process (interp.CompleteMember).
 func BenchmarkEngineComplete(b *testing.B) {
 	s := startBench(b)
 	for b.Loop() {
 		c, err := s.Complete(context.Background(), "fmt.Pri", 7)
 		if err != nil || len(c.Matches) == 0 {
+			b.Fatalf("completions %v, err %v", c.Matches, err)
+		}
+	}
+}
+
+// BenchmarkEngineCompleteVariable completes a variable's fields, which
+// only the evaluator knows: the round trip between the processes.
+func BenchmarkEngineCompleteVariable(b *testing.B) {
+	s := startBench(b)
+	benchCell(b, s, "type point struct{ X, Y int }\npt := point{1, 2}")
+	for b.Loop() {
+		c, err := s.Complete(context.Background(), "pt.", 3)
+		if err != nil || len(c.Matches) != 2 {
 			b.Fatalf("completions %v, err %v", c.Matches, err)
 		}
 	}
