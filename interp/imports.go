@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/spinlab/spinlab/interp/symbols"
 )
 
 // preferred settles package names that several importable packages share,
@@ -86,7 +88,7 @@ func importable() (map[string]string, []string) {
 			name := path.Base(key)
 			byName[name] = append(byName[name], p)
 		}
-		for _, k := range symbolKeys() {
+		for _, k := range symbols.Keys() {
 			add(k)
 		}
 		sort.Strings(packagePaths)

@@ -15,10 +15,6 @@ import (
 // when an interpreter is built. The first call builds every table.
 func importableSymbols() yaegi.Exports { return symbols.All() }
 
-// symbolKeys returns the key ("import/path/name") of every package with a
-// symbol table, without building the tables.
-func symbolKeys() []string { return symbols.Keys() }
-
 // symbolKey is the key of the package at path in the symbol tables:
 // path/name, where name is the package's declared name.
 func symbolKey(path string) string {
@@ -26,7 +22,7 @@ func symbolKey(path string) string {
 	if symbols.Table(key) != nil {
 		return key
 	}
-	for _, k := range symbolKeys() {
+	for _, k := range symbols.Keys() {
 		if strings.HasPrefix(k, path+"/") && !strings.Contains(k[len(path)+1:], "/") {
 			return k
 		}

@@ -454,7 +454,7 @@ func (s *Supervisor) Complete(ctx context.Context, code string, cursorPos int) (
 	s.mu.Lock()
 	defs := make([]interp.Definition, len(s.defs))
 	for i, d := range s.defs {
-		defs[i] = interp.Definition{Kind: d.Kind, Name: d.Name, Source: d.Source}
+		defs[i] = interp.Definition(d)
 	}
 	s.mu.Unlock()
 	if matches, start, end, kinds, ok := interp.CompleteMember(defs, code, cursorPos); ok {
