@@ -208,6 +208,11 @@ func TestHostileMessages(t *testing.T) {
 		{name: "wrong content types", ch: kernel.Shell, frames: func(t *testing.T, c *kerneltest.Client) ([][]byte, string) {
 			m := c.Message("execute_request", map[string]any{"code": []int{1}, "user_expressions": "no", "silent": "yes"})
 			return c.Frames(m), m.Header.MsgID
+		}, answered: true, check: func(t *testing.T, reply *kernel.Message) {
+			// Answered with an error naming the field (TestWrongContentTypesGetErrorReplies checks that nothing runs).
+			if !strings.Contains(string(reply.Content), `"status":"error"`) {
+				t.Errorf("reply %s", reply.Content)
+			}
 		}},
 		{name: "complete with a cursor past the end", ch: kernel.Shell, frames: func(t *testing.T, c *kerneltest.Client) ([][]byte, string) {
 			m := c.Message("complete_request", map[string]any{"code": "ab", "cursor_pos": 1 << 40})

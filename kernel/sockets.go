@@ -19,6 +19,9 @@ func (k *Kernel) bind() error {
 	opts := func() []zmq4.Option {
 		return []zmq4.Option{zmq4.WithLogger(zlog), zmq4.WithTimeout(5 * time.Second)}
 	}
+	if k.info.Transport == "ipc" {
+		k.info.pickIPCPorts()
+	}
 	registerTransports()
 	// Each socket's connections learn their channel and logger (and, on
 	// iopub, to queue their writes) from the socket's context.
