@@ -63,6 +63,17 @@ interrupts the running cell, SIGTERM shuts the kernel down.`, fs.PrintDefaults)
 		fmt.Fprintf(os.Stderr, "spinlab kernel: %s\n", oneLine(err))
 		return 1
 	}
+	// A file without ports (0 or missing): the kernel picked its own,
+	// which nobody could learn unless they are written back (ipykernel
+	// does the same).
+	if picked := k.ConnectionInfo(); picked != info {
+		if err := kernel.WritePorts(*file, picked); err != nil {
+			fmt.Fprintf(os.Stderr, "spinlab kernel: %s\n", oneLine(err))
+			k.Close()
+			return 1
+		}
+		logger.Info("wrote the ports the kernel picked to the connection file", "file", *file)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
