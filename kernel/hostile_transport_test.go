@@ -233,11 +233,17 @@ func heapInUse(t *testing.T) (heap, rss int64) {
 // messages are dropped (logged once), and the kernel's memory stays
 // bounded.
 func TestStalledSubscriberHoldsNoOneUp(t *testing.T) {
+	for _, transport := range []string{"tcp", "ipc"} {
+		t.Run(transport, func(t *testing.T) { testStalledSubscriber(t, transport) })
+	}
+}
+
+func testStalledSubscriber(t *testing.T, transport string) {
 	cells, size := 4, 20<<20
 	if testing.Short() || hostileRace() {
 		cells, size = 2, 8<<20
 	}
-	c := kerneltest.NewServer(t, &hostileEngine{forget: true})
+	c := kerneltest.NewServerWith(t, &hostileEngine{forget: true}, kerneltest.ServerOptions{Transport: transport})
 	c.Timeout = 60 * time.Second
 	c.Execute("warm up")
 	g0, fd0 := hostileResources(t)
