@@ -151,8 +151,9 @@ func TestSendQueueCutsAStalledPeer(t *testing.T) {
 	q.mu.Lock()
 	queued, dropped := len(q.msgs), q.dropped
 	q.mu.Unlock()
-	if queued > queueMessages || dropped < 10 {
-		t.Errorf("%d queued and %d dropped of %d, want at most %d queued", queued, dropped, queueMessages+10, queueMessages)
+	// The drain may hold one message in hand, stuck in its write.
+	if queued > queueMessages || dropped < 9 || queued+int(dropped) < queueMessages+9 {
+		t.Errorf("%d queued and %d dropped of %d, want at most %d queued and the rest dropped", queued, dropped, queueMessages+10, queueMessages)
 	}
 	select {
 	case <-q.done:
