@@ -166,14 +166,14 @@ func runCell(ctx context.Context, rec *recorder, i, count int, eng kernel.Engine
 			ExecutionCount: count,
 		}, out)
 	}()
-	reply, waited, ok := awaitReply(cctx, cancel, replies, opts)
+	reply, w, ok := awaitReply(cctx, cancel, replies, opts)
 
 	timedOut := errors.Is(cctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
 	if !ok {
 		// Whatever the stuck cell prints from now on is not recorded:
 		// the notebook is about to be saved as it stands.
 		rec.close()
-		e := stuckError(timedOut, opts.Timeout, waited)
+		e := stuckError(timedOut, opts.Timeout, w)
 		out.result(count, kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{
 			Name: e.Name, Value: e.Value, Traceback: []string{e.Name + ": " + e.Value},
 		}})
@@ -215,18 +215,24 @@ func abandoned(c <-chan struct{}) bool {
 	}
 }
 
+// wait is how the wait for a cell that did not answer ended.
+type wait struct {
+	waited    time.Duration // from the interrupt to the end of the wait
+	abandoned bool          // RunOptions.Abandon ended it, not StopGrace
+}
+
 // awaitReply waits for the engine's reply to a cell. Once the cell's
 // context is done it waits opts.StopGrace more; when Abandon closes it
 // interrupts the cell and stops waiting at once. ok is false when no reply
-// came; waited is then how long Run waited after the interrupt.
-func awaitReply(cctx context.Context, cancel context.CancelFunc, replies <-chan kernel.ExecuteReply, opts RunOptions) (reply kernel.ExecuteReply, waited time.Duration, ok bool) {
+// came.
+func awaitReply(cctx context.Context, cancel context.CancelFunc, replies <-chan kernel.ExecuteReply, opts RunOptions) (reply kernel.ExecuteReply, w wait, ok bool) {
 	select {
 	case r := <-replies:
-		return r, 0, true
+		return r, w, true
 	case <-cctx.Done():
 	case <-opts.Abandon:
 		cancel()
-		return reply, 0, false
+		return reply, wait{abandoned: true}, false
 	}
 	grace := opts.StopGrace
 	if grace <= 0 {
@@ -237,23 +243,29 @@ func awaitReply(cctx context.Context, cancel context.CancelFunc, replies <-chan 
 	defer t.Stop()
 	select {
 	case r := <-replies:
-		return r, 0, true
+		return r, w, true
 	case <-t.C:
+		return reply, wait{waited: grace}, false
 	case <-opts.Abandon:
+		return reply, wait{waited: time.Since(start), abandoned: true}, false
 	}
-	return reply, time.Since(start), false
 }
 
 // stuckError describes a cell whose engine never answered.
-func stuckError(timedOut bool, timeout, waited time.Duration) *CellError {
+func stuckError(timedOut bool, timeout time.Duration, w wait) *CellError {
 	why := "the run was interrupted while the cell ran"
 	name := "Interrupted"
 	if timedOut {
 		name, why = "Timeout", fmt.Sprintf("the cell ran longer than the %v timeout", timeout)
 	}
-	answer := "spinlab stopped waiting for it at once"
-	if waited > 0 {
-		answer = fmt.Sprintf("the session did not answer within %v of the interrupt", waited.Round(100*time.Millisecond))
+	var answer string
+	switch {
+	case !w.abandoned:
+		answer = fmt.Sprintf("the session did not answer within %v of the interrupt", w.waited)
+	case w.waited > 0:
+		answer = fmt.Sprintf("the session had not answered %v after the interrupt when the run was abandoned", w.waited.Round(10*time.Millisecond))
+	default:
+		answer = "the run was abandoned without waiting for the session"
 	}
 	return &CellError{Name: name, Timeout: timedOut, Stuck: true,
 		Value: why + "; " + answer + ", so the run stopped here"}
