@@ -262,7 +262,7 @@ func stuckError(timedOut bool, timeout time.Duration, w wait) *CellError {
 	switch {
 	case !w.abandoned:
 		answer = fmt.Sprintf("the session did not answer within %v of the interrupt", w.waited)
-	case w.waited > 0:
+	case w.waited >= 10*time.Millisecond:
 		answer = fmt.Sprintf("the session had not answered %v after the interrupt when the run was abandoned", w.waited.Round(10*time.Millisecond))
 	default:
 		answer = "the run was abandoned without waiting for the session"

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
+	"image/png"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -316,5 +318,52 @@ func TestRunFailedCell(t *testing.T) {
 	}
 	if c := nb.Cells[2]; len(c.Outputs) != 0 || c.ExecutionCount != 0 {
 		t.Errorf("the cell after the failure ran: %+v", c.Outputs)
+	}
+}
+
+// --html shows an image/png display as an <img> holding that very PNG, and
+// text/html as it is.
+func TestRunHTMLShowsImagesAndHTML(t *testing.T) {
+	dir := t.TempDir()
+	in, page := filepath.Join(dir, "chart.ipynb"), filepath.Join(dir, "chart.html")
+	writeNotebook(t, in,
+		"img := image.NewRGBA(image.Rect(0, 0, 3, 2))\n"+
+			"img.Set(1, 1, color.RGBA{R: 255, A: 255})\n"+
+			"var buf bytes.Buffer\n"+
+			"if err := png.Encode(&buf, img); err != nil { panic(err) }\n"+
+			"display.PNG(buf.Bytes())",
+		`display.HTML("<b id=\"raw\">bold</b>")`,
+	)
+	if code, _, stderr := spinlab(t, nil, "run", in, "--html", page); code != 0 {
+		t.Fatalf("spinlab run: exit %d\n%s", code, stderr)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	const prefix = `<img src="data:image/png;base64,`
+	i := strings.Index(html, prefix)
+	if i < 0 {
+		t.Fatalf("no PNG <img> in the page:\n%s", html)
+	}
+	b64 := html[i+len(prefix):]
+	b64 = b64[:strings.IndexByte(b64, '"')]
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("the page's image is not a PNG: %v", err)
+	}
+	if r, _, _, _ := img.At(1, 1).RGBA(); img.Bounds().Dx() != 3 || img.Bounds().Dy() != 2 || r != 0xffff {
+		t.Errorf("the page's image is %v with (1,1) = %v, not the cell's", img.Bounds(), img.At(1, 1))
+	}
+	if nb := readNotebook(t, in); nb.Cells[0].Outputs[0].Data["image/png"] != b64 {
+		t.Errorf("the page's PNG differs from the notebook's output")
+	}
+	if !strings.Contains(html, `<b id="raw">bold</b>`) {
+		t.Errorf("the text/html output was not included as it is")
 	}
 }
