@@ -253,22 +253,20 @@ func awaitReply(cctx context.Context, cancel context.CancelFunc, replies <-chan 
 
 // stuckError describes a cell whose engine never answered.
 func stuckError(timedOut bool, timeout time.Duration, w wait) *CellError {
+	e := &CellError{Name: "Interrupted", Timeout: timedOut, Stuck: true}
 	why := "the run was interrupted while the cell ran"
-	name := "Interrupted"
 	if timedOut {
-		name, why = "Timeout", fmt.Sprintf("the cell ran longer than the %v timeout", timeout)
+		e.Name, why = "Timeout", fmt.Sprintf("the cell ran longer than the %v timeout", timeout)
 	}
-	var answer string
 	switch {
 	case !w.abandoned:
-		answer = fmt.Sprintf("the session did not answer within %v of the interrupt", w.waited)
+		e.Value = fmt.Sprintf("%s, and the session did not answer within %v of the interrupt; the run stopped here", why, w.waited)
 	case w.waited >= 10*time.Millisecond:
-		answer = fmt.Sprintf("the session had not answered %v after the interrupt when the run was abandoned", w.waited.Round(10*time.Millisecond))
+		e.Value = fmt.Sprintf("%s, and the session had not answered %v after the interrupt when the run was stopped", why, w.waited.Round(10*time.Millisecond))
 	default:
-		answer = "the run was abandoned without waiting for the session"
+		e.Value = "the run was stopped while the cell ran, without waiting for the session to answer"
 	}
-	return &CellError{Name: name, Timeout: timedOut, Stuck: true,
-		Value: why + "; " + answer + ", so the run stopped here"}
+	return e
 }
 
 func timeoutMessage(d time.Duration) string {

@@ -33,8 +33,18 @@ type fakeEngine struct {
 	ran   []kernel.ExecuteRequest
 	late  sync.WaitGroup
 	onRun func(code string) // called as a cell starts, if set
-	stuck chan struct{}     // releases wedged cells
+	stuck chan struct{}     // closed by release: wedged cells go on
 	woke  sync.WaitGroup    // wedged cells still running
+	once  sync.Once
+}
+
+// release lets wedged cells go on and waits until they returned.
+func (e *fakeEngine) release() {
+	e.once.Do(func() { close(e.stuck) })
+	// An empty critical section: a wedged cell's Add happened before it.
+	e.mu.Lock()
+	e.mu.Unlock() //lint:ignore SA2001 it orders the Add before Wait
+	e.woke.Wait()
 }
 
 func (e *fakeEngine) Info() kernel.Info {
@@ -83,7 +93,9 @@ func (e *fakeEngine) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 		case "result":
 			reply.Result = &kernel.DisplayData{Data: map[string]any{"text/plain": arg}}
 		case "wedge":
+			e.mu.Lock() // orders the Add before release's Wait
 			e.woke.Add(1)
+			e.mu.Unlock()
 			defer e.woke.Done()
 			<-e.stuck
 			out.Stream("stdout", "woke\n")
@@ -362,17 +374,17 @@ func TestRunLateOutput(t *testing.T) {
 // runBounded runs Run and fails the test if it has not returned within
 // limit: a runner that waits for a stuck engine forever fails here rather
 // than at the test binary's timeout.
-func runBounded(t *testing.T, limit time.Duration, ctx context.Context, nb *Notebook, eng kernel.Engine, opts RunOptions) (error, time.Duration) {
+func runBounded(t *testing.T, limit time.Duration, ctx context.Context, nb *Notebook, eng kernel.Engine, opts RunOptions) (time.Duration, error) {
 	t.Helper()
 	done := make(chan error, 1)
 	start := time.Now()
 	go func() { done <- Run(ctx, nb, eng, opts) }()
 	select {
 	case err := <-done:
-		return err, time.Since(start)
+		return time.Since(start), err
 	case <-time.After(limit):
 		t.Fatalf("Run did not return within %v of a stuck cell", limit)
-		return nil, 0
+		return 0, nil
 	}
 }
 
@@ -380,7 +392,7 @@ func runBounded(t *testing.T, limit time.Duration, ctx context.Context, nb *Note
 // until the test ends.
 func wedgedEngine(t *testing.T) *fakeEngine {
 	eng := &fakeEngine{stuck: make(chan struct{})}
-	t.Cleanup(func() { close(eng.stuck); eng.woke.Wait() })
+	t.Cleanup(eng.release)
 	return eng
 }
 
@@ -391,7 +403,7 @@ func wedgedEngine(t *testing.T) *fakeEngine {
 func TestRunTimeoutStuckEngine(t *testing.T) {
 	nb := notebookOf("print before", "print start\nwedge", "print after")
 	eng := wedgedEngine(t)
-	err, took := runBounded(t, 10*time.Second, context.Background(), nb, eng,
+	took, err := runBounded(t, 10*time.Second, context.Background(), nb, eng,
 		RunOptions{Timeout: 50 * time.Millisecond, StopGrace: 100 * time.Millisecond, AllowErrors: true})
 	var ce *CellError
 	if !errors.As(err, &ce) || !ce.Timeout || !ce.Stuck || ce.Cell != 1 {
@@ -400,7 +412,7 @@ func TestRunTimeoutStuckEngine(t *testing.T) {
 	if took > 3*time.Second {
 		t.Errorf("Run took %v for a 50ms timeout and 100ms grace", took)
 	}
-	want := "error:Timeout: the cell ran longer than the 50ms timeout; the session did not answer within 100ms of the interrupt, so the run stopped here"
+	want := "error:Timeout: the cell ran longer than the 50ms timeout, and the session did not answer within 100ms of the interrupt; the run stopped here"
 	if got := summary(nb.Cells[1]); len(got) != 2 || got[0] != "stdout:start\n" || got[1] != want {
 		t.Errorf("stuck cell outputs = %q, want start and %q", got, want)
 	}
@@ -410,9 +422,7 @@ func TestRunTimeoutStuckEngine(t *testing.T) {
 	if c := nb.Cells[2]; c.Outputs != nil || c.ExecutionCount != 0 {
 		t.Errorf("the cell after the stuck one has outputs %q, count %d", summary(c), c.ExecutionCount)
 	}
-	close(eng.stuck)
-	eng.woke.Wait()
-	eng.stuck = make(chan struct{}) // for the cleanup
+	eng.release()
 	if got := summary(nb.Cells[1]); len(got) != 2 {
 		t.Errorf("output of the stuck cell after the run was recorded: %q", got)
 	}
@@ -431,7 +441,7 @@ func TestRunAbandon(t *testing.T) {
 			time.AfterFunc(50*time.Millisecond, func() { close(abandon) }) // ... and the second
 		}
 	}
-	err, took := runBounded(t, 10*time.Second, ctx, nb, eng, RunOptions{Abandon: abandon}) // default grace: 5s
+	took, err := runBounded(t, 10*time.Second, ctx, nb, eng, RunOptions{Abandon: abandon}) // default grace: 5s
 	var ce *CellError
 	if !errors.As(err, &ce) || !ce.Stuck || ce.Timeout || ce.Cell != 1 || ce.Name != "Interrupted" {
 		t.Fatalf("Run error = %#v, want a stuck interrupted cell 2", err)
@@ -439,7 +449,7 @@ func TestRunAbandon(t *testing.T) {
 	if took > DefaultStopGrace/2 {
 		t.Errorf("Run took %v: Abandon did not cut the grace short", took)
 	}
-	if got := summary(nb.Cells[1]); len(got) != 1 || !strings.HasPrefix(got[0], "error:Interrupted: the run was interrupted while the cell ran; the session had not answered ") {
+	if got := summary(nb.Cells[1]); len(got) != 1 || !strings.HasPrefix(got[0], "error:Interrupted: the run was interrupted while the cell ran, and the session had not answered ") {
 		t.Errorf("stuck cell outputs = %q", got)
 	}
 	if got := summary(nb.Cells[0]); !reflect.DeepEqual(got, []string{"stdout:before\n"}) {

@@ -278,28 +278,37 @@ func TestRunTimeoutWedgedSession(t *testing.T) {
 	assertGone(t, children)
 }
 
-// A second SIGINT gives up on a session that ignores the first, and the
-// run still saves what ran.
-func TestRunDoubleInterruptSavesOutputs(t *testing.T) {
-	dir := t.TempDir()
-	in := wedgedNotebook(t, dir)
-	out, page := filepath.Join(dir, "out.ipynb"), filepath.Join(dir, "out.html")
-	rp := startRun(t, in, "-o", out, "--html", page)
-	rp.waitFor(t, "[3/4] cell 3", 60*time.Second)
-	children := childrenOf(t, rp.cmd.Process.Pid)
-	time.Sleep(300 * time.Millisecond)
-	if err := rp.cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
+// A second SIGINT gives up on a session that ignores the first, and so
+// does SIGTERM at once; either way the run still saves what ran.
+func TestRunStopSignalsSaveOutputs(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		signals []syscall.Signal
+	}{
+		{"SIGINT twice", []syscall.Signal{syscall.SIGINT, syscall.SIGINT}},
+		{"SIGTERM", []syscall.Signal{syscall.SIGTERM}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := wedgedNotebook(t, dir)
+			out, page := filepath.Join(dir, "out.ipynb"), filepath.Join(dir, "out.html")
+			rp := startRun(t, in, "-o", out, "--html", page)
+			rp.waitFor(t, "[3/4] cell 3", 60*time.Second)
+			children := childrenOf(t, rp.cmd.Process.Pid)
+			for _, sig := range tc.signals {
+				time.Sleep(400 * time.Millisecond)
+				rp.cmd.Process.Signal(sig) // the run may have ended on an earlier one
+			}
+			// Well inside notebook.DefaultStopGrace: the run did not wait it out.
+			code, took := rp.wait(t, 20*time.Second)
+			t.Logf("ran %v; stderr:\n%s", took.Round(time.Millisecond), rp.stderr)
+			if code == 0 {
+				t.Errorf("an interrupted run exited 0")
+			}
+			assertSavedSoFar(t, out, page, "interrupt")
+			assertGone(t, children)
+		})
 	}
-	time.Sleep(500 * time.Millisecond)
-	rp.cmd.Process.Signal(syscall.SIGINT) // the run may have ended on the first
-	code, _ := rp.wait(t, 20*time.Second)
-	t.Logf("stderr:\n%s", rp.stderr)
-	if code == 0 {
-		t.Errorf("an interrupted run exited 0")
-	}
-	assertSavedSoFar(t, out, page, "interrupt")
-	assertGone(t, children)
 }
 
 // A cell that fails fails the run: its error is in the notebook, the
