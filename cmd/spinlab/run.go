@@ -63,16 +63,16 @@ func runCommand(args []string) int {
 	if f == nil {
 		return code
 	}
+	nb, err := notebook.ReadFile(f.in)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "spinlab run: %s\n", oneLine(err))
+		return 1
+	}
 	// A run may take an hour: a path it cannot write must fail now, not
 	// after the last cell, with every output lost.
 	if err := checkOutputs(f); err != nil {
 		fmt.Fprintf(os.Stderr, "spinlab run: %s\n", err)
 		return 2
-	}
-	nb, err := notebook.ReadFile(f.in)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "spinlab run: %s\n", oneLine(err))
-		return 1
 	}
 
 	ctx, abandon, stopSignals := runSignals()
