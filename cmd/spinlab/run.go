@@ -48,7 +48,8 @@ SIGINT interrupts the running cell and ends the run; the notebook is still
 saved. A session that does not answer an interrupt or a --timeout within
 5s is given up: the cell gets an error output saying so, the run ends,
 what ran is saved, and the session is killed. A second SIGINT (or
-SIGTERM) gives it up at once; a third exits without saving.
+SIGTERM) gives it up at once; a third ends the command at once,
+even while it saves.
 
 Parameters work as in papermill: each -p name=value is assigned in a cell
 injected after the cell tagged "parameters". A value that is a Go number,
