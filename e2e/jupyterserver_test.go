@@ -86,41 +86,7 @@ func TestJupyterServer(t *testing.T) {
 		t.Error(err)
 	}
 
-	var kernelID string
-	var tree []procInfo // the session kernel's processes as last seen
-	checkpoint := func(name string, data map[string]any) error {
-		switch name {
-		case "started":
-			kernelID, _ = data["kernelId"].(string)
-			var err error
-			tree, err = spinlabKernelTree(kernelID, bin, 30*time.Second)
-			return err
-		case "before-restart":
-			var err error
-			tree, err = spinlabKernelTree(kernelID, bin, 10*time.Second)
-			return err
-		case "restarted":
-			if left := waitGone(tree, 10*time.Second); len(left) > 0 {
-				return fmt.Errorf("restart through the server left the old kernel's processes running:%s", describeProcs(left))
-			}
-			old := tree
-			var err error
-			if tree, err = spinlabKernelTree(kernelID, bin, 10*time.Second); err != nil {
-				return fmt.Errorf("after the restart: %w", err)
-			}
-			t.Logf("restart replaced%s\nwith%s", describeProcs(old), describeProcs(tree))
-		case "shutdown":
-			if left := waitGone(tree, 10*time.Second); len(left) > 0 {
-				return fmt.Errorf("shutdown through the server left the kernel's processes running:%s", describeProcs(left))
-			}
-			if left := kernelTree(kernelID); len(left) > 0 {
-				return fmt.Errorf("after shutdown, processes still use the kernel's connection file:%s", describeProcs(left))
-			}
-		default:
-			return fmt.Errorf("unknown checkpoint %q", name)
-		}
-		return nil
-	}
+	watch := &kernelWatch{t: t, binary: bin}
 	rep := runServerClient(t, client, je.Env, serverClientConfig{
 		BaseURL:     s.URL + "/",
 		Token:       s.Token,
@@ -131,7 +97,7 @@ func TestJupyterServer(t *testing.T) {
 		Complete:    &codeAt{Code: "fmt.Prin", CursorPos: 8},
 		Inspect:     &codeAt{Code: "fmt.Println", CursorPos: 11},
 		InputAnswer: "gopher",
-	}, 150*time.Second, checkpoint)
+	}, 150*time.Second, watch.checkpoint)
 	checkServerSession(t, rep)
 
 	// Culling: the unconnected kernel goes once idle for cullIdle, and its
@@ -168,6 +134,51 @@ func TestJupyterServer(t *testing.T) {
 	if t.Failed() {
 		t.Logf("jupyter_server log:\n%s", readFile(s.Log))
 	}
+}
+
+// kernelWatch follows the processes of the kernel run.mjs drives, at its
+// checkpoints: a `spinlab kernel` and its `spinlab eval` once started; the
+// old ones gone and new ones there after a restart; all gone after a
+// shutdown.
+type kernelWatch struct {
+	t      *testing.T
+	binary string
+	id     string
+	tree   []procInfo // the kernel's processes as last seen
+}
+
+func (w *kernelWatch) checkpoint(name string, data map[string]any) error {
+	switch name {
+	case "started":
+		w.id, _ = data["kernelId"].(string)
+		var err error
+		w.tree, err = spinlabKernelTree(w.id, w.binary, 30*time.Second)
+		return err
+	case "before-restart":
+		var err error
+		w.tree, err = spinlabKernelTree(w.id, w.binary, 10*time.Second)
+		return err
+	case "restarted":
+		if left := waitGone(w.tree, 10*time.Second); len(left) > 0 {
+			return fmt.Errorf("restart through the server left the old kernel's processes running:%s", describeProcs(left))
+		}
+		old := w.tree
+		var err error
+		if w.tree, err = spinlabKernelTree(w.id, w.binary, 10*time.Second); err != nil {
+			return fmt.Errorf("after the restart: %w", err)
+		}
+		w.t.Logf("restart replaced%s\nwith%s", describeProcs(old), describeProcs(w.tree))
+	case "shutdown":
+		if left := waitGone(w.tree, 10*time.Second); len(left) > 0 {
+			return fmt.Errorf("shutdown through the server left the kernel's processes running:%s", describeProcs(left))
+		}
+		if left := kernelTree(w.id); len(left) > 0 {
+			return fmt.Errorf("after shutdown, processes still use the kernel's connection file:%s", describeProcs(left))
+		}
+	default:
+		return fmt.Errorf("unknown checkpoint %q", name)
+	}
+	return nil
 }
 
 // checkServerSession checks what run.mjs saw of the kernel.
@@ -282,7 +293,14 @@ func checkServerSession(t *testing.T, rep serverClientReport) {
 		}
 	}
 
-	if r := st.Shutdown; r == nil || r.Failure != "" {
+	checkShutdown(t, rep)
+}
+
+// checkShutdown checks the session's last step: the kernel shut down
+// through the server and is gone from its list.
+func checkShutdown(t *testing.T, rep serverClientReport) {
+	t.Helper()
+	if r := rep.Steps.Shutdown; r == nil || r.Failure != "" {
 		t.Errorf("shutdown through the server did not complete: %+v", r)
 	} else if slices.Contains(r.Running, rep.KernelID) || r.Status != "dead" {
 		t.Errorf("after shutdown: the server lists %q, the connection says %q; want the kernel gone and dead", r.Running, r.Status)

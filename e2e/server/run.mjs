@@ -151,12 +151,18 @@ async function startKernel(manager) {
 // smoke is the JupyterHub session: one cell, then shutdown.
 async function smoke(settings, manager) {
   const kernel = await startKernel(manager);
+  await checkpoint('started', { kernelId: kernel.id });
   await step('execute', () => execute(kernel, cfg.cell));
+  await shutdown(settings, kernel);
+}
+
+async function shutdown(settings, kernel) {
   await step('shutdown', async () => {
-    await bounded(kernel.shutdown(), timeout, 'shutdown');
+    await bounded(kernel.shutdown(), timeout, 'shutdown (DELETE /api/kernels/ID)');
     const running = await KernelAPI.listRunning(settings);
-    return { running: running.map((k) => k.id) };
+    return { running: running.map((k) => k.id), status: kernel.status };
   });
+  await checkpoint('shutdown');
 }
 
 // full is the jupyter_server session: every request a notebook front end makes.
@@ -201,12 +207,7 @@ async function full(settings, manager) {
   await step('afterRestart', () => execute(kernel, cfg.cells.afterRestart));
   await checkpoint('restarted');
 
-  await step('shutdown', async () => {
-    await bounded(kernel.shutdown(), timeout, 'shutdown (DELETE /api/kernels/ID)');
-    const running = await KernelAPI.listRunning(settings);
-    return { running: running.map((k) => k.id), status: kernel.status };
-  });
-  await checkpoint('shutdown');
+  await shutdown(settings, kernel);
 }
 
 async function main() {
