@@ -66,3 +66,139 @@ func TestCompiledExperimentAllModes(t *testing.T) {
 		t.Errorf("the results do not say they are compiled:\n%s", txt)
 	}
 }
+
+// cellText runs a cell and returns its result's text/plain and its error.
+func cellText(t *testing.T, s *Session, code string) (string, error) {
+	t.Helper()
+	res, err := s.Execute(context.Background(), code)
+	if res != nil && res.Value != nil {
+		return text(res.Value), err
+	}
+	return "", err
+}
+
+// A compile error in a compiled snippet names the cell's line and column.
+func TestCompiledCompileErrorAtCellLine(t *testing.T) {
+	s, _, _ := compiledSession(t)
+	mustExec(t, s, "x := 1")
+	_, err := cellText(t, s, "%%spin runner=compiled modes=goroutine workers=1 trials=1\ny := x + 1\nz := nope * 2\ny")
+	if err == nil {
+		t.Fatal("a snippet that does not compile ran")
+	}
+	// cell 2; the magic is line 1, so `z := nope * 2` is line 3, nope at column 6.
+	if !strings.Contains(err.Error(), "cell[2]:3:6: undefined: nope") {
+		t.Fatalf("error %q does not point at cell[2]:3:6", err)
+	}
+	if !strings.Contains(err.Error(), "declared and not used: z") {
+		t.Errorf("error %q lacks Go's own complaint about z", err)
+	}
+	// The session goes on.
+	if got, err := cellText(t, s, "x + 1"); err != nil || got != "2" {
+		t.Fatalf("after the failed build: %q, %v", got, err)
+	}
+}
+
+// A panic in a compiled worker is that worker's error, with its message
+// and the cell line it came from; the other workers finish.
+func TestCompiledPanicAtCellLine(t *testing.T) {
+	s, _, _ := compiledSession(t)
+	mustExec(t, s, "func check(w int) int {\n\tif w == 1 {\n\t\tpanic(fmt.Sprintf(\"worker %d gave up\", w))\n\t}\n\treturn w\n}")
+	for _, m := range runtimes.AllModes() {
+		e := runtimes.Experiment{Snippet: "check(worker)", Modes: []runtimes.Mode{m}, Workers: []int{2}, Trials: 1,
+			Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true, At: runtimes.Position{File: "cell[9]", Line: 2}}
+		e.Process.Host = s
+		var stderr lockedBuffer
+		e.Process.Stderr = &stderr
+		r := e.Run()
+		if r.Err != nil {
+			t.Fatalf("%s: %v", m, r.Err)
+		}
+		ws := r.Runs[0].Workers
+		if ws[0].Error != "" || fmt.Sprint(ws[0].Result) != "0" {
+			t.Errorf("%s: worker 0: %v %q", m, ws[0].Result, ws[0].Error)
+		}
+		// The function was defined in cell 1, line 3.
+		if !strings.Contains(ws[1].Error, "panic: worker 1 gave up") || !strings.Contains(ws[1].Error, "cell[1]:3") {
+			t.Errorf("%s: worker 1's error %q lacks the message or cell[1]:3", m, ws[1].Error)
+		}
+		if !strings.Contains(ws[1].Stderr+stderr.String(), "cell[9]:2") {
+			t.Errorf("%s: the stack does not reach the snippet's line cell[9]:2:\n%s\n%s", m, ws[1].Stderr, stderr.String())
+		}
+	}
+}
+
+// race=true builds with -race; the unsynchronised counter's race is
+// reported at the cell's line and the run is marked racy.
+func TestCompiledRaceAtCellLine(t *testing.T) {
+	s, _, _ := compiledSession(t)
+	cell := "%%spin runner=compiled race=true modes=goroutine workers=1 trials=1\n" +
+		"counter := 0\n" +
+		"var wg sync.WaitGroup\n" +
+		"for range 4 {\n" +
+		"\twg.Add(1)\n" +
+		"\tgo func() { defer wg.Done(); counter++ }()\n" +
+		"}\n" +
+		"wg.Wait()\n" +
+		"counter"
+	got, err := cellText(t, s, cell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, "DATA RACE in goroutine (compiled) × 1") || !strings.Contains(got, "cell[1]:6") {
+		t.Fatalf("no race reported at cell[1]:6:\n%s", got)
+	}
+	if !strings.Contains(got, "-race") {
+		t.Errorf("the footer does not say the build used -race:\n%s", got)
+	}
+	// The same counter under a mutex has no race.
+	fixed := strings.Replace(cell, "counter++", "mu.Lock(); counter++; mu.Unlock()", 1)
+	fixed = strings.Replace(fixed, "var wg sync.WaitGroup", "var wg sync.WaitGroup\nvar mu sync.Mutex", 1)
+	got, err = cellText(t, s, fixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(got, "DATA RACE") {
+		t.Fatalf("a race reported in the fixed counter:\n%s", got)
+	}
+}
+
+// Without a toolchain, runner=compiled fails the cell with an error that
+// says what is missing and how to get it; everything else works.
+func TestCompiledWithoutToolchain(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	t.Setenv("PATH", "")
+	t.Setenv("GOROOT", "")
+	_, err := cellText(t, s, "%%spin runner=compiled modes=goroutine workers=1 trials=1\nworker + 1")
+	if err == nil || !strings.Contains(err.Error(), "no Go toolchain") || !strings.Contains(err.Error(), "go.dev/dl") {
+		t.Fatalf("got %v, want the no-toolchain error", err)
+	}
+	_, err = cellText(t, s, "%%bench runner=compiled\n_ = 0")
+	if err == nil || !strings.Contains(err.Error(), "go.dev/dl") {
+		t.Fatalf("%%%%bench: got %v, want the no-toolchain error", err)
+	}
+	got, err := cellText(t, s, "%%spin modes=goroutine workers=1 trials=1 quiet=true\nworker + 1")
+	if err != nil || !strings.Contains(got, "interpreted by yaegi") {
+		t.Fatalf("the interpreter's experiment after the failure: %q, %v", got, err)
+	}
+	if got, err := cellText(t, s, "%help"); err != nil || !strings.Contains(got, "Compiled runs (runner=compiled) are not available") {
+		t.Fatalf("%%help does not say compiled runs are unavailable: %v\n%s", err, got)
+	}
+}
+
+// %%bench runner=interpreted,compiled: one table, a row per runner; the
+// compiled row is Go's own loop, without the interpreter's allocations.
+func TestCompiledBench(t *testing.T) {
+	s, _, _ := compiledSession(t)
+	mustExec(t, s, "var mu sync.Mutex")
+	got, err := cellText(t, s, "%%bench runner=interpreted,compiled\nmu.Lock()\nmu.Unlock()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(got, "\n")
+	if len(lines) < 3 || !strings.HasPrefix(lines[0], "interpreted") || !strings.HasPrefix(lines[1], "compiled") {
+		t.Fatalf("want a row per runner:\n%s", got)
+	}
+	if !strings.Contains(lines[1], "\t0 B/op\t0 allocs/op") {
+		t.Errorf("compiled mu.Lock/Unlock allocates: %s", lines[1])
+	}
+}

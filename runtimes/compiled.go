@@ -203,6 +203,7 @@ type compiledFrame struct {
 	Program json.RawMessage `json:"program,omitempty"`
 	Workers int             `json:"workers,omitempty"`
 	Mode    string          `json:"mode,omitempty"`
+	Sync    bool            `json:"sync,omitempty"`
 	Error   string          `json:"error,omitempty"`
 	Run     *Run            `json:"run,omitempty"`
 	Bench   *BenchResult    `json:"bench,omitempty"`
@@ -216,6 +217,7 @@ type server struct {
 	sent  bool // the variables went with the first request
 	prog  *compiledProgram
 	limit int
+	races *raceWatch // its stderr, when that is watched for race reports
 }
 
 func startServer(ctx context.Context, p *compiledProgram, opts ProcessOptions, out *outputMux) (*server, error) {
@@ -241,7 +243,9 @@ func startServer(ctx context.Context, p *compiledProgram, opts ProcessOptions, o
 		releaseChildren(1)
 		return nil, fmt.Errorf("compiled runner: start %s: %w", p.bin.Path, err)
 	}
-	return &server{c: c, out: out, prog: p, limit: limit}, nil
+	srv := &server{c: c, out: out, prog: p, limit: limit}
+	srv.races, _ = out.stderr.(*raceWatch)
+	return srv, nil
 }
 
 // call sends one request and reads its reply. An error means the program
@@ -261,6 +265,9 @@ func (s *server) call(req *compiledFrame) (*compiledFrame, error) {
 	}
 	if err != nil {
 		return nil, s.died()
+	}
+	if req.Sync {
+		s.races.awaitSync()
 	}
 	return &reply, nil
 }
@@ -307,7 +314,7 @@ func (s *server) run(mode Mode, n int) *Run {
 		r.Err = fmt.Errorf("%s mode: need at least 1 worker, got %d", mode, n)
 		return r
 	}
-	reply, err := s.call(&compiledFrame{Type: frameRun, Mode: mode.String(), Workers: n})
+	reply, err := s.call(&compiledFrame{Type: frameRun, Mode: mode.String(), Workers: n, Sync: s.races != nil})
 	if err != nil {
 		// The program died with the run (a panic in a goroutine the
 		// snippet started, os.Exit, a fatal error): every worker failed.

@@ -117,7 +117,7 @@ func (e Experiment) RunContext(ctx context.Context) *Results {
 	popts := e.Process
 	popts.Pool = popts.Pool || e.Pool
 	stdout, stderr := stdio(popts)
-	races := &raceWatch{w: stderr}
+	races := newRaceWatch(stderr)
 	var compiled *compiledProgram
 	var srv *server
 	defer func() { srv.close() }()

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 )
 
 // raceWatch passes children's stderr through to the cell, line by line
@@ -18,12 +19,38 @@ type raceWatch struct {
 	mu      sync.Mutex
 	cur     *strings.Builder // the report being read, if any
 	reports []string
+	synced  chan struct{} // a syncLine passed
+}
+
+// syncLine is the harness's spinlabSyncLine: everything a request wrote
+// to stderr came before it.
+const syncLine = "\x00spinlab-sync\n"
+
+func newRaceWatch(w io.Writer) *raceWatch { return &raceWatch{w: w, synced: make(chan struct{}, 1)} }
+
+// awaitSync waits until the stderr of the request just answered has been
+// read up to its syncLine (briefly: a program that died sends none).
+func (r *raceWatch) awaitSync() {
+	select {
+	case <-r.synced:
+	case <-time.After(2 * time.Second):
+	}
 }
 
 // taggedLine is a line of a worker in a run of several ("[w3] ...").
 var taggedLine = regexp.MustCompile(`^\[w\d+\] `)
 
 func (r *raceWatch) Write(p []byte) (int, error) {
+	if rest, ok := strings.CutSuffix(string(p), syncLine); ok {
+		select {
+		case r.synced <- struct{}{}:
+		default:
+		}
+		if rest != "" { // a last line without its newline
+			r.w.Write([]byte(rest + "\n"))
+		}
+		return len(p), nil
+	}
 	r.mu.Lock()
 	for _, line := range strings.SplitAfter(string(p), "\n") {
 		if line == "" {

@@ -37,6 +37,9 @@ type spinlabFrame struct {
 	Worker  int             `json:"worker"`
 	Workers int             `json:"workers,omitempty"`
 	Mode    string          `json:"mode,omitempty"` // goroutine or thread: run in this process; empty: one worker, then exit
+	// Sync asks for spinlabSyncLine on stderr before the reply, so that
+	// the parent knows it has read all the run wrote there (race reports).
+	Sync bool `json:"sync,omitempty"`
 
 	// result
 	Received int64           `json:"received,omitempty"`
@@ -157,6 +160,9 @@ func spinlabMain() int {
 			fmt.Fprintf(os.Stderr, "spinlab compiled worker: unexpected %q frame\n", f.Type)
 			return 2
 		}
+		if f.Sync {
+			os.Stderr.WriteString(spinlabSyncLine)
+		}
 		if err := spinlabWriteFrame(out, reply); err != nil {
 			return 2
 		}
@@ -168,6 +174,10 @@ func spinlabMain() int {
 		}
 	}
 }
+
+// spinlabSyncLine marks the end of a request's output on stderr; the
+// parent does not pass it on.
+const spinlabSyncLine = "\x00spinlab-sync\n"
 
 // spinlabCall runs the snippet as one worker, turning a panic into an
 // error that names the cell line it came from, with the stack.
