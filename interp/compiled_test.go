@@ -144,7 +144,7 @@ func TestCompiledRaceAtCellLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(got, "DATA RACE in goroutine (compiled) × 1") || !strings.Contains(got, "cell[1]:6") {
+	if !strings.Contains(got, "DATA RACE in goroutine × 1 (compiled)") || !strings.Contains(got, "cell[1]:6") {
 		t.Fatalf("no race reported at cell[1]:6:\n%s", got)
 	}
 	if !strings.Contains(got, "-race") {

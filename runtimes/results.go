@@ -255,7 +255,7 @@ func (res *Results) String() string {
 	}
 	fmt.Fprintf(&b, "medians of %d trials · %s · %s%s", res.Trials, res.Machine, res.runnerNote(), res.poolNote())
 	for _, r := range res.racyRuns() {
-		fmt.Fprintf(&b, "\nDATA RACE in %s (%s) × %d, trial %d, at %s", r.Mode, r.Runner, r.N(), r.Trial, strings.Join(r.raceLocations(), ", "))
+		fmt.Fprintf(&b, "\nDATA RACE in %s × %d (%s), trial %d, at %s", r.Mode, r.N(), r.Runner, r.Trial, strings.Join(r.raceLocations(), ", "))
 	}
 	return b.String()
 }
@@ -301,8 +301,8 @@ func (res *Results) tableHTML() string {
 	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">medians of %d trials · %s · %s · memory is heap allocated per worker in-process, peak RSS per child process%s</div>`,
 		res.Trials, html.EscapeString(res.Machine.String()), html.EscapeString(res.runnerNote()), res.poolNote())
 	for _, r := range res.racyRuns() {
-		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00;font-weight:bold">DATA RACE in %s (%s) × %d, trial %d, at %s</summary><pre>%s</pre></details>`,
-			r.Mode, r.Runner, r.N(), r.Trial, html.EscapeString(strings.Join(r.raceLocations(), ", ")),
+		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00;font-weight:bold">DATA RACE in %s × %d (%s), trial %d, at %s</summary><pre>%s</pre></details>`,
+			r.Mode, r.N(), r.Runner, r.Trial, html.EscapeString(strings.Join(r.raceLocations(), ", ")),
 			html.EscapeString(strings.Join(r.Races, "\n==================\n")))
 	}
 	return b.String()

@@ -179,8 +179,8 @@ func (r *Run) summary() string {
 		return fmt.Sprintf("%s run failed: %v", r.Mode, r.Err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s) × %d: wall %s, CPU user %s sys %s, peak %d OS threads",
-		r.Mode, r.Runner, len(r.Workers), formatDuration(r.Wall), formatDuration(r.User), formatDuration(r.System), r.PeakThreads)
+	fmt.Fprintf(&b, "%s × %d (%s): wall %s, CPU user %s sys %s, peak %d OS threads",
+		r.Mode, len(r.Workers), r.Runner, formatDuration(r.Wall), formatDuration(r.User), formatDuration(r.System), r.PeakThreads)
 	if r.Mode == Process {
 		fmt.Fprintf(&b, ", program copy %s exported in %s, decoded in %s", formatBytes(uint64(r.CopyBytes)), formatDuration(r.CopyTime),
 			formatDuration(time.Duration(r.medianOf(func(w WorkerStats) float64 { return float64(w.Decode) }))))
