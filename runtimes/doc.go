@@ -34,16 +34,16 @@
 // Each child is the running binary with the argument "worker" (the
 // `spinlab worker` command, whose body is WorkerMain), unless
 // ProcessOptions.Command or $SPINLAB_WORKER_BIN says otherwise. A child
-// runs in its own process group, gets SIGKILL when this process dies
-// (Pdeathsig, armed from a spawner thread that never exits), reads its Program as a length-prefixed JSON frame on
-// fd 3 and answers on fd 4; its stdout and stderr carry only the user's
+// is started by internal/child: it runs in its own process group, gets
+// SIGKILL when this process dies, reads its Program as a length-prefixed
+// JSON frame on a private channel (which what the snippet starts does not
+// inherit) and answers on it; its stdout and stderr carry only the user's
 // output, forwarded line by line and tagged "[wN] " when a run has more
 // than one worker. An interrupt (a cancelled context) or KillAll kills
 // children with their process groups and reaps them. A worker that
 // panics, exits non-zero or dies of a signal is reported on that worker
 // with the start and end of its stderr, and the others' results stand.
 //
-// Package state is limited to the installed Host, the registry of live
-// children that KillAll needs and the spawner thread; each is documented
-// where it is defined.
+// Package state is limited to the installed Host and the registry of live
+// children that KillAll needs; each is documented where it is defined.
 package runtimes
