@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/spinlab/spinlab/internal/framing"
 	"github.com/spinlab/spinlab/internal/gobuild"
 	"github.com/spinlab/spinlab/kernel/display"
 )
@@ -212,12 +211,12 @@ type compiledFrame struct {
 // server is a compiled program started once to serve in-process runs
 // (goroutine and thread modes) and benchmarks, one after another.
 type server struct {
-	c     *child
-	out   *outputMux
+	c     *workerProcess
 	sent  bool // the variables went with the first request
 	prog  *compiledProgram
-	limit int
 	races *raceWatch // its stderr, when that is watched for race reports
+	// stderrTail is the end of its stderr once it has been reaped.
+	stderrTail string
 }
 
 func startServer(ctx context.Context, p *compiledProgram, opts ProcessOptions, out *outputMux) (*server, error) {
@@ -229,22 +228,15 @@ func startServer(ctx context.Context, p *compiledProgram, opts ProcessOptions, o
 		return nil, err
 	}
 	c, err := startChild(ctx, []string{p.bin.Path}, opts, 0, out)
-	if err == nil {
-		err = c.awaitReady()
-	}
 	if err != nil {
-		if c != nil {
-			c.toChild.Close()
-			c.wait()
-			c.fromChild.Close()
-			c.finishOutput()
-			c.stopWatch()
-		}
 		releaseChildren(1)
 		return nil, fmt.Errorf("compiled runner: start %s: %w", p.bin.Path, err)
 	}
-	srv := &server{c: c, out: out, prog: p, limit: limit}
+	srv := &server{c: c, prog: p}
 	srv.races, _ = out.stderr.(*raceWatch)
+	if err := c.awaitReady(); err != nil {
+		return nil, fmt.Errorf("compiled runner: %w", srv.died())
+	}
 	return srv, nil
 }
 
@@ -255,18 +247,15 @@ func (s *server) call(req *compiledFrame) (*compiledFrame, error) {
 		req.Program = s.prog.vars
 		s.sent = true
 	}
-	buf, err := framing.Encode(req)
-	if err == nil {
-		_, err = s.c.toChild.Write(buf)
-	}
 	var reply compiledFrame
+	err := s.c.Send(req)
 	if err == nil {
-		err = framing.Read(s.c.fromChild, maxFrame, &reply)
+		err = s.c.Receive(&reply)
 	}
 	if err != nil {
 		return nil, s.died()
 	}
-	if req.Sync {
+	if req.Sync && s.races != nil {
 		s.races.awaitSync()
 	}
 	return &reply, nil
@@ -274,14 +263,25 @@ func (s *server) call(req *compiledFrame) (*compiledFrame, error) {
 
 // died closes a server whose program stopped answering and says how it ended.
 func (s *server) died() error {
-	s.c.toChild.Close()
-	state := s.c.wait()
-	s.c.fromChild.Close()
-	tail := s.c.finishOutput()
-	s.c.stopWatch()
+	state := s.reap()
+	return &programDied{exit: describeExit(state), stderr: s.stderrTail}
+}
+
+// reap closes the channel, waits for the program to exit (killing it
+// after a grace period), drains its output and frees its slot.
+func (s *server) reap() *os.ProcessState {
+	c := s.c
+	c.CloseSend() // end of file: the program exits between requests
+	t := time.AfterFunc(5*time.Second, c.Kill)
+	state := c.Wait()
+	t.Stop()
+	removeLive(c.Pid)
+	c.Close()
+	s.stderrTail = c.finishOutput()
+	c.stopWatch()
 	releaseChildren(1)
 	s.c = nil
-	return &programDied{exit: describeExit(state), stderr: tail}
+	return state
 }
 
 type programDied struct{ exit, stderr string }
@@ -290,20 +290,12 @@ func (e *programDied) Error() string {
 	return "the compiled program died (" + e.exit + "): " + firstLine(e.stderr)
 }
 
-// close tells the program it is done (end of file on fd 3) and reaps it.
+// close tells the program it is done and reaps it.
 func (s *server) close() {
 	if s == nil || s.c == nil {
 		return
 	}
-	s.c.toChild.Close()
-	t := time.AfterFunc(5*time.Second, func() { killGroup(s.c.pid) })
-	s.c.wait()
-	t.Stop()
-	s.c.fromChild.Close()
-	s.c.finishOutput()
-	s.c.stopWatch()
-	releaseChildren(1)
-	s.c = nil
+	s.reap()
 }
 
 // runCompiledInProcess runs n compiled workers as goroutines or locked

@@ -105,25 +105,10 @@ func main() {
 }
 
 func spinlabMain() int {
-	for _, fd := range []int{3, 4} {
-		var st syscall.Stat_t
-		if err := syscall.Fstat(fd, &st); err != nil {
-			fmt.Fprintf(os.Stderr, "spinlab compiled worker: no control channel on fd %d: this program is started by spinlab's compiled runner, not by hand\n", fd)
-			return 2
-		}
-	}
-	syscall.SetNonblock(3, true)
-	syscall.SetNonblock(4, true)
-	in, out := os.NewFile(3, "spinlab-from-parent"), os.NewFile(4, "spinlab-to-parent")
-	if s := os.Getenv("SPINLAB_WORKER_MEMORY"); s != "" {
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err == nil {
-			err = syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: n, Max: n})
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "spinlab compiled worker: memory limit:", err)
-			return 2
-		}
+	in, out, err := spinlabOpenChannel()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "spinlab compiled worker:", err)
+		return 2
 	}
 	if err := spinlabWriteFrame(out, &spinlabFrame{Type: "ready", PID: os.Getpid()}); err != nil {
 		return 2
@@ -173,6 +158,50 @@ func spinlabMain() int {
 			return 0
 		}
 	}
+}
+
+// spinlabOpenChannel is internal/child.Open by hand (see its package
+// doc): the channel is on fds 3 and 4 when SPINLAB_CHANNEL says "3,4";
+// SPINLAB_MEMORY_LIMIT is applied; both variables are removed, the
+// channel moves to close-on-exec descriptors and /dev/null takes fds 3
+// and 4, so that nothing the snippet runs inherits the channel and a
+// snippet that closes fd 3 closes a placeholder.
+func spinlabOpenChannel() (in, out *os.File, err error) {
+	if os.Getenv("SPINLAB_CHANNEL") != "3,4" {
+		return nil, nil, errors.New("no channel to a parent on file descriptors 3 and 4: this program is started by spinlab's compiled runner, not by hand")
+	}
+	os.Unsetenv("SPINLAB_CHANNEL")
+	if v, ok := os.LookupEnv("SPINLAB_MEMORY_LIMIT"); ok {
+		os.Unsetenv("SPINLAB_MEMORY_LIMIT")
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err == nil {
+			err = syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: n, Max: n})
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("memory limit %q: %w", v, err)
+		}
+	}
+	files := [2]*os.File{}
+	for i, fd := range []int{3, 4} {
+		nfd, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 10)
+		if errno != 0 {
+			return nil, nil, fmt.Errorf("move the channel off fd %d: %w", fd, errno)
+		}
+		null, err := syscall.Open("/dev/null", syscall.O_RDWR|syscall.O_CLOEXEC, 0)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open /dev/null: %w", err)
+		}
+		err = syscall.Dup3(null, fd, syscall.O_CLOEXEC)
+		syscall.Close(null)
+		if err != nil {
+			return nil, nil, fmt.Errorf("replace fd %d: %w", fd, err)
+		}
+		// Through the runtime's poller: a read waiting for the next
+		// request holds no thread the snippet could use.
+		syscall.SetNonblock(int(nfd), true)
+		files[i] = os.NewFile(nfd, []string{"spinlab-from-parent", "spinlab-to-parent"}[i])
+	}
+	return files[0], files[1], nil
 }
 
 // spinlabSyncLine marks the end of a request's output on stderr; the
