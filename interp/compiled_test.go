@@ -202,3 +202,23 @@ func TestCompiledBench(t *testing.T) {
 		t.Errorf("compiled mu.Lock/Unlock allocates: %s", lines[1])
 	}
 }
+
+// A compiled worker does not hand its channel to the snippet: the
+// variables that vouch for it are gone and fds 3 and 4 are /dev/null.
+func TestCompiledChannelNotVisible(t *testing.T) {
+	s, _, _ := compiledSession(t)
+	for _, m := range []runtimes.Mode{runtimes.Goroutine, runtimes.Process} {
+		e := runtimes.Experiment{Snippet: "l3, _ := os.Readlink(\"/proc/self/fd/3\")\nl4, _ := os.Readlink(\"/proc/self/fd/4\")\nos.Getenv(\"SPINLAB_CHANNEL\") + os.Getenv(\"SPINLAB_MEMORY_LIMIT\") + \"|\" + l3 + \"|\" + l4",
+			Modes: []runtimes.Mode{m}, Workers: []int{1}, Trials: 1, Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
+		e.Process.Host = s
+		e.Process.MemoryLimit = 4 << 30
+		r := e.Run()
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		w := r.Runs[0].Workers[0]
+		if got := fmt.Sprint(w.Result); got != "|/dev/null|/dev/null" {
+			t.Errorf("%s: the snippet sees %q (error %q), want |/dev/null|/dev/null", m, got, w.Error)
+		}
+	}
+}

@@ -319,7 +319,12 @@ func (r *Run) Bundle() display.Bundle {
 	if !r.CPUPerWorker && len(r.Workers) > 0 {
 		b.WriteString(" · per-worker CPU is not attributable in goroutine mode; the run's CPU is the process total")
 	}
-	b.WriteString("</div></div>")
+	b.WriteString("</div>")
+	if r.Racy() {
+		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00;font-weight:bold">DATA RACE at %s</summary><pre>%s</pre></details>`,
+			html.EscapeString(strings.Join(r.raceLocations(), ", ")), html.EscapeString(strings.Join(r.Races, "\n==================\n")))
+	}
+	b.WriteString("</div>")
 	return display.Bundle{Data: map[string]any{
 		"text/plain": r.String(),
 		"text/html":  b.String(),
