@@ -2,9 +2,11 @@ package interp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spinlab/spinlab/runtimes"
 )
@@ -219,6 +221,59 @@ func TestCompiledChannelNotVisible(t *testing.T) {
 		w := r.Runs[0].Workers[0]
 		if got := fmt.Sprint(w.Result); got != "|/dev/null|/dev/null" {
 			t.Errorf("%s: the snippet sees %q (error %q), want |/dev/null|/dev/null", m, got, w.Error)
+		}
+	}
+}
+
+// A third-party import resolves to the version spinlab was built with,
+// from the local module cache.
+func TestCompiledThirdPartyImport(t *testing.T) {
+	s, _, _ := compiledSession(t)
+	mustExec(t, s, "import \"gonum.org/v1/gonum/stat\"\nxs := []float64{1, 2, 3, 6}")
+	e := runtimes.Experiment{Snippet: "stat.Mean(xs, nil) + float64(worker)", Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{2},
+		Trials: 1, Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
+	e.Process.Host = s
+	r := e.Run()
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if got := fmt.Sprint(r.Runs[0].Results()...); got != "3 4" {
+		t.Errorf("results %q, want \"3 4\"", got)
+	}
+	// spinlab's own packages are not in any module cache when spinlab was
+	// built from source: a clear error, not a go command's riddle.
+	e.Snippet = "display.Markdown(\"x\")"
+	if r := e.Run(); r.Err == nil || !strings.Contains(r.Err.Error(), "a package of spinlab itself") {
+		t.Errorf("display in a compiled snippet: %v", r.Err)
+	}
+}
+
+// An interrupt stops a compiled run: its program is killed and reaped,
+// in every mode.
+func TestCompiledInterrupt(t *testing.T) {
+	s, _, _ := compiledSession(t)
+	for _, m := range runtimes.AllModes() {
+		e := runtimes.Experiment{Snippet: "time.Sleep(time.Hour)", Modes: []runtimes.Mode{m}, Workers: []int{2},
+			Trials: 1, Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
+		e.Process.Host = s
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			for len(runtimes.LiveChildren()) == 0 {
+				time.Sleep(5 * time.Millisecond)
+			}
+			time.Sleep(100 * time.Millisecond)
+			cancel()
+		}()
+		t0 := time.Now()
+		r := e.RunContext(ctx)
+		if r.Err == nil || !errors.Is(r.Err, context.Canceled) && !strings.Contains(r.Err.Error(), "interrupted") {
+			t.Errorf("%s: err %v, want an interruption", m, r.Err)
+		}
+		if d := time.Since(t0); d > 20*time.Second {
+			t.Errorf("%s: the interrupted run took %s", m, d)
+		}
+		if live := runtimes.LiveChildren(); len(live) != 0 {
+			t.Errorf("%s: children alive after the interrupt: %v", m, live)
 		}
 	}
 }

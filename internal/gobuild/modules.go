@@ -1,9 +1,8 @@
 package gobuild
 
 import (
-	"bufio"
-	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -26,8 +25,8 @@ type Module struct {
 // BuildList returns the modules the running binary was built with (its
 // main module's path apart), so that a generated program resolves
 // third-party imports to the same versions. A test binary records no
-// modules; then it asks tc for the build list of the module in the current
-// directory (go list -m all), which is the one under test.
+// modules; then it asks tc for the requirements of the module in the
+// current directory, which is the one under test.
 func BuildList(ctx context.Context, tc *Toolchain) (mainPath, mainVersion string, mods []Module) {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -91,22 +90,36 @@ func goSum(mods []Module) string {
 	return b.String()
 }
 
+// listModules reads the requirements of the main module's go.mod (go mod
+// edit -json: local, no network), which since Go 1.17 lists every module
+// that provides a package to the build.
 func listModules(ctx context.Context, tc *Toolchain) (mainPath, mainVersion string, mods []Module) {
-	cmd := exec.CommandContext(ctx, tc.Go, "list", "-m", "-f", "{{if .Main}}main {{.Path}}{{else}}{{.Path}} {{.Version}}{{end}}", "all")
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod", "GOPROXY=off")
+	cmd := exec.CommandContext(ctx, tc.Go, "mod", "edit", "-json")
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=")
 	out, err := cmd.Output()
 	if err != nil {
 		return "", "", nil
 	}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		switch {
-		case len(f) == 2 && f[0] == "main":
-			mainPath = f[1]
-		case len(f) == 2:
-			mods = append(mods, Module{Path: f[0], Version: f[1]})
+	var gm struct {
+		Module  struct{ Path string }
+		Require []struct{ Path, Version string }
+		Replace []struct {
+			Old struct{ Path string }
+			New struct{ Path, Version string }
 		}
 	}
-	return mainPath, "", mods
+	if err := json.Unmarshal(out, &gm); err != nil {
+		return "", "", nil
+	}
+	for _, r := range gm.Require {
+		m := Module{Path: r.Path, Version: r.Version}
+		for _, rep := range gm.Replace {
+			if rep.Old.Path == r.Path {
+				m.Replace, m.ReplaceVersion = rep.New.Path, rep.New.Version
+			}
+		}
+		mods = append(mods, m)
+	}
+	sort.Slice(mods, func(i, j int) bool { return mods[i].Path < mods[j].Path })
+	return gm.Module.Path, "(devel)", mods
 }
