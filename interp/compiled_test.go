@@ -133,7 +133,7 @@ func TestCompiledPanicAtCellLine(t *testing.T) {
 // reported at the cell's line and the run is marked racy.
 func TestCompiledRaceAtCellLine(t *testing.T) {
 	s, _, _ := compiledSession(t)
-	cell := "%%spin runner=compiled race=true modes=goroutine workers=1 trials=1\n" +
+	cell := "%%spin runner=compiled race=true modes=goroutine,process workers=1 trials=1\n" +
 		"counter := 0\n" +
 		"var wg sync.WaitGroup\n" +
 		"for range 4 {\n" +
@@ -146,8 +146,13 @@ func TestCompiledRaceAtCellLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(got, "DATA RACE in goroutine × 1 (compiled)") || !strings.Contains(got, "cell[1]:6") {
-		t.Fatalf("no race reported at cell[1]:6:\n%s", got)
+	for _, mode := range []string{"goroutine", "process"} {
+		if !strings.Contains(got, "DATA RACE in "+mode+" × 1 (compiled), trial 0, at cell[1]:6") {
+			t.Fatalf("no race reported in %s mode at cell[1]:6:\n%s", mode, got)
+		}
+	}
+	if strings.Contains(got, "exited with status") {
+		t.Errorf("a racy worker is reported as failed (the race detector's exit status):\n%s", got)
 	}
 	if !strings.Contains(got, "-race") {
 		t.Errorf("the footer does not say the build used -race:\n%s", got)

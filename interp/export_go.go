@@ -180,6 +180,10 @@ func (s *Session) ExportGo(snippet string, at runtimes.Position) (runtimes.GoPro
 		}
 		seen[n] = true
 		ds := byName[n]
+		if n == "main" && len(ds) > 0 {
+			// The compiled program's main is the harness.
+			return p, &Error{Name: "CompileError", Message: "the compiled runner cannot use the session's func main (the program's main runs the workers): move its body into a function with another name"}
+		}
 		if len(ds) == 0 {
 			switch n {
 			case "display":
