@@ -355,6 +355,11 @@ func (res *Results) runnerNote() string {
 		if c.Race {
 			note += " -race (race-detector builds run 2–20× slower)"
 		}
+		if c.Cached {
+			note += ", build cached"
+		} else if c.BuildTime > 0 {
+			note += ", built in " + roundDuration(c.BuildTime)
+		}
 	}
 	return note
 }

@@ -197,6 +197,8 @@ var moduleMissing = regexp.MustCompile(`(?:no required module provides package|c
 
 func compileError(out string) error {
 	e := &CompileError{Output: out}
+	seen := map[Diagnostic]bool{}
+	var last *Diagnostic // the diagnostic that indented lines continue
 	for _, line := range strings.Split(out, "\n") {
 		line = strings.TrimRight(line, "\r")
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -205,11 +207,20 @@ func compileError(out string) error {
 		if m := diagLine.FindStringSubmatch(line); m != nil {
 			l, _ := strconv.Atoi(m[2])
 			c, _ := strconv.Atoi(m[3])
-			e.Diagnostics = append(e.Diagnostics, Diagnostic{File: strings.TrimPrefix(m[1], "./"), Line: l, Col: c, Msg: m[4]})
+			d := Diagnostic{File: strings.TrimPrefix(m[1], "./"), Line: l, Col: c, Msg: m[4]}
+			// A generated program may hold the same cell text twice (the
+			// snippet and its benchmark loop): say each thing once.
+			if seen[d] {
+				last = nil
+				continue
+			}
+			seen[d] = true
+			e.Diagnostics = append(e.Diagnostics, d)
+			last = &e.Diagnostics[len(e.Diagnostics)-1]
 			continue
 		}
-		if len(e.Diagnostics) > 0 && strings.HasPrefix(line, "\t") {
-			e.Diagnostics[len(e.Diagnostics)-1].Msg += "\n" + line
+		if last != nil && strings.HasPrefix(line, "\t") {
+			last.Msg += "\n" + line
 		}
 	}
 	if moduleMissing.MatchString(out) {

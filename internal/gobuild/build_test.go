@@ -52,7 +52,8 @@ func TestBuildCachesByContent(t *testing.T) {
 
 func TestCompileErrorsHaveLineDirectivePositions(t *testing.T) {
 	b := &Builder{Toolchain: toolchain(t), CacheDir: t.TempDir()}
-	src := "package main\n\nfunc main() {\n//line cell[3]:7:1\n\tx := undefinedThing\n}\n"
+	// The same cell text twice, as the snippet and its benchmark loop are.
+	src := "package main\n\nfunc main() {\n//line cell[3]:7:1\n\tx := undefinedThing\n}\n\nfunc f() {\n//line cell[3]:7:1\n\tx := undefinedThing\n}\n"
 	_, err := b.Build(context.Background(), Program{Files: map[string]string{"main.go": src}})
 	var ce *CompileError
 	if !errors.As(err, &ce) {
@@ -64,6 +65,9 @@ func TestCompileErrorsHaveLineDirectivePositions(t *testing.T) {
 	}
 	if !found || !strings.Contains(ce.Error(), "cell[3]:7:7: undefined: undefinedThing") {
 		t.Fatalf("diagnostics %+v from %q", ce.Diagnostics, ce.Output)
+	}
+	if n := strings.Count(ce.Error(), "undefined: undefinedThing"); n != 1 {
+		t.Fatalf("the same error %d times:\n%s", n, ce.Error())
 	}
 }
 
