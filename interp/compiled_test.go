@@ -67,6 +67,16 @@ func TestCompiledExperimentAllModes(t *testing.T) {
 	if txt := r.String(); !strings.Contains(txt, "compiled with go") {
 		t.Errorf("the results do not say they are compiled:\n%s", txt)
 	}
+
+	// A warm pool of compiled children: spawn excludes process start-up.
+	e.Modes, e.Pool = []runtimes.Mode{runtimes.Process}, true
+	r = e.Run()
+	if r.Err != nil || !r.Runs[0].Pooled {
+		t.Fatalf("pool: %v, pooled %v", r.Err, r.Err == nil && r.Runs[0].Pooled)
+	}
+	if got := fmt.Sprint(r.Runs[0].Results()...); got != "200 202" {
+		t.Errorf("pooled results %q, want \"200 202\"", got)
+	}
 }
 
 // cellText runs a cell and returns its result's text/plain and its error.
