@@ -70,13 +70,16 @@ func importName(sp *ast.ImportSpec) string {
 	return packageName(p)
 }
 
-func (s *Session) unitDefinitions(u *unit) []Definition {
-	var defs []Definition
+func (s *Session) unitDefinitions(u *unit) (defs []Definition) {
+	var written []goSource
 	text := func(n ast.Node) string {
 		// Definitions carry the rewritten source so that a replay in a
-		// fresh interpreter needs no further rewriting.
+		// fresh interpreter needs no further rewriting; the compiled
+		// runner wants the text as written (see recordGoSources).
+		written = append(written, s.writtenSource(u, n))
 		return u.outText(n)
 	}
+	defer func() { s.recordGoSources(defs, written) }()
 	if u.isDecl() {
 		for _, d := range u.file.Decls {
 			switch d := d.(type) {

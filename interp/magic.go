@@ -29,8 +29,8 @@ var knownMagics = []struct{ name, usage, help string }{
 	{"%env", "%env [NAME[=VALUE]]", "list the environment, show NAME, or set it"},
 	{"%reset", "%reset", "start a fresh interpreter: forget every definition and variable, kill child processes"},
 	{"%time", "%time STATEMENT", "run the statement once and print its wall and CPU time"},
-	{"%%spin", "%%spin modes=goroutine,thread,process workers=1,2,4 trials=3 warmup=1 pool=false divide=false", "run the cell body as a runtimes.Experiment (workers see worker and workers) and show its results"},
-	{"%%bench", "%%bench", "run the cell body as a Go benchmark loop: ns/op, B/op, allocs/op"},
+	{"%%spin", "%%spin modes=goroutine,thread,process workers=1,2,4 trials=3 warmup=1 pool=false divide=false runner=interpreted,compiled race=false", "run the cell body as a runtimes.Experiment (workers see worker and workers) and show its results; runner=compiled builds it with the Go toolchain for Go's own numbers, race=true with the race detector"},
+	{"%%bench", "%%bench runner=interpreted,compiled", "run the cell body as a Go benchmark loop: ns/op, B/op, allocs/op (runner=compiled: Go's own loop; both: one row each)"},
 }
 
 func magicNames() string {
@@ -116,8 +116,8 @@ func parseMagic(code string) (m magic, ok bool, err error) {
 			return m, true, fmt.Errorf("%%%%spin needs a snippet in the cell body, after the first line")
 		}
 	case "bench":
-		if m.Args != "" {
-			return m, true, fmt.Errorf("%%%%bench takes no arguments")
+		if _, err := parseBenchOptions(m.Args); err != nil {
+			return m, true, err
 		}
 		if strings.TrimSpace(m.Body) == "" {
 			return m, true, fmt.Errorf("%%%%bench needs code in the cell body, after the first line")
@@ -135,6 +135,25 @@ type spinOptions struct {
 	Pool    bool
 	Divide  bool
 	Quiet   bool
+	Runners []runtimes.Runner
+	Race    bool
+}
+
+// parseBenchOptions parses the options of %%bench: runner=.
+func parseBenchOptions(args string) ([]runtimes.Runner, error) {
+	runners := []runtimes.Runner{runtimes.Interpreted}
+	for _, f := range strings.Fields(args) {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok || k != "runner" && k != "runners" {
+			return nil, fmt.Errorf("%%%%bench: unknown option %q; the option is runner=interpreted,compiled", f)
+		}
+		rs, err := runtimes.ParseRunners(v)
+		if err != nil {
+			return nil, fmt.Errorf("%%%%bench: runner=%s: %w", v, err)
+		}
+		runners = rs
+	}
+	return runners, nil
 }
 
 // parseSpinOptions parses key=value options of %%spin.
@@ -143,7 +162,7 @@ func parseSpinOptions(args string) (spinOptions, error) {
 	for _, f := range strings.Fields(args) {
 		k, v, ok := strings.Cut(f, "=")
 		if !ok {
-			return o, fmt.Errorf("%%%%spin: option %q is not key=value; options are modes, workers, trials, warmup, pool, divide, quiet", f)
+			return o, fmt.Errorf("%%%%spin: option %q is not key=value; options are modes, workers, trials, warmup, pool, divide, quiet, runner, race", f)
 		}
 		var err error
 		switch k {
@@ -171,8 +190,12 @@ func parseSpinOptions(args string) (spinOptions, error) {
 			o.Divide, err = strconv.ParseBool(v)
 		case "quiet":
 			o.Quiet, err = strconv.ParseBool(v)
+		case "runner", "runners":
+			o.Runners, err = runtimes.ParseRunners(v)
+		case "race":
+			o.Race, err = strconv.ParseBool(v)
 		default:
-			return o, fmt.Errorf("%%%%spin: unknown option %q; options are modes, workers, trials, warmup, pool, divide, quiet", k)
+			return o, fmt.Errorf("%%%%spin: unknown option %q; options are modes, workers, trials, warmup, pool, divide, quiet, runner, race", k)
 		}
 		if err != nil {
 			return o, fmt.Errorf("%%%%spin: %s=%s: %w", k, v, err)
@@ -224,6 +247,12 @@ func (s *Session) runMagic(ctx context.Context, m magic) (*Result, error) {
 		e := runtimes.Experiment{
 			Snippet: m.Body, Modes: o.Modes, Workers: o.Workers, Trials: o.Trials,
 			Warmup: o.Warmup, Pool: o.Pool, Divide: o.Divide, Quiet: o.Quiet,
+			Runners: o.Runners, Race: o.Race,
+			At: runtimes.Position{File: fmt.Sprintf("cell[%d]", s.cells), Line: m.Line + 1},
+		}
+		if o.Race && len(o.Runners) == 0 {
+			// race=true alone asks for the run the race detector can watch.
+			e.Runners = []runtimes.Runner{runtimes.Compiled}
 		}
 		e.Process.Host = s
 		r := e.RunContext(ctx)
@@ -236,7 +265,11 @@ func (s *Session) runMagic(ctx context.Context, m magic) (*Result, error) {
 			return res, &Error{Name: "SpinError", Message: r.Err.Error()}
 		}
 	case "bench":
-		return s.bench(ctx, m.Body)
+		runners, _ := parseBenchOptions(m.Args)
+		if len(runners) == 1 && runners[0] == runtimes.Interpreted {
+			return s.bench(ctx, m.Body)
+		}
+		return s.benchRunners(ctx, m, runners)
 	}
 	return res, nil
 }
@@ -285,9 +318,20 @@ func (s *Session) envMagic(args string) (*Result, error) {
 // in this session, and shows it as runtimes.BenchResult does.
 func (s *Session) bench(ctx context.Context, code string) (*Result, error) {
 	res := &Result{}
-	fn, err := s.Compile(code)
+	r, err := s.benchInterpreted(ctx, code)
 	if err != nil {
 		return res, err
+	}
+	b := r.Bundle()
+	res.Value = &b
+	return res, nil
+}
+
+// benchInterpreted is the interpreter's %%bench.
+func (s *Session) benchInterpreted(ctx context.Context, code string) (*runtimes.BenchResult, error) {
+	fn, err := s.Compile(code)
+	if err != nil {
+		return nil, err
 	}
 	var runErr error
 	br := testing.Benchmark(func(b *testing.B) {
@@ -303,19 +347,46 @@ func (s *Session) bench(ctx context.Context, code string) (*Result, error) {
 		}
 	})
 	if ctx.Err() != nil {
-		return res, &Error{Name: "interrupted", Message: "the benchmark was interrupted"}
+		return nil, &Error{Name: "interrupted", Message: "the benchmark was interrupted"}
 	}
 	if runErr != nil {
-		return res, runErr
+		return nil, runErr
 	}
 	if br.N == 0 {
-		return res, &Error{Name: "BenchError", Message: "the benchmark did not run"}
+		return nil, &Error{Name: "BenchError", Message: "the benchmark did not run"}
 	}
-	r := &runtimes.BenchResult{
+	return &runtimes.BenchResult{
+		Runner:  runtimes.Interpreted,
 		Snippet: code, N: br.N, Total: br.T, NsPerOp: float64(br.T.Nanoseconds()) / float64(br.N),
 		BytesPerOp: br.AllocedBytesPerOp(), AllocsPerOp: br.AllocsPerOp(), Machine: runtimes.ThisMachine(),
+	}, nil
+}
+
+// benchRunners runs %%bench with the runners asked for and shows their
+// results as one table, a row per runner.
+func (s *Session) benchRunners(ctx context.Context, m magic, runners []runtimes.Runner) (*Result, error) {
+	res := &Result{}
+	var rows runtimes.BenchResults
+	for _, r := range runners {
+		if r == runtimes.Interpreted {
+			br, err := s.benchInterpreted(ctx, m.Body)
+			if err != nil {
+				return res, err
+			}
+			rows = append(rows, br)
+			continue
+		}
+		br := runtimes.BenchWith(ctx, m.Body, runtimes.BenchOptions{Runner: runtimes.Compiled, Host: s,
+			At: runtimes.Position{File: fmt.Sprintf("cell[%d]", s.cells), Line: m.Line + 1}})
+		if ctx.Err() != nil {
+			return res, &Error{Name: "interrupted", Message: "the benchmark was interrupted"}
+		}
+		if br.Err != nil && br.N == 0 {
+			return res, &Error{Name: "BenchError", Message: br.Err.Error()}
+		}
+		rows = append(rows, br)
 	}
-	b := r.Bundle()
+	b := rows.Bundle()
 	res.Value = &b
 	return res, nil
 }
@@ -354,9 +425,16 @@ Magics
 Examples
   %time fib(30)
   %env GOMAXPROCS=4
-  %%spin modes=goroutine,thread workers=1,2,4 trials=3
+  %%spin modes=goroutine,thread workers=1,2,4 trials=3 runner=interpreted,compiled
   sum := 0
   for i := range 1_000_000 { sum += i }
+  %%bench runner=compiled
+  mu.Lock(); mu.Unlock()
 `)
+	if v, err := runtimes.CompiledAvailable(context.Background()); err != nil {
+		fmt.Fprintf(&b, "\nCompiled runs (runner=compiled) are not available: %v\n", err)
+	} else {
+		fmt.Fprintf(&b, "\nCompiled runs (runner=compiled) build with %s; race=true adds the race detector.\n", v)
+	}
 	return b.String()
 }

@@ -101,6 +101,10 @@ type Session struct {
 	cells int          // number of cells executed (the next cell is cells+1)
 	defs  []Definition // current definitions, oldest first; a redefinition replaces
 	names map[string]bool
+	// goSrc maps a definition's Source (rewritten for the interpreter)
+	// to its text as written and its place in its cell, for the compiled
+	// runner (see ExportGo).
+	goSrc map[string]goSource
 }
 
 // New starts a session with display and runtimes imported.

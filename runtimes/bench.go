@@ -2,9 +2,12 @@ package runtimes
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
+	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 // allocations per iteration.
 type BenchResult struct {
 	Snippet     string        `json:"snippet,omitempty"`
+	Runner      Runner        `json:"runner"`   // the interpreter's loop, or Go's own (compiled)
 	N           int           `json:"n"`        // iterations
 	Total       time.Duration `json:"total_ns"` // time of all N iterations
 	NsPerOp     float64       `json:"ns_per_op"`
@@ -51,6 +55,79 @@ func BenchContext(ctx context.Context, snippet string) *BenchResult {
 		_, err := fn(ctx, 0, 1)
 		return err
 	})
+}
+
+// BenchOptions configure BenchWith.
+type BenchOptions struct {
+	// Runner runs the loop: Interpreted (the default) times the
+	// interpreter; Compiled builds the body into a Go benchmark loop
+	// (testing.Benchmark in the compiled program), so that ns/op, B/op and
+	// allocs/op are Go's own.
+	Runner Runner
+	// At is where the body's first line is in its cell, for compiled
+	// errors and panics.
+	At Position
+	// Quiet hides the build's progress line.
+	Quiet bool
+	// Host exports the snippet; nil means the one installed by SetHost.
+	Host Host
+}
+
+// BenchWith benchmarks snippet with the given runner.
+func BenchWith(ctx context.Context, snippet string, opts BenchOptions) *BenchResult {
+	if opts.Runner != Compiled {
+		if opts.Host == nil {
+			return BenchContext(ctx, snippet)
+		}
+		res := &BenchResult{Snippet: snippet, Machine: ThisMachine()}
+		fn, err := opts.Host.Compile(snippet)
+		if err != nil {
+			res.Err = fmt.Errorf("compile the snippet: %w", err)
+			return res
+		}
+		return bench(ctx, res, func(ctx context.Context) error {
+			_, err := fn(ctx, 0, 1)
+			return err
+		})
+	}
+	res := &BenchResult{Snippet: snippet, Runner: Compiled, Machine: ThisMachine()}
+	h := opts.Host
+	if h == nil {
+		var err error
+		if h, err = currentHost(); err != nil {
+			res.Err = err
+			return res
+		}
+	}
+	p, err := buildSnippet(ctx, h, snippet, opts.At, false, opts.Quiet)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.Machine = p.machine
+	out := &outputMux{stdout: os.Stdout, stderr: os.Stderr}
+	srv, err := startServer(ctx, p, ProcessOptions{}, out)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	defer srv.close()
+	reply, err := srv.call(&compiledFrame{Type: "bench"})
+	switch {
+	case ctx.Err() != nil:
+		res.Err = fmt.Errorf("benchmark interrupted: %w", ctx.Err())
+	case err != nil:
+		res.Err = err
+	case reply.Bench == nil:
+		res.Err = fmt.Errorf("compiled runner: the program answered %q without a benchmark", reply.Type)
+	default:
+		b := reply.Bench
+		res.N, res.Total, res.NsPerOp, res.BytesPerOp, res.AllocsPerOp = b.N, b.Total, b.NsPerOp, b.BytesPerOp, b.AllocsPerOp
+		if reply.Error != "" {
+			res.Err = errors.New(reply.Error)
+		}
+	}
+	return res
 }
 
 // BenchFunc benchmarks f like Bench does a snippet, for plain Go programs.
@@ -102,7 +179,7 @@ func (r *BenchResult) String() string {
 	if r.Err != nil {
 		s += "\nerror: " + r.Err.Error()
 	}
-	return s + "\n" + r.Machine.String()
+	return s + "\n" + r.runnerNote() + " · " + r.Machine.String()
 }
 
 // Bundle displays the result as a one-row table.
@@ -120,8 +197,16 @@ func (r *BenchResult) Bundle() display.Bundle {
 			td + nsPerOp(r.NsPerOp) + "</td>" + td + strconv.FormatInt(r.BytesPerOp, 10) + "</td>" +
 			td + strconv.FormatInt(r.AllocsPerOp, 10) + "</td></tr></table>"
 	}
-	h += fmt.Sprintf(`<div style="color:#666;font-size:85%%;margin-top:4px">%s</div>`, html.EscapeString(r.Machine.String()))
+	h += fmt.Sprintf(`<div style="color:#666;font-size:85%%;margin-top:4px">%s · %s</div>`, html.EscapeString(r.runnerNote()), html.EscapeString(r.Machine.String()))
 	return display.Bundle{Data: map[string]any{"text/plain": r.String(), "text/html": h}}
+}
+
+// runnerNote says whose loop the figures are.
+func (r *BenchResult) runnerNote() string {
+	if r.Runner == Compiled {
+		return "compiled: Go's own benchmark loop"
+	}
+	return "interpreted by yaegi (runner=compiled for Go's own numbers)"
 }
 
 // nsPerOp formats like go test: fewer decimals for larger numbers.
@@ -133,4 +218,47 @@ func nsPerOp(v float64) string {
 		return strconv.FormatFloat(v, 'f', 1, 64)
 	}
 	return strconv.FormatFloat(v, 'f', 2, 64)
+}
+
+// BenchResults are benchmarks of one body by several runners, shown as one
+// table with a row per runner.
+type BenchResults []*BenchResult
+
+// String formats each result like `go test -bench`, with its runner.
+func (rs BenchResults) String() string {
+	var b strings.Builder
+	for _, r := range rs {
+		fmt.Fprintf(&b, "%-12s %s\n", r.Runner, firstLine(r.String()))
+		if r.Err != nil && r.N > 0 {
+			fmt.Fprintf(&b, "%-12s error: %v\n", "", r.Err)
+		}
+	}
+	if len(rs) > 0 {
+		b.WriteString(rs[0].Machine.String())
+	}
+	return b.String()
+}
+
+// Bundle displays the results as one table.
+func (rs BenchResults) Bundle() display.Bundle {
+	td := `<td style="text-align:right;padding:2px 10px">`
+	th := `<th style="text-align:right;padding:2px 10px">`
+	h := `<table style="font-size:90%;border-collapse:collapse"><tr>` + th + "runner</th>" + th + "iterations</th>" + th + "time/op</th>" +
+		th + "ns/op</th>" + th + "B/op</th>" + th + "allocs/op</th></tr>"
+	for _, r := range rs {
+		h += "<tr>" + td + r.Runner.String() + "</td>"
+		if r.N == 0 {
+			h += `<td colspan="5" style="color:#b00">` + html.EscapeString(fmt.Sprint(r.Err)) + "</td></tr>"
+			continue
+		}
+		h += td + strconv.Itoa(r.N) + "</td>" + td + formatDuration(time.Duration(r.NsPerOp)) + "</td>" +
+			td + nsPerOp(r.NsPerOp) + "</td>" + td + strconv.FormatInt(r.BytesPerOp, 10) + "</td>" +
+			td + strconv.FormatInt(r.AllocsPerOp, 10) + "</td></tr>"
+	}
+	h += "</table>"
+	if len(rs) > 0 {
+		h += fmt.Sprintf(`<div style="color:#666;font-size:85%%;margin-top:4px">interpreted: yaegi's loop · compiled: Go's own benchmark loop (%s) · %s</div>`,
+			html.EscapeString(rs[len(rs)-1].Machine.GoVersion), html.EscapeString(rs[0].Machine.String()))
+	}
+	return display.Bundle{Data: map[string]any{"text/plain": rs.String(), "text/html": h}}
 }

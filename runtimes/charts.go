@@ -132,17 +132,58 @@ func newChart(title, xLabel, yLabel string) *plot.Plot {
 	return p
 }
 
-// modeSeries adds one mode's line with markers to p.
-func modeSeries(p *plot.Plot, m Mode, xys plotter.XYs, label string) {
+// series is one line of a chart: a mode run by a runner. A mode keeps
+// its colour and marker in every runner; the interpreter's line is dashed
+// when compiled figures are on the same chart.
+type series struct {
+	m    Mode
+	r    Runner
+	both bool // the chart has both runners
+}
+
+// seriesOf lists the chart's lines in the summaries' order.
+func seriesOf(sums []Summary) []series {
+	var out []series
+	runners := map[Runner]bool{}
+	for _, s := range sums {
+		runners[s.Runner] = true
+		se := series{m: s.Mode, r: s.Runner}
+		if !slices.Contains(out, se) {
+			out = append(out, se)
+		}
+	}
+	for i := range out {
+		out[i].both = len(runners) > 1
+	}
+	return out
+}
+
+func (se series) has(s Summary) bool { return s.Mode == se.m && s.Runner == se.r }
+
+// String is the series' legend: the mode, and its runner when compiled
+// figures are shown ("goroutine (compiled)").
+func (se series) String() string {
+	if se.r == Interpreted && !se.both {
+		return se.m.String()
+	}
+	return se.m.String() + " (" + se.r.String() + ")"
+}
+
+// modeSeries adds one series' line with markers to p.
+func modeSeries(p *plot.Plot, se series, xys plotter.XYs, label string) {
 	if len(xys) == 0 {
 		return
 	}
+	m := se.m
 	l, s, err := plotter.NewLinePoints(xys)
 	if err != nil {
 		return
 	}
 	l.Color = m.Color()
 	l.Width = vg.Points(1.6)
+	if se.both && se.r == Interpreted {
+		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	}
 	s.Color = m.Color()
 	s.Shape = modeGlyphs[m]
 	s.Radius = vg.Points(2.8)
@@ -209,16 +250,6 @@ func logTicks(ticks func(lo, hi float64) []plot.Tick) plot.Ticker {
 	})
 }
 
-func modesOf(sums []Summary) []Mode {
-	var ms []Mode
-	for _, s := range sums {
-		if !slices.Contains(ms, s.Mode) {
-			ms = append(ms, s.Mode)
-		}
-	}
-	return ms
-}
-
 // useLog reports whether values spanning lo..hi read better on a log
 // axis: when the largest is more than 30 times the smallest.
 func useLog(lo, hi float64) bool { return lo > 0 && hi/lo > 30 }
@@ -240,19 +271,19 @@ func wallChart(sums []Summary) *plot.Plot {
 	}
 	p := newChart("Wall time: median and min–max over trials", "workers", label)
 	workerAxis(p, sums)
-	for _, m := range modesOf(sums) {
+	for _, se := range seriesOf(sums) {
 		var xys plotter.XYs
 		var bars []rangePoint
 		for _, s := range sums {
-			if s.Mode != m || s.Wall <= 0 {
+			if !se.has(s) || s.Wall <= 0 {
 				continue
 			}
-			x := dodge(s.Workers, m)
+			x := dodge(s.Workers, se)
 			xys = append(xys, plotter.XY{X: x, Y: y(float64(s.Wall))})
 			bars = append(bars, rangePoint{x, y(float64(s.Wall)), y(float64(s.WallMin)), y(float64(s.WallMax))})
 		}
-		rangeBars(p, m, bars)
-		modeSeries(p, m, xys, m.String())
+		rangeBars(p, se.m, bars)
+		modeSeries(p, se, xys, se.String())
 	}
 	if logY {
 		durationLogAxis(&p.Y, lo, hi)
@@ -289,14 +320,14 @@ func speedupChart(sums []Summary, divide bool, numCPU int) *plot.Plot {
 		ideal.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		p.Add(ideal)
 	}
-	for _, m := range modesOf(sums) {
+	for _, se := range seriesOf(sums) {
 		var xys plotter.XYs
 		for _, s := range sums {
-			if s.Mode == m && s.Speedup > 0 {
-				xys = append(xys, plotter.XY{X: dodge(s.Workers, m), Y: l10(s.Speedup)})
+			if se.has(s) && s.Speedup > 0 {
+				xys = append(xys, plotter.XY{X: dodge(s.Workers, se), Y: l10(s.Speedup)})
 			}
 		}
-		modeSeries(p, m, xys, m.String())
+		modeSeries(p, se, xys, se.String())
 	}
 	if ideal != nil {
 		p.Legend.Add("ideal (= workers)", ideal)
@@ -341,19 +372,19 @@ func memoryChart(sums []Summary) *plot.Plot {
 	}
 	p := newChart("Memory per worker (heap allocated, child peak RSS)", "workers", label)
 	workerAxis(p, sums)
-	for _, m := range modesOf(sums) {
+	for _, se := range seriesOf(sums) {
 		var xys plotter.XYs
 		for _, s := range sums {
-			if s.Mode == m {
+			if se.has(s) {
 				// On a log axis nothing allocated (0 B) sits on the floor.
-				xys = append(xys, plotter.XY{X: dodge(s.Workers, m), Y: y(max(float64(s.Memory), lo/2))})
+				xys = append(xys, plotter.XY{X: dodge(s.Workers, se), Y: y(max(float64(s.Memory), lo/2))})
 			}
 		}
 		what := " (heap allocated)"
-		if m == Process {
+		if se.m == Process {
 			what = " (peak RSS)"
 		}
-		modeSeries(p, m, xys, m.String()+what)
+		modeSeries(p, se, xys, se.String()+what)
 	}
 	if logY {
 		p.Y.Min, p.Y.Max = y(lo/2), y(hi*logHeadroom(lo, hi))
@@ -370,11 +401,12 @@ func memoryChart(sums []Summary) *plot.Plot {
 func spawnChart(sums []Summary, runs []*Run) *plot.Plot {
 	type key struct {
 		m Mode
+		r Runner
 		n int
 	}
 	spread := map[key][2]float64{}
 	for _, r := range runs {
-		k := key{r.Mode, r.N()}
+		k := key{r.Mode, r.Runner, r.N()}
 		for _, w := range r.Workers {
 			v := float64(w.Spawn)
 			if v <= 0 {
@@ -396,20 +428,20 @@ func spawnChart(sums []Summary, runs []*Run) *plot.Plot {
 	}
 	p := newChart("Spawn latency: asked to start → first instruction", "workers", "spawn latency")
 	workerAxis(p, sums)
-	for _, m := range modesOf(sums) {
+	for _, se := range seriesOf(sums) {
 		var xys plotter.XYs
 		var bars []rangePoint
 		for _, s := range sums {
-			sp, ok := spread[key{s.Mode, s.Workers}]
-			if s.Mode != m || !ok || s.Spawn <= 0 {
+			sp, ok := spread[key{s.Mode, s.Runner, s.Workers}]
+			if !se.has(s) || !ok || s.Spawn <= 0 {
 				continue
 			}
-			x, y := dodge(s.Workers, m), math.Log10(float64(s.Spawn))
+			x, y := dodge(s.Workers, se), math.Log10(float64(s.Spawn))
 			xys = append(xys, plotter.XY{X: x, Y: y})
 			bars = append(bars, rangePoint{x, y, math.Log10(sp[0]), math.Log10(sp[1])})
 		}
-		rangeBars(p, m, bars)
-		modeSeries(p, m, xys, m.String()+" (median, min–max of workers)")
+		rangeBars(p, se.m, bars)
+		modeSeries(p, se, xys, se.String()+" (median, min–max of workers)")
 	}
 	durationLogAxis(&p.Y, lo, hi)
 	return p
@@ -509,10 +541,14 @@ func logHeadroom(lo, hi float64) float64 {
 	return math.Max(2.5, math.Pow(hi/lo, 0.35))
 }
 
-// dodge shifts each mode's x a little on the log worker axis so that the
-// modes' range bars at the same worker count do not hide each other.
-func dodge(workers int, m Mode) float64 {
-	return wx(workers) + 0.06*float64(int(m)-1)
+// dodge shifts each series' x a little on the log worker axis so that the
+// range bars at the same worker count do not hide each other.
+func dodge(workers int, se series) float64 {
+	x := wx(workers) + 0.06*float64(int(se.m)-1)
+	if se.both {
+		x += 0.03 * float64(2*int(se.r)-1)
+	}
+	return x
 }
 
 // bytesTick labels a power-of-two byte count: 64 KiB, 1 MiB, 16 MiB.

@@ -2,7 +2,6 @@ package runtimes
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 	"time"
 
@@ -91,30 +90,4 @@ func LiveChildren() []int {
 		out = append(out, pid)
 	}
 	return out
-}
-
-// Children are started from one OS thread that never exits. Pdeathsig is
-// delivered when the thread that forked the child exits, not the process,
-// and a Go thread exits whenever a goroutine that locked it returns — as
-// every thread-mode worker does. Forking from a thread that is locked for
-// the life of the process makes "the child dies with this process" hold.
-var spawner struct {
-	once sync.Once
-	reqs chan func()
-}
-
-// onSpawnerThread runs f on the spawner thread and waits for it.
-func onSpawnerThread(f func()) {
-	spawner.once.Do(func() {
-		spawner.reqs = make(chan func())
-		go func() {
-			runtime.LockOSThread() // never unlocked: this thread lives as long as the process
-			for f := range spawner.reqs {
-				f()
-			}
-		}()
-	})
-	done := make(chan struct{})
-	spawner.reqs <- func() { defer close(done); f() }
-	<-done
 }

@@ -34,16 +34,52 @@
 // Each child is the running binary with the argument "worker" (the
 // `spinlab worker` command, whose body is WorkerMain), unless
 // ProcessOptions.Command or $SPINLAB_WORKER_BIN says otherwise. A child
-// runs in its own process group, gets SIGKILL when this process dies
-// (Pdeathsig, armed from a spawner thread that never exits), reads its Program as a length-prefixed JSON frame on
-// fd 3 and answers on fd 4; its stdout and stderr carry only the user's
+// is started by internal/child: it runs in its own process group, gets
+// SIGKILL when this process dies, reads its Program as a length-prefixed
+// JSON frame on a private channel (which what the snippet starts does not
+// inherit) and answers on it; its stdout and stderr carry only the user's
 // output, forwarded line by line and tagged "[wN] " when a run has more
 // than one worker. An interrupt (a cancelled context) or KillAll kills
 // children with their process groups and reaps them. A worker that
 // panics, exits non-zero or dies of a signal is reported on that worker
 // with the start and end of its stderr, and the others' results stand.
 //
+// # Runners: interpreted and compiled
+//
+// Every figure above is, by default, a figure about the interpreter
+// (Interpreted): yaegi runs a loop 10–1000× slower than Go and allocates
+// where Go does not, which can invert a comparison. The Compiled runner
+// (Experiment.Runners, BenchOptions.Runner, %%spin runner=compiled)
+// builds the snippet into a Go program with the machine's go command and
+// runs that instead, so the numbers are Go's own:
+//
+//   - the session (a GoExporter) exports the snippet with the imports,
+//     types, functions, methods and constants it uses, transitively, as
+//     the cells wrote them, and copies of the variables they name (JSON
+//     values with their types' source; sync types start at zero), each
+//     piece after a //line directive naming its cell, so that compile
+//     errors, panics and race reports point at the cells' lines;
+//   - the generated cell.go and the fixed harness (runtimes/harness, std
+//     only: it speaks the worker protocol and measures what the
+//     interpreted runner measures, with the same meaning per field) are
+//     built by internal/gobuild in a module that requires spinlab's own
+//     build list, from the local module cache, into a cache keyed by
+//     content (os.UserCacheDir()/spinlab/build): an unchanged experiment
+//     runs again without a build;
+//   - goroutine and thread modes run inside one child of the built
+//     program, started once per experiment (so workers see copies of the
+//     session's variables, not the session's memory); process mode starts
+//     one child of it per worker over process mode's protocol;
+//   - Experiment.Race builds with -race; each DATA RACE report reaches the
+//     cell as stderr and is kept on its Run (Races), and the results mark
+//     the run racy with the cell lines of the racing accesses.
+//
+// Without a go command the Compiled runner fails with ErrNoToolchain,
+// which says what is missing and how to get it; the interpreter needs
+// none. Runs, Summaries, CSV, JSON, tables and charts carry the runner;
+// where only the interpreter ran the footer says "interpreted by yaegi".
+//
 // Package state is limited to the installed Host, the registry of live
-// children that KillAll needs and the spawner thread; each is documented
-// where it is defined.
+// children that KillAll needs, and the toolchain found for compiled runs;
+// each is documented where it is defined.
 package runtimes

@@ -36,6 +36,18 @@ type Experiment struct {
 	// Pool draws process workers from a warm pool of pre-started
 	// children, so that spawn latency excludes process start-up.
 	Pool bool
+	// Runners run the snippet: Interpreted (the default), Compiled, or
+	// both, side by side in the results. Func runs only interpreted.
+	Runners []Runner
+	// Race builds compiled runs with the race detector (-race): each
+	// DATA RACE report is shown as the workers' stderr, its frames at the
+	// cells' lines, and the run is marked racy (Run.Races). It needs the
+	// Compiled runner and a C toolchain (cgo), as go build -race does.
+	Race bool
+	// At is where the snippet's first line is in its cell, so that
+	// compiled runs' errors, panics and race reports name cell lines.
+	// The %%spin magic sets it.
+	At Position
 	// Divide says the snippet splits a fixed amount of work among the
 	// workers (strong scaling), so speedup is T(1)/T(n). By default every
 	// worker does the snippet's whole work (weak scaling) and speedup is
@@ -55,6 +67,7 @@ type Experiment struct {
 // Progress says how far an experiment is.
 type Progress struct {
 	Mode      Mode          `json:"mode"`
+	Runner    Runner        `json:"runner"`
 	Workers   int           `json:"workers"`
 	Trial     int           `json:"trial"`  // trials done for this mode and worker count
 	Trials    int           `json:"trials"` // trials per mode and worker count
@@ -80,16 +93,17 @@ func (e Experiment) RunContext(ctx context.Context) *Results {
 	}
 	res.Trials = plan.trials
 
+	interpreted := slices.Contains(plan.runners, Interpreted)
 	var work workFunc
 	var prog []byte
 	var copyTime time.Duration
-	if slices.ContainsFunc(plan.modes, func(m Mode) bool { return m != Process }) {
+	if interpreted && slices.ContainsFunc(plan.modes, func(m Mode) bool { return m != Process }) {
 		if work, err = e.compile(); err != nil {
 			res.Err = err
 			return res
 		}
 	}
-	if slices.Contains(plan.modes, Process) {
+	if interpreted && slices.Contains(plan.modes, Process) {
 		h, err := e.host()
 		if err != nil {
 			res.Err = errNoSessionForProcesses
@@ -102,6 +116,24 @@ func (e Experiment) RunContext(ctx context.Context) *Results {
 	}
 	popts := e.Process
 	popts.Pool = popts.Pool || e.Pool
+	stdout, stderr := stdio(popts)
+	races := newRaceWatch(stderr)
+	var compiled *compiledProgram
+	var srv *server
+	defer func() { srv.close() }()
+	if slices.Contains(plan.runners, Compiled) {
+		h, err := e.host()
+		if err != nil {
+			res.Err = fmt.Errorf("the compiled runner builds the snippet with the session's definitions: %w", err)
+			return res
+		}
+		if compiled, err = buildSnippet(ctx, h, e.Snippet, e.At, e.Race, e.Quiet); err != nil {
+			res.Err = err
+			return res
+		}
+		res.Compiled = &CompiledInfo{GoVersion: compiled.tc.Version, Race: e.Race, Binary: compiled.bin.Path,
+			Cached: compiled.bin.Cached, BuildTime: compiled.bin.Took}
+	}
 
 	progress := e.Progress
 	var shown *progressDisplay
@@ -114,39 +146,63 @@ func (e Experiment) RunContext(ctx context.Context) *Results {
 	}
 
 	t0 := time.Now()
-	total := len(plan.modes) * len(plan.workers) * (plan.warmup + plan.trials)
+	total := len(plan.modes) * len(plan.workers) * len(plan.runners) * (plan.warmup + plan.trials)
 	done := 0
 sweep:
 	for _, m := range plan.modes {
 		for _, n := range plan.workers {
-			for t := range plan.warmup + plan.trials {
-				if ctx.Err() != nil {
-					break sweep
+			for _, runner := range plan.runners {
+				for t := range plan.warmup + plan.trials {
+					if ctx.Err() != nil {
+						break sweep
+					}
+					var r *Run
+					switch {
+					case runner == Compiled && m == Process:
+						copts := popts
+						copts.Stdout, copts.Stderr = stdout, races
+						mark := races.count()
+						r = runCompiledProcesses(ctx, compiled, n, copts)
+						r.Race, r.Races = e.Race, races.since(mark)
+					case runner == Compiled:
+						if srv == nil {
+							copts := popts
+							copts.Pool = false
+							out := &outputMux{stdout: stdout, stderr: races}
+							if srv, err = startServer(ctx, compiled, copts, out); err != nil {
+								res.Err = err
+								break sweep
+							}
+						}
+						mark := races.count()
+						r = srv.run(m, n)
+						if srv.c == nil {
+							srv = nil // it died with the run; the next run starts a new one
+						}
+						r.Race, r.Races = e.Race, races.since(mark)
+					case m == Process:
+						r = &Run{Mode: Process, Machine: res.Machine, CPUPerWorker: true, Pooled: popts.Pool,
+							CopyBytes: len(prog), CopyTime: copyTime}
+						runProcesses(ctx, r, n, prog, popts)
+					default:
+						r = runInProcess(ctx, m, n, work)
+					}
+					done++
+					if t >= plan.warmup {
+						r.Trial = t - plan.warmup
+						res.Runs = append(res.Runs, r)
+					}
+					if r.Err != nil && ctx.Err() == nil {
+						// A run that could not happen at all (too many
+						// children, no binary) will not work next time either.
+						res.Err = fmt.Errorf("%s (%s) with %d workers: %w", m, runner, n, r.Err)
+						break sweep
+					}
+					elapsed := time.Since(t0)
+					progress(Progress{Mode: m, Runner: runner, Workers: n, Trial: max(0, t-plan.warmup+1), Trials: plan.trials,
+						Done: done, Total: total, Elapsed: elapsed,
+						Remaining: time.Duration(float64(elapsed) / float64(done) * float64(total-done))})
 				}
-				var r *Run
-				switch m {
-				case Process:
-					r = &Run{Mode: Process, Machine: res.Machine, CPUPerWorker: true, Pooled: popts.Pool,
-						CopyBytes: len(prog), CopyTime: copyTime}
-					runProcesses(ctx, r, n, prog, popts)
-				default:
-					r = runInProcess(ctx, m, n, work)
-				}
-				done++
-				if t >= plan.warmup {
-					r.Trial = t - plan.warmup
-					res.Runs = append(res.Runs, r)
-				}
-				if r.Err != nil && ctx.Err() == nil {
-					// A run that could not happen at all (too many
-					// children, no binary) will not work next time either.
-					res.Err = fmt.Errorf("%s with %d workers: %w", m, n, r.Err)
-					break sweep
-				}
-				elapsed := time.Since(t0)
-				progress(Progress{Mode: m, Workers: n, Trial: max(0, t-plan.warmup+1), Trials: plan.trials,
-					Done: done, Total: total, Elapsed: elapsed,
-					Remaining: time.Duration(float64(elapsed) / float64(done) * float64(total-done))})
 			}
 		}
 	}
@@ -161,6 +217,7 @@ sweep:
 }
 
 type plan struct {
+	runners []Runner
 	modes   []Mode
 	workers []int
 	trials  int
@@ -168,9 +225,23 @@ type plan struct {
 }
 
 func (e Experiment) plan() (plan, error) {
-	p := plan{modes: e.Modes, workers: e.Workers, trials: e.Trials, warmup: e.Warmup}
+	p := plan{runners: e.Runners, modes: e.Modes, workers: e.Workers, trials: e.Trials, warmup: e.Warmup}
 	if e.Snippet == "" && e.Func == nil {
 		return p, errors.New("experiment has nothing to run: set Snippet (or Func in a plain Go program)")
+	}
+	if len(p.runners) == 0 {
+		p.runners = []Runner{Interpreted}
+	}
+	for _, r := range p.runners {
+		if r != Interpreted && r != Compiled {
+			return p, fmt.Errorf("experiment: unknown runner %v", r)
+		}
+		if r == Compiled && e.Snippet == "" {
+			return p, errors.New("experiment: the compiled runner builds Snippet, and Snippet is empty (Func runs only interpreted)")
+		}
+	}
+	if e.Race && !slices.Contains(p.runners, Compiled) {
+		return p, errors.New("experiment: Race needs the compiled runner (Runners: []runtimes.Runner{runtimes.Compiled}): the interpreter has no race detector")
 	}
 	if len(p.modes) == 0 {
 		p.modes = AllModes()

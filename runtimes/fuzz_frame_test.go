@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"runtime"
 	"testing"
+
+	"github.com/spinlab/spinlab/internal/framing"
 )
 
 // lengthPrefixed returns payload behind the worker protocol's 4-byte
@@ -44,15 +46,15 @@ func FuzzReadFrame(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fr, err := readFrame(bytes.NewReader(data))
+		fr, err := readFrame(framing.NewReader(bytes.NewReader(data), maxFrame).ReadFrame)
 		if err != nil {
 			return
 		}
 		var buf bytes.Buffer
-		if err := writeFrame(&buf, fr); err != nil {
+		if err := framing.NewWriter(&buf).WriteFrame(fr); err != nil {
 			t.Fatalf("a frame that was read does not write back: %v", err)
 		}
-		again, err := readFrame(&buf)
+		again, err := readFrame(framing.NewReader(&buf, maxFrame).ReadFrame)
 		if err != nil {
 			t.Fatalf("a frame written back does not read: %v", err)
 		}
@@ -73,7 +75,7 @@ func TestReadFrameAllocatesWhatArrives(t *testing.T) {
 	data := lengthPrefixed(`{"type":"ready"}`, claimed)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	if _, err := readFrame(bytes.NewReader(data)); err == nil {
+	if _, err := readFrame(framing.NewReader(bytes.NewReader(data), maxFrame).ReadFrame); err == nil {
 		t.Fatal("a short frame was accepted")
 	}
 	runtime.ReadMemStats(&after)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/spinlab/spinlab/internal/framing"
 )
 
 func TestThreadCountsAgree(t *testing.T) {
@@ -71,14 +73,15 @@ func TestFrames(t *testing.T) {
 		t.Fatal(err)
 	}
 	go func() {
-		writeFrame(w, &frame{Type: frameRun, Worker: 3, Workers: 4, Program: []byte(`{"snippet":"x"}`)})
+		framing.NewWriter(w).WriteFrame(&frame{Type: frameRun, Worker: 3, Workers: 4, Program: []byte(`{"snippet":"x"}`)})
 		w.Close()
 	}()
-	f, err := readFrame(r)
+	fr := framing.NewReader(r, maxFrame)
+	f, err := readFrame(fr.ReadFrame)
 	if err != nil || f.Type != frameRun || f.Worker != 3 || string(f.Program) != `{"snippet":"x"}` {
 		t.Fatalf("%+v %v", f, err)
 	}
-	if _, err := readFrame(r); err == nil {
+	if _, err := readFrame(fr.ReadFrame); err == nil {
 		t.Fatal("read past the end")
 	}
 }

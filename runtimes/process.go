@@ -4,11 +4,9 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -16,7 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/spinlab/spinlab/internal/child"
 )
 
 // ProcessOptions configure process mode.
@@ -150,7 +148,7 @@ func runProcesses(ctx context.Context, r *Run, n int, prog []byte, opts ProcessO
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	kids := make([]*child, n)
+	kids := make([]*workerProcess, n)
 	if opts.Pool {
 		var wg sync.WaitGroup
 		for i := range n {
@@ -192,12 +190,9 @@ func runProcesses(ctx context.Context, r *Run, n int, prog []byte, opts ProcessO
 	}
 }
 
-// child is one started worker process and the parent's ends of its pipes.
-type child struct {
-	cmd       *exec.Cmd
-	pid       int
-	toChild   *os.File // fd 3 in the child
-	fromChild *os.File // fd 4 in the child
+// workerProcess is one started worker and the parent's ends of its pipes.
+type workerProcess struct {
+	*child.Process
 	outputs   []*forwarder
 	stopWatch func() bool
 	asked     int64 // when the child was asked to start
@@ -205,73 +200,37 @@ type child struct {
 
 // startChild starts one worker process in its own process group, killed
 // if this process dies, with its stdout and stderr forwarded.
-func startChild(ctx context.Context, argv []string, opts ProcessOptions, worker int, out *outputMux) (*child, error) {
-	c := &child{asked: monotonic()}
-	toR, toW, err := os.Pipe()
+func startChild(ctx context.Context, argv []string, opts ProcessOptions, worker int, out *outputMux) (*workerProcess, error) {
+	c := &workerProcess{asked: monotonic()}
+	p, err := child.Start(child.Spec{Argv: argv, MemoryLimit: opts.MemoryLimit, MaxFrame: maxFrame})
 	if err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
 	}
-	fromR, fromW, err := os.Pipe()
-	if err != nil {
-		toR.Close()
-		toW.Close()
-		return nil, fmt.Errorf("start worker: %w", err)
-	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		closeAll(toR, toW, fromR, fromW)
-		return nil, fmt.Errorf("start worker: %w", err)
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		closeAll(toR, toW, fromR, fromW, outR, outW)
-		return nil, fmt.Errorf("start worker: %w", err)
-	}
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stdout, cmd.Stderr = outW, errW
-	cmd.ExtraFiles = []*os.File{toR, fromW}
-	cmd.Env = os.Environ()
-	if opts.MemoryLimit > 0 {
-		cmd.Env = append(cmd.Env, envMemoryLimit+"="+strconv.FormatUint(opts.MemoryLimit, 10))
-	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	onSpawnerThread(func() { err = cmd.Start() })
-	closeAll(toR, fromW, outW, errW) // the child's ends
-	if err != nil {
-		closeAll(toW, fromR, outR, errR)
-		return nil, fmt.Errorf("start worker %q: %w", argv[0], err)
-	}
-	c.cmd, c.pid, c.toChild, c.fromChild = cmd, cmd.Process.Pid, toW, fromR
-	addLive(c.pid)
-	c.stopWatch = context.AfterFunc(ctx, func() { killGroup(c.pid) })
+	c.Process = p
+	addLive(p.Pid)
+	c.stopWatch = context.AfterFunc(ctx, p.Kill)
 	c.outputs = []*forwarder{
-		out.forward(outR, out.stdout, worker, false),
-		out.forward(errR, out.stderr, worker, true),
+		out.forward(p.Stdout, out.stdout, worker, false),
+		out.forward(p.Stderr, out.stderr, worker, true),
 	}
 	return c, nil
 }
 
-func closeAll(fs ...*os.File) {
-	for _, f := range fs {
-		f.Close()
-	}
-}
-
 // awaitReady waits for a pool child's ready frame.
-func (c *child) awaitReady() error {
-	f, err := readFrame(c.fromChild)
+func (c *workerProcess) awaitReady() error {
+	f, err := readFrame(c.Receive)
 	if err != nil {
-		return fmt.Errorf("worker process %d did not get ready: %w", c.pid, err)
+		return fmt.Errorf("worker process %d did not get ready: %w", c.Pid, err)
 	}
 	if f.Type != frameReady {
-		return fmt.Errorf("worker process %d: expected a ready frame, got %q", c.pid, f.Type)
+		return fmt.Errorf("worker process %d: expected a ready frame, got %q", c.Pid, f.Type)
 	}
 	return nil
 }
 
 // runChild runs worker ws: starts its child unless the pool did, hands
 // it the program, collects its result, reaps it and fills in ws.
-func runChild(ctx context.Context, ws *WorkerStats, c *child, argv []string, opts ProcessOptions, out *outputMux, prog []byte, n int) {
+func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []string, opts ProcessOptions, out *outputMux, prog []byte, n int) {
 	asked := monotonic()
 	if c == nil {
 		if ws.Error != "" {
@@ -284,14 +243,14 @@ func runChild(ctx context.Context, ws *WorkerStats, c *child, argv []string, opt
 		}
 		asked = c.asked
 	}
-	ws.PID = c.pid
+	ws.PID = c.Pid
 	defer c.stopWatch()
 
 	var res *frame
-	sendErr := writeFrame(c.toChild, &frame{Type: frameRun, Program: prog, Worker: ws.Worker, Workers: n})
-	c.toChild.Close()
+	sendErr := c.Send(&frame{Type: frameRun, Program: prog, Worker: ws.Worker, Workers: n})
+	c.CloseSend()
 	for sendErr == nil {
-		f, err := readFrame(c.fromChild)
+		f, err := readFrame(c.Receive)
 		if err != nil {
 			break
 		}
@@ -303,11 +262,12 @@ func runChild(ctx context.Context, ws *WorkerStats, c *child, argv []string, opt
 	if res != nil {
 		// The worker exits right after its result; if something keeps
 		// it alive, do not wait forever.
-		t := time.AfterFunc(5*time.Second, func() { killGroup(c.pid) })
+		t := time.AfterFunc(5*time.Second, c.Kill)
 		defer t.Stop()
 	}
-	state := c.wait()
-	c.fromChild.Close()
+	state := c.Wait() // kills what is left in its process group before reaping it
+	removeLive(c.Pid)
+	c.Close()
 	stderrTail := c.finishOutput()
 
 	if ru, ok := state.SysUsage().(*syscall.Rusage); ok && ru != nil {
@@ -347,27 +307,10 @@ func runChild(ctx context.Context, ws *WorkerStats, c *child, argv []string, opt
 	}
 }
 
-// wait waits for the child to exit without reaping it, kills whatever is
-// left in its process group (the pid cannot be reused while the child is
-// a zombie), then reaps it.
-func (c *child) wait() *os.ProcessState {
-	var info unix.Siginfo
-	for {
-		err := unix.Waitid(unix.P_PID, c.pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
-		if !errors.Is(err, unix.EINTR) {
-			break
-		}
-	}
-	killGroup(c.pid)
-	_ = c.cmd.Wait() // the state says how it ended
-	removeLive(c.pid)
-	return c.cmd.ProcessState
-}
-
 // finishOutput waits for the output forwarders to drain (briefly: a
 // grandchild outside the group may hold the pipes) and returns the tail
 // of stderr.
-func (c *child) finishOutput() string {
+func (c *workerProcess) finishOutput() string {
 	deadline := time.Now().Add(500 * time.Millisecond)
 	for _, f := range c.outputs {
 		select {
@@ -382,7 +325,7 @@ func (c *child) finishOutput() string {
 }
 
 // outOfMemory reports whether the child's stderr said it ran out of memory.
-func (c *child) outOfMemory() bool {
+func (c *workerProcess) outOfMemory() bool {
 	f := c.outputs[1]
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -13,8 +13,12 @@ func (p Progress) String() string {
 	if p.Total > 0 && p.Done == p.Total {
 		return fmt.Sprintf("done: %d runs in %s", p.Total, roundDuration(p.Elapsed))
 	}
-	s := fmt.Sprintf("%s × %d workers, trial %d/%d · run %d of %d · %s elapsed",
-		p.Mode, p.Workers, p.Trial, p.Trials, p.Done, p.Total, roundDuration(p.Elapsed))
+	runner := ""
+	if p.Runner == Compiled {
+		runner = " (compiled)"
+	}
+	s := fmt.Sprintf("%s × %d workers%s, trial %d/%d · run %d of %d · %s elapsed",
+		p.Mode, p.Workers, runner, p.Trial, p.Trials, p.Done, p.Total, roundDuration(p.Elapsed))
 	if p.Done < p.Total {
 		s += fmt.Sprintf(" · about %s left", roundDuration(p.Remaining))
 	}

@@ -6,9 +6,11 @@ package runtimes
 //   - The child's stdin is /dev/null; its stdout and stderr are pipes
 //     whose lines the parent forwards (tagged "[wN] " when a run has
 //     more than one worker). They carry only the user's output.
-//   - fd 3 in the child reads frames from the parent; fd 4 writes frames
-//     to the parent. A frame is a 4-byte big-endian length followed by
-//     that many bytes of JSON (a frame value below).
+//   - The child has an internal/child channel to the parent (fds 3 and
+//     4, vouched for by $SPINLAB_CHANNEL, moved to close-on-exec
+//     descriptors by child.Open); each frame is a 4-byte big-endian
+//     length followed by that many bytes of JSON (a frame value below),
+//     as internal/framing documents.
 //   - The child sends {"type":"ready","pid":P} as soon as it starts.
 //     The parent sends one {"type":"run", program, worker, workers}.
 //     The child evaluates it and answers {"type":"result", start, end,
@@ -16,13 +18,13 @@ package runtimes
 //     frame; end of file on fd 3 tells it to exit quietly.
 //   - Timestamps are CLOCK_MONOTONIC nanoseconds, which every process on
 //     the machine shares, so the parent can measure spawn latency.
-//   - $SPINLAB_WORKER_MEMORY (bytes), when set, is applied by the child
-//     to itself with setrlimit(RLIMIT_AS) before anything else.
+//   - $SPINLAB_MEMORY_LIMIT (bytes), when set, is applied by the child
+//     to itself with setrlimit(RLIMIT_AS) before anything else
+//     (child.Open does it).
 
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/spinlab/spinlab/internal/framing"
 	"io"
 )
 
@@ -35,7 +37,6 @@ const (
 	// reader allocate without limit.
 	maxFrame = 1 << 30
 
-	envMemoryLimit = "SPINLAB_WORKER_MEMORY"
 	// EnvWorkerBin names the environment variable that overrides the
 	// worker binary: when set (and ProcessOptions.Command is empty),
 	// process mode runs "$SPINLAB_WORKER_BIN worker".
@@ -66,18 +67,10 @@ type frame struct {
 	PeakRSS int64 `json:"peak_rss,omitempty"`
 }
 
-func writeFrame(w io.Writer, f *frame) error {
-	buf, err := framing.Encode(f)
-	if err != nil {
-		return fmt.Errorf("encode %s frame: %w", f.Type, err)
-	}
-	_, err = w.Write(buf)
-	return err
-}
-
-func readFrame(r io.Reader) (*frame, error) {
+// readFrame reads the next frame with receive (a channel end's Receive).
+func readFrame(receive func(any) error) (*frame, error) {
 	f := new(frame)
-	if err := framing.Read(r, maxFrame, f); err != nil {
+	if err := receive(f); err != nil {
 		if err == io.EOF {
 			return nil, err
 		}

@@ -27,6 +27,8 @@ type Results struct {
 	Trials  int           `json:"trials"`
 	Started time.Time     `json:"started"`
 	Elapsed time.Duration `json:"elapsed_ns"`
+	// Compiled describes the compiled program when the Compiled runner ran.
+	Compiled *CompiledInfo `json:"compiled,omitempty"`
 	// Runs are the measured runs (warm-ups excluded) in the order they ran.
 	Runs []*Run `json:"runs"`
 	// Err is set when the experiment stopped early (interrupted, or a
@@ -34,12 +36,22 @@ type Results struct {
 	Err error `json:"-"`
 }
 
+// CompiledInfo describes the program the compiled runner built.
+type CompiledInfo struct {
+	GoVersion string        `json:"go_version"`
+	Race      bool          `json:"race,omitempty"`
+	Binary    string        `json:"binary"`   // in the build cache, with its sources beside it
+	Cached    bool          `json:"cached"`   // no build was needed
+	BuildTime time.Duration `json:"build_ns"` // 0 when cached
+}
+
 // Summary aggregates the trials of one mode and worker count. Durations
 // are medians over trials unless named otherwise.
 type Summary struct {
-	Mode    Mode `json:"mode"`
-	Workers int  `json:"workers"`
-	Trials  int  `json:"trials"`
+	Mode    Mode   `json:"mode"`
+	Runner  Runner `json:"runner"`
+	Workers int    `json:"workers"`
+	Trials  int    `json:"trials"`
 	// Wall is the median wall time; WallMin and WallMax its range.
 	Wall    time.Duration `json:"wall_ns"`
 	WallMin time.Duration `json:"wall_min_ns"`
@@ -56,21 +68,24 @@ type Summary struct {
 	// Memory is the median memory per worker: heap bytes allocated per
 	// worker in-process, peak RSS per child in process mode.
 	Memory      uint64 `json:"memory_bytes"`
-	PeakThreads int    `json:"peak_threads"` // the largest over trials
-	Failed      int    `json:"failed"`       // failed workers over all trials
+	PeakThreads int    `json:"peak_threads"`   // the largest over trials
+	Failed      int    `json:"failed"`         // failed workers over all trials
+	Race        bool   `json:"race,omitempty"` // built with -race
+	Races       int    `json:"races"`          // DATA RACE reports over all trials (race builds)
 }
 
-// Summaries aggregates the runs per mode and worker count, in mode order
-// and then by worker count.
+// Summaries aggregates the runs per mode, runner and worker count, in mode
+// order, then runner (interpreted first), then by worker count.
 func (res *Results) Summaries() []Summary {
 	type key struct {
 		m Mode
+		r Runner
 		n int
 	}
 	groups := map[key][]*Run{}
 	var keys []key
 	for _, r := range res.Runs {
-		k := key{r.Mode, r.N()}
+		k := key{r.Mode, r.Runner, r.N()}
 		if r.N() == 0 {
 			continue
 		}
@@ -83,19 +98,28 @@ func (res *Results) Summaries() []Summary {
 		if a.m != b.m {
 			return int(a.m) - int(b.m)
 		}
+		if a.r != b.r {
+			return int(a.r) - int(b.r)
+		}
 		return a.n - b.n
 	})
+	type series struct {
+		m Mode
+		r Runner
+	}
 	out := make([]Summary, 0, len(keys))
-	base := map[Mode]float64{}
+	base := map[series]float64{}
 	for _, k := range keys {
 		runs := groups[k]
-		s := Summary{Mode: k.m, Workers: k.n, Trials: len(runs)}
+		s := Summary{Mode: k.m, Runner: k.r, Workers: k.n, Trials: len(runs)}
 		var walls, users, syss, spawns, times, mems []float64
 		for _, r := range runs {
 			walls = append(walls, float64(r.Wall))
 			users = append(users, float64(r.User))
 			syss = append(syss, float64(r.System))
 			s.PeakThreads = max(s.PeakThreads, r.PeakThreads)
+			s.Races += len(r.Races)
+			s.Race = s.Race || r.Race
 			for _, w := range r.Workers {
 				spawns = append(spawns, float64(w.Spawn))
 				times = append(times, float64(w.Time))
@@ -114,13 +138,13 @@ func (res *Results) Summaries() []Summary {
 		s.Time = time.Duration(median(times))
 		s.Memory = uint64(median(mems))
 		if k.n == 1 {
-			base[k.m] = float64(s.Wall)
+			base[series{k.m, k.r}] = float64(s.Wall)
 		}
 		out = append(out, s)
 	}
 	for i := range out {
 		s := &out[i]
-		if t1, ok := base[s.Mode]; ok && s.Wall > 0 {
+		if t1, ok := base[series{s.Mode, s.Runner}]; ok && s.Wall > 0 {
 			s.Speedup = t1 / float64(s.Wall)
 			if !res.Divide {
 				s.Speedup *= float64(s.Workers)
@@ -131,9 +155,9 @@ func (res *Results) Summaries() []Summary {
 }
 
 // csvHeader names the columns of CSV: one row per measured run.
-var csvHeader = []string{"mode", "workers", "trial", "wall_ns", "cpu_user_ns", "cpu_system_ns",
+var csvHeader = []string{"mode", "runner", "workers", "trial", "wall_ns", "cpu_user_ns", "cpu_system_ns",
 	"spawn_median_ns", "spawn_max_ns", "run_median_ns", "memory_per_worker_bytes", "allocated_bytes",
-	"peak_threads", "failed", "pooled", "error"}
+	"peak_threads", "failed", "pooled", "races", "error"}
 
 // WriteCSV writes one row per measured run (see CSV).
 func (res *Results) WriteCSV(w io.Writer) error {
@@ -149,13 +173,13 @@ func (res *Results) WriteCSV(w io.Writer) error {
 			errText = r.Err.Error()
 		}
 		cw.Write([]string{
-			r.Mode.String(), strconv.Itoa(r.N()), strconv.Itoa(r.Trial),
+			r.Mode.String(), r.Runner.String(), strconv.Itoa(r.N()), strconv.Itoa(r.Trial),
 			i64(r.Wall), i64(r.User), i64(r.System),
 			f64(r.medianOf(func(w WorkerStats) float64 { return float64(w.Spawn) })), i64(spawnMax),
 			f64(r.medianOf(func(w WorkerStats) float64 { return float64(w.Time) })),
 			f64(r.medianOf(func(w WorkerStats) float64 { return float64(w.Memory) })),
 			strconv.FormatUint(r.Allocated, 10), strconv.Itoa(r.PeakThreads),
-			strconv.Itoa(len(r.Failed())), strconv.FormatBool(r.Pooled), errText,
+			strconv.Itoa(len(r.Failed())), strconv.FormatBool(r.Pooled), strconv.Itoa(len(r.Races)), errText,
 		})
 	}
 	cw.Flush()
@@ -166,10 +190,10 @@ func i64(d time.Duration) string { return strconv.FormatInt(int64(d), 10) }
 func f64(v float64) string       { return strconv.FormatFloat(v, 'f', 0, 64) }
 
 // CSV returns the runs as CSV, one row per measured run, durations in
-// nanoseconds and memory in bytes (columns: mode, workers, trial, wall_ns,
+// nanoseconds and memory in bytes (columns: mode, runner, workers, trial, wall_ns,
 // cpu_user_ns, cpu_system_ns, spawn_median_ns, spawn_max_ns,
 // run_median_ns, memory_per_worker_bytes, allocated_bytes, peak_threads,
-// failed, pooled, error).
+// failed, pooled, races, error).
 func (res *Results) CSV() string {
 	var b bytes.Buffer
 	res.WriteCSV(&b)
@@ -220,16 +244,19 @@ func (res *Results) String() string {
 	sums := res.Summaries()
 	if len(sums) > 0 {
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "mode\tworkers\twall\tmin\tmax\tspeedup\tspawn\tCPU user\tCPU sys\tmemory/worker\tthreads\tfailed\t")
+		fmt.Fprintln(tw, "mode\trunner\tworkers\twall\tmin\tmax\tspeedup\tspawn\tCPU user\tCPU sys\tmemory/worker\tthreads\tfailed\traces\t")
 		for _, s := range sums {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t\n", s.Mode, s.Workers,
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t\n", s.Mode, s.Runner, s.Workers,
 				formatDuration(s.Wall), formatDuration(s.WallMin), formatDuration(s.WallMax), speedupText(s.Speedup),
 				formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), formatBytes(s.Memory),
-				s.PeakThreads, s.Failed)
+				s.PeakThreads, s.Failed, racesText(s))
 		}
 		tw.Flush()
 	}
-	fmt.Fprintf(&b, "medians of %d trials · %s%s", res.Trials, res.Machine, res.poolNote())
+	fmt.Fprintf(&b, "medians of %d trials · %s · %s%s", res.Trials, res.Machine, res.runnerNote(), res.poolNote())
+	for _, r := range res.racyRuns() {
+		fmt.Fprintf(&b, "\nDATA RACE in %s × %d (%s), trial %d, at %s", r.Mode, r.N(), r.Runner, r.Trial, strings.Join(r.raceLocations(), ", "))
+	}
 	return b.String()
 }
 
@@ -247,7 +274,7 @@ func (res *Results) tableHTML() string {
 	th := `<th style="text-align:right;padding:2px 8px;white-space:nowrap">`
 	td := `<td style="text-align:right;padding:2px 8px;white-space:nowrap">`
 	b.WriteString(`<table style="font-size:90%;border-collapse:collapse"><thead><tr>`)
-	for _, h := range []string{"mode", "workers", "wall (median)", "wall min–max", "speedup", "spawn", "CPU user", "CPU sys", "memory / worker", "peak threads", "failed"} {
+	for _, h := range []string{"mode", "runner", "workers", "wall (median)", "wall min–max", "speedup", "spawn", "CPU user", "CPU sys", "memory / worker", "peak threads", "failed", "races"} {
 		b.WriteString(th + h + "</th>")
 	}
 	b.WriteString("</tr></thead><tbody>")
@@ -258,17 +285,26 @@ func (res *Results) tableHTML() string {
 		if s.Failed > 0 {
 			failed = `<span style="color:#b00;font-weight:bold">` + failed + "</span>"
 		}
-		for _, c := range []string{strconv.Itoa(s.Workers), formatDuration(s.Wall),
+		for _, c := range []string{s.Runner.String(), strconv.Itoa(s.Workers), formatDuration(s.Wall),
 			formatDuration(s.WallMin) + " – " + formatDuration(s.WallMax), speedupText(s.Speedup),
 			formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), formatBytes(s.Memory),
 			strconv.Itoa(s.PeakThreads)} {
 			b.WriteString(td + html.EscapeString(c) + "</td>")
 		}
-		b.WriteString(td + failed + "</td></tr>")
+		races := racesText(s)
+		if s.Races > 0 {
+			races = `<span style="color:#b00;font-weight:bold">` + races + "</span>"
+		}
+		b.WriteString(td + failed + "</td>" + td + races + "</td></tr>")
 	}
 	b.WriteString("</tbody></table>")
-	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">medians of %d trials · %s · memory is heap allocated per worker in-process, peak RSS per child process%s</div>`,
-		res.Trials, html.EscapeString(res.Machine.String()), res.poolNote())
+	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">medians of %d trials · %s · %s · memory is heap allocated per worker in-process, peak RSS per child process%s</div>`,
+		res.Trials, html.EscapeString(res.Machine.String()), html.EscapeString(res.runnerNote()), res.poolNote())
+	for _, r := range res.racyRuns() {
+		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00;font-weight:bold">DATA RACE in %s × %d (%s), trial %d, at %s</summary><pre>%s</pre></details>`,
+			r.Mode, r.N(), r.Runner, r.Trial, html.EscapeString(strings.Join(r.raceLocations(), ", ")),
+			html.EscapeString(strings.Join(r.Races, "\n==================\n")))
+	}
 	return b.String()
 }
 
@@ -295,6 +331,55 @@ func (res *Results) Bundle() display.Bundle {
 	b.WriteString("</div>")
 	data["text/html"] = b.String()
 	return display.Bundle{Data: data}
+}
+
+// runnerNote says which runner made the figures: where only the
+// interpreter ran, that they are yaegi's.
+func (res *Results) runnerNote() string {
+	interp, compiled := false, false
+	for _, r := range res.Runs {
+		interp = interp || r.Runner == Interpreted
+		compiled = compiled || r.Runner == Compiled
+	}
+	note := ""
+	switch {
+	case compiled && interp:
+		note = "interpreted by yaegi and compiled"
+	case compiled:
+		note = "compiled"
+	default:
+		return "interpreted by yaegi (runner=compiled for Go's own numbers)"
+	}
+	if c := res.Compiled; c != nil {
+		note += " with " + c.GoVersion
+		if c.Race {
+			note += " -race (race-detector builds run 2–20× slower)"
+		}
+		if c.Cached {
+			note += ", build cached"
+		} else if c.BuildTime > 0 {
+			note += ", built in " + roundDuration(c.BuildTime)
+		}
+	}
+	return note
+}
+
+// racyRuns are the runs in which the race detector reported races.
+func (res *Results) racyRuns() []*Run {
+	var out []*Run
+	for _, r := range res.Runs {
+		if r.Racy() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func racesText(s Summary) string {
+	if !s.Race {
+		return "–" // no race detector ran
+	}
+	return strconv.Itoa(s.Races)
 }
 
 func (res *Results) poolNote() string {

@@ -16,8 +16,15 @@ import (
 // measured. Go, Threads and Processes return one; an Experiment collects
 // one per mode, worker count and trial. A Run displays itself as a table.
 type Run struct {
-	Mode  Mode `json:"mode"`
-	Trial int  `json:"trial"` // trial number within an Experiment, from 0
+	Mode   Mode   `json:"mode"`
+	Runner Runner `json:"runner"` // who ran the snippet: the interpreter or the compiled program
+	Trial  int    `json:"trial"`  // trial number within an Experiment, from 0
+
+	// Race says the run was built with -race (Experiment.Race); Races
+	// are the DATA RACE reports its workers printed, their frames at the
+	// cells' lines. A run is racy when Races is not empty.
+	Race  bool     `json:"race,omitempty"`
+	Races []string `json:"races,omitempty"`
 
 	// Wall is the time from asking the first worker to start until the
 	// last one finished.
@@ -105,6 +112,22 @@ func (r *Run) MarshalJSON() ([]byte, error) {
 	return json.Marshal(v)
 }
 
+// Racy reports whether the race detector reported a data race in the run.
+func (r *Run) Racy() bool { return len(r.Races) > 0 }
+
+// raceLocations are the distinct cell lines of the run's race reports.
+func (r *Run) raceLocations() []string {
+	var out []string
+	for _, rep := range r.Races {
+		for _, l := range raceLocations(rep) {
+			if !slices.Contains(out, l) {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
 // N returns the number of workers.
 func (r *Run) N() int { return len(r.Workers) }
 
@@ -156,8 +179,8 @@ func (r *Run) summary() string {
 		return fmt.Sprintf("%s run failed: %v", r.Mode, r.Err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s × %d: wall %s, CPU user %s sys %s, peak %d OS threads",
-		r.Mode, len(r.Workers), formatDuration(r.Wall), formatDuration(r.User), formatDuration(r.System), r.PeakThreads)
+	fmt.Fprintf(&b, "%s × %d (%s): wall %s, CPU user %s sys %s, peak %d OS threads",
+		r.Mode, len(r.Workers), r.Runner, formatDuration(r.Wall), formatDuration(r.User), formatDuration(r.System), r.PeakThreads)
 	if r.Mode == Process {
 		fmt.Fprintf(&b, ", program copy %s exported in %s, decoded in %s", formatBytes(uint64(r.CopyBytes)), formatDuration(r.CopyTime),
 			formatDuration(time.Duration(r.medianOf(func(w WorkerStats) float64 { return float64(w.Decode) }))))
@@ -169,6 +192,9 @@ func (r *Run) summary() string {
 	}
 	if f := len(r.Failed()); f > 0 {
 		fmt.Fprintf(&b, ", %d of %d workers failed", f, len(r.Workers))
+	}
+	if r.Racy() {
+		fmt.Fprintf(&b, ", RACY: %d data race reports at %s", len(r.Races), strings.Join(r.raceLocations(), ", "))
 	}
 	if r.Err != nil {
 		fmt.Fprintf(&b, " (error: %v)", r.Err)
@@ -293,7 +319,12 @@ func (r *Run) Bundle() display.Bundle {
 	if !r.CPUPerWorker && len(r.Workers) > 0 {
 		b.WriteString(" · per-worker CPU is not attributable in goroutine mode; the run's CPU is the process total")
 	}
-	b.WriteString("</div></div>")
+	b.WriteString("</div>")
+	if r.Racy() {
+		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00;font-weight:bold">DATA RACE at %s</summary><pre>%s</pre></details>`,
+			html.EscapeString(strings.Join(r.raceLocations(), ", ")), html.EscapeString(strings.Join(r.Races, "\n==================\n")))
+	}
+	b.WriteString("</div>")
 	return display.Bundle{Data: map[string]any{
 		"text/plain": r.String(),
 		"text/html":  b.String(),

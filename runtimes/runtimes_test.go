@@ -692,3 +692,30 @@ func TestProcessesStopWhenTheCellIsInterrupted(t *testing.T) {
 	}
 	requireNoChildren(t)
 }
+
+// TestWorkerChannelNotInherited: a process that a process-mode snippet
+// starts sees nothing of the worker protocol on fds 3 and 4 (the worker
+// used to leave its protocol pipes there, inheritable).
+func TestWorkerChannelNotInherited(t *testing.T) {
+	h := newTestHost(t).install(t)
+	h.def(t, `import "os/exec"`)
+	r := runtimes.Processes(1, `out, err := exec.Command("sh", "-c", "ls -l /proc/$$/fd").CombinedOutput()
+if err != nil {
+	panic(err)
+}
+listing := string(out)
+listing`)
+	if r.Err != nil || r.Workers[0].Error != "" {
+		t.Fatalf("run: %v %q", r.Err, r.Workers[0].Error)
+	}
+	listing, _ := r.Workers[0].Result.(string)
+	if !strings.Contains(listing, " 0 -> ") {
+		t.Fatalf("no fd listing: %+v", r.Workers[0])
+	}
+	for _, line := range strings.Split(listing, "\n") {
+		f := strings.Fields(line)
+		if n := len(f); n >= 3 && f[n-2] == "->" && (f[n-3] == "3" || f[n-3] == "4") {
+			t.Errorf("the snippet's child inherited %s", line)
+		}
+	}
+}

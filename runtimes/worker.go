@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sys/unix"
+	"github.com/spinlab/spinlab/internal/child"
 )
 
 // WorkerMain is the body of the `spinlab worker` command: it reads one
@@ -31,29 +31,24 @@ func WorkerMain(ctx context.Context, eval Evaluator) int {
 // forkserver has imported its modules. A prepare error ends the worker
 // with exit code 2.
 func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Evaluator, error)) int {
-	in, out, err := controlFiles()
+	// The channel moves to close-on-exec descriptors: what the snippet
+	// starts does not inherit it.
+	conn, err := child.Open(maxFrame)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab worker:", err)
 		return 2
 	}
-	defer in.Close()
-	defer out.Close()
-	if s := os.Getenv(envMemoryLimit); s != "" {
-		if err := limitMemory(s); err != nil {
-			fmt.Fprintln(os.Stderr, "spinlab worker:", err)
-			return 2
-		}
-	}
+	defer conn.Close()
 	eval, err := prepare(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab worker: prepare the evaluator:", err)
 		return 2
 	}
-	if err := writeFrame(out, &frame{Type: frameReady, PID: os.Getpid()}); err != nil {
+	if err := conn.Send(&frame{Type: frameReady, PID: os.Getpid()}); err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab worker: parent gone:", err)
 		return 2
 	}
-	f, err := readFrame(in)
+	f, err := readFrame(conn.Receive)
 	if errors.Is(err, io.EOF) {
 		return 0 // an idle pool child told to go away
 	}
@@ -92,7 +87,7 @@ func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Eval
 			res.Value = b
 		}
 	}
-	if err := writeFrame(out, res); err != nil {
+	if err := conn.Send(res); err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab worker: parent gone:", err)
 		return 2
 	}
@@ -100,33 +95,6 @@ func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Eval
 		return 1
 	}
 	return 0
-}
-
-// controlFiles returns the protocol's fds 3 (from the parent) and 4 (to
-// the parent), checking that they exist.
-func controlFiles() (in, out *os.File, err error) {
-	for _, fd := range []int{3, 4} {
-		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
-			return nil, nil, fmt.Errorf("no control channel on fd %d: the worker command is started by spinlab's process mode, not by hand", fd)
-		}
-	}
-	// Through the runtime's poller, so that a read waiting for the next
-	// request does not hold a thread the snippet's goroutines could use.
-	unix.SetNonblock(3, true)
-	unix.SetNonblock(4, true)
-	return os.NewFile(3, "spinlab-from-parent"), os.NewFile(4, "spinlab-to-parent"), nil
-}
-
-func limitMemory(s string) error {
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
-		return fmt.Errorf("bad %s=%q: %w", envMemoryLimit, s, err)
-	}
-	lim := &unix.Rlimit{Cur: n, Max: n}
-	if err := unix.Setrlimit(unix.RLIMIT_AS, lim); err != nil {
-		return fmt.Errorf("setrlimit(RLIMIT_AS, %d): %w", n, err)
-	}
-	return nil
 }
 
 type startKey struct{}

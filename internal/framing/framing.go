@@ -1,14 +1,51 @@
-// Package framing is the wire format of spinlab's private channels (kernel
-// ↔ evaluator, evaluator ↔ process-mode worker): each frame is a 4-byte
-// big-endian length followed by that many bytes of JSON.
+// Package framing is the wire format of spinlab's private channels
+// (kernel ↔ evaluator, evaluator ↔ process-mode or compiled worker).
+//
+// # Wire format
+//
+// A channel is a pair of byte streams (pipes), one per direction. On each,
+// a frame is:
+//
+//	+----------------------------+---------------------------+
+//	| length: 4 bytes, unsigned, | payload: length bytes,    |
+//	| big-endian                 | one JSON value (RFC 8259, |
+//	|                            | UTF-8), no trailing '\n'  |
+//	+----------------------------+---------------------------+
+//
+// Frames follow each other with nothing in between. The payload is always
+// a JSON object whose "type" member (a string) names the frame; the
+// members beside it are defined by the protocol that uses the channel
+// (interp/supervisor's evaluator protocol, runtimes' worker protocol).
+// Unknown members are ignored. A length of 0 is not a valid frame (an
+// empty payload is not JSON). A reader rejects a length above its
+// protocol's bound (the evaluator protocol: 256 MiB, the worker protocol:
+// 1 GiB) as a corrupt channel, and treats end of file before the first
+// length byte as the peer having closed the channel; end of file inside a
+// frame is an error.
+//
+// A writer must send each frame with a single write(2) call or hold a lock
+// across its writes, so that frames from several goroutines never
+// interleave. Encode returns the whole frame for that reason.
+//
+// A program that speaks a protocol without importing this package (the
+// Go source that the compiled runner generates) matches it with
+// encoding/binary.BigEndian.PutUint32 on a 4-byte header followed by
+// json.Marshal's output, and reads with io.ReadFull of 4 bytes then of the
+// length.
+//
+// How the two streams reach a child (file descriptors 3 and 4 and the
+// environment variable that vouches for them) is internal/child's
+// contract, documented there.
 package framing
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // Encode returns v as one frame, ready for a single Write.
@@ -46,3 +83,39 @@ func Read(r io.Reader, max uint32, v any) error {
 	}
 	return nil
 }
+
+// Writer writes frames to one stream; it is safe for concurrent use.
+type Writer struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// NewWriter returns a Writer of frames to w.
+func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
+
+// WriteFrame encodes v and writes it as one frame.
+func (w *Writer) WriteFrame(v any) error {
+	buf, err := Encode(v)
+	if err != nil {
+		return fmt.Errorf("encode a frame: %w", err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, err = w.w.Write(buf)
+	return err
+}
+
+// Reader reads frames of at most a given size from one stream, buffered.
+// One goroutine owns it.
+type Reader struct {
+	r   *bufio.Reader
+	max uint32
+}
+
+// NewReader returns a Reader of frames of at most max bytes from r.
+func NewReader(r io.Reader, max uint32) *Reader {
+	return &Reader{r: bufio.NewReaderSize(r, 64<<10), max: max}
+}
+
+// ReadFrame reads the next frame into v, with Read's error contract.
+func (r *Reader) ReadFrame(v any) error { return Read(r.r, r.max, v) }

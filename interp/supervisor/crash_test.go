@@ -138,16 +138,57 @@ func TestKilled(t *testing.T) {
 	}
 }
 
-// A cell that breaks the private channel (fd 4) ends its evaluator; the
-// reply says so, not that something else killed it.
+// A cell that closes or writes to fds 3 and 4, where the evaluator's
+// channel arrived, touches placeholders: the channel lives on elsewhere
+// and the session keeps its state.
+func TestChannelFDsAreNotTheChannel(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	mustOK(t, s, `var kept = 6`)
+	for _, code := range []string{
+		`os.NewFile(3, "requests").Close()`,
+		`os.NewFile(4, "events").Close()`,
+		`os.NewFile(4, "events").Write([]byte{0, 0, 0, 3, '{', 'x', '}'})`,
+		`os.NewFile(3, "requests").Read(make([]byte, 10))`,
+	} {
+		mustOK(t, s, code)
+		if rep, _ := mustOK(t, s, `kept`); resultText(rep) != "6" {
+			t.Fatalf("after %s: kept = %q", code, resultText(rep))
+		}
+	}
+}
+
+// A cell that finds the channel where it moved and breaks it ends its
+// evaluator; the reply says so, not that something else killed it.
 func TestBrokenChannel(t *testing.T) {
+	// The channel's descriptors are the pipes above 4 that are not the
+	// evaluator's dups of stdout and stderr (below 64: go test may leave
+	// a pipe of its own on a high descriptor).
+	const find = `func channelFDs() []int {
+	var fds []int
+	for fd := 5; fd < 64; fd++ {
+		link, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd))
+		if err != nil || !strings.HasPrefix(link, "pipe:") {
+			continue
+		}
+		out, _ := os.Readlink("/proc/self/fd/1")
+		errs, _ := os.Readlink("/proc/self/fd/2")
+		if link != out && link != errs {
+			fds = append(fds, fd)
+		}
+	}
+	return fds
+}`
 	for name, code := range map[string]string{
-		"closed":  `os.NewFile(4, "events").Close(); time.Sleep(time.Second)`,
-		"garbage": `os.NewFile(4, "events").Write([]byte{0, 0, 0, 3, '{', 'x', '}'}); time.Sleep(time.Second)`,
+		"closed":  `for _, fd := range channelFDs() { os.NewFile(uintptr(fd), "channel").Close() }; time.Sleep(time.Second)`,
+		"garbage": `for _, fd := range channelFDs() { os.NewFile(uintptr(fd), "channel").Write([]byte{0, 0, 0, 3, '{', 'x', '}'}) }; time.Sleep(time.Second)`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := start(t, supervisor.Options{})
 			mustOK(t, s, `func six() int { return 6 }`)
+			mustOK(t, s, find)
+			if rep, _ := mustOK(t, s, `len(channelFDs())`); resultText(rep) != "2" {
+				t.Fatalf("found %s channel descriptors, want 2", resultText(rep))
+			}
 			rep, _ := run(t, s, code)
 			if rep.Status != kernel.StatusError || rep.Error == nil || !strings.Contains(rep.Error.Value, "channel") {
 				t.Fatalf("reply %s %+v", rep.Status, rep.Error)

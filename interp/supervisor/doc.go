@@ -3,10 +3,13 @@
 // never runs user code and survives whatever a cell does to its process.
 //
 // The kernel (spinlab kernel) creates a Supervisor; the Supervisor starts
-// `spinlab eval`, whose main is ServeEvaluator, in its own process group
-// with a parent-death signal. They talk over a private framed channel on
-// the evaluator's fds 3 (requests) and 4 (events and replies): 4-byte
-// big-endian lengths, each followed by one JSON frame. The evaluator's
+// `spinlab eval`, whose main is ServeEvaluator, with internal/child: in its
+// own process group, with a parent-death signal. They talk over that
+// package's private framed channel (requests one way, events and replies
+// the other; 4-byte big-endian lengths, each followed by one JSON frame),
+// which the evaluator moves off fds 3 and 4 to close-on-exec descriptors,
+// so cells' children do not inherit it and a cell that closes fd 3 closes
+// a placeholder. The evaluator's
 // fds 1 and 2 are pipes that the Supervisor turns into stream output, so
 // everything a cell prints arrives however it prints it. Sync markers in
 // those pipes keep stream text in order with the displays and results

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/spinlab/spinlab/internal/child"
 	"github.com/spinlab/spinlab/interp"
 	"github.com/spinlab/spinlab/kernel/display"
 	"github.com/spinlab/spinlab/runtimes"
@@ -25,24 +26,17 @@ import (
 // evaluator itself writes there only sync markers, which the supervisor
 // removes.
 func ServeEvaluator(ctx context.Context) int {
-	if os.Getenv(channelEnv) != "3,4" {
+	// The channel moves to close-on-exec descriptors, so that the
+	// children of cells and workers do not inherit it and a cell that
+	// closes fd 3 or 4 closes a placeholder.
+	conn, err := child.Open(maxFrame)
+	if errors.Is(err, child.ErrNoChannel) {
 		fmt.Fprintln(os.Stderr, "spinlab eval: the kernel runs this command itself, with its channel on file descriptors 3 and 4; use 'spinlab kernel' or 'spinlab run'")
 		return 2
 	}
-	os.Unsetenv(channelEnv) // not for the children of cells
-	for _, fd := range []int{requestFD, eventFD} {
-		var st syscall.Stat_t
-		if err := syscall.Fstat(fd, &st); err != nil {
-			fmt.Fprintln(os.Stderr, "spinlab eval: the kernel runs this command itself; it needs its channel on file descriptors 3 and 4")
-			return 2
-		}
-		// Children that cells or workers start must not inherit the channel.
-		syscall.CloseOnExec(fd)
-		// Through the runtime's poller: a read that blocks in the kernel
-		// would keep the thread, and the goroutine that runs the cell just
-		// started would wait for the scheduler to take it back (about 50
-		// µs of every cell's round trip).
-		syscall.SetNonblock(fd, true)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "spinlab eval:", err)
+		return 2
 	}
 	outMark, err1 := dupCloexec(1)
 	errMark, err2 := dupCloexec(2)
@@ -59,7 +53,7 @@ func ServeEvaluator(ctx context.Context) int {
 	defer cancel()
 	e := &evalServer{
 		ctx:     ctx,
-		w:       &frameWriter{w: os.NewFile(eventFD, "spinlab-events")},
+		w:       conn,
 		outMark: outMark,
 		errMark: errMark,
 		inputs:  map[uint64]chan *frame{},
@@ -93,10 +87,10 @@ func ServeEvaluator(ctx context.Context) int {
 		}
 	}()
 
-	if err := e.w.write(&frame{Type: typeReady, Ready: &readyBody{PID: os.Getpid()}}); err != nil {
+	if err := e.w.Send(&frame{Type: typeReady, Ready: &readyBody{PID: os.Getpid()}}); err != nil {
 		return 1
 	}
-	code := e.serve(newFrameReader(os.NewFile(requestFD, "spinlab-requests")))
+	code := e.serve(conn)
 	runtimes.KillAll()
 	return code
 }
@@ -118,7 +112,7 @@ func dupCloexec(fd int) (*os.File, error) {
 type evalServer struct {
 	ctx  context.Context
 	sess *interp.Session
-	w    *frameWriter
+	w    *child.Conn // the channel; Send is safe for concurrent use, serve owns Receive
 
 	syncMu  sync.Mutex // orders markers and the frames that carry them
 	syncN   uint64
@@ -132,10 +126,10 @@ type evalServer struct {
 	inputs map[uint64]chan *frame
 }
 
-func (e *evalServer) serve(r *frameReader) int {
+func (e *evalServer) serve(conn *child.Conn) int {
 	for {
-		f, err := r.read()
-		if err != nil {
+		f := new(frame)
+		if err := conn.Receive(f); err != nil {
 			// The supervisor is gone: nobody is left to serve.
 			return 0
 		}
@@ -201,7 +195,7 @@ func (e *evalServer) sendSynced(f *frame) error {
 	if err1 == nil || err2 == nil {
 		f.Sync = e.syncN
 	}
-	return e.w.write(f)
+	return e.w.Send(f)
 }
 
 // interrupt cancels the running cell if it is id (or any cell for 0).
@@ -294,7 +288,7 @@ func (e *evalServer) request(f *frame) {
 	default:
 		reply.Error = &wireError{Name: "UnknownRequest", Message: "the evaluator does not know the request " + f.Type}
 	}
-	e.w.write(reply)
+	e.w.Send(reply)
 }
 
 // Publish implements display.Publisher.

@@ -78,7 +78,7 @@ func (ev *evaluator) waitReady(ctx context.Context, timeout time.Duration) error
 		return ctx.Err()
 	case <-t.C:
 		ev.markKilled("")
-		ev.p.kill()
+		ev.p.Kill()
 		return fmt.Errorf("the evaluator did not start within %s", timeout)
 	}
 }
@@ -88,7 +88,7 @@ func (ev *evaluator) call(ctx context.Context, id uint64, f *frame) (*frame, err
 	f.ID = id
 	ch := ev.expect(id)
 	defer ev.forget(id)
-	if err := ev.p.w.write(f); err != nil {
+	if err := ev.p.send(f); err != nil {
 		return nil, fmt.Errorf("the evaluator is gone: %w", err)
 	}
 	select {
@@ -108,9 +108,9 @@ func (ev *evaluator) stop() {
 	if ev.isGone() {
 		return
 	}
-	ev.p.w.write(&frame{Type: typeShutdown})
+	ev.p.send(&frame{Type: typeShutdown})
 	if !ev.p.hasExited(500 * time.Millisecond) {
-		ev.p.kill()
+		ev.p.Kill()
 	}
 	<-ev.gone // the read loop kills what is left of the group
 }
@@ -119,7 +119,7 @@ func (ev *evaluator) stop() {
 func (ev *evaluator) loop() {
 	var readErr error
 	for {
-		f, err := ev.p.r.read()
+		f, err := ev.p.receive()
 		if err != nil {
 			readErr = err
 			break
@@ -134,23 +134,22 @@ func (ev *evaluator) loop() {
 		if errors.Is(readErr, io.EOF) {
 			channelErr = errors.New("it closed the channel")
 		}
-		ev.p.kill()
-		<-ev.p.exited
+		ev.p.Kill()
+		<-ev.p.Done()
 	}
-	ev.p.kill() // children left in its group
+	ev.p.Kill() // children left in its group
 	// Read what it wrote last; a grandchild holding the pipes open must not
 	// hold us up.
 	ev.p.stdout.wait(time.Second)
 	ev.p.stderr.wait(time.Second)
-	ev.p.reqW.Close()
-	ev.p.evR.Close()
+	ev.p.Close()
 	ev.stderrTail = ev.p.stderr.lastText()
 	if killed, _ := ev.killedBy(); killed {
 		channelErr = nil // killed on purpose, not for a broken channel
 	}
-	ev.reason = deathReason(ev.stderrTail, ev.p.state, channelErr)
+	ev.reason = deathReason(ev.stderrTail, ev.p.Wait(), channelErr)
 	close(ev.gone)
-	ev.s.log.Debug("the evaluator ended", "pid", ev.p.pid, "reason", ev.reason)
+	ev.s.log.Debug("the evaluator ended", "pid", ev.p.Pid, "reason", ev.reason)
 	if ev.busy.Load() == 0 {
 		ev.s.evaluatorDied(ev)
 	}
@@ -213,5 +212,5 @@ func (ev *evaluator) input(f *frame) {
 	} else {
 		reply.Input.Value = text
 	}
-	ev.p.w.write(reply)
+	ev.p.send(reply)
 }

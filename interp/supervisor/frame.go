@@ -1,26 +1,13 @@
 package supervisor
 
-import (
-	"bufio"
-	"fmt"
-	"github.com/spinlab/spinlab/internal/framing"
-	"io"
-	"sync"
-)
-
 // The private channel between the kernel (the supervisor) and `spinlab
-// eval` (the evaluator) is a pair of pipes that the evaluator inherits as
-// file descriptors 3 (requests, supervisor → evaluator) and 4 (events and
-// replies, evaluator → supervisor). Each frame is a 4-byte big-endian
-// length followed by that many bytes of JSON encoding one frame.
+// eval` (the evaluator) is an internal/child channel: requests go
+// supervisor → evaluator, events and replies evaluator → supervisor, each
+// a JSON frame in internal/framing's format.
 //
 // Requests carry an ID that their reply repeats. Events (display, clear,
 // input_request) are not replies: the supervisor sends them to the Output of
 // the running cell, or of the last cell when none runs.
-const (
-	requestFD = 3
-	eventFD   = 4
-)
 
 // Frame types, supervisor → evaluator.
 const (
@@ -158,40 +145,4 @@ type inputBody struct {
 
 type readyBody struct {
 	PID int `json:"pid"`
-}
-
-// frameWriter writes frames; it is safe for concurrent use.
-type frameWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (fw *frameWriter) write(f *frame) error {
-	buf, err := framing.Encode(f)
-	if err != nil {
-		return fmt.Errorf("encode %s frame: %w", f.Type, err)
-	}
-	fw.mu.Lock()
-	defer fw.mu.Unlock()
-	if _, err := fw.w.Write(buf); err != nil {
-		return fmt.Errorf("send %s frame: %w", f.Type, err)
-	}
-	return nil
-}
-
-// frameReader reads frames; one goroutine owns it.
-type frameReader struct {
-	r *bufio.Reader
-}
-
-func newFrameReader(r io.Reader) *frameReader {
-	return &frameReader{r: bufio.NewReaderSize(r, 64<<10)}
-}
-
-func (fr *frameReader) read() (*frame, error) {
-	f := new(frame)
-	if err := framing.Read(fr.r, maxFrame, f); err != nil {
-		return nil, err
-	}
-	return f, nil
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"runtime"
 	"testing"
+
+	"github.com/spinlab/spinlab/internal/framing"
 )
 
 // lengthPrefixed returns payload behind the private channel's 4-byte
@@ -51,18 +53,18 @@ func FuzzFrameReader(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fr := newFrameReader(bytes.NewReader(data))
+		fr := framing.NewReader(bytes.NewReader(data), maxFrame)
 		for range 8 { // a few frames back to back
-			got, err := fr.read()
-			if err != nil {
+			got := new(frame)
+			if err := fr.ReadFrame(got); err != nil {
 				return
 			}
 			var buf bytes.Buffer
-			if err := (&frameWriter{w: &buf}).write(got); err != nil {
+			if err := framing.NewWriter(&buf).WriteFrame(got); err != nil {
 				t.Fatalf("a frame that was read does not write back: %v", err)
 			}
-			again, err := newFrameReader(&buf).read()
-			if err != nil {
+			again := new(frame)
+			if err := framing.NewReader(&buf, maxFrame).ReadFrame(again); err != nil {
 				t.Fatalf("a frame written back does not read: %v", err)
 			}
 			a, _ := json.Marshal(got)
@@ -82,11 +84,11 @@ func TestFrameReaderAllocatesWhatArrives(t *testing.T) {
 	data := lengthPrefixed(`{"type":"ready"}`, claimed)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	if _, err := newFrameReader(bytes.NewReader(data)).read(); err == nil {
+	if err := framing.NewReader(bytes.NewReader(data), maxFrame).ReadFrame(new(frame)); err == nil {
 		t.Fatal("a short frame was accepted")
 	}
 	runtime.ReadMemStats(&after)
 	if got := after.TotalAlloc - before.TotalAlloc; got > claimed/4 {
-		t.Errorf("frameReader.read allocated %d bytes for a %d-byte input whose header claims %d: it trusts the length prefix", got, len(data), claimed)
+		t.Errorf("ReadFrame allocated %d bytes for a %d-byte input whose header claims %d: it trusts the length prefix", got, len(data), claimed)
 	}
 }

@@ -4,165 +4,55 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"runtime"
 	"strings"
 	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/spinlab/spinlab/internal/child"
 )
 
-// channelEnv tells `spinlab eval` that the kernel started it with the
-// channel on fds 3 and 4 (a process started otherwise may have anything
-// there, such as the Go runtime's own descriptors).
-const channelEnv = "SPINLAB_EVALUATOR_CHANNEL"
-
-// process is one running `spinlab eval` with the supervisor's ends of its
-// pipes.
+// process is one running `spinlab eval`: the child with the supervisor's
+// ends of its channel, and the streams that read its stdout and stderr.
 type process struct {
-	cmd    *exec.Cmd
-	pid    int
-	w      *frameWriter // requests; safe for concurrent use
-	r      *frameReader // events and replies; owned by the evaluator's read loop
-	reqW   *os.File
-	evR    *os.File
+	*child.Process
 	stdout *stream
 	stderr *stream
-	exited chan struct{} // closed when Wait has returned; then state is set
-	state  *os.ProcessState
-}
-
-// spawner starts evaluators from one goroutine locked to its OS thread.
-// Linux delivers a child's parent-death signal when the thread that forked
-// it exits, not the process; Go may retire threads, so the forking thread
-// must be one that lives as long as the supervisor.
-type spawner struct {
-	reqs chan func()
-	quit chan struct{}
-}
-
-func newSpawner() *spawner {
-	sp := &spawner{reqs: make(chan func()), quit: make(chan struct{})}
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
-		for {
-			select {
-			case f := <-sp.reqs:
-				f()
-			case <-sp.quit:
-				return
-			}
-		}
-	}()
-	return sp
-}
-
-func (sp *spawner) do(f func()) error {
-	done := make(chan struct{})
-	select {
-	case sp.reqs <- func() { f(); close(done) }:
-	case <-sp.quit:
-		return errors.New("the supervisor is closed")
-	}
-	<-done
-	return nil
-}
-
-func (sp *spawner) close() {
-	select {
-	case <-sp.quit:
-	default:
-		close(sp.quit)
-	}
 }
 
 // startProcess starts the evaluator command with its stdout and stderr
 // going to sink and the framed channel on fds 3 and 4.
-func startProcess(sp *spawner, argv, env []string, sink func(name, text string)) (*process, error) {
+func startProcess(argv, env []string, sink func(name, text string)) (*process, error) {
 	if len(argv) == 0 {
 		return nil, errors.New("no evaluator command")
 	}
-	var files []*os.File
-	closeAll := func() {
-		for _, f := range files {
-			f.Close()
-		}
-	}
-	pipe := func() (r, w *os.File, err error) {
-		r, w, err = os.Pipe()
-		if err == nil {
-			files = append(files, r, w)
-		}
-		return r, w, err
-	}
-	reqR, reqW, err := pipe()
+	c, err := child.Start(child.Spec{Argv: argv, Env: env, MaxFrame: maxFrame})
 	if err != nil {
-		return nil, fmt.Errorf("evaluator pipes: %w", err)
+		return nil, fmt.Errorf("start the evaluator: %w", err)
 	}
-	evR, evW, err := pipe()
-	if err != nil {
-		closeAll()
-		return nil, fmt.Errorf("evaluator pipes: %w", err)
-	}
-	outR, outW, err := pipe()
-	if err != nil {
-		closeAll()
-		return nil, fmt.Errorf("evaluator pipes: %w", err)
-	}
-	errR, errW, err := pipe()
-	if err != nil {
-		closeAll()
-		return nil, fmt.Errorf("evaluator pipes: %w", err)
-	}
-
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(env[:len(env):len(env)], channelEnv+"=3,4")
-	cmd.Stdout = outW
-	cmd.Stderr = errW
-	cmd.ExtraFiles = []*os.File{reqR, evW} // fds 3 and 4
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Setpgid:   true, // its own process group, so that a kill takes everything it started along
-		Pdeathsig: syscall.SIGKILL,
-	}
-	if serr := sp.do(func() { err = cmd.Start() }); serr != nil {
-		err = serr
-	}
-	// The child has its own copies; keeping ours would hide its exit.
-	reqR.Close()
-	evW.Close()
-	outW.Close()
-	errW.Close()
-	if err != nil {
-		reqW.Close()
-		evR.Close()
-		outR.Close()
-		errR.Close()
-		return nil, fmt.Errorf("start the evaluator %s: %w", argv[0], err)
-	}
-	p := &process{
-		cmd:    cmd,
-		pid:    cmd.Process.Pid,
-		w:      &frameWriter{w: reqW},
-		r:      newFrameReader(evR),
-		reqW:   reqW,
-		evR:    evR,
-		stdout: newStream("stdout", outR, sink),
-		stderr: newErrStream(errR, sink),
-		exited: make(chan struct{}),
-	}
-	go func() {
-		cmd.Wait()
-		p.state = cmd.ProcessState
-		close(p.exited)
-	}()
-	return p, nil
+	return &process{
+		Process: c,
+		stdout:  newStream("stdout", c.Stdout, sink),
+		stderr:  newErrStream(c.Stderr, sink),
+	}, nil
 }
 
-// kill kills the evaluator's whole process group.
-func (p *process) kill() {
-	syscall.Kill(-p.pid, syscall.SIGKILL)
-	syscall.Kill(p.pid, syscall.SIGKILL) // in case it left its group
+// send sends f to the evaluator.
+func (p *process) send(f *frame) error {
+	if err := p.Send(f); err != nil {
+		return fmt.Errorf("send %s frame: %w", f.Type, err)
+	}
+	return nil
+}
+
+// receive reads the evaluator's next frame.
+func (p *process) receive() (*frame, error) {
+	f := new(frame)
+	if err := p.Receive(f); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // hasExited reports whether the process has ended, waiting at most d.
@@ -170,7 +60,7 @@ func (p *process) hasExited(d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
-	case <-p.exited:
+	case <-p.Done():
 		return true
 	case <-t.C:
 		return false
@@ -273,15 +163,6 @@ func deathReason(stderrTail string, state *os.ProcessState, channelErr error) st
 		return how
 	}
 	return "it ended without a message"
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func signalName(s syscall.Signal) string {

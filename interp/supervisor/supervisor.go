@@ -51,10 +51,9 @@ const DefaultMaxCellOutput = 10 << 20
 // evaluator process, so that no user code runs in the kernel process and
 // a crash of the session is a reply, not the end of the kernel.
 type Supervisor struct {
-	opts    Options
-	log     *slog.Logger
-	spawner *spawner
-	nextID  atomic.Uint64
+	opts   Options
+	log    *slog.Logger
+	nextID atomic.Uint64
 
 	startMu sync.Mutex // serialises starting evaluators
 
@@ -107,10 +106,9 @@ func New(opts Options) (*Supervisor, error) {
 	if opts.MaxCellOutput == 0 {
 		opts.MaxCellOutput = DefaultMaxCellOutput
 	}
-	s := &Supervisor{opts: opts, log: opts.Logger, spawner: newSpawner()}
+	s := &Supervisor{opts: opts, log: opts.Logger}
 	ev, err := s.spawn()
 	if err != nil {
-		s.spawner.close()
 		return nil, err
 	}
 	s.ev = ev
@@ -156,7 +154,7 @@ func (s *Supervisor) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 	defer ev.forget(id)
 	ev.busy.Add(1)
 	defer ev.busy.Add(-1)
-	err = ev.p.w.write(&frame{Type: typeExecute, ID: id, Execute: &executeBody{
+	err = ev.p.send(&frame{Type: typeExecute, ID: id, Execute: &executeBody{
 		Code: req.Code, Silent: req.Silent, UserExpressions: req.UserExpressions,
 	}})
 	if err != nil {
@@ -175,7 +173,7 @@ func (s *Supervisor) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 	// Interrupted: ask the evaluator to cancel the cell, and if it cannot
 	// (a native call that does not look at its context), kill it.
 	s.log.Debug("interrupting the cell", "id", id)
-	ev.p.w.write(&frame{Type: typeInterrupt, ID: id})
+	ev.p.send(&frame{Type: typeInterrupt, ID: id})
 	grace := time.NewTimer(s.opts.InterruptGrace)
 	defer grace.Stop()
 	select {
@@ -185,9 +183,9 @@ func (s *Supervisor) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 		return s.crashReply(ev, "")
 	case <-grace.C:
 	}
-	s.log.Warn("the cell ignored the interrupt; killing the evaluator", "pid", ev.p.pid)
+	s.log.Warn("the cell ignored the interrupt; killing the evaluator", "pid", ev.p.Pid)
 	ev.markKilled(fmt.Sprintf("the cell did not stop within %s of the interrupt, so spinlab killed the evaluator process", s.opts.InterruptGrace))
-	ev.p.kill()
+	ev.p.Kill()
 	<-ev.gone
 	return s.crashReply(ev, "Interrupted")
 }
@@ -528,7 +526,6 @@ func (s *Supervisor) Shutdown(ctx context.Context, restart bool) error {
 		ev.stop()
 	}
 	if !restart {
-		s.spawner.close()
 		return nil
 	}
 	_, err := s.ensure(ctx)
@@ -582,11 +579,11 @@ func (s *Supervisor) ensure(ctx context.Context) (*evaluator, error) {
 
 // spawn starts an evaluator process and its read loop.
 func (s *Supervisor) spawn() (*evaluator, error) {
-	p, err := startProcess(s.spawner, s.opts.Command, s.opts.Env, s.stream)
+	p, err := startProcess(s.opts.Command, s.opts.Env, s.stream)
 	if err != nil {
 		return nil, err
 	}
-	s.log.Debug("started the evaluator", "pid", p.pid)
+	s.log.Debug("started the evaluator", "pid", p.Pid)
 	ev := &evaluator{
 		s:       s,
 		p:       p,

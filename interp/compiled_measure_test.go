@@ -1,0 +1,222 @@
+package interp
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spinlab/spinlab/runtimes"
+)
+
+// TestMeasureCompiled measures the compiled runner against native Go in
+// the same run, for the README's table (issue 13's targets). It is a
+// measurement, not a timed test: it fails only on what is not timing
+// (allocations where native Go has none). Run it with
+//
+//	SPINLAB_MEASURE=1 go test -run TestMeasureCompiled -v ./interp
+func TestMeasureCompiled(t *testing.T) {
+	if os.Getenv("SPINLAB_MEASURE") == "" {
+		t.Skip("set SPINLAB_MEASURE=1 to measure the compiled runner against native Go")
+	}
+	s, _, _ := compiledSession(t)
+	mustExec(t, s, "var mu sync.Mutex\nvar n int64")
+
+	t.Run("bench", func(t *testing.T) {
+		for _, body := range []string{"mu.Lock()\nmu.Unlock()", "atomic.AddInt64(&n, 1)", "_ = 0"} {
+			var ours, native []float64
+			var ourAllocs, nativeAllocs int64
+			for range 3 { // interleaved
+				r := runtimes.BenchWith(context.Background(), body, runtimes.BenchOptions{Runner: runtimes.Compiled, Host: s, Quiet: true})
+				if r.Err != nil {
+					t.Fatal(r.Err)
+				}
+				ours = append(ours, r.NsPerOp)
+				ourAllocs = r.AllocsPerOp
+				ns, allocs := goTestBench(t, body)
+				native = append(native, ns)
+				nativeAllocs = allocs
+			}
+			o, n := med(ours), med(native)
+			t.Logf("%%%%bench runner=compiled %-24q %8.2f ns/op %d allocs/op · go test -bench %8.2f ns/op %d allocs/op · ratio %.2f×",
+				body, o, ourAllocs, n, nativeAllocs, o/n)
+			if nativeAllocs == 0 && ourAllocs != 0 {
+				t.Errorf("%q: %d allocs/op compiled, native Go has none", body, ourAllocs)
+			}
+		}
+	})
+
+	t.Run("goroutine overhead", func(t *testing.T) {
+		const workers, trials = 8, 30
+		e := runtimes.Experiment{Snippet: "_ = worker", Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{workers},
+			Trials: trials, Warmup: 3, Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
+		e.Process.Host = s
+		r := e.Run()
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		var walls []float64
+		for _, run := range r.Runs {
+			walls = append(walls, float64(run.Wall))
+		}
+		hot := bareGoroutines(t, workers, trials, false)
+		idle := bareGoroutines(t, workers, trials, true)
+		t.Logf("compiled goroutine mode, %d workers doing nothing: wall median %s · bare go+WaitGroup %s back to back (ratio %.2f×), %s after 1ms idle as between runs (ratio %.2f×)",
+			workers, time.Duration(med(walls)), time.Duration(hot), med(walls)/hot, time.Duration(idle), med(walls)/idle)
+	})
+
+	t.Run("cached re-run", func(t *testing.T) {
+		e := runtimes.Experiment{Snippet: "worker + 1", Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{1},
+			Trials: 1, Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
+		e.Process.Host = s
+		if r := e.Run(); r.Err != nil { // builds, or finds it cached
+			t.Fatal(r.Err)
+		}
+		var took []float64
+		for range 5 {
+			t0 := time.Now()
+			r := e.Run()
+			if r.Err != nil || !r.Compiled.Cached {
+				t.Fatalf("re-run: %v, cached %v", r.Err, r.Compiled != nil && r.Compiled.Cached)
+			}
+			// Everything before the first worker: the whole run less the
+			// run itself (its wall).
+			took = append(took, float64(time.Since(t0)-r.Runs[0].Wall))
+		}
+		t.Logf("cached re-run of an unchanged compiled experiment: %s before the first worker (median of 5; target ≤ 50ms)", time.Duration(med(took)))
+	})
+
+	t.Run("first build", func(t *testing.T) {
+		// An empty spinlab build cache; the go command's own cache
+		// (which defaults to one under XDG_CACHE_HOME too) stays warm.
+		gocache, err := exec.Command("go", "env", "GOCACHE").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("GOCACHE", strings.TrimSpace(string(gocache)))
+		t.Setenv("XDG_CACHE_HOME", t.TempDir())
+		nonce := strconv.FormatInt(time.Now().UnixNano(), 36)
+		e := runtimes.Experiment{Snippet: "s := \"" + nonce + "\"\nlen(s) + worker", Modes: []runtimes.Mode{runtimes.Goroutine},
+			Workers: []int{1}, Trials: 1, Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
+		e.Process.Host = s
+		t0 := time.Now()
+		r := e.Run()
+		ours := time.Since(t0)
+		if r.Err != nil || r.Compiled.Cached {
+			t.Fatalf("first build: %v, cached %v", r.Err, r.Compiled != nil && r.Compiled.Cached)
+		}
+		// go build of the same program, made new by another nonce so
+		// that the go command's cache does not have it either.
+		src := filepath.Join(filepath.Dir(r.Compiled.Binary), "src")
+		dir := t.TempDir()
+		entries, _ := os.ReadDir(src)
+		for _, en := range entries {
+			b, _ := os.ReadFile(filepath.Join(src, en.Name()))
+			b = []byte(strings.ReplaceAll(string(b), nonce, nonce+"x"))
+			os.WriteFile(filepath.Join(dir, en.Name()), b, 0o644)
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "prog"), ".")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GONOSUMDB=*", "GOWORK=off", "GOTOOLCHAIN=local")
+		t1 := time.Now()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+		native := time.Since(t1)
+		t.Logf("first compiled run of a std-only snippet: %s to results (build %s) · go build of the same program %s · ratio %.2f×",
+			ours.Round(time.Millisecond), r.Compiled.BuildTime.Round(time.Millisecond), native.Round(time.Millisecond), float64(ours)/float64(native))
+	})
+}
+
+func med(vs []float64) float64 {
+	vs = slices.Clone(vs)
+	slices.Sort(vs)
+	return vs[len(vs)/2]
+}
+
+var benchLine = regexp.MustCompile(`\s([0-9.]+) ns/op\s+([0-9]+) B/op\s+([0-9]+) allocs/op`)
+
+// goTestBench runs `go test -bench` of body in a b.Loop, with the
+// variables the session has (mu, n), and returns ns/op and allocs/op.
+func goTestBench(t *testing.T, body string) (float64, int64) {
+	t.Helper()
+	dir := t.TempDir()
+	src := "package main\n\nimport (\n\t\"sync\"\n\t\"sync/atomic\"\n\t\"testing\"\n)\n\nvar mu sync.Mutex\nvar n int64\nvar _ = atomic.AddInt64\n\n" +
+		"func BenchmarkBody(b *testing.B) {\n\tb.ReportAllocs()\n\tfor b.Loop() {\n" + body + "\n\t}\n}\n"
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module native\n\ngo 1.26\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "body_test.go"), []byte(src), 0o644)
+	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "Body", "-benchmem", "-count", "1")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go test -bench: %v\n%s", err, out)
+	}
+	m := benchLine.FindStringSubmatch(string(out))
+	if m == nil {
+		t.Fatalf("no benchmark line in\n%s", out)
+	}
+	ns, _ := strconv.ParseFloat(m[1], 64)
+	allocs, _ := strconv.ParseInt(m[3], 10, 64)
+	return ns, allocs
+}
+
+// bareGoroutines builds and runs a native program that starts n goroutines
+// with a WaitGroup and waits, trials times, and returns the median wall;
+// with idle, it sleeps a millisecond before each trial.
+func bareGoroutines(t *testing.T, n, trials int, idle bool) float64 {
+	t.Helper()
+	dir := t.TempDir()
+	src := fmt.Sprintf(`package main
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+)
+
+func main() {
+	var walls []time.Duration
+	for trial := range %d {
+		if %v {
+			time.Sleep(time.Millisecond) // idle between runs, as the harness is while its parent reads a result
+		}
+		t0 := time.Now()
+		var wg sync.WaitGroup
+		for w := range %d {
+			wg.Add(1)
+			go func() { defer wg.Done(); _ = w }()
+		}
+		wg.Wait()
+		if trial >= 3 {
+			walls = append(walls, time.Since(t0))
+		}
+	}
+	slices.Sort(walls)
+	fmt.Println(int64(walls[len(walls)/2]))
+}
+`, trials+3, idle, n)
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module bare\n\ngo 1.26\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644)
+	cmd := exec.Command("go", "run", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("bare goroutines: %v\n%s", err, out)
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+	if err != nil {
+		t.Fatalf("bare goroutines printed %q", out)
+	}
+	return v
+}

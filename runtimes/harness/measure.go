@@ -1,0 +1,151 @@
+package main
+
+// Measurements with the same meaning as runtimes' in-process ones
+// (runtimes/measure.go), in the standard library only.
+
+import (
+	"bytes"
+	"os"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+	_ "unsafe" // for go:linkname
+)
+
+// spinlabNanotime is CLOCK_MONOTONIC, the clock the parent reads too, so
+// that spawn latency can cross the process boundary.
+//
+//go:linkname spinlabNanotime runtime.nanotime
+func spinlabNanotime() int64
+
+const spinlabRusageThread = 1 // RUSAGE_THREAD on Linux
+
+type spinlabCPU struct{ user, sys time.Duration }
+
+func spinlabRusage(who int) spinlabCPU {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(who, &ru); err != nil {
+		return spinlabCPU{}
+	}
+	return spinlabCPU{time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())}
+}
+
+func (c spinlabCPU) sub(d spinlabCPU) spinlabCPU { return spinlabCPU{c.user - d.user, c.sys - d.sys} }
+
+func spinlabHeapAllocs() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// spinlabGoThreads is the Go runtime's count of its OS threads, or -1.
+func spinlabGoThreads() int {
+	s := []metrics.Sample{{Name: "/sched/threads/total:threads"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return -1
+	}
+	return int(s[0].Value.Uint64())
+}
+
+// spinlabProcThreads reads num_threads from /proc/self/stat (0 if it cannot).
+func spinlabProcThreads() int {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	fields := bytes.Fields(b[i+1:])
+	const numThreads = 20 - 3
+	if len(fields) <= numThreads {
+		return 0
+	}
+	v, _ := strconv.Atoi(string(fields[numThreads]))
+	return v
+}
+
+func spinlabThreads() int {
+	if n := spinlabGoThreads(); n >= 0 {
+		return n
+	}
+	return spinlabProcThreads()
+}
+
+// spinlabSampler tracks the peak OS thread count during a run, every
+// millisecond and whenever a worker adds a sample, as runtimes'
+// threadSampler does.
+type spinlabSampler struct {
+	mu      sync.Mutex
+	peak    int
+	timer   *time.Timer
+	stopped bool
+}
+
+func spinlabStartSampler() *spinlabSampler {
+	s := &spinlabSampler{}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.peak = spinlabThreads()
+	s.timer = time.AfterFunc(time.Millisecond, s.tick)
+	return s
+}
+
+func (s *spinlabSampler) tick() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return
+	}
+	s.peak = max(s.peak, spinlabThreads())
+	s.timer.Reset(time.Millisecond)
+}
+
+func (s *spinlabSampler) sample() {
+	s.mu.Lock()
+	s.peak = max(s.peak, spinlabThreads())
+	s.mu.Unlock()
+}
+
+// finish returns the peak; after locked threads it adds the main thread
+// the runtime parks without counting it (see runtimes' threadSampler).
+func (s *spinlabSampler) finish(lockedThreads bool) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopped = true
+	s.timer.Stop()
+	s.peak = max(s.peak, spinlabThreads())
+	if lockedThreads {
+		if os, g := spinlabProcThreads(), spinlabGoThreads(); g >= 0 && os > g {
+			s.peak = max(s.peak+os-g, os)
+		}
+	}
+	return s.peak
+}
+
+// spinlabPeakRSS is VmHWM from /proc/self/status in bytes, or 0.
+func spinlabPeakRSS() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			fields := strings.Fields(rest)
+			if len(fields) == 0 {
+				return 0
+			}
+			kib, _ := strconv.ParseInt(fields[0], 10, 64)
+			return kib * 1024
+		}
+	}
+	return 0
+}
