@@ -43,6 +43,8 @@ type rewriter struct {
 	globals  map[string]reflect.Value
 	funcs    map[string]funcType // functions the cell declares
 	copies   []loopCopy
+
+	cellTypes map[string]string // type declarations of the cell (rewrite_results.go)
 }
 
 // rewrite returns the item's text with the rewrites applied, and keeps the
@@ -79,6 +81,7 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 		}
 	}
 	r.funcs = map[string]funcType{}
+	r.cellTypes = collectCellTypes(units)
 	for _, u := range units {
 		r.collectNames(u.file)
 		for _, d := range u.file.Decls {
@@ -563,6 +566,7 @@ func nonVariableIdents(root ast.Node) map[*ast.Ident]bool {
 
 // call rewrites built-ins of newer Go and display calls.
 func (r *rewriter) call(u *unit, n *ast.CallExpr) {
+	r.resultConversions(u, n)
 	switch f := n.Fun.(type) {
 	case *ast.Ident:
 		if r.shadowed(f.Name) {

@@ -139,6 +139,9 @@ func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.
 	if err := yi.Use(overrides(stderr, s)); err != nil {
 		return nil, fmt.Errorf("load session symbols: %w", err)
 	}
+	if err := yi.Use(printSymbols(newTypeRegistry(), stdout, stderr)); err != nil {
+		return nil, fmt.Errorf("load printing symbols: %w", err)
+	}
 	// EvalWithContext (rather than Eval) makes channel operations of
 	// interpreted code cancellable, for good: the session stops code
 	// itself (see Session.run).

@@ -347,6 +347,7 @@ func (s *Session) record(d Definition) {
 // afterDefine registers a Bundle method of an interpreted type with the
 // prelude's _spinlabBundlers (see prelude). Callers hold s.mu.
 func (s *Session) afterDefine(d Definition) {
+	s.afterDefineType(d)
 	if d.Kind != kindFunc || !strings.HasSuffix(d.Name, ".Bundle") {
 		return
 	}
