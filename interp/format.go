@@ -33,7 +33,7 @@ import (
 
 // namedType is an interpreted named type as its declaration states it.
 type namedType struct {
-	name       string   // as declared: point
+	name       string // as declared: point
 	rt         reflect.Type
 	fields     []string // declared field names of a struct (embedded: the type's name)
 	fieldTypes []string // the declared type of each field when it is a plain name, else ""

@@ -115,8 +115,8 @@ func printSymbols(reg *typeRegistry, stdout io.Writer, stderr io.Writer) yaegi.E
 		// standard library's and loads it all again. Use cleans the path
 		// of the key, so this one names fmt too.
 		"fmt/./fmt": fmtTable,
-		"log/log": logTable,
-		".":       {"MapTypes": reflect.ValueOf(mapTypes)},
+		"log/log":   logTable,
+		".":         {"MapTypes": reflect.ValueOf(mapTypes)},
 		rtPath + "/rt": {
 			"DefType":   reflect.ValueOf(reg.defType),
 			"DefMethod": reflect.ValueOf(func(typ, method string, ptr bool, f func(any) string) { reg.defMethod(typ, method, ptr, f) }),
