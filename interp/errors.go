@@ -29,9 +29,9 @@ func (s *Session) userError(ctx context.Context, err error, cell int) error {
 	msg := mapPositions(err.Error(), current)
 	switch {
 	case strings.Contains(msg, "undefined type for"):
-		msg += " (yaegi v0.16.1 does not support type constraints with ~ or unions of types: use any, or one function per type)"
+		msg += " (the interpreter could not infer this type argument: give it explicitly, as in Sum[int](xs...) or slices.Collect[string](seq))"
 	case strings.Contains(msg, "undefined selector: slices.") || strings.Contains(msg, "undefined selector: maps."):
-		msg += " (yaegi v0.16.1 lacks some generic functions of slices and maps)"
+		msg += " (spinlab's slices and maps lack this function: write the loop, or convert with sort/strings)"
 	}
 	return &Error{Name: "CompileError", Message: msg, Traceback: firstPositions(msg)}
 }

@@ -91,3 +91,11 @@ func stringMethod(src string) (typ, method string, ptr, ok bool) {
 	}
 	return id.Name, fd.Name.Name, ptr, true
 }
+
+// types returns the type registry of the session's interpreter.
+func (s *Session) types() *typeRegistry {
+	if reg, ok := s.regs.Load(s.interpreter()); ok {
+		return reg.(*typeRegistry)
+	}
+	return nil
+}

@@ -45,6 +45,7 @@ type rewriter struct {
 	copies   []loopCopy
 
 	cellTypes map[string]string // type declarations of the cell (rewrite_results.go)
+	varTypes  map[string]string // types of the names the cell declares (typeinfer.go)
 }
 
 // rewrite returns the item's text with the rewrites applied, and keeps the
@@ -91,6 +92,7 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 			}
 		}
 	}
+	r.inferVarTypes(units)
 	return r
 }
 
@@ -567,6 +569,7 @@ func nonVariableIdents(root ast.Node) map[*ast.Ident]bool {
 // call rewrites built-ins of newer Go and display calls.
 func (r *rewriter) call(u *unit, n *ast.CallExpr) {
 	r.resultConversions(u, n)
+	r.instantiate(u, n)
 	switch f := n.Fun.(type) {
 	case *ast.Ident:
 		if r.shadowed(f.Name) {

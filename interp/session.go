@@ -101,6 +101,8 @@ type Session struct {
 	cells int          // number of cells executed (the next cell is cells+1)
 	defs  []Definition // current definitions, oldest first; a redefinition replaces
 	names map[string]bool
+
+	regs sync.Map // *yaegi.Interpreter → its *typeRegistry (format.go)
 }
 
 // New starts a session with display and runtimes imported.
