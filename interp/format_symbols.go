@@ -18,8 +18,8 @@ import (
 // session reports as an "exit" error.
 //
 // Every function is also entered in yaegi's MapTypes with fmt's
-// interfaces, so that yaegi still hands an interpreted value with a String
-// or Format method over in a wrapper that calls it.
+// interfaces, so that yaegi still hands an interpreted value with a
+// Format, Error or String method over in a wrapper that calls it.
 func printSymbols(reg *typeRegistry, stdout io.Writer, stderr io.Writer) yaegi.Exports {
 	l := log.New(stderr, "", log.LstdFlags)
 	output := func(s string) { _ = l.Output(3, s) }
@@ -88,7 +88,10 @@ func printSymbols(reg *typeRegistry, stdout io.Writer, stderr io.Writer) yaegi.E
 		},
 	}
 	iface := func(p any) reflect.Type { return reflect.TypeOf(p).Elem() }
-	printing := []reflect.Type{iface((*fmt.Formatter)(nil)), iface((*fmt.Stringer)(nil))}
+	// In fmt's order of precedence: Format, then Error, then String. With
+	// error in the list, an interpreted error reaches fmt.Errorf's %w as
+	// an error (it arrived as a bare struct, and %w wrapped nothing).
+	printing := []reflect.Type{iface((*fmt.Formatter)(nil)), iface((*error)(nil)), iface((*fmt.Stringer)(nil))}
 	mapTypes := map[reflect.Value][]reflect.Type{}
 	fmtTable := map[string]reflect.Value{}
 	for name, f := range fmtSyms {

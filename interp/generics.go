@@ -32,7 +32,7 @@ import (
 var genericSources embed.FS
 
 // genericPackages are the packages of generics/, in the order they load.
-var genericPackages = []string{"cmp", "slices", "maps"}
+var genericPackages = []string{"cmp", "slices", "maps", "iter"}
 
 // loadGenerics compiles spinlab's slices, maps and cmp into yi.
 func loadGenerics(yi *yaegi.Interpreter) error {
@@ -42,7 +42,26 @@ func loadGenerics(yi *yaegi.Interpreter) error {
 			return fmt.Errorf("package %s: %w", name, err)
 		}
 	}
+	// new(expr) where the rewriter cannot tell expr's type (builtins_new.go).
+	if _, err := yi.Eval("func _spinlabNew[T any](v T) *T { return &v }"); err != nil {
+		return fmt.Errorf("new polyfill: %w", err)
+	}
+	src, err := genericSources.ReadFile("generics/errors.go.txt")
+	if err != nil {
+		return err
+	}
+	if _, err := yi.Eval(`import _spinlaberrs "spinlab.dev/rt"` + "\n" + string(src)); err != nil {
+		return fmt.Errorf("errors.As: %w", err)
+	}
 	return nil
+}
+
+// mainFuncs are the functions of packages that spinlab declares in the
+// session's main package (generics/errors.go.txt), by the name a cell
+// calls them.
+var mainFuncs = map[string]string{
+	"errors.As":     "_spinlabAs",
+	"errors.AsType": "_spinlabAsType",
 }
 
 // renamedGenerics returns the sources of generics/ with every exported
@@ -74,11 +93,9 @@ var renamedGenerics = sync.OnceValues(func() (map[string]string, map[string]map[
 		}
 		var out strings.Builder
 		at := 0
+		skip := nonVariableIdents(f) // selected names (_rt.SortFunc), methods, fields
 		ast.Inspect(f, func(n ast.Node) bool {
-			if _, ok := n.(*ast.SelectorExpr); ok {
-				return false // a name of another package (_rt.SortFunc)
-			}
-			if id, ok := n.(*ast.Ident); ok && names[pkg][id.Name] {
+			if id, ok := n.(*ast.Ident); ok && names[pkg][id.Name] && !skip[id] {
 				off := fset.Position(id.End()).Offset
 				out.WriteString(src[at:off] + "_" + pkg)
 				at = off
@@ -106,6 +123,8 @@ func genericSymbols() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		"SortOrdered": reflect.ValueOf(sortOrdered),
 		"SortFunc":    reflect.ValueOf(sortFunc),
+		"Inner":       reflect.ValueOf(innerValue),
+		"Unwrap":      reflect.ValueOf(unwrapError),
 	}
 }
 
@@ -168,4 +187,30 @@ func sortFunc(x any, cmpFn any, stable bool) {
 	} else {
 		sort.Slice(x, less)
 	}
+}
+
+// innerValue returns the value of an interpreted type inside yaegi's
+// compiled wrapper (which compiled code hands back, as errors.Unwrap does
+// for an error that fmt.Errorf wrapped), or x itself.
+func innerValue(x any) any {
+	v := reflect.ValueOf(x)
+	if v.IsValid() && isWrapper(v.Type()) {
+		if in := unwrapInterpreted(v.Field(0)); in.IsValid() && in.CanInterface() {
+			return in.Interface()
+		}
+	}
+	return x
+}
+
+// unwrapError returns the errors a compiled error wraps.
+func unwrapError(err error) []error {
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		if e := u.Unwrap(); e != nil {
+			return []error{e}
+		}
+	case interface{ Unwrap() []error }:
+		return u.Unwrap()
+	}
+	return nil
 }

@@ -28,6 +28,10 @@ var librarySigs = map[string]string{
 	"slices.SortedStableFunc": "func[E any](seq func(func(E) bool), cmp func(E, E) int) []E",
 	"slices.Concat":           "func[E any](ss ...[]E) []E",
 	"maps.Collect":            "func[K comparable, V any](seq func(func(K, V) bool)) map[K]V",
+	"errors.As":               "func[T any](err error, target *T) bool",
+	"errors.AsType":           "func[E any](err error) (E, bool)",
+	"iter.Pull":               "func[V any](seq func(func(V) bool)) (func() (V, bool), func())",
+	"iter.Pull2":              "func[K, V any](seq func(func(K, V) bool)) (func() (K, V, bool), func())",
 }
 
 // genericSig returns the signature of the generic function a call names.
@@ -68,16 +72,28 @@ type typeBinding struct {
 // instantiate adds explicit type arguments to a generic call that needs
 // them; it reports whether it did.
 func (r *rewriter) instantiate(u *unit, call *ast.CallExpr) bool {
-	if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+	fun := call.Fun
+	var explicit []ast.Expr
+	switch f := fun.(type) {
+	case *ast.IndexExpr:
+		fun, explicit = f.X, []ast.Expr{f.Index}
+	case *ast.IndexListExpr:
+		fun, explicit = f.X, f.Indices
+	}
+	if sel, ok := fun.(*ast.SelectorExpr); ok {
 		if pkg, ok := sel.X.(*ast.Ident); ok && r.isPackage(pkg.Name) {
 			if name, ok := libraryName(pkg.Name, sel.Sel.Name); ok {
 				u.edit(u.offset(sel.Sel.Pos()), u.offset(sel.Sel.End()), name)
+			} else if name, ok := mainFuncs[pkg.Name+"."+sel.Sel.Name]; ok {
+				u.edit(u.offset(sel.Pos()), u.offset(sel.End()), name)
 			}
 		}
 	}
-	sig, ok := r.genericSig(call.Fun)
+	sig, ok := r.genericSig(fun)
 	if !ok {
-		r.wrapLibraryDefine(u, call)
+		if explicit == nil {
+			r.wrapLibraryDefine(u, call)
+		}
 		return false
 	}
 	var tparams []string
@@ -85,6 +101,17 @@ func (r *rewriter) instantiate(u *unit, call *ast.CallExpr) bool {
 		for _, n := range f.Names {
 			tparams = append(tparams, n.Name)
 		}
+	}
+	if explicit != nil {
+		if len(explicit) != len(tparams) || !r.topDefine(u, call) {
+			return false
+		}
+		bind := map[string]typeBinding{}
+		for i, p := range tparams {
+			bind[p] = typeBinding{typ: u.src[u.offset(explicit[i].Pos()):u.offset(explicit[i].End())]}
+		}
+		r.wrapDefine(u, call, substituteResult(sig, bind))
+		return false
 	}
 	isParam := map[string]bool{}
 	for _, p := range tparams {
@@ -203,44 +230,58 @@ func (r *rewriter) instantiate(u *unit, call *ast.CallExpr) bool {
 		u.edit(end, end, "["+strings.Join(args, ", ")+"]")
 	}
 	if r.topDefine(u, call) {
-		// yaegi v0.16.1 cannot type a cell-level variable defined by a
-		// generic call (x := slices.Clone(s)); inside a function it can.
-		if res := substituteResult(sig, bind); res != "" {
-			u.edit(u.offset(call.Pos()), u.offset(call.Pos()), "func() "+res+" { return ")
-			u.edit(u.offset(call.End()), u.offset(call.End()), " }()")
-		}
+		r.wrapDefine(u, call, substituteResult(sig, bind))
 	}
 	return needed
+}
+
+// wrapDefine moves a generic call that defines cell-level variables into
+// a function literal returning res: yaegi v0.16.1 cannot type a
+// cell-level variable defined by a generic call (x := slices.Clone(s)),
+// but it can inside a function.
+func (r *rewriter) wrapDefine(u *unit, call *ast.CallExpr, res string) {
+	if res == "" {
+		return
+	}
+	u.edit(u.offset(call.Pos()), u.offset(call.Pos()), "func() "+res+" { return ")
+	u.edit(u.offset(call.End()), u.offset(call.End()), " }()")
 }
 
 // substituteResult is the single result type of a generic signature with
 // its type parameters replaced by their bindings, or "".
 func substituteResult(sig funcType, bind map[string]typeBinding) string {
 	res := fieldTypes(sig.ft.Results)
-	if len(res) != 1 {
-		return ""
-	}
 	type repl struct {
 		off, end int
 		text     string
 	}
-	var rs []repl
-	ast.Inspect(res[0], func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
-			if b, ok := bind[id.Name]; ok {
-				rs = append(rs, repl{int(id.Pos()) - sig.off, int(id.End()) - sig.off, b.typ})
+	var types []string
+	for _, t := range res {
+		var rs []repl
+		ast.Inspect(t, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if b, ok := bind[id.Name]; ok {
+					rs = append(rs, repl{int(id.Pos()) - sig.off, int(id.End()) - sig.off, b.typ})
+				}
 			}
+			return true
+		})
+		from, to := int(t.Pos())-sig.off, int(t.End())-sig.off
+		out := ""
+		at := from
+		for _, x := range rs {
+			out += sig.src[at:x.off] + x.text
+			at = x.end
 		}
-		return true
-	})
-	from, to := int(res[0].Pos())-sig.off, int(res[0].End())-sig.off
-	out := ""
-	at := from
-	for _, x := range rs {
-		out += sig.src[at:x.off] + x.text
-		at = x.end
+		types = append(types, out+sig.src[at:to])
 	}
-	return out + sig.src[at:to]
+	switch len(types) {
+	case 0:
+		return ""
+	case 1:
+		return types[0]
+	}
+	return "(" + strings.Join(types, ", ") + ")"
 }
 
 // wrapLibraryDefine moves a call of a generic function of slices, maps
@@ -256,19 +297,34 @@ func (r *rewriter) wrapLibraryDefine(u *unit, call *ast.CallExpr) {
 		return
 	}
 	text := func(n ast.Node) string { return u.src[u.offset(n.Pos()):u.offset(n.End())] }
-	res := r.callType(call, text)
-	if res == "" {
-		return
-	}
-	u.edit(u.offset(call.Pos()), u.offset(call.Pos()), "func() "+res+" { return ")
-	u.edit(u.offset(call.End()), u.offset(call.End()), " }()")
+	r.wrapDefine(u, call, r.callType(call, text))
 }
 
 // topDefine reports a call that is the whole value of a cell-level
-// short variable declaration.
+// variable declaration (x := f(), a, b := f(), var x T = f()).
 func (r *rewriter) topDefine(u *unit, call *ast.CallExpr) bool {
+	isValue := func(specs []ast.Spec) bool {
+		for _, sp := range specs {
+			if vs, ok := sp.(*ast.ValueSpec); ok && len(vs.Values) == 1 && vs.Values[0] == call {
+				return true
+			}
+		}
+		return false
+	}
 	for _, st := range u.stmts {
-		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE && len(as.Rhs) == 1 && as.Rhs[0] == call {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok == token.DEFINE && len(st.Rhs) == 1 && st.Rhs[0] == call {
+				return true
+			}
+		case *ast.DeclStmt:
+			if gd, ok := st.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR && isValue(gd.Specs) {
+				return true
+			}
+		}
+	}
+	for _, d := range u.file.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR && isValue(gd.Specs) {
 			return true
 		}
 	}

@@ -310,6 +310,7 @@ func (u *unit) outText(n ast.Node) string {
 func (r *rewriter) unit(u *unit) {
 	r.renames = map[*ast.Ident]string{}
 	r.copies = nil
+	r.iterTypes(u)
 	var ranges []*ast.RangeStmt
 	ast.Inspect(u.file, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -345,6 +346,8 @@ func (r *rewriter) unit(u *unit) {
 			u.edit(u.offset(st.End()), u.offset(st.End()), " }()")
 		}
 	}
+	r.loopScopes(u)
+	r.loopFuncArgs(u)
 }
 
 // needsFuncScope reports whether a top-level compound statement declares
@@ -570,6 +573,8 @@ func nonVariableIdents(root ast.Node) map[*ast.Ident]bool {
 func (r *rewriter) call(u *unit, n *ast.CallExpr) {
 	r.resultConversions(u, n)
 	r.instantiate(u, n)
+	r.newExpr(u, n)
+	r.minMaxConst(u, n)
 	switch f := n.Fun.(type) {
 	case *ast.Ident:
 		if r.shadowed(f.Name) {

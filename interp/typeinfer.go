@@ -98,6 +98,12 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 		}
 	case *ast.CallExpr:
 		return r.callType(e, text), false
+	case *ast.FuncLit:
+		return text(e.Type), false
+	case *ast.TypeAssertExpr:
+		if e.Type != nil {
+			return text(e.Type), false
+		}
 	}
 	return "", false
 }
