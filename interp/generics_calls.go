@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"strconv"
 	"strings"
 )
 
@@ -215,6 +216,19 @@ func (r *rewriter) instantiate(u *unit, call *ast.CallExpr) bool {
 		unify(p, at, atext, untyped, !variadic)
 	}
 	if failed {
+		return false
+	}
+	if msg := r.checkConstraints(sig, bind, text); msg != "" {
+		// Go rejects the call when it compiles; here it panics when it runs.
+		res := substituteResult(sig, bind)
+		if strings.HasPrefix(res, "(") || res == "" {
+			res = strings.TrimSuffix(strings.TrimPrefix(res, "("), ")")
+			if res != "" {
+				res = "(" + res + ")"
+			}
+		}
+		u.dropEdits(u.offset(call.Pos()), u.offset(call.End()))
+		u.edit(u.offset(call.Pos()), u.offset(call.End()), "func() "+res+" { panic("+strconv.Quote(msg)+") }()")
 		return false
 	}
 	args := make([]string, len(tparams))
