@@ -23,15 +23,16 @@ type codeError struct{ code int }
 func (e *codeError) Error() string { return fmt.Sprint("code ", e.code) }
 `, body: `err := fmt.Errorf("op: %w", &codeError{7})
 var ce *codeError
-fmt.Println(errors.As(err, &ce), ce.code)
-e2, ok := errors.AsType[*codeError](err)
-fmt.Println(e2.code, ok, err)
+fmt.Println(errors.As(err, &ce), ce.code, err)
 _, err = os.Open("/nonexistent/file")
 var pe *fs.PathError
-fmt.Println(errors.As(err, &pe), pe.Op)
-_, ok = errors.AsType[*codeError](err)
-fmt.Println(ok)`},
-		{name: "wg.Go", imports: "sync slices", body: `var wg sync.WaitGroup
+fmt.Println(errors.As(err, &pe), pe.Op)`},
+		{name: "errors.AsType", body: `err := fmt.Errorf("op: %w", &codeError{8})
+e2, ok := errors.AsType[*codeError](err)
+fmt.Println(e2.code, ok)
+_, ok = errors.AsType[*codeError](io.EOF)
+fmt.Println(ok)`, imports: "io"},
+		{name: "wg.Go", imports: "sync sort", body: `var wg sync.WaitGroup
 var mu sync.Mutex
 var got []int
 for i := 0; i < 4; i++ {
@@ -42,7 +43,7 @@ for i := 0; i < 4; i++ {
 	})
 }
 wg.Wait()
-slices.Sort(got)
+sort.Ints(got)
 fmt.Println(got)`},
 		{name: "min max", body: `fmt.Println(min(2, 1.5), max(1, 2.5, 2), min(3, 2), max('a', 1))
 m := min(2, 1.5)
