@@ -50,6 +50,26 @@
 // ("z, err := f()") runs inside a function literal called in place,
 // since yaegi loses such names at package level.
 //
+// Newer Go that yaegi cannot run is closed in spinlab's own code (no change
+// to yaegi): slices, maps, cmp and iter.Pull are spinlab's interpreted
+// implementations (generics/*.go.txt, generics.go), loaded into every
+// interpreter under names of their own; the rewriter adds the type
+// arguments yaegi cannot infer (generics_calls.go, typeinfer.go), checks
+// type arguments against unions with ~ (constraints.go), spells out
+// iter.Seq and ranges over iterator values whose type it can tell
+// (iter_values.go), and rewrites new(expr), errors.As/AsType and
+// closures passed to compiled calls in loops (builtins_new.go,
+// loopscope.go). What it cannot tell stays yaegi's, with an error that
+// names the way around.
+//
+// # Printing
+//
+// fmt's and log's printing functions are replaced in the symbol table by
+// ones that print values of interpreted types as compiled Go does: field
+// names as declared, main.T type names, String and Error methods of nested
+// values (format.go, format_symbols.go; the session registers each struct
+// type and method a cell declares, format_define.go).
+//
 // The importable packages are the standard library (as of the Go that
 // generated interp/symbols), os/exec and syscall included, since a
 // concurrency notebook starts and signals processes, and the bundled

@@ -29,9 +29,9 @@ func (s *Session) userError(ctx context.Context, err error, cell int) error {
 	msg := mapPositions(err.Error(), current)
 	switch {
 	case strings.Contains(msg, "undefined type for"):
-		msg += " (yaegi v0.16.1 does not support type constraints with ~ or unions of types: use any, or one function per type)"
+		msg += " (the interpreter could not infer this type argument: give it explicitly, as in Sum[int](xs...) or slices.Collect[string](seq))"
 	case strings.Contains(msg, "undefined selector: slices.") || strings.Contains(msg, "undefined selector: maps."):
-		msg += " (yaegi v0.16.1 lacks some generic functions of slices and maps)"
+		msg += " (spinlab's slices and maps lack this function: write the loop, or convert with sort/strings)"
 	}
 	return &Error{Name: "CompileError", Message: msg, Traceback: firstPositions(msg)}
 }
@@ -99,7 +99,7 @@ func (s *Session) diagnoseUntypable(code string, cell int, units []*unit) string
 		})
 		if found != nil {
 			pos := cellPosition(code, cell, u.off+u.offset(found.Pos()))
-			return fmt.Sprintf("%s: range over %s: yaegi v0.16.1 cannot range over a function value (the session rewrites ranges over iterator functions that cells declare), nor over an integer whose type the session cannot tell (write for i := 0; i < n; i++, or declare n with its type)", pos, u.outText(found.X))
+			return fmt.Sprintf("%s: range over %s: the session cannot tell its type: a function value (an iterator) is ranged over when its type is evident (declare it with its type: var seq iter.Seq[int] = ...; a loop body with return, goto or labels is not supported: use a flag and break), an integer likewise (write for i := 0; i < n; i++, or declare n with its type)", pos, u.outText(found.X))
 		}
 	}
 	return cellName(cell) + ": " + untypable

@@ -118,6 +118,9 @@ func (r *rewriter) shadowedByVar(name string) bool {
 // rangeFunc rewrites a range over a known iterator; it reports whether it did.
 func (r *rewriter) rangeFunc(u *unit, n *ast.RangeStmt) bool {
 	params := r.iterParams(n.X)
+	if params == nil {
+		params = r.iterParamsByType(u, n.X) // iter_values.go
+	}
 	if params == nil || n.Tok == token.ASSIGN {
 		return false
 	}
@@ -183,10 +186,11 @@ func (r *rewriter) rangeFunc(u *unit, n *ast.RangeStmt) bool {
 		u.edit(e.off, e.end, e.text)
 	}
 	from, lbrace := u.offset(n.For), u.offset(n.Body.Lbrace)+1
+	x := u.outText(n.X) // with its own edits, before they are dropped
 	u.dropEdits(from, lbrace)
-	u.edit(from, lbrace, u.outText(n.X)+"(func("+strings.Join(decl, ", ")+") bool {")
+	u.edit(from, lbrace, x+"(func("+strings.Join(decl, ", ")+") bool {")
 	rb := u.offset(n.Body.Rbrace)
-	u.edit(rb, rb, "return true; ")
+	u.edit(rb, rb, "; return true; ") // the body may end on the brace's line
 	u.edit(rb+1, rb+1, ")")
 	return true
 }

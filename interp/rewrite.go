@@ -43,6 +43,9 @@ type rewriter struct {
 	globals  map[string]reflect.Value
 	funcs    map[string]funcType // functions the cell declares
 	copies   []loopCopy
+
+	cellTypes map[string]string // type declarations of the cell (rewrite_results.go)
+	varTypes  map[string]string // types of the names the cell declares (typeinfer.go)
 }
 
 // rewrite returns the item's text with the rewrites applied, and keeps the
@@ -79,6 +82,7 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 		}
 	}
 	r.funcs = map[string]funcType{}
+	r.cellTypes = collectCellTypes(units)
 	for _, u := range units {
 		r.collectNames(u.file)
 		for _, d := range u.file.Decls {
@@ -88,6 +92,7 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 			}
 		}
 	}
+	r.inferVarTypes(units)
 	return r
 }
 
@@ -305,6 +310,7 @@ func (u *unit) outText(n ast.Node) string {
 func (r *rewriter) unit(u *unit) {
 	r.renames = map[*ast.Ident]string{}
 	r.copies = nil
+	r.iterTypes(u)
 	var ranges []*ast.RangeStmt
 	ast.Inspect(u.file, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -340,6 +346,8 @@ func (r *rewriter) unit(u *unit) {
 			u.edit(u.offset(st.End()), u.offset(st.End()), " }()")
 		}
 	}
+	r.loopScopes(u)
+	r.loopFuncArgs(u)
 }
 
 // needsFuncScope reports whether a top-level compound statement declares
@@ -563,6 +571,10 @@ func nonVariableIdents(root ast.Node) map[*ast.Ident]bool {
 
 // call rewrites built-ins of newer Go and display calls.
 func (r *rewriter) call(u *unit, n *ast.CallExpr) {
+	r.resultConversions(u, n)
+	r.instantiate(u, n)
+	r.newExpr(u, n)
+	r.minMaxConst(u, n)
 	switch f := n.Fun.(type) {
 	case *ast.Ident:
 		if r.shadowed(f.Name) {

@@ -139,6 +139,17 @@ func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.
 	if err := yi.Use(overrides(stderr, s)); err != nil {
 		return nil, fmt.Errorf("load session symbols: %w", err)
 	}
+	reg := newTypeRegistry()
+	s.regs.Store(yi, reg)
+	if err := yi.Use(printSymbols(reg, stdout, stderr)); err != nil {
+		return nil, fmt.Errorf("load printing symbols: %w", err)
+	}
+	if err := yi.Use(yaegi.Exports{rtPath + "/rt": genericSymbols()}); err != nil {
+		return nil, fmt.Errorf("load generic helpers: %w", err)
+	}
+	if err := loadGenerics(yi); err != nil {
+		return nil, fmt.Errorf("load slices, maps and cmp: %w", err)
+	}
 	// EvalWithContext (rather than Eval) makes channel operations of
 	// interpreted code cancellable, for good: the session stops code
 	// itself (see Session.run).

@@ -105,6 +105,8 @@ type Session struct {
 	// to its text as written and its place in its cell, for the compiled
 	// runner (see ExportGo).
 	goSrc map[string]goSource
+
+	regs sync.Map // *yaegi.Interpreter → its *typeRegistry (format.go)
 }
 
 // New starts a session with display and runtimes imported.
@@ -351,6 +353,7 @@ func (s *Session) record(d Definition) {
 // afterDefine registers a Bundle method of an interpreted type with the
 // prelude's _spinlabBundlers (see prelude). Callers hold s.mu.
 func (s *Session) afterDefine(d Definition) {
+	s.afterDefineType(d)
 	if d.Kind != kindFunc || !strings.HasSuffix(d.Name, ".Bundle") {
 		return
 	}

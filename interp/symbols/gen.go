@@ -46,7 +46,7 @@ hash hash/adler32 hash/crc32 hash/crc64 hash/fnv hash/maphash
 html html/template
 image image/color image/color/palette
 image/draw image/gif image/jpeg image/png index/suffixarray
-io io/fs io/ioutil log log/syslog log/slog
+io io/fs io/ioutil iter log log/syslog log/slog
 maps math math/big math/bits math/cmplx math/rand math/rand/v2
 mime mime/multipart mime/quotedprintable
 net net/http net/http/cgi net/http/cookiejar net/http/fcgi

@@ -1,0 +1,754 @@
+package interp
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Printing of interpreted types. yaegi v0.16.1 builds a struct type of an
+// interpreted type with reflect.StructOf: the type has no name, and an
+// unexported field x is named Xx (StructOf needs exported names), so fmt
+// prints "{Xx:1}" and "struct { Xx int }" where Go prints "{x:1}" and
+// "main.point". The session registers every struct type a cell declares,
+// with its declared field names (typeRegistry), and the fmt and log entry
+// points of the symbol table are replaced by functions that hand such
+// values to formatter, spinlab's implementation of fmt's rules for %v,
+// %+v, %#v and %T (handleMethods' order: Formatter, then GoStringer for
+// %#v, then error and Stringer for v s x X q).
+//
+// What reflection cannot tell apart stays as yaegi shows it: a named type
+// that is not a struct (type celsius float64) has the reflect type of its
+// underlying type, so %T and %#v show that; two struct types with the same
+// fields are the same reflect type, and print under the newer name.
+
+// namedType is an interpreted named type as its declaration states it.
+type namedType struct {
+	name       string // as declared: point
+	rt         reflect.Type
+	fields     []string // declared field names of a struct (embedded: the type's name)
+	fieldTypes []string // the declared type of each field when it is a plain name, else ""
+}
+
+// methodFunc calls an interpreted method of the form func() string.
+type methodFunc func(any) string
+
+// typeRegistry holds the named types of one interpreter. Interpreted code
+// registers them as cells declare them (Session.afterDefineType); printing
+// reads them from any goroutine.
+type typeRegistry struct {
+	mu      sync.RWMutex
+	byRT    map[reflect.Type]*namedType // the newest type of each struct type
+	byName  map[string]*namedType
+	methods map[string]map[string]methodFunc // type name → "String", "*String", ...
+	needs   sync.Map                         // reflect.Type → bool: needsFormat
+}
+
+func newTypeRegistry() *typeRegistry {
+	return &typeRegistry{byRT: map[reflect.Type]*namedType{}, byName: map[string]*namedType{}, methods: map[string]map[string]methodFunc{}}
+}
+
+// defType registers a type: its name, the source of its declaration and a
+// nil pointer of it (which carries its reflect type).
+func (r *typeRegistry) defType(name, src string, ptr any) {
+	t := reflect.TypeOf(ptr)
+	if t == nil || t.Kind() != reflect.Pointer {
+		return
+	}
+	nt := &namedType{name: name, rt: t.Elem()}
+	if st := structOfDecl(src); st != nil && nt.rt.Kind() == reflect.Struct {
+		for _, f := range st.Fields.List {
+			typeName := ""
+			te := f.Type
+			if s, ok := te.(*ast.StarExpr); ok && len(f.Names) == 0 {
+				te = s.X
+			}
+			if id, ok := te.(*ast.Ident); ok {
+				typeName = id.Name
+			}
+			if len(f.Names) == 0 {
+				embedded := typeName
+				if sel, ok := te.(*ast.SelectorExpr); ok {
+					embedded = sel.Sel.Name
+				}
+				nt.fields = append(nt.fields, embedded)
+				nt.fieldTypes = append(nt.fieldTypes, typeName)
+				continue
+			}
+			for _, id := range f.Names {
+				nt.fields = append(nt.fields, id.Name)
+				nt.fieldTypes = append(nt.fieldTypes, typeName)
+			}
+		}
+		if len(nt.fields) != nt.rt.NumField() {
+			nt.fields, nt.fieldTypes = nil, nil
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old := r.byName[name]; old != nil && r.byRT[old.rt] == old {
+		delete(r.byRT, old.rt)
+	}
+	r.byName[name] = nt
+	if nt.rt.Kind() == reflect.Struct {
+		r.byRT[nt.rt] = nt
+	}
+}
+
+// defMethod registers a method func() string (String, Error, GoString) of
+// a type; ptr says it has a pointer receiver.
+func (r *typeRegistry) defMethod(typ, method string, ptr bool, f methodFunc) {
+	if ptr {
+		method = "*" + method
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.methods[typ] == nil {
+		r.methods[typ] = map[string]methodFunc{}
+	}
+	r.methods[typ][method] = f
+}
+
+// structOfDecl returns the struct type of a declaration "type T struct{...}".
+func structOfDecl(src string) *ast.StructType {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
+	if err != nil || len(f.Decls) != 1 {
+		return nil
+	}
+	gd, ok := f.Decls[0].(*ast.GenDecl)
+	if !ok || len(gd.Specs) != 1 {
+		return nil
+	}
+	ts, ok := gd.Specs[0].(*ast.TypeSpec)
+	if !ok || ts.TypeParams != nil || ts.Assign.IsValid() {
+		return nil
+	}
+	st, _ := ts.Type.(*ast.StructType)
+	return st
+}
+
+func (r *typeRegistry) lookupRT(t reflect.Type) *namedType {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.byRT[t]
+}
+
+func (r *typeRegistry) lookupName(name string) *namedType {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.byName[name]
+}
+
+func (r *typeRegistry) method(typ, name string) methodFunc {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.methods[typ][name]
+}
+
+// needsFormat reports a type that contains a struct type without a name,
+// which is how every interpreted struct type looks to reflection.
+func (r *typeRegistry) needsFormat(t reflect.Type) bool {
+	if v, ok := r.needs.Load(t); ok {
+		return v.(bool)
+	}
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type) bool
+	walk = func(t reflect.Type) bool {
+		if seen[t] {
+			return false
+		}
+		seen[t] = true
+		switch t.Kind() {
+		case reflect.Struct:
+			if t.Name() == "" {
+				return true
+			}
+			return false // a compiled named struct prints itself
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Chan:
+			return t.Name() == "" && walk(t.Elem())
+		case reflect.Map:
+			return t.Name() == "" && (walk(t.Key()) || walk(t.Elem()))
+		}
+		return false
+	}
+	need := walk(t)
+	r.needs.Store(t, need)
+	return need
+}
+
+// isWrapper reports yaegi's compiled stand-in for an interpreted value that
+// implements an interface (fmt.Stringer ...): a struct whose first field,
+// IValue, holds the value.
+func isWrapper(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t.NumField() > 0 && t.Field(0).Name == "IValue" &&
+		strings.HasPrefix(t.PkgPath(), "github.com/traefik/yaegi")
+}
+
+// formatted is an operand of fmt that holds an interpreted value; fmt
+// calls its Format for every verb but %T, which the entry points handle.
+type formatted struct {
+	r *typeRegistry
+	v reflect.Value // the value (inside yaegi's wrapper, if any)
+	w any           // yaegi's wrapper, which carries the interpreted methods, or nil
+}
+
+// arg returns the operand fmt should see for x.
+func (r *typeRegistry) arg(x any) any {
+	if x == nil {
+		return x
+	}
+	v := unwrapInterpreted(reflect.ValueOf(x))
+	if !v.IsValid() {
+		return x
+	}
+	var w any
+	if isWrapper(v.Type()) {
+		w = x
+		v = unwrapInterpreted(v.Field(0))
+		if !v.IsValid() {
+			return x
+		}
+	}
+	if !r.needsFormat(v.Type()) {
+		if w != nil && v.CanInterface() {
+			// A plain type (type S int) with methods: keep yaegi's wrapper,
+			// which calls them.
+			return x
+		}
+		if v.CanInterface() {
+			return v.Interface()
+		}
+		return x
+	}
+	return formatted{r: r, v: v, w: w}
+}
+
+// args converts the operands of a Print-style call.
+func (r *typeRegistry) args(xs []any) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = r.arg(x)
+	}
+	return out
+}
+
+func isFormatted(x any) bool { _, ok := x.(formatted); return ok }
+
+// formatArgs converts the operands of a Printf-style call, and its format:
+// %T of an interpreted value becomes %s of its Go type name; the operand
+// of %w stays as it is (it must stay an error).
+func (r *typeRegistry) formatArgs(format string, xs []any) (string, []any) {
+	out := make([]any, len(xs))
+	copy(out, xs)
+	var b []byte
+	arg := 0
+	changed := false
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		j := i + 1
+		for j < len(format) && strings.IndexByte("+-# 0", format[j]) >= 0 {
+			j++
+		}
+		num := func() {
+			if j < len(format) && format[j] == '[' {
+				k := strings.IndexByte(format[j:], ']')
+				if k < 0 {
+					return
+				}
+				if n, err := strconv.Atoi(format[j+1 : j+k]); err == nil {
+					arg = n - 1
+				}
+				j += k + 1
+			}
+		}
+		num()
+		if j < len(format) && format[j] == '*' {
+			arg++
+			j++
+		} else {
+			for j < len(format) && format[j] >= '0' && format[j] <= '9' {
+				j++
+			}
+		}
+		if j < len(format) && format[j] == '.' {
+			j++
+			num()
+			if j < len(format) && format[j] == '*' {
+				arg++
+				j++
+			} else {
+				for j < len(format) && format[j] >= '0' && format[j] <= '9' {
+					j++
+				}
+			}
+		}
+		num()
+		if j >= len(format) {
+			break
+		}
+		verb, size := utf8.DecodeRuneInString(format[j:])
+		if verb == '%' {
+			i = j
+			continue
+		}
+		if arg >= 0 && arg < len(xs) {
+			switch verb {
+			case 'w':
+			case 'T':
+				if a := r.arg(xs[arg]); isFormatted(a) {
+					out[arg] = a.(formatted).typeString()
+					if b == nil {
+						b = []byte(format)
+					}
+					b[j] = 's'
+					changed = true
+				}
+			default:
+				a := r.arg(xs[arg])
+				out[arg] = a
+			}
+		}
+		arg++
+		i = j + size - 1
+	}
+	if changed {
+		format = string(b)
+	}
+	return format, out
+}
+
+// Format implements fmt.Formatter with fmt's own order of methods.
+func (x formatted) Format(f fmt.State, verb rune) {
+	if fm, ok := x.w.(fmt.Formatter); ok {
+		fm.Format(f, verb)
+		return
+	}
+	sharpV := verb == 'v' && f.Flag('#')
+	if sharpV {
+		if s, ok := x.methodText(x.v, nil, "GoString", 0); ok {
+			_, _ = f.Write([]byte(s))
+			return
+		}
+	} else if strings.ContainsRune("vsxXq", verb) {
+		if s, ok := x.methodText(x.v, nil, "Error", 0); ok {
+			fmt.Fprintf(f, fmt.FormatString(f, verb), s)
+			return
+		}
+		if s, ok := x.methodText(x.v, nil, "String", 0); ok {
+			fmt.Fprintf(f, fmt.FormatString(f, verb), s)
+			return
+		}
+	}
+	// Flags, width and precision apply to each element, as in fmt.
+	p := valuePrinter{r: x.r, verb: verb, plus: verb == 'v' && f.Flag('+'), sharp: sharpV, leaf: fmt.FormatString(f, verb)}
+	p.value(x.v, nil, 0, true)
+	_, _ = f.Write(p.buf.Bytes())
+}
+
+// methodText calls a method func() string of an interpreted value: through
+// yaegi's wrapper at the top, or through the registry for a value whose
+// declared type the valuePrinter knows.
+func (x formatted) methodText(v reflect.Value, nt *namedType, name string, depth int) (s string, ok bool) {
+	if depth == 0 && x.w != nil {
+		switch name {
+		case "Error":
+			if e, ok := x.w.(error); ok {
+				return e.Error(), true
+			}
+		case "String":
+			if st, ok := x.w.(fmt.Stringer); ok {
+				return st.String(), true
+			}
+		case "GoString":
+			if g, ok := x.w.(fmt.GoStringer); ok {
+				return g.GoString(), true
+			}
+		}
+		return "", false
+	}
+	return x.r.callMethod(v, nt, name)
+}
+
+// callMethod calls a registered method of the value's type: for a
+// pointer to a named type its pointer and value methods, for a value its
+// value methods.
+func (r *typeRegistry) callMethod(v reflect.Value, nt *namedType, name string) (s string, ok bool) {
+	if !v.IsValid() || !v.CanInterface() {
+		return "", false
+	}
+	var m methodFunc
+	if v.Kind() == reflect.Pointer {
+		et := nt
+		if et == nil {
+			et = r.lookupRT(v.Type().Elem())
+		}
+		if et == nil {
+			return "", false
+		}
+		if m = r.method(et.name, "*"+name); m == nil {
+			if m = r.method(et.name, name); m != nil {
+				if v.IsNil() {
+					return "<nil>", true
+				}
+				v = v.Elem()
+			}
+		}
+	} else {
+		if nt == nil {
+			nt = r.lookupRT(v.Type())
+		}
+		if nt == nil {
+			return "", false
+		}
+		m = r.method(nt.name, name)
+	}
+	if m == nil {
+		return "", false
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			if v.Kind() == reflect.Pointer && v.IsNil() {
+				s, ok = "<nil>", true
+				return
+			}
+			s, ok = fmt.Sprintf("%%!v(PANIC=%s method: %v)", name, p), true
+		}
+	}()
+	return m(v.Interface()), true
+}
+
+// typeString is the Go name of the operand's type, for %T.
+func (x formatted) typeString() string {
+	return typeString(x.r, x.v.Type(), nil)
+}
+
+// typeString names a type as Go does: main.point for a registered struct
+// type, and composite types built from those.
+func typeString(r *typeRegistry, t reflect.Type, nt *namedType) string {
+	if nt == nil && t.Kind() == reflect.Struct && t.Name() == "" {
+		nt = r.lookupRT(t)
+	}
+	if nt != nil {
+		return "main." + nt.name
+	}
+	if t.Name() != "" {
+		return t.String()
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return "*" + typeString(r, t.Elem(), nil)
+	case reflect.Slice:
+		return "[]" + typeString(r, t.Elem(), nil)
+	case reflect.Array:
+		return "[" + strconv.Itoa(t.Len()) + "]" + typeString(r, t.Elem(), nil)
+	case reflect.Map:
+		return "map[" + typeString(r, t.Key(), nil) + "]" + typeString(r, t.Elem(), nil)
+	case reflect.Chan:
+		switch t.ChanDir() {
+		case reflect.RecvDir:
+			return "<-chan " + typeString(r, t.Elem(), nil)
+		case reflect.SendDir:
+			return "chan<- " + typeString(r, t.Elem(), nil)
+		}
+		return "chan " + typeString(r, t.Elem(), nil)
+	case reflect.Struct:
+		if t.NumField() == 0 {
+			return "struct {}"
+		}
+		var b strings.Builder
+		b.WriteString("struct { ")
+		for i := 0; i < t.NumField(); i++ {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			f := t.Field(i)
+			if !f.Anonymous {
+				b.WriteString(fieldName(f.Name, nil, i) + " ")
+			}
+			b.WriteString(typeString(r, f.Type, nil))
+			if f.Tag != "" {
+				b.WriteString(" " + strconv.Quote(string(f.Tag)))
+			}
+		}
+		b.WriteString(" }")
+		return b.String()
+	}
+	return t.String()
+}
+
+// fieldName is the declared name of field i: from the declaration when the
+// type is registered, else undone from yaegi's "X" + name.
+func fieldName(rname string, nt *namedType, i int) string {
+	if nt != nil && nt.fields != nil {
+		return nt.fields[i]
+	}
+	if len(rname) > 1 && rname[0] == 'X' {
+		r, _ := utf8.DecodeRuneInString(rname[1:])
+		if !unicode.IsUpper(r) {
+			return rname[1:]
+		}
+	}
+	return rname
+}
+
+// valuePrinter writes a value as fmt's printValue does for %v, %+v and %#v.
+type valuePrinter struct {
+	r           *typeRegistry
+	verb        rune
+	plus, sharp bool
+	leaf        string // the verb with its flags, for values fmt prints itself
+	buf         bytes.Buffer
+}
+
+// value prints v; nt is its declared named type when the valuePrinter knows it
+// from an enclosing declaration; methods says whether fmt would call its
+// methods (true for the operand and what exported fields lead to).
+func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods bool) {
+	if !v.IsValid() {
+		if depth == 0 {
+			p.buf.WriteString("<invalid reflect.Value>")
+		} else if p.sharp {
+			p.buf.WriteString("interface {}(nil)")
+		} else {
+			p.buf.WriteString("<nil>")
+		}
+		return
+	}
+	if nt == nil && v.Kind() == reflect.Struct && v.Type().Name() == "" {
+		nt = p.r.lookupRT(v.Type())
+	}
+	if methods && depth > 0 {
+		var x formatted
+		x.r = p.r
+		if p.sharp {
+			if s, ok := x.methodText(v, nt, "GoString", depth); ok {
+				p.buf.WriteString(s)
+				return
+			}
+		} else if strings.ContainsRune("vsxXq", p.verb) {
+			if s, ok := x.methodText(v, nt, "Error", depth); ok {
+				fmt.Fprintf(&p.buf, p.leaf, s)
+				return
+			}
+			if s, ok := x.methodText(v, nt, "String", depth); ok {
+				fmt.Fprintf(&p.buf, p.leaf, s)
+				return
+			}
+		}
+	}
+	if !p.r.needsFormat(v.Type()) && v.CanInterface() && nt == nil {
+		// Nothing interpreted inside: fmt prints it (and calls the
+		// methods of compiled types).
+		fmt.Fprintf(&p.buf, p.leaf, v.Interface())
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		if p.sharp {
+			p.buf.WriteString(typeString(p.r, v.Type(), nt))
+		}
+		p.buf.WriteByte('{')
+		t := v.Type()
+		for i := 0; i < v.NumField(); i++ {
+			if i > 0 {
+				if p.sharp {
+					p.buf.WriteString(", ")
+				} else {
+					p.buf.WriteByte(' ')
+				}
+			}
+			name := fieldName(t.Field(i).Name, nt, i)
+			if p.plus || p.sharp {
+				p.buf.WriteString(name + ":")
+			}
+			var ft *namedType
+			if nt != nil && nt.fieldTypes != nil && nt.fieldTypes[i] != "" {
+				ft = p.r.lookupName(nt.fieldTypes[i])
+			}
+			exported := token.IsExported(name)
+			p.value(p.field(v.Field(i), ft), ft, depth+1, methods && exported)
+		}
+		p.buf.WriteByte('}')
+	case reflect.Pointer:
+		if v.IsNil() {
+			if p.sharp {
+				p.buf.WriteString("(" + typeString(p.r, v.Type(), nil) + ")(nil)")
+			} else {
+				p.buf.WriteString("<nil>")
+			}
+			return
+		}
+		if depth == 0 {
+			switch v.Elem().Kind() {
+			case reflect.Struct, reflect.Array, reflect.Slice, reflect.Map:
+				p.buf.WriteByte('&')
+				p.value(v.Elem(), nil, depth+1, methods)
+				return
+			}
+		}
+		switch {
+		case p.sharp:
+			fmt.Fprintf(&p.buf, "(%s)(0x%x)", typeString(p.r, v.Type(), nil), v.Pointer())
+		case p.verb == 'v':
+			fmt.Fprintf(&p.buf, "0x%x", v.Pointer())
+		default:
+			fmt.Fprintf(&p.buf, p.leaf, v.Interface())
+		}
+	case reflect.Slice, reflect.Array:
+		if p.sharp {
+			if v.Kind() == reflect.Slice && v.IsNil() {
+				p.buf.WriteString(typeString(p.r, v.Type(), nil) + "(nil)")
+				return
+			}
+			p.buf.WriteString(typeString(p.r, v.Type(), nil) + "{")
+		} else {
+			p.buf.WriteByte('[')
+		}
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				if p.sharp {
+					p.buf.WriteString(", ")
+				} else {
+					p.buf.WriteByte(' ')
+				}
+			}
+			p.value(v.Index(i), nil, depth+1, methods)
+		}
+		if p.sharp {
+			p.buf.WriteByte('}')
+		} else {
+			p.buf.WriteByte(']')
+		}
+	case reflect.Map:
+		if p.sharp {
+			if v.IsNil() {
+				p.buf.WriteString(typeString(p.r, v.Type(), nil) + "(nil)")
+				return
+			}
+			p.buf.WriteString(typeString(p.r, v.Type(), nil) + "{")
+		} else {
+			p.buf.WriteString("map[")
+		}
+		keys := v.MapKeys()
+		sort.SliceStable(keys, func(i, j int) bool { return compareValues(keys[i], keys[j]) < 0 })
+		for i, k := range keys {
+			if i > 0 {
+				if p.sharp {
+					p.buf.WriteString(", ")
+				} else {
+					p.buf.WriteByte(' ')
+				}
+			}
+			p.value(k, nil, depth+1, methods)
+			p.buf.WriteByte(':')
+			p.value(v.MapIndex(k), nil, depth+1, methods)
+		}
+		if p.sharp {
+			p.buf.WriteByte('}')
+		} else {
+			p.buf.WriteByte(']')
+		}
+	case reflect.Interface:
+		if v.IsNil() {
+			if p.sharp {
+				p.buf.WriteString(typeString(p.r, v.Type(), nil) + "(nil)")
+			} else {
+				p.buf.WriteString("<nil>")
+			}
+			return
+		}
+		p.value(unwrapInterpreted(v.Elem()), nil, depth+1, methods)
+	default:
+		if v.CanInterface() {
+			fmt.Fprintf(&p.buf, p.leaf, v.Interface())
+		} else {
+			p.buf.WriteString(v.String())
+		}
+	}
+}
+
+// field returns a struct field's value, the value inside when it holds
+// an interpreted value in yaegi's own interface form.
+func (p *valuePrinter) field(v reflect.Value, _ *namedType) reflect.Value {
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		if u := unwrapInterpreted(v.Elem()); u.IsValid() && u.Type() != v.Elem().Type() {
+			return u
+		}
+	}
+	return v
+}
+
+// compareValues orders map keys as fmt does (internal/fmtsort): numbers,
+// strings and bools by value, structs and arrays field by field, pointers
+// and channels by address, interfaces by type then value.
+func compareValues(a, b reflect.Value) int {
+	if a.Type() != b.Type() {
+		return strings.Compare(a.Type().String(), b.Type().String())
+	}
+	switch a.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return cmpOrdered(a.Int(), b.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return cmpOrdered(a.Uint(), b.Uint())
+	case reflect.Float32, reflect.Float64:
+		return cmpOrdered(a.Float(), b.Float())
+	case reflect.String:
+		return strings.Compare(a.String(), b.String())
+	case reflect.Bool:
+		switch {
+		case a.Bool() == b.Bool():
+			return 0
+		case !a.Bool():
+			return -1
+		}
+		return 1
+	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
+		return cmpOrdered(a.Pointer(), b.Pointer())
+	case reflect.Struct:
+		for i := 0; i < a.NumField(); i++ {
+			if c := compareValues(a.Field(i), b.Field(i)); c != 0 {
+				return c
+			}
+		}
+	case reflect.Array:
+		for i := 0; i < a.Len(); i++ {
+			if c := compareValues(a.Index(i), b.Index(i)); c != 0 {
+				return c
+			}
+		}
+	case reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return cmpOrdered(boolInt(!a.IsNil()), boolInt(!b.IsNil()))
+		}
+		return compareValues(a.Elem(), b.Elem())
+	}
+	return 0
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func cmpOrdered[T int64 | uint64 | float64 | uintptr | int](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

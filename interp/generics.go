@@ -1,0 +1,216 @@
+package interp
+
+import (
+	"cmp"
+	"embed"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"math"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	yaegi "github.com/traefik/yaegi/interp"
+)
+
+// The generic functions of slices, maps and cmp. yaegi v0.16.1 loads the
+// standard library's own source of these packages, but most of it does not
+// run there: it cannot infer E from a parameter S ~[]E, nor a type argument
+// from a variadic parameter or from a parameter of func type, and it lacks
+// the files that hold Sort, Max, Min, Keys, Values, All and the iterator
+// functions. spinlab's own implementations (generics/*.go.txt), written in
+// the Go that yaegi runs, are compiled into every interpreter after the
+// symbol tables, replacing the functions of the same names. Sorting slices
+// of ordered elements, and sorting with a comparison function, is done by
+// compiled code (sortOrdered, sortFunc).
+
+//go:embed generics/*.go.txt
+var genericSources embed.FS
+
+// genericPackages are the packages of generics/, in the order they load.
+var genericPackages = []string{"cmp", "slices", "maps", "iter"}
+
+// loadGenerics compiles spinlab's slices, maps and cmp into yi.
+func loadGenerics(yi *yaegi.Interpreter) error {
+	srcs, _ := renamedGenerics()
+	for _, name := range genericPackages {
+		if _, err := yi.Compile(srcs[name]); err != nil {
+			return fmt.Errorf("package %s: %w", name, err)
+		}
+	}
+	// new(expr) where the rewriter cannot tell expr's type (builtins_new.go).
+	if _, err := yi.Eval("func _spinlabNew[T any](v T) *T { return &v }"); err != nil {
+		return fmt.Errorf("new polyfill: %w", err)
+	}
+	src, err := genericSources.ReadFile("generics/errors.go.txt")
+	if err != nil {
+		return err
+	}
+	if _, err := yi.Eval(`import _spinlaberrs "spinlab.dev/rt"` + "\n" + string(src)); err != nil {
+		return fmt.Errorf("errors.As: %w", err)
+	}
+	return nil
+}
+
+// mainFuncs are the functions of packages that spinlab declares in the
+// session's main package (generics/errors.go.txt), by the name a cell
+// calls them.
+var mainFuncs = map[string]string{
+	"errors.As":     "_spinlabAs",
+	"errors.AsType": "_spinlabAsType",
+}
+
+// renamedGenerics returns the sources of generics/ with every exported
+// function F of package p renamed F_p, and the renamed names by package.
+// yaegi v0.16.1 keeps the instances of generic functions by function name
+// and type arguments alone, whatever their package: slices.Compare[int]
+// and cmp.Compare[int], or slices.Max[int] and a cell's own Max[int],
+// would share one instance. The rewriter renames the calls to match
+// (libraryName).
+var renamedGenerics = sync.OnceValues(func() (map[string]string, map[string]map[string]bool) {
+	srcs := map[string]string{}
+	names := map[string]map[string]bool{}
+	for _, pkg := range genericPackages {
+		b, err := genericSources.ReadFile("generics/" + pkg + ".go.txt")
+		if err != nil {
+			panic(err) // embedded: cannot fail
+		}
+		src := string(b)
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)
+		if err != nil {
+			panic(fmt.Sprintf("generics/%s.go.txt: %v", pkg, err))
+		}
+		names[pkg] = map[string]bool{}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.IsExported() {
+				names[pkg][fd.Name.Name] = true
+			}
+		}
+		var out strings.Builder
+		at := 0
+		skip := nonVariableIdents(f) // selected names (_rt.SortFunc), methods, fields
+		ast.Inspect(f, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && names[pkg][id.Name] && !skip[id] {
+				off := fset.Position(id.End()).Offset
+				out.WriteString(src[at:off] + "_" + pkg)
+				at = off
+			}
+			return true
+		})
+		out.WriteString(src[at:])
+		srcs[pkg] = out.String()
+	}
+	return srcs, names
+})
+
+// libraryName returns the name under which spinlab's implementation of
+// pkg.name is loaded, if it has one.
+func libraryName(pkg, name string) (string, bool) {
+	_, names := renamedGenerics()
+	if names[pkg][name] {
+		return name + "_" + pkg, true
+	}
+	return "", false
+}
+
+// genericSymbols are the compiled helpers of the generic packages.
+func genericSymbols() map[string]reflect.Value {
+	return map[string]reflect.Value{
+		"SortOrdered": reflect.ValueOf(sortOrdered),
+		"SortFunc":    reflect.ValueOf(sortFunc),
+		"Inner":       reflect.ValueOf(innerValue),
+		"Unwrap":      reflect.ValueOf(unwrapError),
+	}
+}
+
+// sortOrdered is slices.Sort: x is a slice of an ordered kind (an
+// interpreted named type has the reflect type of its underlying type). A
+// NaN sorts before every other value, as cmp.Compare orders it.
+func sortOrdered(x any) {
+	switch s := x.(type) {
+	case []int:
+		slices.Sort(s)
+		return
+	case []float64:
+		slices.Sort(s)
+		return
+	case []string:
+		slices.Sort(s)
+		return
+	case []int64:
+		slices.Sort(s)
+		return
+	}
+	v := reflect.ValueOf(x)
+	if v.Kind() != reflect.Slice {
+		panic(fmt.Sprintf("slices.Sort: %T is not a slice", x))
+	}
+	var less func(i, j int) bool
+	switch v.Type().Elem().Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		less = func(i, j int) bool { return v.Index(i).Int() < v.Index(j).Int() }
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		less = func(i, j int) bool { return v.Index(i).Uint() < v.Index(j).Uint() }
+	case reflect.Float32, reflect.Float64:
+		less = func(i, j int) bool {
+			a, b := v.Index(i).Float(), v.Index(j).Float()
+			return cmp.Less(a, b) || math.IsNaN(a) && !math.IsNaN(b)
+		}
+	case reflect.String:
+		less = func(i, j int) bool { return v.Index(i).String() < v.Index(j).String() }
+	default:
+		panic(fmt.Sprintf("slices.Sort: %s does not satisfy cmp.Ordered", v.Type().Elem()))
+	}
+	sort.Slice(x, less)
+}
+
+// sortFunc is slices.SortFunc and SortStableFunc: x is a slice and cmp a
+// func(a, b E) int, both as yaegi passes them to compiled code.
+func sortFunc(x any, cmpFn any, stable bool) {
+	v := reflect.ValueOf(x)
+	f := reflect.ValueOf(cmpFn)
+	if v.Kind() != reflect.Slice || f.Kind() != reflect.Func {
+		panic(fmt.Sprintf("slices.SortFunc: %T, %T", x, cmpFn))
+	}
+	in := make([]reflect.Value, 2)
+	less := func(i, j int) bool {
+		in[0], in[1] = v.Index(i), v.Index(j)
+		return f.Call(in)[0].Int() < 0
+	}
+	if stable {
+		sort.SliceStable(x, less)
+	} else {
+		sort.Slice(x, less)
+	}
+}
+
+// innerValue returns the value of an interpreted type inside yaegi's
+// compiled wrapper (which compiled code hands back, as errors.Unwrap does
+// for an error that fmt.Errorf wrapped), or x itself.
+func innerValue(x any) any {
+	v := reflect.ValueOf(x)
+	if v.IsValid() && isWrapper(v.Type()) {
+		if in := unwrapInterpreted(v.Field(0)); in.IsValid() && in.CanInterface() {
+			return in.Interface()
+		}
+	}
+	return x
+}
+
+// unwrapError returns the errors a compiled error wraps.
+func unwrapError(err error) []error {
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		if e := u.Unwrap(); e != nil {
+			return []error{e}
+		}
+	case interface{ Unwrap() []error }:
+		return u.Unwrap()
+	}
+	return nil
+}
