@@ -44,12 +44,12 @@ func BenchmarkCompleteIdent(b *testing.B) {
 	}
 }
 
-// BenchmarkCompleteMember measures what the kernel process does to
-// complete a package member without the evaluator.
-func BenchmarkCompleteMember(b *testing.B) {
+// BenchmarkCompleteFromDefinitions measures what the kernel process
+// does to complete a package member without the evaluator.
+func BenchmarkCompleteFromDefinitions(b *testing.B) {
 	defs := []Definition{{Kind: kindImport, Name: "str", Source: `import str "strings"`}, {Kind: kindVar, Name: "x", Source: "var x int"}}
 	for b.Loop() {
-		if m, _, _, _, ok := CompleteMember(defs, "fmt.Pri", 7); !ok || len(m) == 0 {
+		if c := Complete(defs, "fmt.Pri", 7); len(c.Matches) == 0 {
 			b.Fatal("no completion")
 		}
 	}

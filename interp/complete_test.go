@@ -9,54 +9,113 @@ import (
 func TestComplete(t *testing.T) {
 	s, _, _ := newTestSession(t)
 	mustExec(t, s, "type point struct{ X, Y int }\nfunc (p point) Norm() int { return p.X*p.X + p.Y*p.Y }\npt := point{1, 2}\nvar counter int\nimport \"strings\"")
+	mustExec(t, s, "type shard struct {\n\tmu sync.Mutex\n\tm  map[string]int\n}\nfunc (s *shard) Len() int { return len(s.m) }\nvar sm sync.Map\nshards := make([]shard, 4)\nres := runtimes.Go(1, func(int) {})\nbytes := []int{1}\nvar a, math = 1, 2")
 	tests := []struct {
 		code   string
 		cursor int // -1: end of code
 		want   []string
+		not    []string
 		start  int
 	}{
-		{"strings.Has", -1, []string{"HasPrefix", "HasSuffix"}, 8},
-		{"fmt.Print", -1, []string{"Print", "Printf", "Println"}, 4},
-		{"coun", -1, []string{"counter"}, 0},
-		{"x := pt.", -1, []string{"X", "Y", "Norm"}, 8},
-		{"fo", -1, []string{"for"}, 0},
-		{"display.Sh", -1, []string{"Show"}, 8},
-		{"plotter.NewLi", -1, []string{"NewLine"}, 8},
-		{"%%sp", -1, []string{"spin"}, 2},
-		{"%he", -1, []string{"help"}, 1},
-		{"héllo := 1; hé", -1, []string{"héllo"}, 12},
-		{"strings.Has(x)", 11, []string{"HasPrefix", "HasSuffix"}, 8},
+		{code: "strings.Has", want: []string{"HasPrefix", "HasSuffix"}},
+		{code: "fmt.Print", want: []string{"Print", "Printf", "Println"}},
+		{code: "coun", want: []string{"counter"}},
+		{code: "x := pt.", want: []string{"X", "Y", "Norm"}},
+		{code: "fo", want: []string{"for"}},
+		{code: "display.Sh", want: []string{"Show"}},
+		{code: "plotter.NewLi", want: []string{"NewLine"}},
+		{code: "%%sp", want: []string{"spin"}},
+		{code: "%he", want: []string{"help"}},
+		{code: "héllo := 1; hé", want: []string{"héllo"}},
+		{code: "strings.Has(x)", cursor: 11, want: []string{"HasPrefix", "HasSuffix"}},
+		// From the types of expressions.
+		{code: "sm.", want: []string{"Load", "Store", "Range"}},
+		{code: "shards[0].", want: []string{"Len"}},
+		{code: "res.Workers[0].", want: []string{"Time", "Result"}},
+		{code: "res.Wor", want: []string{"Workers"}},
+		{code: `display.Show("x").`, want: []string{"Update"}},
+		{code: "runtimes.Goroutine.", want: []string{"String"}},
+		{code: "runtimes.Experiment{Snippet: `x`}.Run().", want: []string{"Runs"}},
+		{code: "runtimes.Experiment{Wor", want: []string{"Workers"}, not: []string{"for"}},
+		{code: "e := runtimes.Experiment{\n\tSnippet: `x`,\n\tTr", want: []string{"Trials"}},
+		{code: "point{", want: []string{"X", "Y"}},
+		{code: "time.Now().Add(time.Second).", want: []string{"Unix", "Format"}},
+		{code: "(&pt).", want: []string{"Norm", "X"}},
+		{code: "bytes.", not: []string{"Buffer"}}, // a variable shadows the package
+		{code: "math.Sq", not: []string{"Sqrt"}},
+		// Names declared earlier in the cell, before it ran.
+		{code: "var m2 sync.Map\nm2.", want: []string{"LoadOrStore"}},
+		{code: "b := new(strings.Builder)\nfor i := range 3 {\n\tb.", want: []string{"WriteString"}},
+		{code: "f, err := os.Open(\"x\")\nf.", want: []string{"Close"}},
+		{code: "_, err := os.Open(\"x\")\nerr.", want: []string{"Error"}},
+		{code: "for i, s := range shards {\n\ts.", want: []string{"Len"}},
+		{code: "runtimes.Go(2, func(w int) {\n\tvar sb strings.Builder\n\tsb.", want: []string{"Len", "String"}},
+		{code: "type box struct{ Size int }\nfunc (b box) Area() int { return b.Size }\nbx := box{}\nbx.", want: []string{"Size", "Area"}},
+		{code: "limit := 3\nlim", want: []string{"limit"}},
+		// Magics and their options.
+		{code: "%%spin mo", want: []string{"modes="}},
+		{code: "%%spin modes=go", want: []string{"goroutine"}},
+		{code: "%%spin modes=goroutine,th", want: []string{"thread"}},
+		{code: "%%spin pool=", want: []string{"true", "false"}},
+		{code: "%%spin workers=1\nwork", want: []string{"worker", "workers"}},
+		// Import paths.
+		{code: `import "net/ht`, want: []string{"net/http", "net/http/httptest"}, not: []string{"fmt"}, start: 8},
+		{code: "import (\n\t\"fmt\"\n\t\"gonum.org/v1/plot/pl", want: []string{"gonum.org/v1/plot/plotter"}, start: 18},
 	}
 	for _, tt := range tests {
 		cursor := tt.cursor
-		if cursor < 0 {
+		if cursor == 0 {
 			cursor = len([]rune(tt.code))
 		}
-		matches, start, end, kinds := s.Complete(tt.code, cursor)
+		c := s.Complete(tt.code, cursor)
+		var texts []string
+		for _, m := range c.Matches {
+			texts = append(texts, m.Text)
+			if m.Kind == "" {
+				t.Errorf("Complete(%q): %q has no kind", tt.code, m.Text)
+			}
+			if strings.HasPrefix(m.Text, "_spinlab") {
+				t.Errorf("Complete(%q) shows internal %q", tt.code, m.Text)
+			}
+		}
 		for _, w := range tt.want {
-			if !slices.Contains(matches, w) {
-				t.Errorf("Complete(%q): %v lacks %q", tt.code, matches, w)
+			if !slices.Contains(texts, w) {
+				t.Errorf("Complete(%q): %v lacks %q", tt.code, texts, w)
 			}
 		}
-		if start != tt.start || end != cursor {
-			t.Errorf("Complete(%q): range %d..%d, want %d..%d", tt.code, start, end, tt.start, cursor)
-		}
-		if len(kinds) != len(matches) {
-			t.Errorf("Complete(%q): %d kinds for %d matches", tt.code, len(kinds), len(matches))
-		}
-		for _, m := range matches {
-			if strings.HasPrefix(m, "_spinlab") {
-				t.Errorf("Complete(%q) shows internal %q", tt.code, m)
+		for _, w := range tt.not {
+			if slices.Contains(texts, w) {
+				t.Errorf("Complete(%q): %v has %q", tt.code, texts, w)
 			}
+		}
+		if tt.start == 0 {
+			tt.start = cursor - len([]rune(identBefore(tt.code, runeToByte(tt.code, cursor))))
+		}
+		if c.Start != tt.start || c.End != cursor {
+			t.Errorf("Complete(%q): range %d..%d, want %d..%d", tt.code, c.Start, c.End, tt.start, cursor)
 		}
 	}
 	// Before any cell, and with cursors out of range.
 	fresh, _, _ := newTestSession(t)
-	if m, _, _, _ := fresh.Complete("math.Sq", 7); !slices.Contains(m, "Sqrt") {
-		t.Errorf("fresh session: %v", m)
+	if c := fresh.Complete("math.Sq", 7); len(c.Matches) == 0 || c.Matches[0].Text != "Sqrt" || c.Matches[0].Signature != "func(float64) float64" {
+		t.Errorf("fresh session: %+v", c.Matches)
 	}
 	fresh.Complete("x", 100)
 	fresh.Complete("x", -5)
+}
+
+// TestCompleteRunsNothing checks that completing after a call reasons
+// about its type without calling it.
+func TestCompleteRunsNothing(t *testing.T) {
+	s, out, _ := newTestSession(t)
+	mustExec(t, s, "calls := 0\nfunc count() *strings.Builder { calls++; fmt.Println(\"called\"); return nil }")
+	c := s.Complete(`count().`, 8)
+	if len(c.Matches) == 0 {
+		t.Fatal("no completions after count().")
+	}
+	if strings.Contains(out.String(), "called") {
+		t.Errorf("completion called the function: %q", out.String())
+	}
 }
 
 func TestInspect(t *testing.T) {
@@ -122,48 +181,3 @@ func TestIsComplete(t *testing.T) {
 	}
 }
 
-// TestCompleteMember checks that the answer from definitions alone is the
-// session's answer whenever it claims to know it, and that it leaves the
-// session's own names, which may shadow a package, to the session.
-func TestCompleteMember(t *testing.T) {
-	s, _, _ := newTestSession(t)
-	mustExec(t, s, "import str \"strings\"\nimport \"gonum.org/v1/plot/plotter\"\ntype point struct{ X, Y int }\npt := point{1, 2}\nbytes := []int{1}\nvar a, math = 1, 2")
-	tests := []struct {
-		code  string
-		known bool
-	}{
-		{"fmt.Pri", true},
-		{"str.Has", true},       // an import under another name
-		{"plotter.NewLi", true}, // a bundled package
-		{"display.Sh", true},    // imported in every session
-		{"strings.", true},      // importable without an import
-		{"x := sort.Sl", true},  // after other code
-		{"pt.", false},          // a variable
-		{"bytes.Buff", false},   // a variable that shadows the package
-		{"math.Sq", false},      // shadowed by one name of several
-		{"nosuchpkg.X", false},  // nothing
-		{"fmt", false},          // not after a selector
-		{"f(x).", false},        // not after an identifier
-	}
-	s.mu2.Lock()
-	defs := slices.Clone(s.defs)
-	s.mu2.Unlock()
-	for _, tt := range tests {
-		cursor := len([]rune(tt.code))
-		matches, start, end, kinds, ok := CompleteMember(defs, tt.code, cursor)
-		if ok != tt.known {
-			t.Errorf("CompleteMember(%q): ok %v, want %v (matches %v)", tt.code, ok, tt.known, matches)
-			continue
-		}
-		if !ok {
-			continue
-		}
-		wm, ws, we, wk := s.Complete(tt.code, cursor)
-		if !slices.Equal(matches, wm) || start != ws || end != we || !slices.Equal(kinds, wk) {
-			t.Errorf("CompleteMember(%q) = %v %d %d %v, Session.Complete says %v %d %d %v", tt.code, matches, start, end, kinds, wm, ws, we, wk)
-		}
-		if len(matches) == 0 {
-			t.Errorf("CompleteMember(%q): no matches", tt.code)
-		}
-	}
-}

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/spinlab/spinlab/interp/symbols"
 	"github.com/spinlab/spinlab/kernel/display"
 )
 
@@ -124,8 +125,9 @@ func (s *Session) inspectMember(x, name string) (string, bool) {
 		}
 		return "", false
 	}
-	path, syms := s.packageSymbols(x)
-	if syms == nil {
+	path := packagePath(s.Definitions(), x)
+	syms := symbols.Table(symbolKey(path))
+	if path == "" || syms == nil {
 		return "", false
 	}
 	v, ok := syms[name]

@@ -147,6 +147,9 @@ type Completion struct {
 	// Types optionally gives a type for each match, for the
 	// _jupyter_types_experimental metadata ("function", "keyword", ...).
 	Types []string
+	// Signatures optionally gives each match's type or signature, for
+	// the same metadata.
+	Signatures []string
 }
 
 // Inspection is an inspect_reply's content.

@@ -224,7 +224,11 @@ func (k *Kernel) complete(m *Message) error {
 			if i < len(comp.Types) {
 				t = comp.Types[i]
 			}
-			types = append(types, map[string]any{"start": comp.CursorStart, "end": comp.CursorEnd, "text": text, "type": t})
+			item := map[string]any{"start": comp.CursorStart, "end": comp.CursorEnd, "text": text, "type": t}
+			if i < len(comp.Signatures) && comp.Signatures[i] != "" {
+				item["signature"] = comp.Signatures[i]
+			}
+			types = append(types, item)
 		}
 		metadata["_jupyter_types_experimental"] = types
 	}

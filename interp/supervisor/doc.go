@@ -20,10 +20,11 @@
 // values were lost. A cell that ignores an interrupt for
 // Options.InterruptGrace is handled the same way, after a kill.
 //
-// Every request goes to the evaluator except completions of a package's
-// members ("fmt.Pri"): the Supervisor answers those itself from the symbol
-// tables and its record of the session's definitions
-// (interp.CompleteMember), unless a session name shadows the package.
+// Execute and inspect requests go to the evaluator. Completions and
+// is_complete do not: the Supervisor answers them itself by static
+// reasoning over its record of the session's definitions and the symbol
+// tables (interp.Complete, interp.IsComplete), so they stay fast and keep
+// answering while a cell runs or the evaluator restarts.
 //
 // The package sits between kernel (which it serves, through kernel.Engine)
 // and interp (which the evaluator runs); kernel never imports it.

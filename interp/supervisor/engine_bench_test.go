@@ -99,7 +99,7 @@ func BenchmarkEngineStream10000Lines(b *testing.B) {
 }
 
 // BenchmarkEngineComplete completes a package member, which the
-// supervisor answers in the kernel process (interp.CompleteMember).
+// supervisor answers in the kernel process (interp.Complete).
 func BenchmarkEngineComplete(b *testing.B) {
 	s := startBench(b)
 	for b.Loop() {
@@ -110,8 +110,8 @@ func BenchmarkEngineComplete(b *testing.B) {
 	}
 }
 
-// BenchmarkEngineCompleteVariable completes a variable's fields, which
-// only the evaluator knows: the round trip between the processes.
+// BenchmarkEngineCompleteVariable completes a variable's fields from the
+// session's definitions, in the kernel process too.
 func BenchmarkEngineCompleteVariable(b *testing.B) {
 	s := startBench(b)
 	benchCell(b, s, "type point struct{ X, Y int }\npt := point{1, 2}")

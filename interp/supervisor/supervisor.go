@@ -447,35 +447,28 @@ func (s *Supervisor) Definitions() []Definition {
 	return slices.Clone(s.defs)
 }
 
-// Complete asks the evaluator for completions.
+// Complete answers completions in the kernel process, from the
+// session's definitions and the symbol tables (interp.Complete): no round
+// trip to the evaluator, and answers while a cell runs.
 func (s *Supervisor) Complete(ctx context.Context, code string, cursorPos int) (kernel.Completion, error) {
-	// A package's members are known here from the symbol tables and the
-	// session's definitions: no round trip to the evaluator.
 	s.mu.Lock()
 	defs := make([]interp.Definition, len(s.defs))
 	for i, d := range s.defs {
 		defs[i] = interp.Definition(d)
 	}
 	s.mu.Unlock()
-	if matches, start, end, kinds, ok := interp.CompleteMember(defs, code, cursorPos); ok {
-		if matches == nil {
-			matches = []string{}
-		}
-		return kernel.Completion{Matches: matches, CursorStart: start, CursorEnd: end, Types: kinds}, nil
+	c := interp.Complete(defs, code, cursorPos)
+	out := kernel.Completion{
+		Matches:     make([]string, len(c.Matches)),
+		CursorStart: c.Start,
+		CursorEnd:   c.End,
+		Types:       make([]string, len(c.Matches)),
+		Signatures:  make([]string, len(c.Matches)),
 	}
-	f, err := s.request(ctx, &frame{Type: typeComplete, Complete: &completeBody{Code: code, Cursor: cursorPos}})
-	if err != nil {
-		return kernel.Completion{CursorStart: cursorPos, CursorEnd: cursorPos}, err
+	for i, m := range c.Matches {
+		out.Matches[i], out.Types[i], out.Signatures[i] = m.Text, m.Kind, m.Signature
 	}
-	c := f.Complete
-	if c == nil {
-		return kernel.Completion{CursorStart: cursorPos, CursorEnd: cursorPos}, nil
-	}
-	matches := c.Matches
-	if matches == nil {
-		matches = []string{}
-	}
-	return kernel.Completion{Matches: matches, CursorStart: c.Start, CursorEnd: c.End, Types: c.Kinds}, nil
+	return out, nil
 }
 
 // Inspect asks the evaluator for help on the code at the cursor.
@@ -491,17 +484,13 @@ func (s *Supervisor) Inspect(ctx context.Context, code string, cursorPos, detail
 	return kernel.Inspection{Found: true, Data: in.Value.Data, Metadata: orEmpty(in.Value.Metadata)}, nil
 }
 
-// IsComplete asks the evaluator whether code is ready to run.
+// IsComplete answers in the kernel process (interp.IsComplete parses,
+// nothing runs): a front end asks before every Enter, also while a cell
+// runs or the evaluator restarts, and gives up on a kernel that is slow
+// to answer (jupyter console then wants Esc-Enter for good).
 func (s *Supervisor) IsComplete(ctx context.Context, code string) (kernel.Completeness, error) {
-	f, err := s.request(ctx, &frame{Type: typeIsComplete, IsComplete: &isCompleteBody{Code: code}})
-	if err != nil {
-		return kernel.Completeness{Status: "unknown"}, err
-	}
-	c := f.IsComplete
-	if c == nil || c.Status == "" {
-		return kernel.Completeness{Status: "unknown"}, nil
-	}
-	return kernel.Completeness{Status: c.Status, Indent: c.Indent}, nil
+	status, indent := interp.IsComplete(code)
+	return kernel.Completeness{Status: status, Indent: indent}, nil
 }
 
 // request sends f and waits for its reply.
