@@ -5,9 +5,9 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/parser"
-	"go/types"
 	"go/scanner"
 	"go/token"
+	"go/types"
 	"reflect"
 	"sort"
 	"strings"
@@ -575,6 +575,7 @@ func importCompletions(code string, at int, c *Completion, found *map[string]Mat
 	*found = set
 	return true
 }
+
 // IsComplete says whether code is ready to run: "complete", "incomplete"
 // (with the indent of the next line) or "invalid".
 func (s *Session) IsComplete(code string) (status, indent string) {

@@ -180,4 +180,3 @@ func TestIsComplete(t *testing.T) {
 		}
 	}
 }
-

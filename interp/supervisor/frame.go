@@ -57,15 +57,15 @@ type frame struct {
 	// all stream text before that marker.
 	Sync uint64 `json:"sync,omitempty"`
 
-	Execute     *executeBody    `json:"execute,omitempty"`
-	Done        *doneBody       `json:"done,omitempty"`
-	Inspect     *inspectBody    `json:"inspect,omitempty"`
-	Definitions []Definition    `json:"definitions,omitempty"`
-	Display     *displayBody    `json:"display,omitempty"`
-	Clear       *clearBody      `json:"clear,omitempty"`
-	Input       *inputBody      `json:"input,omitempty"`
-	Ready       *readyBody      `json:"ready,omitempty"`
-	Error       *wireError      `json:"error,omitempty"`
+	Execute     *executeBody `json:"execute,omitempty"`
+	Done        *doneBody    `json:"done,omitempty"`
+	Inspect     *inspectBody `json:"inspect,omitempty"`
+	Definitions []Definition `json:"definitions,omitempty"`
+	Display     *displayBody `json:"display,omitempty"`
+	Clear       *clearBody   `json:"clear,omitempty"`
+	Input       *inputBody   `json:"input,omitempty"`
+	Ready       *readyBody   `json:"ready,omitempty"`
+	Error       *wireError   `json:"error,omitempty"`
 }
 
 // Definition is one top-level declaration of the session, kept by the
@@ -116,7 +116,6 @@ type inspectBody struct {
 	Found bool    `json:"found,omitempty"`
 	Value *bundle `json:"value,omitempty"`
 }
-
 
 type displayBody struct {
 	Data      map[string]any `json:"data"`
