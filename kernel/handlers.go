@@ -41,6 +41,40 @@ func (k *Kernel) controlWorker() {
 	}
 }
 
+// longCell is how long a cell runs before is_complete and complete
+// requests stop waiting behind it.
+const longCell = 500 * time.Millisecond
+
+// answersAtOnce says whether the kernel answers a shell request on its own
+// goroutine, beside the running cell, rather than in order after it: an
+// is_complete or complete request while a cell has run for longCell. A
+// front end asks is_complete before every Enter and gives up on a kernel
+// that does not answer within a second: jupyter console then wants
+// Esc-Enter for the rest of the session, and it leaves a cell running
+// when Ctrl-C reaches only the console (its SIGINT handler is lost once
+// prompt_toolkit has run). Requests stay in order on the shell channel
+// otherwise; the engine answers these two without the session (see Engine).
+func (k *Kernel) answersAtOnce(msgType string) bool {
+	if msgType != "is_complete_request" && msgType != "complete_request" {
+		return false
+	}
+	start := k.cellStart.Load()
+	return start != 0 && time.Since(time.Unix(0, start)) >= longCell
+}
+
+// quickWorker handles the requests that answersAtOnce lets pass a long
+// cell, one at a time.
+func (k *Kernel) quickWorker() {
+	for {
+		select {
+		case m := <-k.quickIn:
+			k.handle(Shell, m)
+		case <-k.stop:
+			return
+		}
+	}
+}
+
 // abortQueued answers the execute requests queued on shell at the moment
 // of the error with status "aborted", as ipykernel does after an error
 // with stop_on_error. Other queued requests are handled normally, in

@@ -141,8 +141,12 @@ func (s *Supervisor) Info() kernel.Info {
 	}
 }
 
-// Execute runs a cell in the evaluator.
+// Execute runs a cell in the evaluator. A cell that is exit or quit
+// alone asks the front end to end the session, as IPython does.
 func (s *Supervisor) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Output) kernel.ExecuteReply {
+	if interp.IsExit(s.interpDefinitions(), req.Code) {
+		return kernel.ExecuteReply{Status: kernel.StatusOK, Payload: []map[string]any{{"source": "ask_exit", "keepkernel": false}}}
+	}
 	s.setOutput(out, ctx)
 	defer s.endCell(ctx)
 	defer s.reportDropped(out)
@@ -451,13 +455,7 @@ func (s *Supervisor) Definitions() []Definition {
 // session's definitions and the symbol tables (interp.Complete): no round
 // trip to the evaluator, and answers while a cell runs.
 func (s *Supervisor) Complete(ctx context.Context, code string, cursorPos int) (kernel.Completion, error) {
-	s.mu.Lock()
-	defs := make([]interp.Definition, len(s.defs))
-	for i, d := range s.defs {
-		defs[i] = interp.Definition(d)
-	}
-	s.mu.Unlock()
-	c := interp.Complete(defs, code, cursorPos)
+	c := interp.Complete(s.interpDefinitions(), code, cursorPos)
 	out := kernel.Completion{
 		Matches:     make([]string, len(c.Matches)),
 		CursorStart: c.Start,
@@ -482,6 +480,17 @@ func (s *Supervisor) Inspect(ctx context.Context, code string, cursorPos, detail
 		return kernel.Inspection{Data: map[string]any{}, Metadata: map[string]any{}}, nil
 	}
 	return kernel.Inspection{Found: true, Data: in.Value.Data, Metadata: orEmpty(in.Value.Metadata)}, nil
+}
+
+// interpDefinitions returns the session's definitions as interp has them.
+func (s *Supervisor) interpDefinitions() []interp.Definition {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defs := make([]interp.Definition, len(s.defs))
+	for i, d := range s.defs {
+		defs[i] = interp.Definition(d)
+	}
+	return defs
 }
 
 // IsComplete answers in the kernel process (interp.IsComplete parses,

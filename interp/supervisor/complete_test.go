@@ -1,0 +1,187 @@
+package supervisor_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spinlab/spinlab/interp/supervisor"
+	"github.com/spinlab/spinlab/kernel"
+	"github.com/spinlab/spinlab/kernel/kerneltest"
+)
+
+// startKernel serves a supervisor (with the built evaluator) from a
+// kernel in the test process and connects a real client to it.
+func startKernel(t *testing.T) *kerneltest.Client {
+	t.Helper()
+	c := kerneltest.NewServer(t, start(t, supervisor.Options{}))
+	c.Timeout = 60 * time.Second // the machine may be loaded
+	return c
+}
+
+// matchTypes returns the _jupyter_types_experimental entries of a reply
+// by their text.
+func matchTypes(t *testing.T, r kerneltest.CompleteReply) map[string]map[string]any {
+	t.Helper()
+	items, _ := r.Metadata["_jupyter_types_experimental"].([]any)
+	if len(items) != len(r.Matches) {
+		t.Fatalf("%d _jupyter_types_experimental entries for %d matches", len(items), len(r.Matches))
+	}
+	out := map[string]map[string]any{}
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		text, _ := m["text"].(string)
+		if m["start"] != float64(r.CursorStart) || m["end"] != float64(r.CursorEnd) {
+			t.Errorf("entry %v: start and end differ from the reply's %d..%d", m, r.CursorStart, r.CursorEnd)
+		}
+		out[text] = m
+	}
+	return out
+}
+
+// TestCompleteThroughProtocol asks for each completion the issue names
+// (issue 19) through complete_request, and checks that every match says
+// its kind and, where it has one, its type.
+func TestCompleteThroughProtocol(t *testing.T) {
+	c := startKernel(t)
+	setup := `type shard struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+func (s *shard) Len() int { return len(s.m) }
+
+var sm sync.Map
+shards := make([]shard, 4)
+res := runtimes.Experiment{Snippet: "worker", Workers: []int{1}, Modes: []runtimes.Mode{runtimes.Goroutine}}.Run()
+run := runtimes.Go(1, func(int) {})`
+	if r := c.Execute(setup); r.Status != kernel.StatusOK {
+		t.Fatalf("setup: %+v %s", r.Error, r.Stderr)
+	}
+	tests := []struct {
+		code      string
+		want      string // a match
+		kind, sig string // its type entry
+		start     int    // cursor_start; the cursor is at the end
+	}{
+		{"sm.", "LoadOrStore", "method", "func(interface {}, interface {}) (interface {}, bool)", 3},
+		{"shards[0].", "Len", "method", "func() int", 10},
+		{"run.Workers[0].", "Spawn", "field", "time.Duration", 15},
+		{"res.Runs[0].Workers[0].", "Spawn", "field", "time.Duration", 23},
+		{`display.Show("x").`, "Update", "method", "func(interface {})", 18},
+		{"runtimes.Goroutine.", "String", "method", "func() string", 19},
+		{"runtimes.Experiment{Wor", "Workers", "field", "[]int", 20},
+		{"m := sync.Map{}\nm.", "Range", "method", "func(func(interface {}, interface {}) bool)", 18},
+		{"%%spin mo", "modes=", "option", "modes=goroutine,thread,process", 7},
+		{"%%spin modes=go", "goroutine", "option", "modes=goroutine,thread,process", 13},
+		{`import "net/ht`, "net/http", "module", "package http", 8},
+		{"fmt.Pri", "Println", "function", "func(...interface {}) (int, error)", 4},
+	}
+	for _, tt := range tests {
+		r := c.Complete(tt.code, len([]rune(tt.code)))
+		if r.Status != "ok" || !slices.Contains(r.Matches, tt.want) {
+			t.Errorf("complete %q: status %s, matches %v; want %q among them", tt.code, r.Status, r.Matches, tt.want)
+			continue
+		}
+		if r.CursorStart != tt.start || r.CursorEnd != len([]rune(tt.code)) {
+			t.Errorf("complete %q: cursor %d..%d, want %d..%d", tt.code, r.CursorStart, r.CursorEnd, tt.start, len([]rune(tt.code)))
+		}
+		entry := matchTypes(t, r)[tt.want]
+		if entry["type"] != tt.kind || entry["signature"] != tt.sig {
+			t.Errorf("complete %q: %q has type %v, signature %v; want %q, %q", tt.code, tt.want, entry["type"], entry["signature"], tt.kind, tt.sig)
+		}
+	}
+}
+
+// TestCompleteWhileCellRuns: completions come from the kernel process,
+// so they answer while a cell keeps the evaluator busy.
+func TestCompleteWhileCellRuns(t *testing.T) {
+	c := startKernel(t)
+	if r := c.Execute("var sm sync.Map"); r.Status != kernel.StatusOK {
+		t.Fatalf("setup: %+v", r.Error)
+	}
+	exec := c.SendExecute("for {\n}")
+	time.Sleep(time.Second)
+	for _, code := range []string{"sm.", "for {"} {
+		msgType, content := "complete_request", map[string]any{"code": code, "cursor_pos": len(code)}
+		if code == "for {" {
+			msgType, content = "is_complete_request", map[string]any{"code": code}
+		}
+		sent := time.Now()
+		req := c.Send(kernel.Shell, msgType, content)
+		reply, ok := c.Next(kernel.Shell, func(m *kernel.Message) bool { return m.Parent.MsgID == req.Header.MsgID }, 10*time.Second)
+		if !ok {
+			t.Fatalf("no reply to %s while the cell runs", msgType)
+		}
+		if d := time.Since(sent); d > time.Second {
+			t.Errorf("%s answered after %s while the cell ran; jupyter console gives up after 1s", msgType, d)
+		}
+		var body struct {
+			Status  string   `json:"status"`
+			Matches []string `json:"matches"`
+		}
+		if err := reply.DecodeContent(&body); err != nil {
+			t.Fatal(err)
+		}
+		if code == "sm." && !slices.Contains(body.Matches, "Load") {
+			t.Errorf("sm. while the cell runs: %v", body.Matches)
+		}
+		if code == "for {" && body.Status != "incomplete" {
+			t.Errorf("is_complete while the cell runs: %s", body.Status)
+		}
+	}
+	c.Interrupt()
+	c.WaitExecute(exec)
+	if r := c.IsComplete("func f() {"); r.Status != "incomplete" {
+		t.Errorf("after the interrupt: %+v", r)
+	}
+}
+
+// TestExitAndQuit: exit and quit alone end the session as in IPython,
+// with an ask_exit payload that jupyter console honours; a session's own
+// exit is just a name.
+func TestExitAndQuit(t *testing.T) {
+	c := startKernel(t)
+	payload := func(r *kerneltest.Result) []map[string]any {
+		var body struct {
+			Payload []map[string]any `json:"payload"`
+		}
+		if err := r.Reply.DecodeContent(&body); err != nil {
+			t.Fatal(err)
+		}
+		return body.Payload
+	}
+	for _, code := range []string{"exit", "quit", "  exit\n", "exit()"} {
+		r := c.Execute(code)
+		p := payload(r)
+		if r.Status != kernel.StatusOK || len(p) != 1 || p[0]["source"] != "ask_exit" || p[0]["keepkernel"] != false {
+			t.Errorf("%q: status %s, error %+v, payload %v; want ok with ask_exit", code, r.Status, r.Error, p)
+		}
+	}
+	r := c.Execute("exit := 3\nexit")
+	if r.Status != kernel.StatusOK || len(payload(r)) != 0 || r.ExecuteResult == nil || r.ExecuteResult.Data["text/plain"] != "3" {
+		t.Errorf("a variable named exit: status %s, payload %v, result %+v", r.Status, payload(r), r.ExecuteResult)
+	}
+}
+
+// TestResetSaysWhatItDid: %reset prints a line that says the interpreter
+// was reset and how many child processes it killed.
+func TestResetSaysWhatItDid(t *testing.T) {
+	c := startKernel(t)
+	r := c.Execute(`go runtimes.Processes(2, "time.Sleep(time.Minute)")
+for len(runtimes.LiveChildren()) < 2 {
+	time.Sleep(10 * time.Millisecond)
+}`)
+	if r.Status != kernel.StatusOK {
+		t.Fatalf("starting children: %+v", r.Error)
+	}
+	r = c.Execute("%reset")
+	if want := "The interpreter was reset: every definition and variable is gone; 2 child processes were killed."; r.Status != kernel.StatusOK || strings.TrimSpace(r.Stdout) != want {
+		t.Errorf("%%reset: status %s, stdout %q; want %q", r.Status, r.Stdout, want)
+	}
+	r = c.Execute("%reset")
+	if !strings.Contains(r.Stdout, "no child processes were running") {
+		t.Errorf("second %%reset: stdout %q", r.Stdout)
+	}
+}
