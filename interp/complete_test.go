@@ -122,6 +122,7 @@ func TestInspect(t *testing.T) {
 	s, _, _ := newTestSession(t)
 	mustExec(t, s, "// twice doubles.\nfunc twice(n int) int { return 2 * n }\nlimit := 7")
 	mustExec(t, s, "type point struct{ X, Y int }\nfunc (p point) Norm() int { return p.X*p.X + p.Y*p.Y }\npt := point{1, 2}")
+	mustExec(t, s, "var sm sync.Map\nres := runtimes.Go(1, func(int) {})")
 	tests := []struct {
 		code   string
 		cursor int
@@ -134,6 +135,20 @@ func TestInspect(t *testing.T) {
 		{"len", 1, "built-in"},
 		{"pt.Norm()", 4, "func (p point) Norm() int"},
 		{"%%spin workers=1\nwork()", 3, "modes=goroutine,thread,process"},
+		// The documentation table: parameter names, doc comments, fields, methods.
+		{"runtimes.Processes", 12, "func Processes(n int, snippet string) *Run\n\nProcesses runs snippet in n `spinlab worker` child processes"},
+		{"runtimes.Experiment", 12, "\tWorkers []int\n"},
+		{"runtimes.Experiment", 12, "func (e Experiment) Run() *Results"},
+		{"plotter.NewLine", 10, "func NewLine(xys XYer) (*Line, error)"},
+		{"display.Show", 10, "func Show(v any) *Handle"},
+		{"sm.Load", 4, "func (m *Map) Load(key any) (value any, ok bool)\n\nLoad returns the value stored in the map"},
+		{"res.Workers[0].Spawn", 17, "field Spawn time.Duration"},
+		{"time.Now().Add", 12, "func (t Time) Add(d Duration) Time"},
+		{"pt.X", 3, "field X int"},
+		{"len", 1, "func len(v Type) int"},
+		{"fmt", 1, "package fmt // import \"fmt\"\n\nPackage fmt implements formatted I/O"},
+		{"b := new(strings.Builder)\nb", 27, "var b *strings.Builder"},
+		{"runtimes.Goroutine", 12, "Goroutine Mode = iota"},
 	}
 	for _, tt := range tests {
 		b, ok := s.Inspect(tt.code, tt.cursor, 0)
@@ -144,6 +159,16 @@ func TestInspect(t *testing.T) {
 		if got, _ := b.Data["text/plain"].(string); !strings.Contains(got, tt.want) {
 			t.Errorf("Inspect(%q) = %q, want it to contain %q", tt.code, got, tt.want)
 		}
+	}
+	// Doc comments of the session's own declarations, and detail 1.
+	mustExec(t, s, "// Halve halves n,\n// rounding down.\nfunc Halve(n int) int { return n / 2 }")
+	if b, _ := s.Inspect("Halve(4)", 2, 0); !strings.Contains(b.Data["text/plain"].(string), "// Halve halves n,\n// rounding down.\nfunc Halve(n int) int") {
+		t.Errorf("Inspect of a session function with a doc comment: %q", b.Data["text/plain"])
+	}
+	b0, _ := s.Inspect("strings.Builder", 10, 0)
+	b1, _ := s.Inspect("strings.Builder", 10, 1)
+	if d0, d1 := b0.Data["text/plain"].(string), b1.Data["text/plain"].(string); strings.Contains(d0, "WriteString appends") || !strings.Contains(d1, "WriteString appends the contents of s") {
+		t.Errorf("detail 1 adds the methods' comments: detail 0 %q, detail 1 %q", d0, d1)
 	}
 	if _, ok := s.Inspect("   ", 1, 0); ok {
 		t.Error("Inspect of blanks found something")

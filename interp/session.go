@@ -101,6 +101,7 @@ type Session struct {
 	cells int          // number of cells executed (the next cell is cells+1)
 	defs  []Definition // current definitions, oldest first; a redefinition replaces
 	names map[string]bool
+	docs  map[string]string // doc comments of definitions, by name (see noteDocs)
 }
 
 // New starts a session with display and runtimes imported.
@@ -179,7 +180,9 @@ func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
 	} else if ok {
 		return s.runMagic(ctx, m)
 	}
-	return s.execute(ctx, code, s.cells)
+	res, err := s.execute(ctx, code, s.cells)
+	s.noteDocs(code, res)
+	return res, err
 }
 
 // CellContext returns the context for runs that the cell running now

@@ -41,6 +41,8 @@ func main() {
 			paths = append(paths, p)
 		}
 	}
+	// builtin documents the predeclared functions and types.
+	paths = append(paths, "builtin")
 	sort.Strings(paths)
 	// go list knows where each package's files are and which build for
 	// this platform.
@@ -93,7 +95,11 @@ func document(importPath, dir string, files []string) (*docs.Package, error) {
 		}
 		parsed = append(parsed, f)
 	}
-	pd, err := doc.NewFromFiles(fset, parsed, importPath)
+	var mode doc.Mode
+	if importPath == "builtin" {
+		mode = doc.AllDecls // its functions and types are not exported, but predeclared
+	}
+	pd, err := doc.NewFromFiles(fset, parsed, importPath, mode)
 	if err != nil {
 		return nil, err
 	}
