@@ -185,3 +185,44 @@ for len(runtimes.LiveChildren()) < 2 {
 		t.Errorf("second %%reset: stdout %q", r.Stdout)
 	}
 }
+
+// TestInspectThroughProtocol asks inspect_request (Shift-Tab) for
+// spinlab's own API, gonum, the standard library, a method of a
+// variable's type and a session function with a doc comment (issue 19):
+// each shows parameter names and the doc comment, a struct its fields
+// and methods.
+func TestInspectThroughProtocol(t *testing.T) {
+	c := startKernel(t)
+	setup := "// twice doubles n.\nfunc twice(n int) int { return 2 * n }\n\nvar sm sync.Map"
+	if r := c.Execute(setup); r.Status != kernel.StatusOK {
+		t.Fatalf("setup: %+v", r.Error)
+	}
+	tests := []struct {
+		code   string
+		cursor int
+		detail int
+		want   []string
+	}{
+		{"runtimes.Processes(2, `x`)", 12, 0, []string{"func Processes(n int, snippet string) *Run", "child processes"}},
+		{"runtimes.Experiment{}", 12, 0, []string{"type Experiment struct {", "Workers []int", "func (e Experiment) Run() *Results"}},
+		{"plotter.NewLine(pts)", 10, 0, []string{"func NewLine(xys XYer) (*Line, error)", "NewLine returns a Line"}},
+		{"display.Show", 9, 0, []string{"func Show(v any) *Handle"}},
+		{"stat.Mean", 6, 0, []string{"func Mean(x, weights []float64) float64"}},
+		{"strings.Builder", 10, 1, []string{"func (b *Builder) WriteString(s string) (int, error)", "WriteString appends the contents of s"}},
+		{"sm.Load", 4, 0, []string{"func (m *Map) Load(key any) (value any, ok bool)", "Load returns the value stored in the map"}},
+		{"twice(3)", 2, 0, []string{"// twice doubles n.\nfunc twice(n int) int { return 2 * n }"}},
+	}
+	for _, tt := range tests {
+		r := c.Inspect(tt.code, tt.cursor, tt.detail)
+		text, _ := r.Data["text/plain"].(string)
+		if r.Status != "ok" || !r.Found {
+			t.Errorf("inspect %q: status %s, found %v", tt.code, r.Status, r.Found)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("inspect %q (detail %d) = %q, want it to contain %q", tt.code, tt.detail, text, w)
+			}
+		}
+	}
+}
