@@ -25,14 +25,37 @@ import (
 // > 0 adds the doc comments of a type's methods and the full package
 // comment.
 func (s *Session) Inspect(code string, cursor, detail int) (display.Bundle, bool) {
-	text, ok := s.inspect(code, cursor, detail)
+	in := inspector{defs: s.Definitions(), sess: s}
+	text, ok := in.inspect(code, cursor, detail)
 	if !ok {
 		return display.Bundle{}, false
 	}
 	return textBundle(text), true
 }
 
-func (s *Session) inspect(code string, cursor, detail int) (string, bool) {
+// Inspect is Session.Inspect for what the session's definitions (defs,
+// oldest first) and the documentation table answer, so that the kernel
+// process answers it itself: packages and their members, the members of
+// expressions' compiled types, the cell's own names, magics. It is not
+// found when the answer needs the live session (a variable's value, the
+// doc comment of a session declaration): ask Session.Inspect then.
+func Inspect(defs []Definition, code string, cursor, detail int) (display.Bundle, bool) {
+	in := inspector{defs: defs}
+	text, ok := in.inspect(code, cursor, detail)
+	if !ok {
+		return display.Bundle{}, false
+	}
+	return textBundle(text), true
+}
+
+// inspector answers one inspection. sess, when set, adds what only the
+// live session knows.
+type inspector struct {
+	defs []Definition
+	sess *Session
+}
+
+func (in inspector) inspect(code string, cursor, detail int) (string, bool) {
 	if cursor < 0 {
 		cursor = 0
 	}
@@ -66,7 +89,7 @@ func (s *Session) inspect(code string, cursor, detail int) (string, bool) {
 	if name == "" {
 		return "", false
 	}
-	defs := s.Definitions()
+	defs := in.defs
 	before := code[:end-len(name)]
 	if strings.HasSuffix(before, ".") {
 		start, ok := exprStart(before[:len(before)-1])
@@ -82,9 +105,9 @@ func (s *Session) inspect(code string, cursor, detail int) (string, bool) {
 		case modePackage:
 			return packageMemberDoc(op.pkgPath, name, detail)
 		case modeValue:
-			return s.memberDoc(ty, op.t, name, detail)
+			return in.memberDoc(ty, op.t, name, detail)
 		case modeType: // a method expression, T.M
-			return s.memberDoc(ty, op.t, name, detail)
+			return in.memberDoc(ty, op.t, name, detail)
 		}
 		return "", false
 	}
@@ -92,8 +115,8 @@ func (s *Session) inspect(code string, cursor, detail int) (string, bool) {
 	if l, ok := ty.local.names[name]; ok {
 		return localDoc(ty, name, l), true
 	}
-	if text, ok := s.sessionDoc(defs, name, detail); ok {
-		return text, true
+	if text, ok, known := in.sessionDoc(name, detail); known {
+		return text, ok
 	}
 	if k, ok := goBuiltins[name]; ok {
 		if p := docs.Lookup("builtin"); p != nil {
@@ -178,7 +201,7 @@ func methodName(decl string) string {
 }
 
 // memberDoc describes the field or method name of a value of type t.
-func (s *Session) memberDoc(ty *typer, t ctype, name string, detail int) (string, bool) {
+func (in inspector) memberDoc(ty *typer, t ctype, name string, detail int) (string, bool) {
 	m, ok := ty.member(t, name)
 	if !ok {
 		return "", false
@@ -192,7 +215,10 @@ func (s *Session) memberDoc(ty *typer, t ctype, name string, detail int) (string
 	if id, ok := base.x.(*ast.Ident); ok {
 		if m.kind == "method" {
 			if d, ok := ty.definition(id.Name + "." + name); ok {
-				return s.withDoc(d.Name, d.Source), true
+				if in.sess == nil {
+					return "", false // its doc comment is the session's
+				}
+				return in.sess.withDoc(d.Name, d.Source), true
 			}
 			if fd, ok := ty.local.methods[id.Name][name]; ok {
 				return "func (" + id.Name + ") " + name + strings.TrimPrefix(funcSignature(fd.Type), "func"), true
@@ -279,24 +305,32 @@ func localDoc(ty *typer, name string, l *localName) string {
 }
 
 // sessionDoc describes a session declaration: its doc comment and
-// source, with the methods of a type and the value of a variable.
-func (s *Session) sessionDoc(defs []Definition, name string, detail int) (string, bool) {
+// source, with the methods of a type and the value of a variable. known
+// says whether name is the session's; without the live session, nothing
+// is found for it.
+func (in inspector) sessionDoc(name string, detail int) (text string, ok, known bool) {
 	var parts []string
 	isVar := false
-	for _, d := range defs {
+	for _, d := range in.defs {
 		if d.Kind == kindImport {
 			continue
 		}
 		if d.Name == name || strings.HasPrefix(d.Name, name+".") {
-			parts = append(parts, s.withDoc(d.Name, d.Source))
+			parts = append(parts, d.Source)
+			if in.sess != nil {
+				parts[len(parts)-1] = in.sess.withDoc(d.Name, d.Source)
+			}
 			isVar = isVar || d.Kind == kindVar
 		}
 	}
 	if len(parts) == 0 {
-		return "", false
+		return "", false, false
+	}
+	if in.sess == nil {
+		return "", false, true
 	}
 	if isVar {
-		if v, ok := s.globals()[name]; ok && v.IsValid() {
+		if v, ok := in.sess.globals()[name]; ok && v.IsValid() {
 			parts = append(parts, fmt.Sprintf("%s = %s", name, plainText(v)))
 			if detail > 0 {
 				// the documentation of a compiled type
@@ -312,7 +346,7 @@ func (s *Session) sessionDoc(defs []Definition, name string, detail int) (string
 			}
 		}
 	}
-	return strings.Join(parts, "\n\n"), true
+	return strings.Join(parts, "\n\n"), true, true
 }
 
 // withDoc puts a definition's doc comment, if the cell that made it had

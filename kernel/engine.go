@@ -9,9 +9,9 @@ import (
 // sockets, signing, execution counter, history and busy/idle status; the
 // engine owns the language. Methods are called from one goroutine at a time
 // for the shell channel, except that Shutdown may be called from the control
-// channel while Execute runs, and Complete and IsComplete from a goroutine
-// of their own beside a long-running Execute: they must answer without
-// waiting for the cell.
+// channel while Execute runs, and Complete, Inspect and IsComplete from a
+// goroutine of their own beside a long-running Execute: they must answer
+// without waiting for the cell.
 //
 // Interrupting a cell is cancelling the ctx passed to Execute.
 type Engine interface {

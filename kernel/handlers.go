@@ -41,21 +41,23 @@ func (k *Kernel) controlWorker() {
 	}
 }
 
-// longCell is how long a cell runs before is_complete and complete
-// requests stop waiting behind it.
+// longCell is how long a cell runs before is_complete, complete and
+// inspect requests stop waiting behind it.
 const longCell = 500 * time.Millisecond
 
 // answersAtOnce says whether the kernel answers a shell request on its own
 // goroutine, beside the running cell, rather than in order after it: an
-// is_complete or complete request while a cell has run for longCell. A
+// is_complete, complete or inspect request while a cell has run for
+// longCell (help while typing the next cell). A
 // front end asks is_complete before every Enter and gives up on a kernel
 // that does not answer within a second: jupyter console then wants
 // Esc-Enter for the rest of the session, and it leaves a cell running
 // when Ctrl-C reaches only the console (its SIGINT handler is lost once
 // prompt_toolkit has run). Requests stay in order on the shell channel
-// otherwise; the engine answers these two without the session (see Engine).
+// otherwise; the engine answers these without waiting for the cell (see
+// Engine).
 func (k *Kernel) answersAtOnce(msgType string) bool {
-	if msgType != "is_complete_request" && msgType != "complete_request" {
+	if msgType != "is_complete_request" && msgType != "complete_request" && msgType != "inspect_request" {
 		return false
 	}
 	start := k.cellStart.Load()

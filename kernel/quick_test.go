@@ -9,7 +9,7 @@ import (
 )
 
 // TestIsCompleteBesideLongCell: while a cell runs long (here: until it
-// is interrupted), is_complete and complete are still answered within
+// is interrupted), is_complete, complete and inspect are still answered within
 // the second that jupyter console waits before it stops asking the
 // kernel for good (and wants Esc-Enter for every cell after).
 func TestIsCompleteBesideLongCell(t *testing.T) {
@@ -19,6 +19,7 @@ func TestIsCompleteBesideLongCell(t *testing.T) {
 	for _, req := range []*kernel.Message{
 		c.Send(kernel.Shell, "is_complete_request", map[string]any{"code": "for {"}),
 		c.Send(kernel.Shell, "complete_request", map[string]any{"code": "Pri", "cursor_pos": 3}),
+		c.Send(kernel.Shell, "inspect_request", map[string]any{"code": "fmt.Println", "cursor_pos": 11, "detail_level": 0}),
 	} {
 		sent := time.Now()
 		reply, ok := c.Next(kernel.Shell, func(m *kernel.Message) bool { return m.Parent.MsgID == req.Header.MsgID }, 5*time.Second)

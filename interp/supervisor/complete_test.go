@@ -94,8 +94,10 @@ run := runtimes.Go(1, func(int) {})`
 	}
 }
 
-// TestCompleteWhileCellRuns: completions come from the kernel process,
-// so they answer while a cell keeps the evaluator busy.
+// TestCompleteWhileCellRuns: completion, is_complete and inspect of a
+// package member come from the kernel process, so they answer while a
+// cell keeps the evaluator busy (jupyter console gives up on an
+// is_complete that takes a second, and wants Esc-Enter from then on).
 func TestCompleteWhileCellRuns(t *testing.T) {
 	c := startKernel(t)
 	if r := c.Execute("var sm sync.Map"); r.Status != kernel.StatusOK {
@@ -103,10 +105,13 @@ func TestCompleteWhileCellRuns(t *testing.T) {
 	}
 	exec := c.SendExecute("for {\n}")
 	time.Sleep(time.Second)
-	for _, code := range []string{"sm.", "for {"} {
+	for _, code := range []string{"sm.", "for {", "runtimes.Processes("} {
 		msgType, content := "complete_request", map[string]any{"code": code, "cursor_pos": len(code)}
-		if code == "for {" {
+		switch code {
+		case "for {":
 			msgType, content = "is_complete_request", map[string]any{"code": code}
+		case "runtimes.Processes(":
+			msgType, content = "inspect_request", map[string]any{"code": code, "cursor_pos": len(code), "detail_level": 0}
 		}
 		sent := time.Now()
 		req := c.Send(kernel.Shell, msgType, content)
@@ -118,14 +123,18 @@ func TestCompleteWhileCellRuns(t *testing.T) {
 			t.Errorf("%s answered after %s while the cell ran; jupyter console gives up after 1s", msgType, d)
 		}
 		var body struct {
-			Status  string   `json:"status"`
-			Matches []string `json:"matches"`
+			Status  string         `json:"status"`
+			Matches []string       `json:"matches"`
+			Data    map[string]any `json:"data"`
 		}
 		if err := reply.DecodeContent(&body); err != nil {
 			t.Fatal(err)
 		}
 		if code == "sm." && !slices.Contains(body.Matches, "Load") {
 			t.Errorf("sm. while the cell runs: %v", body.Matches)
+		}
+		if text, _ := body.Data["text/plain"].(string); msgType == "inspect_request" && !strings.Contains(text, "snippet string") {
+			t.Errorf("inspect while the cell runs: %q", text)
 		}
 		if code == "for {" && body.Status != "incomplete" {
 			t.Errorf("is_complete while the cell runs: %s", body.Status)

@@ -469,8 +469,14 @@ func (s *Supervisor) Complete(ctx context.Context, code string, cursorPos int) (
 	return out, nil
 }
 
-// Inspect asks the evaluator for help on the code at the cursor.
+// Inspect answers help on the code at the cursor in the kernel process
+// when the session's definitions and the documentation table suffice
+// (interp.Inspect), and asks the evaluator for what needs the live
+// session: values of variables, doc comments of session declarations.
 func (s *Supervisor) Inspect(ctx context.Context, code string, cursorPos, detailLevel int) (kernel.Inspection, error) {
+	if b, ok := interp.Inspect(s.interpDefinitions(), code, cursorPos, detailLevel); ok {
+		return kernel.Inspection{Found: true, Data: b.Data, Metadata: orEmpty(b.Metadata)}, nil
+	}
 	f, err := s.request(ctx, &frame{Type: typeInspect, Inspect: &inspectBody{Code: code, Cursor: cursorPos, Detail: detailLevel}})
 	if err != nil {
 		return kernel.Inspection{Data: map[string]any{}, Metadata: map[string]any{}}, err
