@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/spinlab/spinlab/interp/docs"
 	"github.com/spinlab/spinlab/interp/symbols"
 )
 
@@ -233,6 +234,11 @@ func packageMembers(path string, add func(name, kind, sig string)) {
 func symbolSignature(path, name string, v reflect.Value, kind string) string {
 	switch kind {
 	case "function":
+		if p := docs.Lookup(path); p != nil {
+			if sym, ok := p.Symbols[name]; ok && sym.Kind == "func" {
+				return sym.Decl // with parameter names
+			}
+		}
 		return v.Type().String()
 	case "type":
 		return "type " + v.Type().Elem().String()

@@ -97,7 +97,7 @@ func TestComplete(t *testing.T) {
 	}
 	// Before any cell, and with cursors out of range.
 	fresh, _, _ := newTestSession(t)
-	if c := fresh.Complete("math.Sq", 7); len(c.Matches) == 0 || c.Matches[0].Text != "Sqrt" || c.Matches[0].Signature != "func(float64) float64" {
+	if c := fresh.Complete("math.Sq", 7); len(c.Matches) == 0 || c.Matches[0].Text != "Sqrt" || c.Matches[0].Signature != "func Sqrt(x float64) float64" {
 		t.Errorf("fresh session: %+v", c.Matches)
 	}
 	fresh.Complete("x", 100)

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/spinlab/spinlab/interp/docs"
 	"github.com/spinlab/spinlab/interp/symbols"
 )
 
@@ -706,11 +707,21 @@ func funcSignature(ft *ast.FuncType) string {
 	return types.ExprString(&ast.FuncType{Params: ft.Params, Results: ft.Results})
 }
 
-// rtMembers adds the exported methods and fields of a compiled type.
+// rtMembers adds the exported methods and fields of a compiled type. A
+// method's signature is its declaration from the documentation table
+// (with parameter names), when the table has it.
 func rtMembers(rt reflect.Type, add func(member)) {
 	mt := rt
 	if rt.Kind() != reflect.Interface && rt.Kind() != reflect.Pointer {
 		mt = reflect.PointerTo(rt)
+	}
+	named := rt
+	if named.Kind() == reflect.Pointer {
+		named = named.Elem()
+	}
+	var pd *docs.Package
+	if named.Name() != "" && named.PkgPath() != "" {
+		pd = docs.Lookup(named.PkgPath())
 	}
 	for i := range mt.NumMethod() {
 		m := mt.Method(i)
@@ -718,7 +729,13 @@ func rtMembers(rt reflect.Type, add func(member)) {
 		if rt.Kind() != reflect.Interface {
 			ft = withoutReceiver(ft)
 		}
-		add(member{name: m.Name, kind: "method", sig: ft.String(), t: ctype{rt: ft}})
+		sig := ft.String()
+		if pd != nil {
+			if sym, ok := pd.Symbols[named.Name()+"."+m.Name]; ok && sym.Kind == "method" {
+				sig = sym.Decl
+			}
+		}
+		add(member{name: m.Name, kind: "method", sig: sig, t: ctype{rt: ft}})
 	}
 	if rt.Kind() == reflect.Struct {
 		for _, f := range reflect.VisibleFields(rt) {

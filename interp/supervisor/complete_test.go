@@ -65,18 +65,18 @@ run := runtimes.Go(1, func(int) {})`
 		kind, sig string // its type entry
 		start     int    // cursor_start; the cursor is at the end
 	}{
-		{"sm.", "LoadOrStore", "method", "func(interface {}, interface {}) (interface {}, bool)", 3},
+		{"sm.", "LoadOrStore", "method", "func (m *Map) LoadOrStore(key, value any) (actual any, loaded bool)", 3},
 		{"shards[0].", "Len", "method", "func() int", 10},
 		{"run.Workers[0].", "Spawn", "field", "time.Duration", 15},
 		{"res.Runs[0].Workers[0].", "Spawn", "field", "time.Duration", 23},
-		{`display.Show("x").`, "Update", "method", "func(interface {})", 18},
-		{"runtimes.Goroutine.", "String", "method", "func() string", 19},
+		{`display.Show("x").`, "Update", "method", "func (h *Handle) Update(v any)", 18},
+		{"runtimes.Goroutine.", "String", "method", "func (m Mode) String() string", 19},
 		{"runtimes.Experiment{Wor", "Workers", "field", "[]int", 20},
-		{"m := sync.Map{}\nm.", "Range", "method", "func(func(interface {}, interface {}) bool)", 18},
+		{"m := sync.Map{}\nm.", "Range", "method", "func (m *Map) Range(f func(key, value any) bool)", 18},
 		{"%%spin mo", "modes=", "option", "modes=goroutine,thread,process", 7},
 		{"%%spin modes=go", "goroutine", "option", "modes=goroutine,thread,process", 13},
 		{`import "net/ht`, "net/http", "module", "package http", 8},
-		{"fmt.Pri", "Println", "function", "func(...interface {}) (int, error)", 4},
+		{"fmt.Pri", "Println", "function", "func Println(a ...any) (n int, err error)", 4},
 	}
 	for _, tt := range tests {
 		r := c.Complete(tt.code, len([]rune(tt.code)))
