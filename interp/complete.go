@@ -118,7 +118,7 @@ func Complete(defs []Definition, code string, cursor int) Completion {
 		if err != nil {
 			break
 		}
-		ty := newTyper(defs, scanCell(code, start))
+		ty := newTyper(defs, code, start)
 		switch op := ty.typeOf(x); op.mode {
 		case modePackage:
 			packageMembers(op.pkgPath, add)
@@ -275,8 +275,8 @@ func symbolKind(v reflect.Value) string {
 
 // identCompletions adds the names in scope at byte offset at.
 func identCompletions(defs []Definition, code string, at int, add func(name, kind, sig string)) {
-	ty := newTyper(defs, scanCell(code, at))
-	for name, l := range ty.local.names {
+	ty := newTyper(defs, code, at)
+	for name, l := range ty.locals().names {
 		sig := ""
 		switch l.kind {
 		case kindFunc:
@@ -457,7 +457,7 @@ func literalFields(defs []Definition, code string, at int, add func(name, kind, 
 	if err != nil {
 		return false
 	}
-	ty := newTyper(defs, scanCell(code, start))
+	ty := newTyper(defs, code, start)
 	op := ty.typeOf(x)
 	if op.mode != modeType {
 		return false // a block, not a literal

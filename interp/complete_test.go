@@ -205,3 +205,31 @@ func TestIsComplete(t *testing.T) {
 		}
 	}
 }
+
+// FuzzComplete feeds arbitrary text and cursors to what the kernel
+// process answers from definitions alone: it never panics and its range
+// stays inside the code.
+func FuzzComplete(f *testing.F) {
+	for _, seed := range []string{
+		"sm.", "shards[0].", "res.Workers[0].", `display.Show("x").`, "runtimes.Goroutine.",
+		"runtimes.Experiment{Wor", "x := []struct{ A int }{{", "%%spin modes=go", "%%spin mo", `import "net/ht`,
+		"import (\n\t\"fm", "f(x).", "a.b.c().d[1:2].(T).", "type t struct{ t }\nvar v t\nv.", "type a = b\ntype b = a\nvar x a\nx.",
+		"for k, v := range m {\n\tv.", "switch x := y.(type) {\ncase int:\n\tx.", "%%spin workers=1\nworker.", "\"unterminated", "`raw\n",
+	} {
+		f.Add(seed, len(seed))
+	}
+	defs := []Definition{
+		{Kind: kindType, Name: "a", Source: "type a = b"}, {Kind: kindType, Name: "b", Source: "type b = a"},
+		{Kind: kindType, Name: "t", Source: "type t struct{ t; *u }"}, {Kind: kindVar, Name: "v", Source: "var v t"},
+		{Kind: kindVar, Name: "m", Source: "var m map[string][]t"}, {Kind: kindFunc, Name: "t.M", Source: "func (x t) M() t { return x }"},
+		{Kind: kindVar, Name: "res", Source: "var res *runtimes.Run"},
+	}
+	f.Fuzz(func(t *testing.T, code string, cursor int) {
+		n := len([]rune(code))
+		c := Complete(defs, code, cursor)
+		if c.Start < 0 || c.Start > c.End || c.End > n {
+			t.Fatalf("Complete(%q, %d): range [%d, %d) of %d runes", code, cursor, c.Start, c.End, n)
+		}
+		Inspect(defs, code, cursor, 1)
+	})
+}

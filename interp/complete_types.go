@@ -60,21 +60,48 @@ type member struct {
 const maxDepth = 24
 
 // typer answers questions about types in one scope: the session's
-// definitions and the declarations of the cell before the cursor. It
-// parses definitions lazily and caches them for the one request.
+// definitions and the declarations of the cell before byte offset at of
+// code. It parses definitions, and the cell, only when a question needs
+// them, and caches them for the one request.
 type typer struct {
 	defs  []Definition
-	local *cellScope
+	code  string
+	at    int
+	local *cellScope // nil until needed
 	depth int
 
 	parsed map[string]ast.Node // definition source -> parsed declaration
 }
 
-func newTyper(defs []Definition, local *cellScope) *typer {
-	if local == nil {
-		local = &cellScope{}
+func newTyper(defs []Definition, code string, at int) *typer {
+	return &typer{defs: defs, code: code, at: at, parsed: map[string]ast.Node{}}
+}
+
+// locals returns the names the cell declares before the cursor.
+func (ty *typer) locals() *cellScope {
+	if ty.local == nil {
+		ty.local = scanCell(ty.code, ty.at)
 	}
-	return &typer{defs: defs, local: local, parsed: map[string]ast.Node{}}
+	return ty.local
+}
+
+// localName returns what the cell declares name as. A name that the
+// text before the cursor does not contain is not declared there: most
+// questions need no parse of the cell.
+func (ty *typer) localName(name string) (*localName, bool) {
+	if !strings.Contains(ty.code[:ty.at], name) && name != "worker" && name != "workers" {
+		return nil, false
+	}
+	l, ok := ty.locals().names[name]
+	return l, ok
+}
+
+// localMethods returns the methods the cell declares on type typ.
+func (ty *typer) localMethods(typ string) map[string]*ast.FuncDecl {
+	if !strings.Contains(ty.code[:ty.at], typ) {
+		return nil
+	}
+	return ty.locals().methods[typ]
 }
 
 // definition returns the latest definition of name.
@@ -105,7 +132,7 @@ func (ty *typer) decl(d Definition) ast.Decl {
 // typeSpec returns the declaration of a type named name in the cell or
 // the session.
 func (ty *typer) typeSpec(name string) *ast.TypeSpec {
-	if l, ok := ty.local.names[name]; ok {
+	if l, ok := ty.localName(name); ok {
 		return l.spec
 	}
 	d, ok := ty.definition(name)
@@ -122,7 +149,7 @@ func (ty *typer) typeSpec(name string) *ast.TypeSpec {
 // isPackage returns the import path that name stands for, if it is a
 // package and not shadowed by a name of the cell or the session.
 func (ty *typer) isPackage(name string) string {
-	if _, ok := ty.local.names[name]; ok {
+	if _, ok := ty.localName(name); ok {
 		return ""
 	}
 	if _, ok := ty.definition(name); ok {
@@ -154,7 +181,7 @@ func (ty *typer) resolveType(x ast.Expr) ctype {
 		if ty.typeSpec(x.Name) != nil {
 			return ctype{x: x}
 		}
-		if _, ok := ty.local.names[x.Name]; ok {
+		if _, ok := ty.localName(x.Name); ok {
 			return ctype{}
 		}
 		if _, ok := ty.definition(x.Name); ok {
@@ -437,7 +464,7 @@ func isFuncType(x ast.Expr) bool {
 // identOf says what a name stands for: a name of the cell, of the
 // session, a package or a predeclared type.
 func (ty *typer) identOf(name string) operand {
-	if l, ok := ty.local.names[name]; ok {
+	if l, ok := ty.localName(name); ok {
 		return ty.localOf(l)
 	}
 	if d, ok := ty.definition(name); ok {
@@ -539,7 +566,7 @@ func (ty *typer) isBuiltin(name string) bool {
 	if goBuiltins[name] != "function" {
 		return false
 	}
-	if _, ok := ty.local.names[name]; ok {
+	if _, ok := ty.localName(name); ok {
 		return false
 	}
 	_, ok := ty.definition(name)
@@ -684,7 +711,7 @@ func (ty *typer) sessionMethods(typ string) []member {
 	addDecl := func(name string, fd *ast.FuncDecl) {
 		out = append(out, member{name: name, kind: "method", sig: funcSignature(fd.Type), t: ctype{x: fd.Type}})
 	}
-	for name, l := range ty.local.methods[typ] {
+	for name, l := range ty.localMethods(typ) {
 		addDecl(name, l)
 	}
 	for _, d := range ty.defs {
@@ -692,7 +719,7 @@ func (ty *typer) sessionMethods(typ string) []member {
 			continue
 		}
 		name := d.Name[len(typ)+1:]
-		if _, ok := ty.local.methods[typ][name]; ok {
+		if _, ok := ty.localMethods(typ)[name]; ok {
 			continue
 		}
 		if fd, ok := ty.decl(d).(*ast.FuncDecl); ok {

@@ -100,7 +100,7 @@ func (in inspector) inspect(code string, cursor, detail int) (string, bool) {
 		if err != nil {
 			return "", false
 		}
-		ty := newTyper(defs, scanCell(code, start))
+		ty := newTyper(defs, code, start)
 		switch op := ty.typeOf(x); op.mode {
 		case modePackage:
 			return packageMemberDoc(op.pkgPath, name, detail)
@@ -111,8 +111,8 @@ func (in inspector) inspect(code string, cursor, detail int) (string, bool) {
 		}
 		return "", false
 	}
-	ty := newTyper(defs, scanCell(code, len(before)))
-	if l, ok := ty.local.names[name]; ok {
+	ty := newTyper(defs, code, len(before))
+	if l, ok := ty.localName(name); ok {
 		return localDoc(ty, name, l), true
 	}
 	if text, ok, known := in.sessionDoc(name, detail); known {
@@ -220,7 +220,7 @@ func (in inspector) memberDoc(ty *typer, t ctype, name string, detail int) (stri
 				}
 				return in.sess.withDoc(d.Name, d.Source), true
 			}
-			if fd, ok := ty.local.methods[id.Name][name]; ok {
+			if fd, ok := ty.localMethods(id.Name)[name]; ok {
 				return "func (" + id.Name + ") " + name + strings.TrimPrefix(funcSignature(fd.Type), "func"), true
 			}
 		}
