@@ -20,11 +20,14 @@
 // values were lost. A cell that ignores an interrupt for
 // Options.InterruptGrace is handled the same way, after a kill.
 //
-// Execute and inspect requests go to the evaluator. Completions and
-// is_complete do not: the Supervisor answers them itself by static
-// reasoning over its record of the session's definitions and the symbol
-// tables (interp.Complete, interp.IsComplete), so they stay fast and keep
-// answering while a cell runs or the evaluator restarts.
+// Execute requests go to the evaluator. Completions, is_complete and most
+// inspections do not: the Supervisor answers them itself by static
+// reasoning over its record of the session's definitions, the symbol
+// tables and the documentation table (interp.Complete, interp.IsComplete,
+// interp.Inspect), so they stay fast and keep answering while a cell runs
+// or the evaluator restarts. Inspecting what only the live session knows
+// (a variable's value, a session declaration's doc comment) goes to the
+// evaluator.
 //
 // The package sits between kernel (which it serves, through kernel.Engine)
 // and interp (which the evaluator runs); kernel never imports it.
