@@ -281,9 +281,13 @@ func fieldComment(decl, field string) (string, bool) {
 		}
 		names, _, _ := strings.Cut(l, " ")
 		for n := range strings.SplitSeq(names, ",") {
-			if n == field {
-				return strings.Join(comment, "\n"), true
+			if n != field {
+				continue
 			}
+			if _, trailing, ok := strings.Cut(l, "//"); ok {
+				comment = append(comment, strings.TrimSpace(trailing))
+			}
+			return strings.Join(comment, "\n"), true
 		}
 		comment = nil
 	}
