@@ -204,6 +204,9 @@ func magicCompletions(code string, at int, c *Completion, add func(name, kind, s
 			usage = m.usage
 		}
 	}
+	if !strings.Contains(usage, "=") {
+		return false // %time STATEMENT: the statement is Go
+	}
 	word := args[strings.LastIndexAny(args, " \t")+1:]
 	key, _, isValue := strings.Cut(word, "=")
 	options := strings.Fields(usage)

@@ -58,6 +58,7 @@ func TestComplete(t *testing.T) {
 		{code: "%%spin modes=goroutine,th", want: []string{"thread"}},
 		{code: "%%spin pool=", want: []string{"true", "false"}},
 		{code: "%%spin workers=1\nwork", want: []string{"worker", "workers"}},
+		{code: "%time strings.Rep", want: []string{"Repeat", "Replace"}},
 		// Import paths.
 		{code: `import "net/ht`, want: []string{"net/http", "net/http/httptest"}, not: []string{"fmt"}, start: 8},
 		{code: "import (\n\t\"fmt\"\n\t\"gonum.org/v1/plot/pl", want: []string{"gonum.org/v1/plot/plotter"}, start: 18},
