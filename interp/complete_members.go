@@ -145,17 +145,19 @@ func rtMembers(rt reflect.Type, add func(member)) {
 	}
 	for i := range mt.NumMethod() {
 		m := mt.Method(i)
-		ft := m.Type
-		if rt.Kind() != reflect.Interface {
-			ft = withoutReceiver(ft)
+		skip := 1 // the receiver
+		if rt.Kind() == reflect.Interface {
+			skip = 0
 		}
-		sig := ft.String()
+		sig := funcString(m.Type, skip)
 		if pd != nil {
 			if sym, ok := pd.Symbols[named.Name()+"."+m.Name]; ok && sym.Kind == "method" {
 				sig = sym.Decl
 			}
 		}
-		add(member{name: m.Name, kind: "method", sig: sig, t: ctype{rt: ft}})
+		// The method's type keeps its receiver: only its results matter
+		// to completion (result), and reflect.FuncOf is slow.
+		add(member{name: m.Name, kind: "method", sig: sig, t: ctype{rt: m.Type}})
 	}
 	if rt.Kind() == reflect.Struct {
 		for _, f := range reflect.VisibleFields(rt) {
@@ -166,21 +168,62 @@ func rtMembers(rt reflect.Type, add func(member)) {
 	}
 }
 
-// withoutReceiver drops a method type's receiver parameter.
-func withoutReceiver(ft reflect.Type) reflect.Type {
-	in := make([]reflect.Type, 0, ft.NumIn())
-	for i := 1; i < ft.NumIn(); i++ {
-		in = append(in, ft.In(i))
+// funcString renders a function type without its first skip parameters
+// (a method's receiver), as reflect would render the method's own type.
+func funcString(ft reflect.Type, skip int) string {
+	var b strings.Builder
+	b.WriteString("func(")
+	for i := skip; i < ft.NumIn(); i++ {
+		if i > skip {
+			b.WriteString(", ")
+		}
+		if ft.IsVariadic() && i == ft.NumIn()-1 {
+			b.WriteString("..." + ft.In(i).Elem().String())
+			continue
+		}
+		b.WriteString(ft.In(i).String())
 	}
-	out := make([]reflect.Type, ft.NumOut())
-	for i := range out {
-		out[i] = ft.Out(i)
+	b.WriteString(")")
+	switch ft.NumOut() {
+	case 0:
+	case 1:
+		b.WriteString(" " + ft.Out(0).String())
+	default:
+		b.WriteString(" (")
+		for i := range ft.NumOut() {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(ft.Out(i).String())
+		}
+		b.WriteString(")")
 	}
-	return reflect.FuncOf(in, out, ft.IsVariadic())
+	return b.String()
 }
 
-// member finds the field or method name of a value of type t.
+// member finds the field or method name of a value of type t. A
+// compiled type answers by name, without listing all its members.
 func (ty *typer) member(t ctype, name string) (member, bool) {
+	if base := ty.deref(t); base.rt != nil {
+		rt := base.rt
+		mt := rt
+		if rt.Kind() != reflect.Interface && rt.Kind() != reflect.Pointer {
+			mt = reflect.PointerTo(rt)
+		}
+		if m, ok := mt.MethodByName(name); ok {
+			skip := 1 // the receiver
+			if rt.Kind() == reflect.Interface {
+				skip = 0
+			}
+			return member{name: name, kind: "method", sig: funcString(m.Type, skip), t: ctype{rt: m.Type}}, true
+		}
+		if rt.Kind() == reflect.Struct {
+			if f, ok := rt.FieldByName(name); ok && f.IsExported() {
+				return member{name: name, kind: "field", sig: f.Type.String(), t: ctype{rt: f.Type}}, true
+			}
+		}
+		return member{}, false
+	}
 	for _, m := range ty.members(t) {
 		if m.name == name {
 			return m, true

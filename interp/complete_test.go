@@ -41,6 +41,9 @@ func TestComplete(t *testing.T) {
 		{code: "point{", want: []string{"X", "Y"}},
 		{code: "time.Now().Add(time.Second).", want: []string{"Unix", "Format"}},
 		{code: "(&pt).", want: []string{"Norm", "X"}},
+		{code: "var w io.Writer = os.Stdout\nw.Write(nil).", want: []string{}}, // (n int, err error): no members of int
+		{code: "var e error\ne.Error().", not: []string{"Error"}},
+		{code: "var r io.Reader\nbufio.NewReader(r).", want: []string{"ReadString"}},
 		{code: "bytes.", not: []string{"Buffer"}}, // a variable shadows the package
 		{code: "math.Sq", not: []string{"Sqrt"}},
 		// Names declared earlier in the cell, before it ran.
