@@ -261,8 +261,12 @@ func (k *Kernel) complete(m *Message) error {
 				t = comp.Types[i]
 			}
 			item := map[string]any{"start": comp.CursorStart, "end": comp.CursorEnd, "text": text, "type": t}
-			if i < len(comp.Signatures) && comp.Signatures[i] != "" {
-				item["signature"] = comp.Signatures[i]
+			if comp.Signatures != nil { // as ipykernel: every item has one, "" when none
+				sig := ""
+				if i < len(comp.Signatures) {
+					sig = comp.Signatures[i]
+				}
+				item["signature"] = sig
 			}
 			types = append(types, item)
 		}

@@ -32,6 +32,9 @@ func matchTypes(t *testing.T, r kerneltest.CompleteReply) map[string]map[string]
 	for _, it := range items {
 		m, _ := it.(map[string]any)
 		text, _ := m["text"].(string)
+		if _, ok := m["signature"].(string); !ok {
+			t.Errorf("entry %v has no signature (ipykernel sends \"\" when there is none)", m)
+		}
 		if m["start"] != float64(r.CursorStart) || m["end"] != float64(r.CursorEnd) {
 			t.Errorf("entry %v: start and end differ from the reply's %d..%d", m, r.CursorStart, r.CursorEnd)
 		}
