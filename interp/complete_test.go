@@ -55,6 +55,11 @@ func TestComplete(t *testing.T) {
 		{code: "runtimes.Go(2, func(w int) {\n\tvar sb strings.Builder\n\tsb.", want: []string{"Len", "String"}},
 		{code: "type box struct{ Size int }\nfunc (b box) Area() int { return b.Size }\nbx := box{}\nbx.", want: []string{"Size", "Area"}},
 		{code: "limit := 3\nlim", want: []string{"limit"}},
+		{code: "func f(b *strings.Builder) {\n\tb.", want: []string{"WriteString"}},
+		{code: "func (p point) Half() point {\n\tp.", want: []string{"X", "Norm"}},
+		{code: "var v any = 1\nswitch x := v.(type) {\ncase *strings.Reader:\n\tx.", want: []string{"ReadRune"}},
+		{code: "m := map[string]*strings.Builder{}\nfor k, b := range m {\n\tb.", want: []string{"Len"}},
+		{code: "ch := make(chan time.Time)\n(<-ch).", want: []string{"Unix"}},
 		// Magics and their options.
 		{code: "%%spin mo", want: []string{"modes="}},
 		{code: "%%spin modes=go", want: []string{"goroutine"}},
