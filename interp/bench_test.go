@@ -44,13 +44,59 @@ func BenchmarkCompleteIdent(b *testing.B) {
 	}
 }
 
-// BenchmarkCompleteMember measures what the kernel process does to
-// complete a package member without the evaluator.
-func BenchmarkCompleteMember(b *testing.B) {
+// BenchmarkCompleteFromDefinitions measures what the kernel process
+// does to complete a package member without the evaluator.
+func BenchmarkCompleteFromDefinitions(b *testing.B) {
 	defs := []Definition{{Kind: kindImport, Name: "str", Source: `import str "strings"`}, {Kind: kindVar, Name: "x", Source: "var x int"}}
 	for b.Loop() {
-		if m, _, _, _, ok := CompleteMember(defs, "fmt.Pri", 7); !ok || len(m) == 0 {
+		if c := Complete(defs, "fmt.Pri", 7); len(c.Matches) == 0 {
 			b.Fatal("no completion")
+		}
+	}
+}
+
+// BenchmarkCompleteExpression completes after an expression's type:
+// a field of an element of a field of a session variable.
+func BenchmarkCompleteExpression(b *testing.B) {
+	s, _, _ := newTestSession(b)
+	mustExec(b, s, "res := runtimes.Go(1, func(int) {})")
+	defs := s.Definitions()
+	for b.Loop() {
+		if c := Complete(defs, "res.Workers[0].", 15); len(c.Matches) == 0 {
+			b.Fatal("no completion")
+		}
+	}
+}
+
+// BenchmarkCompleteCellLocal completes a name the cell declares before
+// the cursor, inside a loop.
+func BenchmarkCompleteCellLocal(b *testing.B) {
+	const code = "b := new(strings.Builder)\nfor i := range 3 {\n\tb."
+	for b.Loop() {
+		if c := Complete(nil, code, len(code)); len(c.Matches) == 0 {
+			b.Fatal("no completion")
+		}
+	}
+}
+
+// BenchmarkInspectDoc inspects a documented function (the table is
+// decoded on first use, before the loop).
+func BenchmarkInspectDoc(b *testing.B) {
+	s, _, _ := newTestSession(b)
+	for b.Loop() {
+		if _, ok := s.Inspect("runtimes.Processes(", 19, 0); !ok {
+			b.Fatal("nothing found")
+		}
+	}
+}
+
+// BenchmarkInspectMethod inspects a method of a variable's type.
+func BenchmarkInspectMethod(b *testing.B) {
+	s, _, _ := newTestSession(b)
+	mustExec(b, s, "var sm sync.Map")
+	for b.Loop() {
+		if _, ok := s.Inspect("sm.Load", 4, 0); !ok {
+			b.Fatal("nothing found")
 		}
 	}
 }

@@ -1,16 +1,20 @@
 package interp
 
 import (
+	"fmt"
+	"go/ast"
 	"go/constant"
+	"go/parser"
 	"go/scanner"
 	"go/token"
+	"go/types"
 	"reflect"
-	"slices"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/spinlab/spinlab/interp/docs"
 	"github.com/spinlab/spinlab/interp/symbols"
 )
 
@@ -66,105 +70,70 @@ func identBefore(s string, end int) string {
 	return s[start:end]
 }
 
-// Complete returns completions for the identifier before cursor (a rune
-// offset in code): package members after pkg., fields and methods after a
-// variable's v., otherwise keywords, built-ins, the session's names and
-// importable packages. start and end are rune offsets of the text the
-// matches replace; kinds says what each match is.
-func (s *Session) Complete(code string, cursor int) (matches []string, start, end int, kinds []string) {
-	cursor, at, prefix, before := completionContext(code, cursor)
-	start = cursor - utf8.RuneCountInString(prefix)
-	end = cursor
-	found, add := completionSet(prefix)
-	switch {
-	case strings.HasSuffix(before, "%") && strings.TrimSpace(strings.TrimRight(before, "%")) == "":
-		for _, m := range knownMagics {
-			name := strings.TrimLeft(m.name, "%")
-			if strings.Count(before, "%") == strings.Count(m.name, "%") {
-				add(name, "magic")
-			}
-		}
-	case strings.HasSuffix(before, "."):
-		x := identBefore(before, len(before)-1)
-		if x == "" {
-			break
-		}
-		s.memberCompletions(x, add)
-	default:
-		for _, k := range goKeywords {
-			add(k, "keyword")
-		}
-		for b, k := range goBuiltins {
-			add(b, k)
-		}
-		s.mu2.Lock()
-		defs := append([]Definition(nil), s.defs...)
-		s.mu2.Unlock()
-		for _, d := range defs {
-			if d.Kind == kindImport {
-				add(d.Name, "module")
-				continue
-			}
-			if !strings.Contains(d.Name, ".") && !strings.Contains(d.Name, ",") {
-				add(d.Name, kindName(d.Kind))
-			}
-		}
-		for name := range s.globals() {
-			add(name, "variable")
-		}
-		byName, _ := importable()
-		for name := range byName {
-			add(name, "module")
-		}
-		// Names of the code being written.
-		var sc scanner.Scanner
-		fset := token.NewFileSet()
-		sc.Init(fset.AddFile("", -1, len(code)), []byte(code), func(token.Position, string) {}, 0)
-		for {
-			pos, tok, lit := sc.Scan()
-			if tok == token.EOF {
-				break
-			}
-			if tok == token.IDENT && int(pos)-1+len(lit) != at {
-				add(lit, "variable")
-			}
-		}
-	}
-	matches, kinds = sortCompletions(found, strings.HasSuffix(before, "."))
-	return matches, start, end, kinds
+// Completion is what Complete offers at a cursor.
+type Completion struct {
+	Matches []Match
+	// Start and End are the rune offsets of the text the matches replace.
+	Start, End int
 }
 
-// CompleteMember answers a completion after "pkg." from a session's
-// definitions alone, as Session.Complete answers it, so that the kernel
-// process can answer it without a round trip to the evaluator. ok is
-// false when the answer needs the live session: the text before the
-// cursor is not x.name, or x is not a package, or one of the session's
-// own names (which Complete looks at first) is x.
-func CompleteMember(defs []Definition, code string, cursor int) (matches []string, start, end int, kinds []string, ok bool) {
-	cursor, _, prefix, before := completionContext(code, cursor)
-	if !strings.HasSuffix(before, ".") {
-		return nil, 0, 0, nil, false
-	}
-	x := identBefore(before, len(before)-1)
-	if x == "" {
-		return nil, 0, 0, nil, false
-	}
-	for _, d := range defs {
-		if d.Kind == kindImport {
-			continue
+// Match is one completion.
+type Match struct {
+	Text string
+	// Kind says what it is: "function", "method", "field", "variable",
+	// "constant", "type", "module", "keyword", "magic" or "option".
+	Kind string
+	// Signature is its type, or a function's signature, when known.
+	Signature string
+}
+
+// Complete returns completions for the code at cursor (a rune offset),
+// from the session's definitions alone: the members of a package, the
+// fields and methods of an expression's type (static reasoning, nothing
+// runs), struct fields inside a composite literal, the names in scope
+// (the cell's own included, before it ran), magics and their options,
+// and import paths.
+func (s *Session) Complete(code string, cursor int) Completion {
+	return Complete(s.Definitions(), code, cursor)
+}
+
+// Complete is Session.Complete for a session with the definitions defs
+// (oldest first). It needs no interpreter, so that the kernel process
+// answers completions itself, also while a cell runs.
+func Complete(defs []Definition, code string, cursor int) Completion {
+	cursor, at, prefix, before := completionContext(code, cursor)
+	c := Completion{Start: cursor - utf8.RuneCountInString(prefix), End: cursor}
+	found, add := completionSet(prefix)
+	member := false
+	switch {
+	case magicCompletions(code, at, &c, add):
+	case importCompletions(code, at, &c, &found):
+	case strings.HasSuffix(before, "."):
+		member = true
+		start, ok := exprStart(before[:len(before)-1])
+		if !ok {
+			break
 		}
-		for _, name := range strings.Split(d.Name, ",") {
-			if strings.TrimSpace(name) == x {
-				return nil, 0, 0, nil, false
+		x, err := parser.ParseExpr(before[start : len(before)-1])
+		if err != nil {
+			break
+		}
+		ty := newTyper(defs, code, start)
+		switch op := ty.typeOf(x); op.mode {
+		case modePackage:
+			packageMembers(op.pkgPath, add)
+		case modeValue:
+			for _, m := range ty.members(op.t) {
+				add(m.name, m.kind, m.sig)
 			}
 		}
+	case literalFields(defs, code, len(before), add):
+		member = true
+	default:
+		identCompletions(defs, code, len(before), add)
 	}
-	found, add := completionSet(prefix)
-	if !packageMembers(defs, x, add) {
-		return nil, 0, 0, nil, false
-	}
-	matches, kinds = sortCompletions(found, true)
-	return matches, cursor - utf8.RuneCountInString(prefix), cursor, kinds, true
+	c.Matches = sortCompletions(found, member)
+	return c
 }
 
 // completionContext clamps cursor (a rune offset) to code and returns
@@ -182,37 +151,35 @@ func completionContext(code string, cursor int) (clamped, at int, prefix, before
 	return cursor, at, prefix, code[:at-len(prefix)]
 }
 
-// completionSet returns a set of matches (name to kind) and the func that
-// adds the names that start with prefix, leaving out spinlab's own.
-func completionSet(prefix string) (map[string]string, func(name, kind string)) {
-	found := map[string]string{}
-	return found, func(name, kind string) {
+// completionSet returns a set of matches and the func that adds the
+// names that start with prefix, leaving out spinlab's own. The first
+// kind and signature given for a name win.
+func completionSet(prefix string) (map[string]Match, func(name, kind, sig string)) {
+	found := map[string]Match{}
+	return found, func(name, kind, sig string) {
 		if strings.HasPrefix(name, prefix) && !strings.HasPrefix(name, "_spinlab") && name != "_" {
 			if _, ok := found[name]; !ok {
-				found[name] = kind
+				found[name] = Match{Text: name, Kind: kind, Signature: sig}
 			}
 		}
 	}
 }
 
 // sortCompletions orders matches by name, exported names first after a
-// selector, and returns them with their kinds.
-func sortCompletions(found map[string]string, member bool) (matches, kinds []string) {
-	for name := range found {
-		matches = append(matches, name)
+// selector.
+func sortCompletions(found map[string]Match, member bool) []Match {
+	matches := make([]Match, 0, len(found))
+	for _, m := range found {
+		matches = append(matches, m)
 	}
 	sort.Slice(matches, func(i, j int) bool {
-		ei, ej := isExported(matches[i]), isExported(matches[j])
+		ei, ej := isExported(matches[i].Text), isExported(matches[j].Text)
 		if ei != ej && member {
 			return ei
 		}
-		return matches[i] < matches[j]
+		return matches[i].Text < matches[j].Text
 	})
-	kinds = make([]string, len(matches))
-	for i, m := range matches {
-		kinds[i] = found[m]
-	}
-	return matches, kinds
+	return matches
 }
 
 func isExported(name string) bool {
@@ -234,18 +201,6 @@ func kindName(k string) string {
 	return k
 }
 
-// packageSymbols returns the symbol table of the package that name stands
-// for in the session (imported, always imported, or importable).
-func (s *Session) packageSymbols(name string) (string, map[string]reflect.Value) {
-	s.mu2.Lock()
-	path := packagePath(s.defs, name)
-	s.mu2.Unlock()
-	if path == "" {
-		return "", nil
-	}
-	return path, symbols.Table(symbolKey(path))
-}
-
 // packagePath returns the import path that name stands for after defs:
 // the last import of that name, or else the importable package the
 // session would import for it; "" if none.
@@ -263,22 +218,40 @@ func packagePath(defs []Definition, name string) string {
 	return path
 }
 
-// packageMembers adds the exported members of the package that name
-// stands for after defs, and reports whether name stands for one. It
-// builds that package's table alone, so that the kernel process can call
-// it cheaply.
-func packageMembers(defs []Definition, name string, add func(name, kind string)) bool {
-	path := packagePath(defs, name)
-	if path == "" {
-		return false
-	}
-	table := symbols.Table(symbolKey(path))
-	for member, v := range table {
-		if !strings.HasPrefix(member, "_") {
-			add(member, symbolKind(v))
+// packageMembers adds the exported members of the package at path.
+func packageMembers(path string, add func(name, kind, sig string)) {
+	for member, v := range symbols.Table(symbolKey(path)) {
+		if strings.HasPrefix(member, "_") {
+			continue
 		}
+		kind := symbolKind(v)
+		add(member, kind, symbolSignature(path, member, v, kind))
 	}
-	return table != nil
+}
+
+// symbolSignature describes a package member for a completion: a
+// function's signature, a variable's type, a constant's value.
+func symbolSignature(path, name string, v reflect.Value, kind string) string {
+	switch kind {
+	case "function":
+		if p := docs.Lookup(path); p != nil {
+			if sym, ok := p.Symbols[name]; ok && sym.Kind == "func" {
+				return sym.Decl // with parameter names
+			}
+		}
+		return v.Type().String()
+	case "type":
+		return "type " + v.Type().Elem().String()
+	case "variable":
+		return v.Type().String()
+	}
+	if !v.IsValid() {
+		return ""
+	}
+	if c, ok := v.Interface().(constant.Value); ok {
+		return c.ExactString()
+	}
+	return fmt.Sprintf("%s = %v", v.Type(), v.Interface())
 }
 
 // symbolKind classifies a yaegi symbol table entry.
@@ -300,65 +273,70 @@ func symbolKind(v reflect.Value) string {
 	return "constant"
 }
 
-// memberCompletions adds the members of x: a package, or a variable's
-// fields and methods.
-func (s *Session) memberCompletions(x string, add func(name, kind string)) {
-	if v, ok := s.globals()[x]; ok && v.IsValid() {
-		t := v.Type()
-		if v.Kind() == reflect.Interface && !v.IsNil() {
-			t = v.Elem().Type()
+// identCompletions adds the names in scope at byte offset at.
+func identCompletions(defs []Definition, code string, at int, add func(name, kind, sig string)) {
+	ty := newTyper(defs, code, at)
+	for name, l := range ty.locals().names {
+		sig := ""
+		switch l.kind {
+		case kindFunc:
+			sig = funcSignature(l.typ.(*ast.FuncType))
+		case kindVar, kindConst:
+			sig = ty.typeString(ty.localOf(l))
 		}
-		addMembers(t, add)
-		// methods of interpreted types are not in reflection: use the
-		// session's method definitions for the variable's declared type.
-		if d, ok := s.definition(x); ok && d.Kind == kindVar {
-			typ := strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(d.Source, "var "+x)), "*")
-			for _, m := range s.methodsOf(typ) {
-				add(m, "method")
-			}
-		}
-		return
+		add(name, kindName(l.kind), sig)
 	}
-	s.mu2.Lock()
-	defs := slices.Clone(s.defs)
-	s.mu2.Unlock()
-	packageMembers(defs, x, add)
+	for i := len(defs) - 1; i >= 0; i-- {
+		d := defs[i]
+		if d.Kind == kindImport {
+			add(d.Name, "module", packagePath(defs, d.Name))
+			continue
+		}
+		if strings.Contains(d.Name, ".") || strings.Contains(d.Name, ",") {
+			continue
+		}
+		sig := ""
+		switch d.Kind {
+		case kindFunc:
+			if fd, ok := ty.decl(d).(*ast.FuncDecl); ok {
+				sig = funcSignature(fd.Type)
+			}
+		case kindVar, kindConst:
+			sig = ty.typeString(ty.identOf(d.Name))
+		}
+		add(d.Name, kindName(d.Kind), sig)
+	}
+	for _, k := range goKeywords {
+		add(k, "keyword", "")
+	}
+	for b, k := range goBuiltins {
+		add(b, k, "")
+	}
+	byName, _ := importable()
+	for name, path := range byName {
+		add(name, "module", path)
+	}
 }
 
-func (s *Session) methodsOf(typ string) []string {
-	s.mu2.Lock()
-	defer s.mu2.Unlock()
-	var ms []string
-	for _, d := range s.defs {
-		if d.Kind == kindFunc && strings.HasPrefix(d.Name, typ+".") {
-			ms = append(ms, strings.TrimPrefix(d.Name, typ+"."))
-		}
+// typeString renders an operand's type for a completion's signature.
+func (ty *typer) typeString(op operand) string {
+	if op.mode != modeValue {
+		return ""
 	}
-	return ms
-}
-
-func addMembers(t reflect.Type, add func(name, kind string)) {
-	for i := 0; i < t.NumMethod(); i++ {
-		add(t.Method(i).Name, "method")
+	if op.t.rt != nil {
+		return op.t.rt.String()
 	}
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-		for i := 0; i < t.NumMethod(); i++ {
-			add(t.Method(i).Name, "method")
-		}
-	}
-	if t.Kind() == reflect.Struct {
-		for i := 0; i < t.NumField(); i++ {
-			if f := t.Field(i); f.IsExported() || f.Anonymous {
-				add(f.Name, "field")
-			}
-		}
-	}
+	return types.ExprString(op.t.x)
 }
 
 // IsComplete says whether code is ready to run: "complete", "incomplete"
 // (with the indent of the next line) or "invalid".
 func (s *Session) IsComplete(code string) (status, indent string) {
+	return IsComplete(code)
+}
+
+// IsComplete is Session.IsComplete: it parses, so it needs no session.
+func IsComplete(code string) (status, indent string) {
 	if strings.TrimSpace(code) == "" {
 		return "complete", ""
 	}

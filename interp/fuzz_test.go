@@ -54,10 +54,9 @@ func FuzzPrepare(f *testing.F) {
 		// before the cursor, and definitions that are this cell's.
 		defs := []Definition{{Kind: kindImport, Name: "p", Source: `import p "` + code + `"`}, {Kind: kindVar, Name: code, Source: "var " + code}}
 		for _, cursor := range []int{-1, 0, n / 2, n, n + 1} {
-			if m, start, end, kinds, ok := CompleteMember(defs, code, cursor); ok {
-				if start < 0 || start > end || end > n || len(kinds) != len(m) {
-					t.Fatalf("CompleteMember(%q, %d) = %d matches, [%d, %d), %d kinds", code, cursor, len(m), start, end, len(kinds))
-				}
+			c := Complete(defs, code, cursor)
+			if c.Start < 0 || c.Start > c.End || c.End > n {
+				t.Fatalf("Complete(%q, %d) = %d matches, [%d, %d)", code, cursor, len(c.Matches), c.Start, c.End)
 			}
 		}
 	})

@@ -3,35 +3,66 @@ package interp
 import (
 	"fmt"
 	"go/ast"
-	"go/doc"
 	"go/parser"
-	"go/printer"
 	"go/token"
-	"io/fs"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"go/types"
 	"reflect"
-	"runtime"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
+	"github.com/spinlab/spinlab/interp/docs"
+	"github.com/spinlab/spinlab/interp/symbols"
 	"github.com/spinlab/spinlab/kernel/display"
 )
 
-// Inspect describes the name at cursor (a rune offset): the signature
-// and documentation of a package member (documentation when the Go
-// sources are installed), the source of a session definition, or the type
-// and value of a variable. detail > 0 adds a function's full source.
+// Inspect describes the name at cursor (a rune offset), as Shift-Tab
+// shows it: a package member's declaration (with parameter names, a
+// type's fields) and doc comment, with a type's constructors and
+// methods; a field or method of an expression's type; a session
+// declaration's doc comment and source, and a variable's value; a
+// magic's usage. The documentation of packages comes from the table
+// captured at build time (interp/docs), so it needs no Go sources. detail
+// > 0 adds the doc comments of a type's methods and the full package
+// comment.
 func (s *Session) Inspect(code string, cursor, detail int) (display.Bundle, bool) {
+	in := inspector{defs: s.Definitions(), sess: s}
+	text, ok := in.inspect(code, cursor, detail)
+	if !ok {
+		return display.Bundle{}, false
+	}
+	return textBundle(text), true
+}
+
+// Inspect is Session.Inspect for what the session's definitions (defs,
+// oldest first) and the documentation table answer, so that the kernel
+// process answers it itself: packages and their members, the members of
+// expressions' compiled types, the cell's own names, magics. It is not
+// found when the answer needs the live session (a variable's value, the
+// doc comment of a session declaration): ask Session.Inspect then.
+func Inspect(defs []Definition, code string, cursor, detail int) (display.Bundle, bool) {
+	in := inspector{defs: defs}
+	text, ok := in.inspect(code, cursor, detail)
+	if !ok {
+		return display.Bundle{}, false
+	}
+	return textBundle(text), true
+}
+
+// inspector answers one inspection. sess, when set, adds what only the
+// live session knows.
+type inspector struct {
+	defs []Definition
+	sess *Session
+}
+
+func (in inspector) inspect(code string, cursor, detail int) (string, bool) {
 	if cursor < 0 {
 		cursor = 0
 	}
 	if m, ok, _ := parseMagic(code); ok {
 		for _, k := range knownMagics {
 			if strings.TrimLeft(k.name, "%") == m.Name && strings.HasPrefix(k.name, map[bool]string{true: "%%", false: "%"}[m.Cell]) {
-				return textBundle(k.usage + "\n\n" + k.help), true
+				return k.usage + "\n\n" + k.help, true
 			}
 		}
 	}
@@ -56,214 +87,358 @@ func (s *Session) Inspect(code string, cursor, detail int) (display.Bundle, bool
 		name = identBefore(code, end)
 	}
 	if name == "" {
-		return display.Bundle{}, false
+		return "", false
 	}
+	defs := in.defs
 	before := code[:end-len(name)]
 	if strings.HasSuffix(before, ".") {
-		x := identBefore(before, len(before)-1)
-		if text, ok := s.inspectMember(x, name); ok {
-			return textBundle(text), true
+		start, ok := exprStart(before[:len(before)-1])
+		if !ok {
+			return "", false
 		}
-		return display.Bundle{}, false
-	}
-	s.mu2.Lock()
-	var defs []Definition
-	for _, d := range s.defs {
-		if d.Name == name || strings.HasPrefix(d.Name, name+".") {
-			defs = append(defs, d)
+		x, err := parser.ParseExpr(before[start : len(before)-1])
+		if err != nil {
+			return "", false
 		}
+		ty := newTyper(defs, code, start)
+		switch op := ty.typeOf(x); op.mode {
+		case modePackage:
+			return packageMemberDoc(op.pkgPath, name, detail)
+		case modeValue:
+			return in.memberDoc(ty, op.t, name, detail)
+		case modeType: // a method expression, T.M
+			return in.memberDoc(ty, op.t, name, detail)
+		}
+		return "", false
 	}
-	s.mu2.Unlock()
-	var parts []string
-	for _, d := range defs {
-		parts = append(parts, d.Source)
+	ty := newTyper(defs, code, len(before))
+	if l, ok := ty.localName(name); ok {
+		return localDoc(ty, name, l), true
 	}
-	if v, ok := s.globals()[name]; ok && v.IsValid() {
-		parts = append(parts, fmt.Sprintf("%s = %s", name, plainText(v)))
-	}
-	if len(parts) > 0 {
-		return textBundle(strings.Join(parts, "\n\n")), true
+	if text, ok, known := in.sessionDoc(name, detail); known {
+		return text, ok
 	}
 	if k, ok := goBuiltins[name]; ok {
-		return textBundle(fmt.Sprintf("%s (built-in %s)", name, k)), true
-	}
-	if byName, _ := importable(); byName[name] != "" {
-		p := byName[name]
-		text := fmt.Sprintf("package %s // import %q", name, p)
-		if pd := packageDoc(p); pd != nil && pd.Doc != "" {
-			text += "\n\n" + pd.Doc
+		if p := docs.Lookup("builtin"); p != nil {
+			if sym, ok := p.Symbols[name]; ok {
+				return p.Decl(sym) + "\n\n" + sym.Doc, true
+			}
 		}
-		return textBundle(text), true
+		return fmt.Sprintf("%s (built-in %s)", name, k), true
 	}
-	return display.Bundle{}, false
+	if path := packagePath(defs, name); path != "" {
+		return packageDoc(path, name, detail), true
+	}
+	return "", false
 }
 
-// inspectMember describes x.name: a package member or a variable's field
-// or method.
-func (s *Session) inspectMember(x, name string) (string, bool) {
-	if v, ok := s.globals()[x]; ok && v.IsValid() {
-		t := v.Type()
-		if m, ok := t.MethodByName(name); ok {
-			return fmt.Sprintf("func (%s) %s%s", t, name, strings.TrimPrefix(m.Type.String(), "func")), true
-		}
-		st := t
-		if st.Kind() == reflect.Pointer {
-			st = st.Elem()
-		}
-		if st.Kind() == reflect.Struct {
-			if f, ok := st.FieldByName(name); ok {
-				return fmt.Sprintf("field %s %s", name, f.Type), true
+// packageDoc describes a package: its import line and its comment (the
+// first paragraph, or all of it at detail > 0).
+func packageDoc(path, name string, detail int) string {
+	text := fmt.Sprintf("package %s // import %q", name, path)
+	if p := docs.Lookup(path); p != nil && p.Doc != "" {
+		doc := p.Doc
+		if detail == 0 {
+			if i := strings.Index(doc, "\n\n"); i >= 0 {
+				doc = doc[:i]
 			}
 		}
-		// methods of interpreted types are not in reflection
-		if d, ok := s.definition(x); ok && d.Kind == kindVar {
-			typ := strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(d.Source, "var "+x)), "*")
-			if m, ok := s.definition(typ + "." + name); ok {
-				return m.Source, true
-			}
+		text += "\n\n" + doc
+	}
+	return text
+}
+
+// packageMemberDoc describes path.name from the documentation table, or
+// from the symbol table when the table lacks it.
+func packageMemberDoc(path, name string, detail int) (string, bool) {
+	if p := docs.Lookup(path); p != nil {
+		if sym, ok := p.Symbols[name]; ok {
+			return symbolText(p, name, sym, detail), true
 		}
-		return "", false
 	}
-	path, syms := s.packageSymbols(x)
-	if syms == nil {
-		return "", false
-	}
-	v, ok := syms[name]
+	v, ok := symbols.Table(symbolKey(path))[name]
 	if !ok {
 		return "", false
 	}
-	sig := ""
-	switch symbolKind(v) {
-	case "function":
-		sig = "func " + x + "." + name + strings.TrimPrefix(v.Type().String(), "func")
-	case "type":
-		sig = "type " + x + "." + name + " " + v.Type().Elem().Kind().String()
-	case "variable":
-		sig = "var " + x + "." + name + " " + v.Type().String()
-	default:
-		sig = fmt.Sprintf("const %s.%s = %v", x, name, v.Interface())
-	}
-	if d, ok := symbolDoc(path, name); ok {
-		return d, true
-	}
-	return sig, true
+	kind := symbolKind(v)
+	return fmt.Sprintf("%s %s.%s: %s", kind, packageName(path), name, symbolSignature(path, name, v, kind)), true
 }
 
-var (
-	docMu    sync.Mutex
-	docCache = map[string]*doc.Package{}
-)
-
-// goroot finds the Go sources, if installed.
-func goroot() string {
-	for _, dir := range []string{os.Getenv("GOROOT"), runtime.GOROOT()} {
-		if dir != "" {
-			if _, err := os.Stat(filepath.Join(dir, "src", "fmt")); err == nil {
-				return dir
-			}
-		}
+// symbolText renders a documented symbol as go doc does: the
+// declaration, the doc comment, and for a type the functions that return
+// it and its methods (with their comments at detail > 0).
+func symbolText(p *docs.Package, name string, sym docs.Symbol, detail int) string {
+	var b strings.Builder
+	b.WriteString(p.Decl(sym))
+	if sym.Doc != "" {
+		b.WriteString("\n\n" + sym.Doc)
 	}
-	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
-		dir := strings.TrimSpace(string(out))
-		if _, err := os.Stat(filepath.Join(dir, "src", "fmt")); err == nil {
-			return dir
-		}
+	for _, f := range sym.Funcs {
+		b.WriteString("\n\n" + f)
 	}
-	return ""
-}
-
-var gorootOnce = sync.OnceValue(goroot)
-
-// packageDoc reads a standard package's documentation from GOROOT, or nil.
-func packageDoc(path string) *doc.Package {
-	docMu.Lock()
-	defer docMu.Unlock()
-	if pd, ok := docCache[path]; ok {
-		return pd
-	}
-	docCache[path] = nil
-	root := gorootOnce()
-	if root == "" || strings.Contains(path, ".") {
-		return nil
-	}
-	dir := filepath.Join(root, "src", filepath.FromSlash(path))
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, parser.ParseComments)
-	if err != nil {
-		return nil
-	}
-	for name, p := range pkgs {
-		if name == "main" || strings.HasSuffix(name, "_test") {
-			continue
-		}
-		var files []*ast.File
-		for _, f := range p.Files {
-			files = append(files, f)
-		}
-		pd, err := doc.NewFromFiles(fset, files, path)
-		if err != nil {
-			return nil
-		}
-		pd.Filenames = nil
-		docCache[path] = pd
-		docFsets[path] = fset
-		return pd
-	}
-	return nil
-}
-
-var docFsets = map[string]*token.FileSet{}
-
-// symbolDoc returns the declaration and documentation of a package member.
-func symbolDoc(path, name string) (string, bool) {
-	pd := packageDoc(path)
-	if pd == nil {
-		return "", false
-	}
-	docMu.Lock()
-	fset := docFsets[path]
-	docMu.Unlock()
-	render := func(decl ast.Node, text string) string {
-		var b strings.Builder
-		if fd, ok := decl.(*ast.FuncDecl); ok {
-			fd.Body = nil
-		}
-		_ = printer.Fprint(&b, fset, decl)
-		if text != "" {
-			b.WriteString("\n\n" + strings.TrimSpace(text))
-		}
-		return b.String()
-	}
-	for _, f := range pd.Funcs {
-		if f.Name == name {
-			return render(f.Decl, f.Doc), true
-		}
-	}
-	for _, t := range pd.Types {
-		if t.Name == name {
-			return render(t.Decl, t.Doc), true
-		}
-		for _, f := range t.Funcs {
-			if f.Name == name {
-				return render(f.Decl, f.Doc), true
-			}
-		}
-		for _, v := range append(t.Consts, t.Vars...) {
-			for _, n := range v.Names {
-				if n == name {
-					return render(v.Decl, v.Doc), true
+	if len(sym.Methods) > 0 {
+		b.WriteString("\n")
+		for _, m := range sym.Methods {
+			b.WriteString("\n" + m)
+			if detail > 0 {
+				if ms, ok := p.Symbols[name+"."+methodName(m)]; ok && ms.Doc != "" {
+					b.WriteString("\n    " + strings.ReplaceAll(ms.Doc, "\n", "\n    ") + "\n")
 				}
 			}
 		}
 	}
-	for _, v := range append(pd.Consts, pd.Vars...) {
-		for _, n := range v.Names {
-			if n == name {
-				return render(v.Decl, v.Doc), true
+	return b.String()
+}
+
+// methodName returns the name of the method a declaration declares.
+func methodName(decl string) string {
+	_, rest, _ := strings.Cut(decl, ") ")
+	name, _, _ := strings.Cut(rest, "(")
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	return strings.TrimSpace(name)
+}
+
+// memberDoc describes the field or method name of a value of type t.
+func (in inspector) memberDoc(ty *typer, t ctype, name string, detail int) (string, bool) {
+	m, ok := ty.member(t, name)
+	if !ok {
+		return "", false
+	}
+	base := ty.deref(t)
+	if base.rt != nil {
+		if text, ok := compiledMemberDoc(base.rt, name, m, 0); ok {
+			return text, true
+		}
+	}
+	if id, ok := base.x.(*ast.Ident); ok {
+		if m.kind == "method" {
+			if d, ok := ty.definition(id.Name + "." + name); ok {
+				if in.sess == nil {
+					return "", false // its doc comment is the session's
+				}
+				return in.sess.withDoc(d.Name, d.Source), true
+			}
+			if fd, ok := ty.localMethods(id.Name)[name]; ok {
+				return "func (" + id.Name + ") " + name + strings.TrimPrefix(funcSignature(fd.Type), "func"), true
+			}
+		}
+		if ts := ty.typeSpec(id.Name); ts != nil {
+			return fmt.Sprintf("field %s %s\n\nof type %s", name, m.sig, id.Name), true
+		}
+	}
+	return fmt.Sprintf("%s %s %s", m.kind, name, m.sig), true
+}
+
+// compiledMemberDoc finds the documentation of a compiled type's field or
+// method, through embedded fields.
+func compiledMemberDoc(rt reflect.Type, name string, m member, depth int) (string, bool) {
+	if depth > 3 {
+		return "", false
+	}
+	if p := docs.Lookup(rt.PkgPath()); p != nil && rt.Name() != "" {
+		if sym, ok := p.Symbols[rt.Name()+"."+name]; ok {
+			return p.Decl(sym) + "\n\n" + sym.Doc, true
+		}
+		if m.kind == "field" {
+			if ts, ok := p.Symbols[rt.Name()]; ok {
+				if doc, ok := fieldComment(p.Decl(ts), name); ok {
+					text := fmt.Sprintf("field %s %s\n\nof type %s.%s", name, m.sig, p.Name, rt.Name())
+					if doc != "" {
+						text += "\n\n" + doc
+					}
+					return text, true
+				}
+			}
+		}
+	}
+	if rt.Kind() == reflect.Struct {
+		for i := range rt.NumField() {
+			if f := rt.Field(i); f.Anonymous {
+				ft := f.Type
+				if ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if text, ok := compiledMemberDoc(ft, name, m, depth+1); ok {
+					return text, true
+				}
 			}
 		}
 	}
 	return "", false
+}
+
+// fieldComment returns the comment above a field in a struct's
+// declaration, and whether the field is there.
+func fieldComment(decl, field string) (string, bool) {
+	var comment []string
+	for line := range strings.SplitSeq(decl, "\n") {
+		l := strings.TrimSpace(line)
+		if c, ok := strings.CutPrefix(l, "//"); ok {
+			comment = append(comment, strings.TrimSpace(c))
+			continue
+		}
+		names, _, _ := strings.Cut(l, " ")
+		for n := range strings.SplitSeq(names, ",") {
+			if n != field {
+				continue
+			}
+			if _, trailing, ok := strings.Cut(l, "//"); ok {
+				comment = append(comment, strings.TrimSpace(trailing))
+			}
+			return strings.Join(comment, "\n"), true
+		}
+		comment = nil
+	}
+	return "", false
+}
+
+// localDoc describes a name the cell being edited declares.
+func localDoc(ty *typer, name string, l *localName) string {
+	switch l.kind {
+	case kindFunc:
+		return "func " + name + strings.TrimPrefix(funcSignature(l.typ.(*ast.FuncType)), "func")
+	case kindType:
+		return "type " + name + " " + types.ExprString(l.spec.Type)
+	}
+	if t := ty.typeString(ty.localOf(l)); t != "" {
+		return fmt.Sprintf("%s %s %s", l.kind, name, t)
+	}
+	return fmt.Sprintf("%s %s", l.kind, name)
+}
+
+// sessionDoc describes a session declaration: its doc comment and
+// source, with the methods of a type and the value of a variable. known
+// says whether name is the session's; without the live session, nothing
+// is found for it.
+func (in inspector) sessionDoc(name string, detail int) (text string, ok, known bool) {
+	var parts []string
+	isVar := false
+	for _, d := range in.defs {
+		if d.Kind == kindImport {
+			continue
+		}
+		if d.Name == name || strings.HasPrefix(d.Name, name+".") {
+			parts = append(parts, d.Source)
+			if in.sess != nil {
+				parts[len(parts)-1] = in.sess.withDoc(d.Name, d.Source)
+			}
+			isVar = isVar || d.Kind == kindVar
+		}
+	}
+	if len(parts) == 0 {
+		return "", false, false
+	}
+	if in.sess == nil {
+		return "", false, true
+	}
+	if isVar {
+		if v, ok := in.sess.globals()[name]; ok && v.IsValid() {
+			parts = append(parts, fmt.Sprintf("%s = %s", name, plainText(v)))
+			if detail > 0 {
+				// the documentation of a compiled type
+				t := v.Type()
+				for t.Kind() == reflect.Pointer {
+					t = t.Elem()
+				}
+				if p := docs.Lookup(t.PkgPath()); p != nil {
+					if sym, ok := p.Symbols[t.Name()]; ok {
+						parts = append(parts, symbolText(p, t.Name(), sym, 0))
+					}
+				}
+			}
+		}
+	}
+	return strings.Join(parts, "\n\n"), true, true
+}
+
+// withDoc puts a definition's doc comment, if the cell that made it had
+// one, above its source.
+func (s *Session) withDoc(name, source string) string {
+	s.mu2.Lock()
+	doc := s.docs[name]
+	s.mu2.Unlock()
+	if doc == "" {
+		return source
+	}
+	return "// " + strings.ReplaceAll(strings.TrimSpace(doc), "\n", "\n// ") + "\n" + source
+}
+
+// noteDocs remembers the doc comments of the declarations a cell made,
+// for Inspect: definitions carry no comments (they are replayed).
+func (s *Session) noteDocs(code string, res *Result) {
+	if res == nil || len(res.Definitions) == 0 {
+		return
+	}
+	items, err := splitCell(code)
+	if err != nil {
+		return
+	}
+	found := map[string]string{}
+	for _, it := range items {
+		if !it.isDecl() {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+commentAbove(code, it.off)+it.src, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				name := d.Name.Name
+				if d.Recv != nil && len(d.Recv.List) == 1 {
+					name = embeddedName(d.Recv.List[0].Type) + "." + name
+				}
+				found[name] = d.Doc.Text()
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					doc := d.Doc.Text()
+					switch sp := sp.(type) {
+					case *ast.TypeSpec:
+						if sp.Doc != nil {
+							doc = sp.Doc.Text()
+						}
+						found[sp.Name.Name] = doc
+					case *ast.ValueSpec:
+						if sp.Doc != nil {
+							doc = sp.Doc.Text()
+						}
+						for _, n := range sp.Names {
+							found[n.Name] = doc
+						}
+					}
+				}
+			}
+		}
+	}
+	s.mu2.Lock()
+	defer s.mu2.Unlock()
+	if s.docs == nil {
+		s.docs = map[string]string{}
+	}
+	for _, d := range res.Definitions {
+		if doc, ok := found[d.Name]; ok && doc != "" {
+			s.docs[d.Name] = doc
+		} else {
+			delete(s.docs, d.Name)
+		}
+	}
+}
+
+// commentAbove returns the lines of // comments right above byte offset
+// off of code (the doc comment of the declaration there), each with its
+// newline.
+func commentAbove(code string, off int) string {
+	lines := strings.Split(code[:off], "\n")
+	lines = lines[:len(lines)-1] // the text before the declaration on its line
+	i := len(lines)
+	for i > 0 && strings.HasPrefix(strings.TrimSpace(lines[i-1]), "//") {
+		i--
+	}
+	if i == len(lines) {
+		return ""
+	}
+	return strings.Join(lines[i:], "\n") + "\n"
 }

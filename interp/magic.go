@@ -222,11 +222,12 @@ func (s *Session) runMagic(ctx context.Context, m magic) (*Result, error) {
 	case "env":
 		return s.envMagic(m.Args)
 	case "reset":
-		runtimes.KillAll()
+		killed := runtimes.KillAll()
 		if err := s.reset(); err != nil {
 			return res, &Error{Name: "MagicError", Message: err.Error()}
 		}
 		res.Reset = true
+		fmt.Fprint(s.stdout, resetMessage(killed))
 	case "time":
 		code := m.Args
 		if strings.TrimSpace(m.Body) != "" {

@@ -107,6 +107,7 @@ type Session struct {
 	goSrc map[string]goSource
 
 	regs sync.Map // *yaegi.Interpreter → its *typeRegistry (format.go)
+	docs  map[string]string // doc comments of definitions, by name (see noteDocs)
 }
 
 // New starts a session with display and runtimes imported.
@@ -185,7 +186,9 @@ func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
 	} else if ok {
 		return s.runMagic(ctx, m)
 	}
-	return s.execute(ctx, code, s.cells)
+	res, err := s.execute(ctx, code, s.cells)
+	s.noteDocs(code, res)
+	return res, err
 }
 
 // CellContext returns the context for runs that the cell running now

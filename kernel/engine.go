@@ -9,7 +9,9 @@ import (
 // sockets, signing, execution counter, history and busy/idle status; the
 // engine owns the language. Methods are called from one goroutine at a time
 // for the shell channel, except that Shutdown may be called from the control
-// channel while Execute runs.
+// channel while Execute runs, and Complete, Inspect and IsComplete from a
+// goroutine of their own beside a long-running Execute: they must answer
+// without waiting for the cell.
 //
 // Interrupting a cell is cancelling the ctx passed to Execute.
 type Engine interface {
@@ -122,6 +124,10 @@ type ExecuteReply struct {
 	Error *Error
 	// UserExpressions holds one entry per requested expression.
 	UserExpressions map[string]ExpressionResult
+	// Payload is the execute_reply's payload list (deprecated by the
+	// protocol, still honoured by front ends): {"source": "ask_exit",
+	// "keepkernel": false} makes jupyter console end the session.
+	Payload []map[string]any
 }
 
 // Error is an error reply's content (and the iopub error message).
@@ -147,6 +153,9 @@ type Completion struct {
 	// Types optionally gives a type for each match, for the
 	// _jupyter_types_experimental metadata ("function", "keyword", ...).
 	Types []string
+	// Signatures optionally gives each match's type or signature, for
+	// the same metadata.
+	Signatures []string
 }
 
 // Inspection is an inspect_reply's content.

@@ -60,7 +60,9 @@ func (k *Kernel) execute(m *Message) (abort bool, err error) {
 	k.mu.Lock()
 	k.cancelRun = cancel
 	k.mu.Unlock()
+	k.cellStart.Store(time.Now().UnixNano())
 	r := k.runEngine(ctx, req, out)
+	k.cellStart.Store(0)
 	k.mu.Lock()
 	k.cancelRun = nil
 	k.mu.Unlock()
@@ -90,7 +92,11 @@ func (k *Kernel) execute(m *Message) (abort bool, err error) {
 		if exprs == nil {
 			exprs = map[string]ExpressionResult{}
 		}
-		content = map[string]any{"status": status, "execution_count": count, "user_expressions": exprs, "payload": []any{}}
+		payload := r.Payload
+		if payload == nil {
+			payload = []map[string]any{}
+		}
+		content = map[string]any{"status": status, "execution_count": count, "user_expressions": exprs, "payload": payload}
 	case StatusError:
 		tb := r.Error.Traceback
 		if tb == nil {

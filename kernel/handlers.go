@@ -44,6 +44,42 @@ func (k *Kernel) controlWorker() {
 	}
 }
 
+// longCell is how long a cell runs before is_complete, complete and
+// inspect requests stop waiting behind it.
+const longCell = 500 * time.Millisecond
+
+// answersAtOnce says whether the kernel answers a shell request on its own
+// goroutine, beside the running cell, rather than in order after it: an
+// is_complete, complete or inspect request while a cell has run for
+// longCell (help while typing the next cell). A
+// front end asks is_complete before every Enter and gives up on a kernel
+// that does not answer within a second: jupyter console then wants
+// Esc-Enter for the rest of the session, and it leaves a cell running
+// when Ctrl-C reaches only the console (its SIGINT handler is lost once
+// prompt_toolkit has run). Requests stay in order on the shell channel
+// otherwise; the engine answers these without waiting for the cell (see
+// Engine).
+func (k *Kernel) answersAtOnce(msgType string) bool {
+	if msgType != "is_complete_request" && msgType != "complete_request" && msgType != "inspect_request" {
+		return false
+	}
+	start := k.cellStart.Load()
+	return start != 0 && time.Since(time.Unix(0, start)) >= longCell
+}
+
+// quickWorker handles the requests that answersAtOnce lets pass a long
+// cell, one at a time.
+func (k *Kernel) quickWorker() {
+	for {
+		select {
+		case m := <-k.quickIn:
+			k.handle(Shell, m)
+		case <-k.stop:
+			return
+		}
+	}
+}
+
 // abortQueued answers the execute requests queued on shell at the moment
 // of the error with status "aborted", as ipykernel does after an error
 // with stop_on_error. Other queued requests are handled normally, in
@@ -329,7 +365,15 @@ func (k *Kernel) complete(m *Message) error {
 			if i < len(comp.Types) {
 				t = comp.Types[i]
 			}
-			types = append(types, map[string]any{"start": comp.CursorStart, "end": comp.CursorEnd, "text": text, "type": t})
+			item := map[string]any{"start": comp.CursorStart, "end": comp.CursorEnd, "text": text, "type": t}
+			if comp.Signatures != nil { // as ipykernel: every item has one, "" when none
+				sig := ""
+				if i < len(comp.Signatures) {
+					sig = comp.Signatures[i]
+				}
+				item["signature"] = sig
+			}
+			types = append(types, item)
 		}
 		metadata["_jupyter_types_experimental"] = types
 	}

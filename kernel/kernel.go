@@ -61,6 +61,8 @@ type Kernel struct {
 	shellOut, controlOut, stdinOut chan [][]byte // frames for the writers
 	iopub                          chan iopubEvent
 	shellIn, controlIn             chan *Message
+	quickIn                        chan *Message // shell requests answered beside a long cell (answersAtOnce)
+	cellStart                      atomic.Int64  // UnixNano when the running execute started; 0 between cells
 
 	stop        chan struct{} // closed when Serve is to return
 	stopOnce    sync.Once
@@ -125,6 +127,7 @@ func New(info ConnectionInfo, engine Engine, opts Options) (*Kernel, error) {
 		iopub:         make(chan iopubEvent, 256),
 		shellIn:       make(chan *Message, 256),
 		controlIn:     make(chan *Message, 64),
+		quickIn:       make(chan *Message, 64),
 		stop:          make(chan struct{}),
 		workersDone:   make(chan struct{}),
 		dead:          make(chan struct{}),
@@ -198,6 +201,7 @@ func (k *Kernel) Serve(ctx context.Context) error {
 	k.publish(Header{}, "status", map[string]any{"execution_state": "starting"})
 	workers.Go(k.shellWorker)
 	workers.Go(k.controlWorker)
+	workers.Go(k.quickWorker)
 
 	select {
 	case <-ctx.Done():

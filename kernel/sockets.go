@@ -116,8 +116,12 @@ func (k *Kernel) reader(ch Channel, sock zmq4.Socket, out chan<- *Message) {
 			k.stdinMessage(m)
 			continue
 		}
+		dst := out
+		if ch == Shell && k.answersAtOnce(m.Header.MsgType) {
+			dst = k.quickIn
+		}
 		select {
-		case out <- m:
+		case dst <- m:
 		case <-k.stop:
 			return
 		}

@@ -212,6 +212,41 @@ func BenchmarkSpinlabComplete(b *testing.B) {
 	benchComplete(b, c)
 }
 
+// BenchmarkSpinlabCompleteExpression completes after an expression's
+// type (an index, a field, an index: res.Workers[0].), reasoned about
+// statically in the kernel process from the session's definitions.
+func BenchmarkSpinlabCompleteExpression(b *testing.B) {
+	c, _ := startBinary(b)
+	mustExecute(b, c, "res := runtimes.Go(1, func(int) {})")
+	const code = "res.Workers[0]."
+	var l latencies
+	for b.Loop() {
+		var r kerneltest.CompleteReply
+		l.time(func() { r = c.Complete(code, len(code)) })
+		if r.Status != "ok" || !slices.Contains(r.Matches, "Spawn") {
+			b.Fatalf("completing %q: status %s, matches %v", code, r.Status, r.Matches)
+		}
+	}
+	l.report(b)
+}
+
+// BenchmarkSpinlabInspect is an inspect_request (Shift-Tab) round trip
+// for a documented function: the evaluator looks it up in the
+// documentation table.
+func BenchmarkSpinlabInspect(b *testing.B) {
+	c, _ := startBinary(b)
+	const code = "runtimes.Processes("
+	var l latencies
+	for b.Loop() {
+		var r kerneltest.InspectReply
+		l.time(func() { r = c.Inspect(code, len(code), 0) })
+		if text, _ := r.Data["text/plain"].(string); !r.Found || !strings.Contains(text, "snippet string") {
+			b.Fatalf("inspecting %q: found %v, %q", code, r.Found, text)
+		}
+	}
+	l.report(b)
+}
+
 func BenchmarkSpinlabPlot(b *testing.B) {
 	c, _ := startBinary(b)
 	benchPlot(b, c)

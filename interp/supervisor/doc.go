@@ -23,10 +23,14 @@
 // values were lost. A cell that ignores an interrupt for
 // Options.InterruptGrace is handled the same way, after a kill.
 //
-// Every request goes to the evaluator except completions of a package's
-// members ("fmt.Pri"): the Supervisor answers those itself from the symbol
-// tables and its record of the session's definitions
-// (interp.CompleteMember), unless a session name shadows the package.
+// Execute requests go to the evaluator. Completions, is_complete and most
+// inspections do not: the Supervisor answers them itself by static
+// reasoning over its record of the session's definitions, the symbol
+// tables and the documentation table (interp.Complete, interp.IsComplete,
+// interp.Inspect), so they stay fast and keep answering while a cell runs
+// or the evaluator restarts. Inspecting what only the live session knows
+// (a variable's value, a session declaration's doc comment) goes to the
+// evaluator.
 //
 // The package sits between kernel (which it serves, through kernel.Engine)
 // and interp (which the evaluator runs); kernel never imports it.

@@ -2,6 +2,7 @@ package supervisor_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -99,7 +100,7 @@ func BenchmarkEngineStream10000Lines(b *testing.B) {
 }
 
 // BenchmarkEngineComplete completes a package member, which the
-// supervisor answers in the kernel process (interp.CompleteMember).
+// supervisor answers in the kernel process (interp.Complete).
 func BenchmarkEngineComplete(b *testing.B) {
 	s := startBench(b)
 	for b.Loop() {
@@ -110,15 +111,40 @@ func BenchmarkEngineComplete(b *testing.B) {
 	}
 }
 
-// BenchmarkEngineCompleteVariable completes a variable's fields, which
-// only the evaluator knows: the round trip between the processes.
+// BenchmarkEngineCompleteVariable completes a variable's fields from the
+// session's definitions, in the kernel process too.
 func BenchmarkEngineCompleteVariable(b *testing.B) {
 	s := startBench(b)
 	benchCell(b, s, "type point struct{ X, Y int }\npt := point{1, 2}")
 	for b.Loop() {
 		c, err := s.Complete(context.Background(), "pt.", 3)
-		if err != nil || len(c.Matches) != 2 {
+		if err != nil || !slices.Equal(c.Matches, []string{"X", "Y"}) {
 			b.Fatalf("completions %v, err %v", c.Matches, err)
+		}
+	}
+}
+
+// BenchmarkEngineCompleteExpression completes after an expression's
+// type (res.Workers[0].), statically, in the kernel process.
+func BenchmarkEngineCompleteExpression(b *testing.B) {
+	s := startBench(b)
+	benchCell(b, s, "res := runtimes.Go(1, func(int) {})")
+	for b.Loop() {
+		c, err := s.Complete(context.Background(), "res.Workers[0].", 15)
+		if err != nil || !slices.Contains(c.Matches, "Spawn") {
+			b.Fatalf("completions %v, err %v", c.Matches, err)
+		}
+	}
+}
+
+// BenchmarkEngineInspect inspects a documented function: a round trip to
+// the evaluator, which reads the documentation table.
+func BenchmarkEngineInspect(b *testing.B) {
+	s := startBench(b)
+	for b.Loop() {
+		in, err := s.Inspect(context.Background(), "runtimes.Processes(", 19, 0)
+		if err != nil || !in.Found {
+			b.Fatalf("found %v, err %v", in.Found, err)
 		}
 	}
 }

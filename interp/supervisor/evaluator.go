@@ -259,11 +259,6 @@ func toWireError(err error) *wireError {
 func (e *evalServer) request(f *frame) {
 	reply := &frame{Type: typeReply, ID: f.ID}
 	switch f.Type {
-	case typeComplete:
-		if c := f.Complete; c != nil {
-			matches, start, end, kinds := e.sess.Complete(c.Code, c.Cursor)
-			reply.Complete = &completeBody{Matches: matches, Start: start, End: end, Kinds: kinds}
-		}
 	case typeInspect:
 		if in := f.Inspect; in != nil {
 			b, found := e.sess.Inspect(in.Code, in.Cursor, in.Detail)
@@ -271,11 +266,6 @@ func (e *evalServer) request(f *frame) {
 			if found {
 				reply.Inspect.Value = &bundle{Data: b.Data, Metadata: b.Metadata}
 			}
-		}
-	case typeIsComplete:
-		if c := f.IsComplete; c != nil {
-			status, indent := e.sess.IsComplete(c.Code)
-			reply.IsComplete = &isCompleteBody{Status: status, Indent: indent}
 		}
 	case typeRestore:
 		defs := make([]interp.Definition, len(f.Definitions))

@@ -12,9 +12,7 @@ package supervisor
 // Frame types, supervisor → evaluator.
 const (
 	typeExecute    = "execute"     // Execute; reply typeDone
-	typeComplete   = "complete"    // Complete; reply typeReply
 	typeInspect    = "inspect"     // Inspect; reply typeReply
-	typeIsComplete = "is_complete" // IsComplete; reply typeReply
 	typeRestore    = "restore"     // Definitions; reply typeReply
 	typeInterrupt  = "interrupt"   // cancel the execute with this ID; no reply
 	typeInputReply = "input_reply" // Input; answers the input_request with this ID
@@ -46,17 +44,15 @@ type frame struct {
 	// all stream text before that marker.
 	Sync uint64 `json:"sync,omitempty"`
 
-	Execute     *executeBody    `json:"execute,omitempty"`
-	Done        *doneBody       `json:"done,omitempty"`
-	Complete    *completeBody   `json:"complete,omitempty"`
-	Inspect     *inspectBody    `json:"inspect,omitempty"`
-	IsComplete  *isCompleteBody `json:"is_complete,omitempty"`
-	Definitions []Definition    `json:"definitions,omitempty"`
-	Display     *displayBody    `json:"display,omitempty"`
-	Clear       *clearBody      `json:"clear,omitempty"`
-	Input       *inputBody      `json:"input,omitempty"`
-	Ready       *readyBody      `json:"ready,omitempty"`
-	Error       *wireError      `json:"error,omitempty"`
+	Execute     *executeBody `json:"execute,omitempty"`
+	Done        *doneBody    `json:"done,omitempty"`
+	Inspect     *inspectBody `json:"inspect,omitempty"`
+	Definitions []Definition `json:"definitions,omitempty"`
+	Display     *displayBody `json:"display,omitempty"`
+	Clear       *clearBody   `json:"clear,omitempty"`
+	Input       *inputBody   `json:"input,omitempty"`
+	Ready       *readyBody   `json:"ready,omitempty"`
+	Error       *wireError   `json:"error,omitempty"`
 }
 
 // Definition is one top-level declaration of the session, kept by the
@@ -99,16 +95,6 @@ type wireError struct {
 
 func (e *wireError) Error() string { return e.Name + ": " + e.Message }
 
-type completeBody struct {
-	Code   string `json:"code"`
-	Cursor int    `json:"cursor"`
-	// In the reply:
-	Matches []string `json:"matches,omitempty"`
-	Start   int      `json:"start,omitempty"`
-	End     int      `json:"end,omitempty"`
-	Kinds   []string `json:"kinds,omitempty"`
-}
-
 type inspectBody struct {
 	Code   string `json:"code"`
 	Cursor int    `json:"cursor"`
@@ -116,13 +102,6 @@ type inspectBody struct {
 	// In the reply:
 	Found bool    `json:"found,omitempty"`
 	Value *bundle `json:"value,omitempty"`
-}
-
-type isCompleteBody struct {
-	Code string `json:"code"`
-	// In the reply:
-	Status string `json:"status,omitempty"`
-	Indent string `json:"indent,omitempty"`
 }
 
 type displayBody struct {

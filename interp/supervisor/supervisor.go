@@ -139,8 +139,12 @@ func (s *Supervisor) Info() kernel.Info {
 	}
 }
 
-// Execute runs a cell in the evaluator.
+// Execute runs a cell in the evaluator. A cell that is exit or quit
+// alone asks the front end to end the session, as IPython does.
 func (s *Supervisor) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Output) kernel.ExecuteReply {
+	if interp.IsExit(s.interpDefinitions(), req.Code) {
+		return kernel.ExecuteReply{Status: kernel.StatusOK, Payload: []map[string]any{{"source": "ask_exit", "keepkernel": false}}}
+	}
 	s.setOutput(out, ctx)
 	defer s.endCell(ctx)
 	defer s.reportDropped(out)
@@ -445,39 +449,32 @@ func (s *Supervisor) Definitions() []Definition {
 	return slices.Clone(s.defs)
 }
 
-// Complete asks the evaluator for completions.
+// Complete answers completions in the kernel process, from the
+// session's definitions and the symbol tables (interp.Complete): no round
+// trip to the evaluator, and answers while a cell runs.
 func (s *Supervisor) Complete(ctx context.Context, code string, cursorPos int) (kernel.Completion, error) {
-	// A package's members are known here from the symbol tables and the
-	// session's definitions: no round trip to the evaluator.
-	s.mu.Lock()
-	defs := make([]interp.Definition, len(s.defs))
-	for i, d := range s.defs {
-		defs[i] = interp.Definition(d)
+	c := interp.Complete(s.interpDefinitions(), code, cursorPos)
+	out := kernel.Completion{
+		Matches:     make([]string, len(c.Matches)),
+		CursorStart: c.Start,
+		CursorEnd:   c.End,
+		Types:       make([]string, len(c.Matches)),
+		Signatures:  make([]string, len(c.Matches)),
 	}
-	s.mu.Unlock()
-	if matches, start, end, kinds, ok := interp.CompleteMember(defs, code, cursorPos); ok {
-		if matches == nil {
-			matches = []string{}
-		}
-		return kernel.Completion{Matches: matches, CursorStart: start, CursorEnd: end, Types: kinds}, nil
+	for i, m := range c.Matches {
+		out.Matches[i], out.Types[i], out.Signatures[i] = m.Text, m.Kind, m.Signature
 	}
-	f, err := s.request(ctx, &frame{Type: typeComplete, Complete: &completeBody{Code: code, Cursor: cursorPos}})
-	if err != nil {
-		return kernel.Completion{CursorStart: cursorPos, CursorEnd: cursorPos}, err
-	}
-	c := f.Complete
-	if c == nil {
-		return kernel.Completion{CursorStart: cursorPos, CursorEnd: cursorPos}, nil
-	}
-	matches := c.Matches
-	if matches == nil {
-		matches = []string{}
-	}
-	return kernel.Completion{Matches: matches, CursorStart: c.Start, CursorEnd: c.End, Types: c.Kinds}, nil
+	return out, nil
 }
 
-// Inspect asks the evaluator for help on the code at the cursor.
+// Inspect answers help on the code at the cursor in the kernel process
+// when the session's definitions and the documentation table suffice
+// (interp.Inspect), and asks the evaluator for what needs the live
+// session: values of variables, doc comments of session declarations.
 func (s *Supervisor) Inspect(ctx context.Context, code string, cursorPos, detailLevel int) (kernel.Inspection, error) {
+	if b, ok := interp.Inspect(s.interpDefinitions(), code, cursorPos, detailLevel); ok {
+		return kernel.Inspection{Found: true, Data: b.Data, Metadata: orEmpty(b.Metadata)}, nil
+	}
 	f, err := s.request(ctx, &frame{Type: typeInspect, Inspect: &inspectBody{Code: code, Cursor: cursorPos, Detail: detailLevel}})
 	if err != nil {
 		return kernel.Inspection{Data: map[string]any{}, Metadata: map[string]any{}}, err
@@ -489,17 +486,24 @@ func (s *Supervisor) Inspect(ctx context.Context, code string, cursorPos, detail
 	return kernel.Inspection{Found: true, Data: in.Value.Data, Metadata: orEmpty(in.Value.Metadata)}, nil
 }
 
-// IsComplete asks the evaluator whether code is ready to run.
+// interpDefinitions returns the session's definitions as interp has them.
+func (s *Supervisor) interpDefinitions() []interp.Definition {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defs := make([]interp.Definition, len(s.defs))
+	for i, d := range s.defs {
+		defs[i] = interp.Definition(d)
+	}
+	return defs
+}
+
+// IsComplete answers in the kernel process (interp.IsComplete parses,
+// nothing runs): a front end asks before every Enter, also while a cell
+// runs or the evaluator restarts, and gives up on a kernel that is slow
+// to answer (jupyter console then wants Esc-Enter for good).
 func (s *Supervisor) IsComplete(ctx context.Context, code string) (kernel.Completeness, error) {
-	f, err := s.request(ctx, &frame{Type: typeIsComplete, IsComplete: &isCompleteBody{Code: code}})
-	if err != nil {
-		return kernel.Completeness{Status: "unknown"}, err
-	}
-	c := f.IsComplete
-	if c == nil || c.Status == "" {
-		return kernel.Completeness{Status: "unknown"}, nil
-	}
-	return kernel.Completeness{Status: c.Status, Indent: c.Indent}, nil
+	status, indent := interp.IsComplete(code)
+	return kernel.Completeness{Status: status, Indent: indent}, nil
 }
 
 // request sends f and waits for its reply.
