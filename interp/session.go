@@ -106,8 +106,8 @@ type Session struct {
 	// runner (see ExportGo).
 	goSrc map[string]goSource
 
-	regs sync.Map // *yaegi.Interpreter → its *typeRegistry (format.go)
-	docs  map[string]string // doc comments of definitions, by name (see noteDocs)
+	regs sync.Map          // *yaegi.Interpreter → its *typeRegistry (format.go)
+	docs map[string]string // doc comments of definitions, by name (see noteDocs)
 }
 
 // New starts a session with display and runtimes imported.
