@@ -108,7 +108,12 @@ func Start(spec Spec) (*Process, error) {
 	cmd.ExtraFiles = []*os.File{toR, fromW} // fds 3 and 4
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: sig}
 	var err error
+	started.mu.Lock() // KillDescendants must not reap it before it is registered
 	onForkThread(func() { err = cmd.Start() })
+	if err == nil {
+		started.pids[cmd.Process.Pid] = struct{}{}
+	}
+	started.mu.Unlock()
 	// The child has its own copies; keeping ours would hide its exit.
 	toR.Close()
 	fromW.Close()
@@ -150,6 +155,9 @@ func (p *Process) reap() {
 	}
 	_ = unix.Kill(-p.Pid, unix.SIGKILL)
 	_ = p.cmd.Wait() // the state says how it ended
+	started.mu.Lock()
+	delete(started.pids, p.Pid)
+	started.mu.Unlock()
 	p.state = p.cmd.ProcessState
 	close(p.done)
 }
@@ -170,6 +178,13 @@ func (p *Process) Wait() *os.ProcessState {
 	<-p.done
 	return p.state
 }
+
+// started holds the pids that Start started and their Process has not
+// reaped yet, so that KillDescendants leaves their reaping to them.
+var started = struct {
+	mu   sync.Mutex
+	pids map[int]struct{}
+}{pids: map[int]struct{}{}}
 
 // The fork thread: one goroutine locked to its OS thread for the life of
 // the process (the one piece of package state, because a parent-death

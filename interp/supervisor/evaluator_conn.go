@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/spinlab/spinlab/internal/child"
 	"github.com/spinlab/spinlab/kernel"
 )
 
@@ -138,6 +140,13 @@ func (ev *evaluator) loop() {
 		<-ev.p.Done()
 	}
 	ev.p.Kill() // children left in its group
+	if ev.s.opts.OwnProcessTree {
+		// Its orphans, at any depth, came to this process (a subreaper):
+		// no evaluator runs now, so every descendant is the dead session's.
+		if n := child.KillDescendants(os.Getpid()); n > 0 {
+			ev.s.log.Debug("killed the ended evaluator's orphans", "count", n)
+		}
+	}
 	// Read what it wrote last; a grandchild holding the pipes open must not
 	// hold us up.
 	ev.p.stdout.wait(time.Second)

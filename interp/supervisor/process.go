@@ -27,7 +27,9 @@ func startProcess(argv, env []string, sink func(name, text string)) (*process, e
 	if len(argv) == 0 {
 		return nil, errors.New("no evaluator command")
 	}
-	c, err := child.Start(child.Spec{Argv: argv, Env: env, MaxFrame: maxFrame})
+	// SIGTERM, not SIGKILL, when the kernel dies: the evaluator catches it
+	// to kill everything below it first (endWithParent).
+	c, err := child.Start(child.Spec{Argv: argv, Env: env, MaxFrame: maxFrame, DeathSignal: syscall.SIGTERM})
 	if err != nil {
 		return nil, fmt.Errorf("start the evaluator: %w", err)
 	}
