@@ -2,7 +2,9 @@ package supervisor_test
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -382,4 +384,52 @@ func TestReplayLog(t *testing.T) {
 	if defs := s.Definitions(); len(defs) != 0 {
 		t.Errorf("after %%reset the log holds %+v", defs)
 	}
+}
+
+// TestCrashWithManyGoroutines: a fatal error while many goroutines are
+// alive makes the runtime dump every one of them (GOTRACEBACK does not
+// hold for runtime throws); the reply must still name the real cause, and
+// come within a few seconds, with a new evaluator ready.
+func TestCrashWithManyGoroutines(t *testing.T) {
+	manyGoroutines := 20000
+	if n, err := strconv.Atoi(os.Getenv("SPINLAB_TEST_GOROUTINES")); err == nil {
+		manyGoroutines = n
+	}
+	s := start(t, supervisor.Options{})
+	mustOK(t, s, `func deep(n int) int { return deep(n+1) + 1 }`)
+	mustOK(t, s, fmt.Sprintf("const goroutines = %d", manyGoroutines))
+	mustOK(t, s, `for i := 0; i < goroutines; i++ { go func() { select {} }() }`)
+	began := time.Now()
+	rep, out := run(t, s, `deep(0)`)
+	took := time.Since(began)
+	t.Logf("reply after %v: %+v", took, rep.Error)
+	if rep.Status != kernel.StatusError || rep.Error == nil ||
+		!(strings.Contains(rep.Error.Value, "stack overflow") || strings.Contains(rep.Error.Value, "goroutine stack exceeds")) {
+		t.Errorf("reply %s %+v, want one naming the stack overflow", rep.Status, rep.Error)
+	}
+	if regexp.MustCompile(`goroutine \d+ \[`).MatchString(out.stream("stderr")) {
+		t.Errorf("the goroutine dump reached the cell's output: %.600q", out.stream("stderr"))
+	}
+	// The recursion itself takes seconds to fill 256 MB of stack (more on
+	// a loaded machine); the bound is on what follows the crash.
+	crashed := time.Time{}
+	for _, e := range out.events {
+		if e.kind == "stream" && strings.Contains(e.text, "stack") {
+			crashed = e.at
+			break
+		}
+	}
+	if crashed.IsZero() {
+		t.Fatal("the crash line did not reach the cell")
+	}
+	after := began.Add(took).Sub(crashed)
+	t.Logf("crash line after %v, reply %v later", crashed.Sub(began), after)
+	if after > 5*time.Second {
+		t.Errorf("the reply came %v after the crash line, want a few seconds", after)
+	}
+	began = time.Now()
+	if rep, _ := mustOK(t, s, `deep != nil`); resultText(rep) != "true" {
+		t.Errorf("after the crash: %q", resultText(rep))
+	}
+	t.Logf("next cell after %v", time.Since(began))
 }

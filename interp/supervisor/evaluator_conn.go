@@ -152,11 +152,11 @@ func (ev *evaluator) loop() {
 	ev.p.stdout.wait(time.Second)
 	ev.p.stderr.wait(time.Second)
 	ev.p.Close()
-	ev.stderrTail = ev.p.stderr.lastText()
+	ev.stderrTail = ev.p.stderr.crashText()
 	if killed, _ := ev.killedBy(); killed {
 		channelErr = nil // killed on purpose, not for a broken channel
 	}
-	ev.reason = deathReason(ev.stderrTail, ev.p.Wait(), channelErr)
+	ev.reason = deathReason(ev.stderrTail, ev.p.Wait(), channelErr, ev.p.dumpCut.Load())
 	close(ev.gone)
 	ev.s.log.Debug("the evaluator ended", "pid", ev.p.Pid, "reason", ev.reason)
 	if ev.busy.Load() == 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -19,6 +20,9 @@ type process struct {
 	*child.Process
 	stdout *stream
 	stderr *stream
+	// dumpCut is set when the supervisor killed the process in the middle
+	// of its crash dump (see cutDumps).
+	dumpCut atomic.Bool
 }
 
 // startProcess starts the evaluator command with its stdout and stderr
@@ -33,11 +37,40 @@ func startProcess(argv, env []string, sink func(name, text string)) (*process, e
 	if err != nil {
 		return nil, fmt.Errorf("start the evaluator: %w", err)
 	}
-	return &process{
+	p := &process{
 		Process: c,
 		stdout:  newStream("stdout", c.Stdout, sink),
 		stderr:  newErrStream(c.Stderr, sink),
-	}, nil
+	}
+	go p.cutDumps()
+	return p, nil
+}
+
+// dumpGrace is how long a crashing evaluator may spend on its goroutine
+// dump before the supervisor kills it.
+const dumpGrace = 500 * time.Millisecond
+
+// cutDumps kills the process once it has spent dumpGrace writing a
+// goroutine dump after a crash report. A runtime throw (stack overflow,
+// out of memory, concurrent map writes) dumps every goroutine whatever
+// GOTRACEBACK says, one write(2) per fragment: with 20,000 goroutines that
+// took the dying process a minute, with a million far longer. The dump
+// describes the interpreter, not the cell, and the report's message is
+// already read (stream.head), so nothing is lost.
+func (p *process) cutDumps() {
+	select {
+	case <-p.stderr.dumping:
+	case <-p.Done():
+		return
+	}
+	t := time.NewTimer(dumpGrace)
+	defer t.Stop()
+	select {
+	case <-p.Done():
+	case <-t.C:
+		p.dumpCut.Store(true)
+		p.Kill()
+	}
 }
 
 // send sends f to the evaluator.
@@ -139,9 +172,12 @@ func isReportLine(line string) bool {
 // deathReason says why the evaluator ended, from the tail of its stderr
 // and its exit status. channelErr is set when the supervisor killed it
 // because its channel broke.
-func deathReason(stderrTail string, state *os.ProcessState, channelErr error) string {
+func deathReason(stderrTail string, state *os.ProcessState, channelErr error, dumpCut bool) string {
 	quoted := crashReport(stderrTail)
 	how := ""
+	if dumpCut && len(quoted) > 0 {
+		return strings.Join(quoted, "; ")
+	}
 	if channelErr != nil {
 		how = fmt.Sprintf("its channel to the kernel broke (%v; did a cell use file descriptors 3 or 4?), so spinlab killed it", channelErr)
 	} else if state != nil {
