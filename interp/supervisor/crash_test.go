@@ -151,6 +151,10 @@ func TestChannelFDsAreNotTheChannel(t *testing.T) {
 		`os.NewFile(4, "events").Close()`,
 		`os.NewFile(4, "events").Write([]byte{0, 0, 0, 3, '{', 'x', '}'})`,
 		`os.NewFile(3, "requests").Read(make([]byte, 10))`,
+		`syscall.Close(3)`,
+		`syscall.Close(4)`,
+		`syscall.Dup2(1, 3)`,
+		`syscall.Dup2(2, 4)`,
 	} {
 		mustOK(t, s, code)
 		if rep, _ := mustOK(t, s, `kept`); resultText(rep) != "6" {
@@ -199,6 +203,47 @@ func TestBrokenChannel(t *testing.T) {
 				t.Errorf("six() = %q after the kill", resultText(rep))
 			}
 		})
+	}
+}
+
+// A cell that closes only the end the evaluator reads requests from
+// leaves an evaluator that can still reply but never hears another
+// request: the next cell must not hang. The supervisor's send fails, it
+// replaces the evaluator and says why.
+func TestRequestEndClosed(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	mustOK(t, s, `func seven() int { return 7 }`)
+	mustOK(t, s, `func readEnds() (fds []int) {
+	for fd := 5; fd < 64; fd++ {
+		link, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd))
+		if err != nil || !strings.HasPrefix(link, "pipe:") {
+			continue
+		}
+		info, _ := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", fd))
+		for _, line := range strings.Split(string(info), "\n") {
+			if f := strings.Fields(line); len(f) == 2 && f[0] == "flags:" && strings.HasSuffix(f[1], "0") {
+				fds = append(fds, fd) // O_RDONLY
+			}
+		}
+	}
+	return fds
+}`)
+	if rep, _ := mustOK(t, s, `len(readEnds())`); resultText(rep) != "1" {
+		t.Fatalf("found %s read ends, want the channel's one", resultText(rep))
+	}
+	mustOK(t, s, `syscall.Close(readEnds()[0])`)
+	done := make(chan kernel.ExecuteReply, 1)
+	go func() { rep, _ := run(t, s, `seven()`); done <- rep }()
+	select {
+	case rep := <-done:
+		if rep.Status != kernel.StatusError || rep.Error == nil || !strings.Contains(rep.Error.Value, "channel") {
+			t.Errorf("reply %s %+v, want one saying the channel broke", rep.Status, rep.Error)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the cell after the channel broke hangs")
+	}
+	if rep, _ := mustOK(t, s, `seven()`); resultText(rep) != "7" {
+		t.Errorf("seven() = %q after the replacement", resultText(rep))
 	}
 }
 

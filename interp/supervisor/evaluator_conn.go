@@ -28,6 +28,7 @@ type evaluator struct {
 	restoreErr string // set once by ensure, before anyone else sees ev
 
 	mu      sync.Mutex
+	broken  error // set when a send failed: the channel is unusable
 	pending map[uint64]chan *frame
 	killed  bool   // ended on purpose
 	killWhy string // for a kill after an ignored interrupt; empty for shutdown
@@ -45,6 +46,25 @@ func (ev *evaluator) forget(id uint64) {
 	ev.mu.Lock()
 	delete(ev.pending, id)
 	ev.mu.Unlock()
+}
+
+// breakChannel kills an evaluator whose channel failed a send (a cell
+// closed or replaced the descriptor the evaluator reads requests from):
+// it would never see another request, and waiting for its reply would
+// hang the kernel.
+func (ev *evaluator) breakChannel(err error) {
+	ev.mu.Lock()
+	if ev.broken == nil {
+		ev.broken = err
+	}
+	ev.mu.Unlock()
+	ev.p.Kill()
+}
+
+func (ev *evaluator) brokenBy() error {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	return ev.broken
 }
 
 func (ev *evaluator) markKilled(why string) {
@@ -91,6 +111,7 @@ func (ev *evaluator) call(ctx context.Context, id uint64, f *frame) (*frame, err
 	ch := ev.expect(id)
 	defer ev.forget(id)
 	if err := ev.p.send(f); err != nil {
+		ev.breakChannel(err)
 		return nil, fmt.Errorf("the evaluator is gone: %w", err)
 	}
 	select {
@@ -153,6 +174,9 @@ func (ev *evaluator) loop() {
 	ev.p.stderr.wait(time.Second)
 	ev.p.Close()
 	ev.stderrTail = ev.p.stderr.crashText()
+	if err := ev.brokenBy(); err != nil && channelErr == nil {
+		channelErr = err
+	}
 	if killed, _ := ev.killedBy(); killed {
 		channelErr = nil // killed on purpose, not for a broken channel
 	}

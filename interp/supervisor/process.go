@@ -179,7 +179,7 @@ func deathReason(stderrTail string, state *os.ProcessState, channelErr error, du
 		return strings.Join(quoted, "; ")
 	}
 	if channelErr != nil {
-		how = fmt.Sprintf("its channel to the kernel broke (%v; did a cell use file descriptors 3 or 4?), so spinlab killed it", channelErr)
+		how = fmt.Sprintf("its channel to the kernel broke (%v; did a cell close or overwrite one of its file descriptors?), so spinlab killed it", channelErr)
 	} else if state != nil {
 		if ws, ok := state.Sys().(syscall.WaitStatus); ok {
 			switch {

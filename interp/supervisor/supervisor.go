@@ -173,7 +173,8 @@ func (s *Supervisor) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 		Code: req.Code, Silent: req.Silent, UserExpressions: req.UserExpressions,
 	}})
 	if err != nil {
-		<-ev.gone
+		ev.breakChannel(err)
+		<-ev.gone // prompt: the process is killed, its pipes close
 		return s.crashReply(ev, "")
 	}
 
