@@ -478,3 +478,42 @@ func TestCrashWithManyGoroutines(t *testing.T) {
 	}
 	t.Logf("next cell after %v", time.Since(began))
 }
+
+// TestOutOfMemoryWithManyGoroutines: a million goroutines under an
+// address-space limit end in "fatal error: out of memory" followed by a
+// dump of every goroutine; the reply must say so promptly.
+func TestOutOfMemoryWithManyGoroutines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a million goroutines")
+	}
+	s := start(t, supervisor.Options{Env: append(os.Environ(), "SPINLAB_MEMORY_LIMIT=3221225472")})
+	mustOK(t, s, `var keepFive = 5`)
+	began := time.Now()
+	rep, out := run(t, s, `for i := 0; i < 1000000; i++ { go func() { select {} }() }
+for {
+	go func() { select {} }()
+}`)
+	took := time.Since(began)
+	t.Logf("reply after %v: %+v", took, rep.Error)
+	if rep.Status != kernel.StatusError || rep.Error == nil || !strings.Contains(rep.Error.Value, "out of memory") {
+		t.Errorf("reply %s %+v, want one naming out of memory", rep.Status, rep.Error)
+	}
+	crashed := time.Time{}
+	for _, e := range out.events {
+		if e.kind == "stream" && strings.Contains(e.text, "out of memory") {
+			crashed = e.at
+			break
+		}
+	}
+	if crashed.IsZero() {
+		t.Fatal("the crash line did not reach the cell")
+	}
+	after := began.Add(took).Sub(crashed)
+	t.Logf("crash line after %v, reply %v later", crashed.Sub(began), after)
+	if after > 5*time.Second {
+		t.Errorf("the reply came %v after the crash line, want a few seconds", after)
+	}
+	if rep, _ := mustOK(t, s, `6 * 7`); resultText(rep) != "42" {
+		t.Errorf("after the crash: %q", resultText(rep))
+	}
+}
