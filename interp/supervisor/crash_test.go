@@ -517,3 +517,37 @@ for {
 		t.Errorf("after the crash: %q", resultText(rep))
 	}
 }
+
+// TestCrashTextIsNotACrash: a crash report with a goroutine dump that
+// reaches the evaluator's stderr from a cell (or a process-mode worker's
+// crash, forwarded) does not cost the evaluator: it answers the
+// supervisor's ping, and its stderr is passed on again afterwards.
+func TestCrashTextIsNotACrash(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	mustOK(t, s, `var kept = 8`)
+	rep, _ := run(t, s, `fmt.Fprint(os.Stderr, "fatal error: not really\n\ngoroutine 1 gp=0xc000002380 m=0 mp=0x5812a0 [running]:\nmain.main()\n")
+time.Sleep(2 * time.Second)
+kept`)
+	if resultText(rep) != "8" {
+		t.Fatalf("the cell that printed a crash report: %s %+v", rep.Status, rep.Error)
+	}
+	_, out := mustOK(t, s, `fmt.Fprintln(os.Stderr, "still heard")`)
+	if !strings.Contains(out.stream("stderr"), "still heard") {
+		t.Errorf("stderr after the false report: %q", out.stream("stderr"))
+	}
+}
+
+// TestWorkerCrashIsNotTheEvaluators: a process-mode worker that dies of
+// a runtime throw with a dump (forwarded to the evaluator's stderr) does
+// not cost the evaluator.
+func TestWorkerCrashIsNotTheEvaluators(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	mustOK(t, s, `var kept = 9`)
+	rep, _ := run(t, s, "r := runtimes.Processes(1, `m := map[int]int{}\nfor i := 0; i < 4; i++ {\n\tgo func() {\n\t\tfor j := 0; ; j++ {\n\t\t\tm[j%10] = j\n\t\t}\n\t}()\n}\nselect {}`)\ntime.Sleep(2 * time.Second)\nr.Workers[0].Error")
+	if rep.Status != kernel.StatusOK || !strings.Contains(resultText(rep), "status 2") {
+		t.Errorf("the worker's crash: %s %q %+v", rep.Status, resultText(rep), rep.Error)
+	}
+	if rep, _ := mustOK(t, s, `kept`); resultText(rep) != "9" {
+		t.Errorf("kept = %q after a worker's crash", resultText(rep))
+	}
+}

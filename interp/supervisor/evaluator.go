@@ -161,6 +161,8 @@ func (e *evalServer) serve(conn *child.Conn) int {
 		switch f.Type {
 		case typeShutdown:
 			return 0
+		case typePing:
+			e.w.Send(&frame{Type: typeReply, ID: f.ID})
 		case typeInterrupt:
 			e.interrupt(f.ID)
 		case typeInputReply:

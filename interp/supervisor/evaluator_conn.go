@@ -138,6 +138,50 @@ func (ev *evaluator) stop() {
 	<-ev.gone // the read loop kills what is left of the group
 }
 
+// dumpGrace is how long a crashing evaluator may spend on its goroutine
+// dump before the supervisor kills it, and how long it has to answer the
+// ping that tells a crash from text that only looks like one.
+const dumpGrace = 500 * time.Millisecond
+
+// cutDumps kills the evaluator once it has spent dumpGrace writing a
+// goroutine dump after a crash report and does not answer a ping. A
+// runtime throw (stack overflow, out of memory, concurrent map writes)
+// dumps every goroutine whatever GOTRACEBACK says, one write(2) per
+// fragment: with 20,000 goroutines that took the dying process a minute,
+// with a million far longer. The dump describes the interpreter, not the
+// cell, and the report's message is already read (stream.head), so
+// nothing is lost. The ping matters because crash reports also reach the
+// evaluator's stderr from elsewhere: a process-mode worker's crash is
+// forwarded there, and a cell may print one. A crashing runtime has
+// stopped the world and cannot answer; a live evaluator answers from its
+// read loop at once, and then its stderr is passed on again.
+func (ev *evaluator) cutDumps() {
+	for {
+		select {
+		case <-ev.p.stderr.dumpBegan():
+		case <-ev.p.Done():
+			return
+		}
+		t := time.NewTimer(dumpGrace)
+		select {
+		case <-ev.p.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), dumpGrace)
+		_, err := ev.call(ctx, ev.s.nextID.Add(1), &frame{Type: typePing})
+		cancel()
+		if err == nil {
+			ev.p.stderr.rearm() // alive: the report was someone else's
+			continue
+		}
+		ev.p.dumpCut.Store(true)
+		ev.p.Kill()
+		return
+	}
+}
+
 // loop reads the evaluator's frames until it ends, then records why.
 func (ev *evaluator) loop() {
 	var readErr error

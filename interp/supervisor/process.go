@@ -21,7 +21,7 @@ type process struct {
 	stdout *stream
 	stderr *stream
 	// dumpCut is set when the supervisor killed the process in the middle
-	// of its crash dump (see cutDumps).
+	// of its crash dump (see evaluator.cutDumps).
 	dumpCut atomic.Bool
 }
 
@@ -37,40 +37,11 @@ func startProcess(argv, env []string, sink func(name, text string)) (*process, e
 	if err != nil {
 		return nil, fmt.Errorf("start the evaluator: %w", err)
 	}
-	p := &process{
+	return &process{
 		Process: c,
 		stdout:  newStream("stdout", c.Stdout, sink),
 		stderr:  newErrStream(c.Stderr, sink),
-	}
-	go p.cutDumps()
-	return p, nil
-}
-
-// dumpGrace is how long a crashing evaluator may spend on its goroutine
-// dump before the supervisor kills it.
-const dumpGrace = 500 * time.Millisecond
-
-// cutDumps kills the process once it has spent dumpGrace writing a
-// goroutine dump after a crash report. A runtime throw (stack overflow,
-// out of memory, concurrent map writes) dumps every goroutine whatever
-// GOTRACEBACK says, one write(2) per fragment: with 20,000 goroutines that
-// took the dying process a minute, with a million far longer. The dump
-// describes the interpreter, not the cell, and the report's message is
-// already read (stream.head), so nothing is lost.
-func (p *process) cutDumps() {
-	select {
-	case <-p.stderr.dumping:
-	case <-p.Done():
-		return
-	}
-	t := time.NewTimer(dumpGrace)
-	defer t.Stop()
-	select {
-	case <-p.Done():
-	case <-t.C:
-		p.dumpCut.Store(true)
-		p.Kill()
-	}
+	}, nil
 }
 
 // send sends f to the evaluator.

@@ -396,6 +396,26 @@ func (s *stream) watchDump(b []byte) {
 	}
 }
 
+// dumpBegan returns the channel that is closed when a goroutine dump
+// follows a crash report's first line.
+func (s *stream) dumpBegan() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dumping
+}
+
+// rearm forgets a crash report that turned out not to be the process's
+// own (a worker's, forwarded; a cell's text): the text that follows is
+// passed on again and the next report is watched for.
+func (s *stream) rearm() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.muted, s.inCrash = false, false
+	s.head, s.headOpen = nil, false
+	s.dumpStarted, s.dumpLine = false, nil
+	s.dumping = make(chan struct{})
+}
+
 // keepHead adds b to the crash report's head, up to crashHeadSize.
 func (s *stream) keepHead(b []byte) {
 	n := min(len(b), crashHeadSize-len(s.head))

@@ -608,6 +608,7 @@ func (s *Supervisor) spawn() (*evaluator, error) {
 		pending: map[uint64]chan *frame{},
 	}
 	go ev.loop()
+	go ev.cutDumps()
 	return ev, nil
 }
 
