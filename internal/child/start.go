@@ -106,7 +106,7 @@ func Start(spec Spec) (*Process, error) {
 	cmd.Dir = spec.Dir
 	cmd.Stdout, cmd.Stderr = outW, errW
 	cmd.ExtraFiles = []*os.File{toR, fromW} // fds 3 and 4
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: sig}
+	cmd.SysProcAttr = sysProcAttr(sig)
 	var err error
 	started.mu.Lock() // KillDescendants must not reap it before it is registered
 	onForkThread(func() { err = cmd.Start() })
@@ -146,15 +146,16 @@ func Start(spec Spec) (*Process, error) {
 // left of its process group (the group id cannot be reused while the
 // child is a zombie), then reaps it.
 func (p *Process) reap() {
-	var info unix.Siginfo
-	for {
-		err := unix.Waitid(unix.P_PID, p.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
-		if !errors.Is(err, unix.EINTR) {
-			break
-		}
+	waited := waitExited(p.Pid)
+	if waited {
+		_ = unix.Kill(-p.Pid, unix.SIGKILL)
 	}
-	_ = unix.Kill(-p.Pid, unix.SIGKILL)
 	_ = p.cmd.Wait() // the state says how it ended
+	if !waited {
+		// Where one cannot wait without reaping: at once, while the group
+		// has the members that keep its id from reuse.
+		_ = unix.Kill(-p.Pid, unix.SIGKILL)
+	}
 	started.mu.Lock()
 	delete(started.pids, p.Pid)
 	started.mu.Unlock()

@@ -1,7 +1,6 @@
 package child
 
 import (
-	"errors"
 	"os"
 	"strconv"
 	"strings"
@@ -9,19 +8,6 @@ import (
 
 	"golang.org/x/sys/unix"
 )
-
-// BecomeSubreaper makes this process a child subreaper
-// (PR_SET_CHILD_SUBREAPER): a descendant whose parent dies is reparented
-// to this process rather than to init, so that Descendants still finds it,
-// even after setsid. What escapes: a process that becomes an orphan after
-// this process died (it goes to the next subreaper up, or init), such as
-// a daemon that double-forks once its subreaper is gone.
-func BecomeSubreaper() error {
-	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-		return errors.Join(errors.New("prctl(PR_SET_CHILD_SUBREAPER)"), err)
-	}
-	return nil
-}
 
 // proc is one entry of /proc.
 type proc struct {
