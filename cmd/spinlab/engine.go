@@ -17,7 +17,9 @@ func newEngine() (kernel.Engine, func()) {
 }
 
 func newEngineWith(logger *slog.Logger) (kernel.Engine, func()) {
-	s, err := supervisor.New(supervisor.Options{Logger: logger, Version: spinlabVersion()})
+	// This process exists for the session: it becomes a subreaper and
+	// ends every process the session started, at any depth, with it.
+	s, err := supervisor.New(supervisor.Options{Logger: logger, Version: spinlabVersion(), OwnProcessTree: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab:", err)
 		os.Exit(1)

@@ -200,6 +200,11 @@ time.Sleep(time.Second)`, interrupt: 3 * time.Second, restarts: true},
 time.Sleep(time.Second)`, interrupt: 3 * time.Second, restarts: true, long: true},
 		{name: "a huge length on the event channel", code: `os.NewFile(4, "events").Write([]byte{0x3f, 0xff, 0xff, 0xff})
 time.Sleep(time.Second)`, interrupt: 3 * time.Second, restarts: true},
+		// fds 3 and 4 hold placeholders once the evaluator has moved its
+		// channel off them: closing or overwriting them costs nothing.
+		{name: "syscall.Close(3) on the event channel", code: `syscall.Close(3)`, check: wantHostileText("")},
+		{name: "syscall.Close(4) on the event channel", code: `syscall.Close(4)`, check: wantHostileText("")},
+		{name: "syscall.Dup2(1, 3) on the event channel", code: `syscall.Dup2(1, 3)`, check: wantHostileText("")},
 	}
 
 	// Five kernels, one per group, run side by side: most of the time

@@ -80,7 +80,7 @@ func moveCloexec(fd int, name string) (*os.File, error) {
 	}
 	// A placeholder rather than a free slot: the next file the process
 	// opened would get fd 3, and a cell that closes "fd 3" would close it.
-	err = unix.Dup3(null, fd, unix.O_CLOEXEC)
+	err = dupCloexecTo(null, fd)
 	unix.Close(null)
 	if err != nil {
 		unix.Close(nfd)

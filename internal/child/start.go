@@ -106,9 +106,14 @@ func Start(spec Spec) (*Process, error) {
 	cmd.Dir = spec.Dir
 	cmd.Stdout, cmd.Stderr = outW, errW
 	cmd.ExtraFiles = []*os.File{toR, fromW} // fds 3 and 4
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: sig}
+	cmd.SysProcAttr = sysProcAttr(sig)
 	var err error
+	started.mu.Lock() // KillDescendants must not reap it before it is registered
 	onForkThread(func() { err = cmd.Start() })
+	if err == nil {
+		started.pids[cmd.Process.Pid] = struct{}{}
+	}
+	started.mu.Unlock()
 	// The child has its own copies; keeping ours would hide its exit.
 	toR.Close()
 	fromW.Close()
@@ -141,15 +146,19 @@ func Start(spec Spec) (*Process, error) {
 // left of its process group (the group id cannot be reused while the
 // child is a zombie), then reaps it.
 func (p *Process) reap() {
-	var info unix.Siginfo
-	for {
-		err := unix.Waitid(unix.P_PID, p.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
-		if !errors.Is(err, unix.EINTR) {
-			break
-		}
+	waited := waitExited(p.Pid)
+	if waited {
+		_ = unix.Kill(-p.Pid, unix.SIGKILL)
 	}
-	_ = unix.Kill(-p.Pid, unix.SIGKILL)
 	_ = p.cmd.Wait() // the state says how it ended
+	if !waited {
+		// Where one cannot wait without reaping: at once, while the group
+		// has the members that keep its id from reuse.
+		_ = unix.Kill(-p.Pid, unix.SIGKILL)
+	}
+	started.mu.Lock()
+	delete(started.pids, p.Pid)
+	started.mu.Unlock()
 	p.state = p.cmd.ProcessState
 	close(p.done)
 }
@@ -170,6 +179,13 @@ func (p *Process) Wait() *os.ProcessState {
 	<-p.done
 	return p.state
 }
+
+// started holds the pids that Start started and their Process has not
+// reaped yet, so that KillDescendants leaves their reaping to them.
+var started = struct {
+	mu   sync.Mutex
+	pids map[int]struct{}
+}{pids: map[int]struct{}{}}
 
 // The fork thread: one goroutine locked to its OS thread for the life of
 // the process (the one piece of package state, because a parent-death

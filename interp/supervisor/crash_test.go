@@ -2,7 +2,9 @@ package supervisor_test
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -149,6 +151,10 @@ func TestChannelFDsAreNotTheChannel(t *testing.T) {
 		`os.NewFile(4, "events").Close()`,
 		`os.NewFile(4, "events").Write([]byte{0, 0, 0, 3, '{', 'x', '}'})`,
 		`os.NewFile(3, "requests").Read(make([]byte, 10))`,
+		`syscall.Close(3)`,
+		`syscall.Close(4)`,
+		`syscall.Dup2(1, 3)`,
+		`syscall.Dup2(2, 4)`,
 	} {
 		mustOK(t, s, code)
 		if rep, _ := mustOK(t, s, `kept`); resultText(rep) != "6" {
@@ -197,6 +203,47 @@ func TestBrokenChannel(t *testing.T) {
 				t.Errorf("six() = %q after the kill", resultText(rep))
 			}
 		})
+	}
+}
+
+// A cell that closes only the end the evaluator reads requests from
+// leaves an evaluator that can still reply but never hears another
+// request: the next cell must not hang. The supervisor's send fails, it
+// replaces the evaluator and says why.
+func TestRequestEndClosed(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	mustOK(t, s, `func seven() int { return 7 }`)
+	mustOK(t, s, `func readEnds() (fds []int) {
+	for fd := 5; fd < 64; fd++ {
+		link, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd))
+		if err != nil || !strings.HasPrefix(link, "pipe:") {
+			continue
+		}
+		info, _ := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", fd))
+		for _, line := range strings.Split(string(info), "\n") {
+			if f := strings.Fields(line); len(f) == 2 && f[0] == "flags:" && strings.HasSuffix(f[1], "0") {
+				fds = append(fds, fd) // O_RDONLY
+			}
+		}
+	}
+	return fds
+}`)
+	if rep, _ := mustOK(t, s, `len(readEnds())`); resultText(rep) != "1" {
+		t.Fatalf("found %s read ends, want the channel's one", resultText(rep))
+	}
+	mustOK(t, s, `syscall.Close(readEnds()[0])`)
+	done := make(chan kernel.ExecuteReply, 1)
+	go func() { rep, _ := run(t, s, `seven()`); done <- rep }()
+	select {
+	case rep := <-done:
+		if rep.Status != kernel.StatusError || rep.Error == nil || !strings.Contains(rep.Error.Value, "channel") {
+			t.Errorf("reply %s %+v, want one saying the channel broke", rep.Status, rep.Error)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the cell after the channel broke hangs")
+	}
+	if rep, _ := mustOK(t, s, `seven()`); resultText(rep) != "7" {
+		t.Errorf("seven() = %q after the replacement", resultText(rep))
 	}
 }
 
@@ -381,5 +428,126 @@ func TestReplayLog(t *testing.T) {
 	mustOK(t, s, `%reset`)
 	if defs := s.Definitions(); len(defs) != 0 {
 		t.Errorf("after %%reset the log holds %+v", defs)
+	}
+}
+
+// TestCrashWithManyGoroutines: a fatal error while many goroutines are
+// alive makes the runtime dump every one of them (GOTRACEBACK does not
+// hold for runtime throws); the reply must still name the real cause, and
+// come within a few seconds, with a new evaluator ready.
+func TestCrashWithManyGoroutines(t *testing.T) {
+	manyGoroutines := 20000
+	if n, err := strconv.Atoi(os.Getenv("SPINLAB_TEST_GOROUTINES")); err == nil {
+		manyGoroutines = n
+	}
+	s := start(t, supervisor.Options{})
+	mustOK(t, s, `func deep(n int) int { return deep(n+1) + 1 }`)
+	mustOK(t, s, fmt.Sprintf("const goroutines = %d", manyGoroutines))
+	mustOK(t, s, `for i := 0; i < goroutines; i++ { go func() { select {} }() }`)
+	began := time.Now()
+	rep, out := run(t, s, `deep(0)`)
+	took := time.Since(began)
+	t.Logf("reply after %v: %+v", took, rep.Error)
+	if rep.Status != kernel.StatusError || rep.Error == nil ||
+		!(strings.Contains(rep.Error.Value, "stack overflow") || strings.Contains(rep.Error.Value, "goroutine stack exceeds")) {
+		t.Errorf("reply %s %+v, want one naming the stack overflow", rep.Status, rep.Error)
+	}
+	if regexp.MustCompile(`goroutine \d+ \[`).MatchString(out.stream("stderr")) {
+		t.Errorf("the goroutine dump reached the cell's output: %.600q", out.stream("stderr"))
+	}
+	// The recursion itself takes seconds to fill 256 MB of stack (more on
+	// a loaded machine); the bound is on what follows the crash.
+	crashed := time.Time{}
+	for _, e := range out.events {
+		if e.kind == "stream" && strings.Contains(e.text, "stack") {
+			crashed = e.at
+			break
+		}
+	}
+	if crashed.IsZero() {
+		t.Fatal("the crash line did not reach the cell")
+	}
+	after := began.Add(took).Sub(crashed)
+	t.Logf("crash line after %v, reply %v later", crashed.Sub(began), after)
+	if after > 5*time.Second {
+		t.Errorf("the reply came %v after the crash line, want a few seconds", after)
+	}
+	began = time.Now()
+	if rep, _ := mustOK(t, s, `deep != nil`); resultText(rep) != "true" {
+		t.Errorf("after the crash: %q", resultText(rep))
+	}
+	t.Logf("next cell after %v", time.Since(began))
+}
+
+// TestOutOfMemoryWithManyGoroutines: a million goroutines under an
+// address-space limit end in "fatal error: out of memory" followed by a
+// dump of every goroutine; the reply must say so promptly.
+func TestOutOfMemoryWithManyGoroutines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a million goroutines")
+	}
+	s := start(t, supervisor.Options{Env: append(os.Environ(), "SPINLAB_MEMORY_LIMIT=3221225472")})
+	mustOK(t, s, `var keepFive = 5`)
+	began := time.Now()
+	rep, out := run(t, s, `for i := 0; i < 1000000; i++ { go func() { select {} }() }
+for {
+	go func() { select {} }()
+}`)
+	took := time.Since(began)
+	t.Logf("reply after %v: %+v", took, rep.Error)
+	if rep.Status != kernel.StatusError || rep.Error == nil || !strings.Contains(rep.Error.Value, "out of memory") {
+		t.Errorf("reply %s %+v, want one naming out of memory", rep.Status, rep.Error)
+	}
+	crashed := time.Time{}
+	for _, e := range out.events {
+		if e.kind == "stream" && strings.Contains(e.text, "out of memory") {
+			crashed = e.at
+			break
+		}
+	}
+	if crashed.IsZero() {
+		t.Fatal("the crash line did not reach the cell")
+	}
+	after := began.Add(took).Sub(crashed)
+	t.Logf("crash line after %v, reply %v later", crashed.Sub(began), after)
+	if after > 5*time.Second {
+		t.Errorf("the reply came %v after the crash line, want a few seconds", after)
+	}
+	if rep, _ := mustOK(t, s, `6 * 7`); resultText(rep) != "42" {
+		t.Errorf("after the crash: %q", resultText(rep))
+	}
+}
+
+// TestCrashTextIsNotACrash: a crash report with a goroutine dump that
+// reaches the evaluator's stderr from a cell (or a process-mode worker's
+// crash, forwarded) does not cost the evaluator: it answers the
+// supervisor's ping, and its stderr is passed on again afterwards.
+func TestCrashTextIsNotACrash(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	mustOK(t, s, `var kept = 8`)
+	rep, _ := run(t, s, `fmt.Fprint(os.Stderr, "fatal error: not really\n\ngoroutine 1 gp=0xc000002380 m=0 mp=0x5812a0 [running]:\nmain.main()\n")
+time.Sleep(2 * time.Second)
+kept`)
+	if resultText(rep) != "8" {
+		t.Fatalf("the cell that printed a crash report: %s %+v", rep.Status, rep.Error)
+	}
+	_, out := mustOK(t, s, `fmt.Fprintln(os.Stderr, "still heard")`)
+	if !strings.Contains(out.stream("stderr"), "still heard") {
+		t.Errorf("stderr after the false report: %q", out.stream("stderr"))
+	}
+}
+
+// TestWorkerCrashIsNotTheEvaluators: a process-mode worker that dies of
+// a runtime throw with a dump (forwarded to the evaluator's stderr) does
+// not cost the evaluator.
+func TestWorkerCrashIsNotTheEvaluators(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	mustOK(t, s, `var kept = 9`)
+	rep, _ := run(t, s, "r := runtimes.Processes(1, `m := map[int]int{}\nfor i := 0; i < 4; i++ {\n\tgo func() {\n\t\tfor j := 0; ; j++ {\n\t\t\tm[j%10] = j\n\t\t}\n\t}()\n}\nselect {}`)\ntime.Sleep(2 * time.Second)\nr.Workers[0].Error")
+	if rep.Status != kernel.StatusOK || !strings.Contains(resultText(rep), "status 2") {
+		t.Errorf("the worker's crash: %s %q %+v", rep.Status, resultText(rep), rep.Error)
+	}
+	if rep, _ := mustOK(t, s, `kept`); resultText(rep) != "9" {
+		t.Errorf("kept = %q after a worker's crash", resultText(rep))
 	}
 }

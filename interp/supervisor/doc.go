@@ -9,9 +9,10 @@
 // the other; 4-byte big-endian lengths, each followed by one JSON frame),
 // which the evaluator moves off fds 3 and 4 to close-on-exec descriptors,
 // so cells' children do not inherit it and a cell that closes fd 3 closes
-// a placeholder. The evaluator's
-// fds 1 and 2 are pipes that the Supervisor turns into stream output, so
-// everything a cell prints arrives however it prints it. Sync markers in
+// a placeholder; a cell that finds the channel and breaks it costs the
+// evaluator, never a hang. The evaluator's fds 1 and 2 are pipes that the
+// Supervisor turns into stream output, so everything a cell prints
+// arrives however it prints it. Sync markers in
 // those pipes keep stream text in order with the displays and results
 // around it.
 //
@@ -21,7 +22,21 @@
 // definitions (imports, types, functions, constants; variables at their
 // zero values) are replayed into it; the error names the variables whose
 // values were lost. A cell that ignores an interrupt for
-// Options.InterruptGrace is handled the same way, after a kill.
+// Options.InterruptGrace is handled the same way, after a kill. A runtime
+// throw dumps every goroutine whatever GOTRACEBACK says; the Supervisor
+// keeps the report's first lines, and once the dump has run for half a
+// second and the evaluator does not answer a ping, kills it, so the reply
+// comes within seconds even with a million goroutines.
+//
+// Nothing a session starts outlives it. The evaluator is a child
+// subreaper and its parent-death signal is SIGTERM, which it catches to
+// kill every descendant (found by the parent links in /proc) before dying
+// of it: so kill -9 of the kernel, or jupyter_client's killpg, ends cells'
+// children and workers' children too. With Options.OwnProcessTree (the
+// kernel and spinlab run) the kernel process is a subreaper as well and
+// kills its descendants whenever an evaluator has ended; %reset and
+// shutdown kill the evaluator's. A process that double-forks after its
+// subreaper died still escapes.
 //
 // Execute requests go to the evaluator. Completions, is_complete and most
 // inspections do not: the Supervisor answers them itself by static

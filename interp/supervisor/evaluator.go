@@ -45,6 +45,14 @@ func ServeEvaluator(ctx context.Context) int {
 		return 1
 	}
 
+	// Orphans of the processes that cells and workers start (a worker's
+	// child whose worker died, a daemon a cell started through sh) come
+	// to the evaluator rather than to init, so that the evaluator can end
+	// them with the session. Where prctl is refused, the process-group
+	// kills still cover what stayed in its groups.
+	_ = child.BecomeSubreaper()
+	go endWithParent()
+
 	// Infinite recursion is a common cell bug; Go's default limit of 1 GB
 	// takes seconds of stack copying and a lot of memory to reach.
 	debug.SetMaxStack(maxStack)
@@ -92,7 +100,24 @@ func ServeEvaluator(ctx context.Context) int {
 	}
 	code := e.serve(conn)
 	runtimes.KillAll()
+	child.KillDescendants(os.Getpid())
 	return code
+}
+
+// endWithParent ends the evaluator and every process below it when the
+// kernel dies: the evaluator's parent-death signal is SIGTERM (see
+// startProcess), which it catches so that it can kill its descendants,
+// at any depth, before it goes. It then dies of the signal itself, so a
+// SIGTERM from anyone else is still reported as one.
+func endWithParent() {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM)
+	<-sigs
+	runtimes.KillAll()
+	child.KillDescendants(os.Getpid())
+	signal.Reset(syscall.SIGTERM)
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	select {} // the signal ends the process
 }
 
 // maxStack is the evaluator's stack limit per goroutine.
@@ -136,6 +161,8 @@ func (e *evalServer) serve(conn *child.Conn) int {
 		switch f.Type {
 		case typeShutdown:
 			return 0
+		case typePing:
+			e.w.Send(&frame{Type: typeReply, ID: f.ID})
 		case typeInterrupt:
 			e.interrupt(f.ID)
 		case typeInputReply:
@@ -216,6 +243,11 @@ func (e *evalServer) execute(ctx context.Context, cancel context.CancelFunc, f *
 
 	done := &doneBody{}
 	res, err := e.sess.Execute(ctx, body.Code)
+	if res != nil && res.Reset {
+		// %reset promises a fresh session with no child process left: the
+		// cells' own children (and their orphans) as well as workers.
+		child.KillDescendants(os.Getpid())
+	}
 	if res != nil {
 		if res.Value != nil {
 			done.Value = &bundle{Data: res.Value.Data, Metadata: res.Value.Metadata}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/spinlab/spinlab/internal/child"
 	"github.com/spinlab/spinlab/kernel"
 )
 
@@ -26,6 +28,7 @@ type evaluator struct {
 	restoreErr string // set once by ensure, before anyone else sees ev
 
 	mu      sync.Mutex
+	broken  error // set when a send failed: the channel is unusable
 	pending map[uint64]chan *frame
 	killed  bool   // ended on purpose
 	killWhy string // for a kill after an ignored interrupt; empty for shutdown
@@ -43,6 +46,25 @@ func (ev *evaluator) forget(id uint64) {
 	ev.mu.Lock()
 	delete(ev.pending, id)
 	ev.mu.Unlock()
+}
+
+// breakChannel kills an evaluator whose channel failed a send (a cell
+// closed or replaced the descriptor the evaluator reads requests from):
+// it would never see another request, and waiting for its reply would
+// hang the kernel.
+func (ev *evaluator) breakChannel(err error) {
+	ev.mu.Lock()
+	if ev.broken == nil {
+		ev.broken = err
+	}
+	ev.mu.Unlock()
+	ev.p.Kill()
+}
+
+func (ev *evaluator) brokenBy() error {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	return ev.broken
 }
 
 func (ev *evaluator) markKilled(why string) {
@@ -89,6 +111,7 @@ func (ev *evaluator) call(ctx context.Context, id uint64, f *frame) (*frame, err
 	ch := ev.expect(id)
 	defer ev.forget(id)
 	if err := ev.p.send(f); err != nil {
+		ev.breakChannel(err)
 		return nil, fmt.Errorf("the evaluator is gone: %w", err)
 	}
 	select {
@@ -115,6 +138,50 @@ func (ev *evaluator) stop() {
 	<-ev.gone // the read loop kills what is left of the group
 }
 
+// dumpGrace is how long a crashing evaluator may spend on its goroutine
+// dump before the supervisor kills it, and how long it has to answer the
+// ping that tells a crash from text that only looks like one.
+const dumpGrace = 500 * time.Millisecond
+
+// cutDumps kills the evaluator once it has spent dumpGrace writing a
+// goroutine dump after a crash report and does not answer a ping. A
+// runtime throw (stack overflow, out of memory, concurrent map writes)
+// dumps every goroutine whatever GOTRACEBACK says, one write(2) per
+// fragment: with 20,000 goroutines that took the dying process a minute,
+// with a million far longer. The dump describes the interpreter, not the
+// cell, and the report's message is already read (stream.head), so
+// nothing is lost. The ping matters because crash reports also reach the
+// evaluator's stderr from elsewhere: a process-mode worker's crash is
+// forwarded there, and a cell may print one. A crashing runtime has
+// stopped the world and cannot answer; a live evaluator answers from its
+// read loop at once, and then its stderr is passed on again.
+func (ev *evaluator) cutDumps() {
+	for {
+		select {
+		case <-ev.p.stderr.dumpBegan():
+		case <-ev.p.Done():
+			return
+		}
+		t := time.NewTimer(dumpGrace)
+		select {
+		case <-ev.p.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), dumpGrace)
+		_, err := ev.call(ctx, ev.s.nextID.Add(1), &frame{Type: typePing})
+		cancel()
+		if err == nil {
+			ev.p.stderr.rearm() // alive: the report was someone else's
+			continue
+		}
+		ev.p.dumpCut.Store(true)
+		ev.p.Kill()
+		return
+	}
+}
+
 // loop reads the evaluator's frames until it ends, then records why.
 func (ev *evaluator) loop() {
 	var readErr error
@@ -138,16 +205,26 @@ func (ev *evaluator) loop() {
 		<-ev.p.Done()
 	}
 	ev.p.Kill() // children left in its group
+	if ev.s.opts.OwnProcessTree {
+		// Its orphans, at any depth, came to this process (a subreaper):
+		// no evaluator runs now, so every descendant is the dead session's.
+		if n := child.KillDescendants(os.Getpid()); n > 0 {
+			ev.s.log.Debug("killed the ended evaluator's orphans", "count", n)
+		}
+	}
 	// Read what it wrote last; a grandchild holding the pipes open must not
 	// hold us up.
 	ev.p.stdout.wait(time.Second)
 	ev.p.stderr.wait(time.Second)
 	ev.p.Close()
-	ev.stderrTail = ev.p.stderr.lastText()
+	ev.stderrTail = ev.p.stderr.crashText()
+	if err := ev.brokenBy(); err != nil && channelErr == nil {
+		channelErr = err
+	}
 	if killed, _ := ev.killedBy(); killed {
 		channelErr = nil // killed on purpose, not for a broken channel
 	}
-	ev.reason = deathReason(ev.stderrTail, ev.p.Wait(), channelErr)
+	ev.reason = deathReason(ev.stderrTail, ev.p.Wait(), channelErr, ev.p.dumpCut.Load())
 	close(ev.gone)
 	ev.s.log.Debug("the evaluator ended", "pid", ev.p.Pid, "reason", ev.reason)
 	if ev.busy.Load() == 0 {

@@ -17,6 +17,7 @@ const (
 	typeInterrupt  = "interrupt"   // cancel the execute with this ID; no reply
 	typeInputReply = "input_reply" // Input; answers the input_request with this ID
 	typeShutdown   = "shutdown"    // kill workers and exit; no reply
+	typePing       = "ping"        // reply typeReply at once, from the read loop (a liveness probe)
 )
 
 // Frame types, evaluator → supervisor.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -19,6 +20,9 @@ type process struct {
 	*child.Process
 	stdout *stream
 	stderr *stream
+	// dumpCut is set when the supervisor killed the process in the middle
+	// of its crash dump (see evaluator.cutDumps).
+	dumpCut atomic.Bool
 }
 
 // startProcess starts the evaluator command with its stdout and stderr
@@ -27,7 +31,9 @@ func startProcess(argv, env []string, sink func(name, text string)) (*process, e
 	if len(argv) == 0 {
 		return nil, errors.New("no evaluator command")
 	}
-	c, err := child.Start(child.Spec{Argv: argv, Env: env, MaxFrame: maxFrame})
+	// SIGTERM, not SIGKILL, when the kernel dies: the evaluator catches it
+	// to kill everything below it first (endWithParent).
+	c, err := child.Start(child.Spec{Argv: argv, Env: env, MaxFrame: maxFrame, DeathSignal: syscall.SIGTERM})
 	if err != nil {
 		return nil, fmt.Errorf("start the evaluator: %w", err)
 	}
@@ -137,11 +143,14 @@ func isReportLine(line string) bool {
 // deathReason says why the evaluator ended, from the tail of its stderr
 // and its exit status. channelErr is set when the supervisor killed it
 // because its channel broke.
-func deathReason(stderrTail string, state *os.ProcessState, channelErr error) string {
+func deathReason(stderrTail string, state *os.ProcessState, channelErr error, dumpCut bool) string {
 	quoted := crashReport(stderrTail)
 	how := ""
+	if dumpCut && len(quoted) > 0 {
+		return strings.Join(quoted, "; ")
+	}
 	if channelErr != nil {
-		how = fmt.Sprintf("its channel to the kernel broke (%v; did a cell use file descriptors 3 or 4?), so spinlab killed it", channelErr)
+		how = fmt.Sprintf("its channel to the kernel broke (%v; did a cell close or overwrite one of its file descriptors?), so spinlab killed it", channelErr)
 	} else if state != nil {
 		if ws, ok := state.Sys().(syscall.WaitStatus); ok {
 			switch {

@@ -3,7 +3,9 @@ package supervisor
 import (
 	"bytes"
 	"io"
+	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -35,7 +37,13 @@ const (
 	streamFlushDelay = 10 * time.Millisecond // how long text may wait to be batched
 	streamFlushSize  = 64 << 10              // flush at once beyond this
 	tailSize         = 256 << 10             // how much of stderr is kept for crash reports (with goroutine dumps)
+	crashHeadSize    = 4 << 10               // how much of a crash report's start is kept
 )
+
+// dumpLineStart matches the first line of one goroutine's entry in a Go
+// crash dump: "goroutine 7 [select]:", or for runtime throws (which print
+// at traceback level system) "goroutine 7 gp=0xc000007c00 m=nil [select]:".
+var dumpLineStart = regexp.MustCompile(`^goroutine \d+ (\[|gp=)`)
 
 // stream reads one of the evaluator's output pipes. Its reader goroutine
 // owns the pipe; text goes to sink, batched for at most streamFlushDelay,
@@ -62,10 +70,20 @@ type stream struct {
 	// of a Go runtime crash report: the goroutine dump that follows
 	// describes the interpreter, not the cell, and can run to thousands of
 	// lines. The supervisor quotes the report's messages in the reply.
-	crashes   bool
-	muted     bool
-	inCrash   bool // in the first line of a crash report, which is passed on whole
-	lineStart bool // the last text ended a line
+	crashes bool
+	muted   bool
+	// head is the start of the crash report: its first line and what
+	// follows, up to crashHeadSize. A dump of many goroutines pushes the
+	// report's message out of tail; head keeps it.
+	head     []byte
+	headOpen bool
+	// dumping is closed when a goroutine dump follows a crash report's
+	// first line: the process is dying, and only writing the dump keeps it.
+	dumping     chan struct{}
+	dumpStarted bool
+	dumpLine    []byte // the line being written, for watchDump
+	inCrash     bool   // in the first line of a crash report, which is passed on whole
+	lineStart   bool   // the last text ended a line
 }
 
 // crashStarts begin the first line of a Go runtime crash report.
@@ -117,7 +135,7 @@ func newStream(name string, r io.Reader, sink func(name, text string)) *stream {
 
 // newErrStream is newStream for stderr: it leaves out crash dumps.
 func newErrStream(r io.Reader, sink func(name, text string)) *stream {
-	s := &stream{name: "stderr", sink: sink, changed: make(chan struct{}), done: make(chan struct{}), lineStart: true, crashes: true}
+	s := &stream{name: "stderr", sink: sink, changed: make(chan struct{}), done: make(chan struct{}), lineStart: true, crashes: true, dumping: make(chan struct{})}
 	go s.read(r)
 	return s
 }
@@ -226,7 +244,13 @@ func (s *stream) appendText(b []byte) {
 	if len(s.tail) > 2*tailSize {
 		s.tail = append(s.tail[:0], s.tail[len(s.tail)-tailSize:]...)
 	}
+	if s.headOpen {
+		s.keepHead(b)
+	}
 	if s.muted {
+		if s.head != nil {
+			s.watchDump(b)
+		}
 		return
 	}
 	if s.inCrash {
@@ -242,6 +266,11 @@ func (s *stream) appendText(b []byte) {
 	}
 	if s.crashes {
 		if i := crashLine(b, s.lineStart); i >= 0 {
+			if s.head == nil {
+				s.headOpen = true
+				s.keepHead(b[i:])
+				s.watchDump(b[i:])
+			}
 			end := len(b)
 			if j := bytes.IndexByte(b[i:], '\n'); j >= 0 {
 				end = i + j + 1
@@ -341,6 +370,72 @@ func (s *stream) sync(n uint64, timeout time.Duration) {
 	}
 	s.mu.Unlock()
 	s.flush(limit, true)
+}
+
+// watchDump closes dumping when a line of the text after a crash report's
+// first line starts a goroutine's entry. The runtime writes a dump in
+// fragments ("goroutine ", "12", " [", ...), so lines are assembled here.
+func (s *stream) watchDump(b []byte) {
+	for len(b) > 0 && !s.dumpStarted {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i+1], b[i+1:]
+		} else {
+			b = nil
+		}
+		if len(s.dumpLine) < 64 {
+			s.dumpLine = append(s.dumpLine, line[:min(len(line), 64-len(s.dumpLine))]...)
+		}
+		if dumpLineStart.Match(s.dumpLine) {
+			s.dumpStarted = true
+			close(s.dumping)
+		}
+		if line[len(line)-1] == '\n' {
+			s.dumpLine = s.dumpLine[:0]
+		}
+	}
+}
+
+// dumpBegan returns the channel that is closed when a goroutine dump
+// follows a crash report's first line.
+func (s *stream) dumpBegan() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dumping
+}
+
+// rearm forgets a crash report that turned out not to be the process's
+// own (a worker's, forwarded; a cell's text): the text that follows is
+// passed on again and the next report is watched for.
+func (s *stream) rearm() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.muted, s.inCrash = false, false
+	s.head, s.headOpen = nil, false
+	s.dumpStarted, s.dumpLine = false, nil
+	s.dumping = make(chan struct{})
+}
+
+// keepHead adds b to the crash report's head, up to crashHeadSize.
+func (s *stream) keepHead(b []byte) {
+	n := min(len(b), crashHeadSize-len(s.head))
+	s.head = append(s.head, b[:n]...)
+	if len(s.head) >= crashHeadSize {
+		s.headOpen = false
+	}
+}
+
+// crashText returns the start of the first crash report read and the last
+// bytes of text read (up to tailSize), for crash reports.
+func (s *stream) crashText() string {
+	s.mu.Lock()
+	head := string(s.head)
+	s.mu.Unlock()
+	tail := s.lastText()
+	if head == "" || strings.HasPrefix(tail, head) {
+		return tail
+	}
+	return head + "\n" + tail
 }
 
 // lastText returns the last bytes of text read, up to tailSize.

@@ -134,7 +134,7 @@ func TestDeathReason(t *testing.T) {
 		{"panic: old\n...\nfatal error: stack overflow\n\nruntime stack:\nruntime.throw()\n" + strings.Repeat("goroutine 1 [running]:\n\tf()\n", 1000), "fatal error: stack overflow"},
 	}
 	for _, tt := range tests {
-		if got := deathReason(tt.tail, nil, nil); got != tt.want {
+		if got := deathReason(tt.tail, nil, nil, false); got != tt.want {
 			t.Errorf("deathReason(%q) = %q, want %q", tt.tail, got, tt.want)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/spinlab/spinlab/internal/child"
 	"github.com/spinlab/spinlab/interp"
 	"github.com/spinlab/spinlab/kernel"
 )
@@ -41,6 +42,15 @@ type Options struct {
 	// it the supervisor keeps draining the evaluator's pipes, so the cell
 	// is not blocked, but drops the text and says so once.
 	MaxCellOutput int
+	// OwnProcessTree says that this process exists for the session (the
+	// kernel, `spinlab run`): every descendant that the Supervisor did not
+	// start is the session's. The Supervisor then makes the process a
+	// child subreaper, so that orphans of an evaluator that died come
+	// here instead of to init, and kills every descendant of the process
+	// each time an evaluator has ended (crash, kill, restart, shutdown).
+	// Leave it unset where other code in the process starts children (a
+	// test binary with several Supervisors).
+	OwnProcessTree bool
 }
 
 // DefaultMaxCellOutput is the default Options.MaxCellOutput: more text
@@ -106,6 +116,11 @@ func New(opts Options) (*Supervisor, error) {
 	if opts.MaxCellOutput == 0 {
 		opts.MaxCellOutput = DefaultMaxCellOutput
 	}
+	if opts.OwnProcessTree {
+		if err := child.BecomeSubreaper(); err != nil {
+			opts.Logger.Warn("orphans of the session's processes will go to init", "err", err)
+		}
+	}
 	s := &Supervisor{opts: opts, log: opts.Logger}
 	ev, err := s.spawn()
 	if err != nil {
@@ -162,7 +177,8 @@ func (s *Supervisor) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 		Code: req.Code, Silent: req.Silent, UserExpressions: req.UserExpressions,
 	}})
 	if err != nil {
-		<-ev.gone
+		ev.breakChannel(err)
+		<-ev.gone // prompt: the process is killed, its pipes close
 		return s.crashReply(ev, "")
 	}
 
@@ -596,6 +612,7 @@ func (s *Supervisor) spawn() (*evaluator, error) {
 		pending: map[uint64]chan *frame{},
 	}
 	go ev.loop()
+	go ev.cutDumps()
 	return ev, nil
 }
 

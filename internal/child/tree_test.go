@@ -1,0 +1,47 @@
+package child_test
+
+import (
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/spinlab/spinlab/internal/child"
+)
+
+// TestKillDescendants: an orphan (the shell that started it has exited)
+// comes to a subreaper, and KillDescendants ends it with the rest of the
+// tree and reaps it.
+func TestKillDescendants(t *testing.T) {
+	if err := child.BecomeSubreaper(); err != nil {
+		t.Skip(err)
+	}
+	// The outer shell runs a subshell that backgrounds a sleep and exits
+	// (orphaning it), then sleeps itself.
+	cmd := exec.Command("sh", "-c", "(sleep 321 &); exec sleep 322")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var below []int
+	deadline := time.Now().Add(5 * time.Second)
+	for len(below) < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		below = child.Descendants(os.Getpid())
+	}
+	if len(below) < 2 {
+		t.Fatalf("descendants %v, want both sleeps", below)
+	}
+	if n := child.KillDescendants(os.Getpid()); n < 2 {
+		t.Errorf("KillDescendants signalled %d, want at least 2", n)
+	}
+	cmd.Wait() // the direct child: ours to reap
+	for _, pid := range below {
+		if err := syscall.Kill(pid, 0); err != syscall.ESRCH && pid != cmd.Process.Pid {
+			t.Errorf("process %d: kill(0) = %v, want ESRCH (killed and reaped)", pid, err)
+		}
+	}
+	if left := child.Descendants(os.Getpid()); len(left) > 0 {
+		t.Errorf("left: %v", left)
+	}
+}
