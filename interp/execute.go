@@ -199,6 +199,7 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 
 // prepare splits, parses, auto-imports and rewrites a cell.
 func (s *Session) prepare(code string, cell int) ([]*unit, error) {
+	code, pkg, program := packageClause(code)
 	items, err := splitCell(code)
 	if err != nil {
 		return nil, &Error{Name: "CompileError", Message: cellName(cell) + ":" + err.Error()}
@@ -243,6 +244,13 @@ func (s *Session) prepare(code string, cell int) ([]*unit, error) {
 	}
 	if len(imports) > 0 {
 		units = append(imports, units...)
+	}
+	if program && pkg == "main" && declaresMain(units) {
+		call, err := mainCall()
+		if err != nil {
+			return nil, err
+		}
+		units = append(units, call)
 	}
 	return units, nil
 }
@@ -380,7 +388,7 @@ func isCompositeLit(e ast.Expr) bool {
 // finalExpr returns the expression of a unit that is an expression
 // statement whose value should be shown, or nil.
 func finalExpr(u *unit) ast.Expr {
-	if u.isDecl() || len(u.stmts) != 1 {
+	if u.isDecl() || len(u.stmts) != 1 || u.synthetic {
 		return nil
 	}
 	es, ok := u.stmts[0].(*ast.ExprStmt)

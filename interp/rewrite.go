@@ -98,6 +98,7 @@ func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]boo
 			u.out = u.src
 			continue
 		}
+		renameMain(u)
 		r.unit(u)
 		u.out = u.apply(0, len(u.src))
 	}
