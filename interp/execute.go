@@ -236,10 +236,23 @@ func (s *Session) prepare(code string, cell int) ([]*unit, error) {
 			}
 		}
 	}
-	for _, u := range units {
-		switch u.kind {
-		case kindType, kindFunc, kindConst:
-			u.hoist = !mentions(u.file, stmtNames)
+	// A declaration that uses one that cannot be hoisted cannot be either
+	// (func main calling a func that reads a var): to a fixed point.
+	for changed := true; changed; {
+		changed = false
+		for _, u := range units {
+			switch u.kind {
+			case kindType, kindFunc, kindConst:
+				u.hoist = !mentions(u.file, stmtNames)
+				if u.hoist {
+					continue
+				}
+				for _, n := range u.defines {
+					if !stmtNames[n] {
+						stmtNames[n], changed = true, true
+					}
+				}
+			}
 		}
 	}
 	if len(imports) > 0 {
