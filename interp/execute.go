@@ -172,13 +172,20 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 			return res, perr
 		}
 		if cell > 0 {
+			var made, redefined []Definition
 			for _, u := range g {
 				for _, d := range s.unitDefinitions(u) {
+					if old, ok := s.definition(d.Name); ok && rebinds(old, d) {
+						redefined = append(redefined, d)
+					}
 					s.record(d)
+					s.noteOrigin(u, d, cell)
 					s.afterDefine(d)
+					made = append(made, d)
 					order = append(order, placed{u.off, len(order), d})
 				}
 			}
+			s.rebind(redefined, made)
 		}
 		if final {
 			last = values(v)

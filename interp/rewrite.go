@@ -99,6 +99,7 @@ func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]boo
 			continue
 		}
 		renameMain(u)
+		nameParams(u)
 		r.unit(u)
 		u.out = u.apply(0, len(u.src))
 	}

@@ -96,6 +96,10 @@ type Session struct {
 	// cells), for runtimes.CellContexter.
 	cellCtx atomic.Pointer[context.Context]
 
+	// refs and origin serve late binding (latebind.go); guarded by mu.
+	refs   map[string]defRefs // by "kind name": the names a definition uses
+	origin map[string]string  // by "kind name": the //line directive of its cell
+
 	mu2   sync.Mutex
 	yi    *yaegi.Interpreter
 	cells int          // number of cells executed (the next cell is cells+1)
@@ -284,6 +288,7 @@ func (s *Session) restore(defs []Definition) []string {
 			if d.Kind == kindVar {
 				continue // declared after the types and functions they need
 			}
+			b.WriteString(s.origin[d.Kind+" "+d.Name])
 			b.WriteString(d.Source)
 			b.WriteString("\n")
 		}
