@@ -75,9 +75,8 @@ func (r *rewriter) bindArgs(u *unit) {
 			r.loops++
 			name := fmt.Sprintf("_spinlabA%d", r.loops)
 			names = append(names, name)
-			values = append(values, u.outText(a))
 			from, to := u.offset(a.Pos()), u.offset(a.End())
-			u.dropEdits(from, to)
+			values = append(values, u.takeEdits(from, to))
 			u.edit(from, to, name)
 		}
 		if len(names) == 0 {
@@ -105,4 +104,23 @@ func isLiteral(e ast.Expr) bool {
 		return e.Name == "nil" || e.Name == "true" || e.Name == "false"
 	}
 	return false
+}
+
+// takeEdits returns src[from:to] with the edits inside it applied, and
+// removes those edits from the unit. Insertions at either edge stay: they
+// belong to the text around (the cell argument the go statement guard
+// inserts before the first argument, a wrapper call around the argument).
+func (u *unit) takeEdits(from, to int) string {
+	var inner, kept []edit
+	for _, e := range u.edits {
+		edge := e.off == e.end && (e.off == from || e.off == to)
+		if e.off >= from && e.end <= to && !edge {
+			inner = append(inner, e)
+		} else {
+			kept = append(kept, e)
+		}
+	}
+	text := (&unit{item: item{src: u.src}, edits: inner}).apply(from, to)
+	u.edits = kept
+	return text
 }

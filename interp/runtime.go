@@ -212,6 +212,7 @@ func (f *stderrFilter) Write(p []byte) (int, error) {
 			line := mapPositions(strings.TrimSuffix(string(p), "\n"), f.cell)
 			line = strings.Replace(line, ": panic: ", ": ", 1)
 			line = strings.TrimSuffix(line, "(...)")
+			line = strings.Replace(line, "main."+mainName, "main.main", 1)
 			f.tb = append(f.tb, line)
 		}
 		f.mu.Unlock()
