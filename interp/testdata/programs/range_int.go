@@ -10,7 +10,7 @@ func main() {
 	fmt.Println(total)
 	n := 4
 	for i := range n {
-		fmt.Print(i * i, " ")
+		fmt.Print(i*i, " ")
 	}
 	fmt.Println()
 	fmt.Println(min(3, 1, 2), max(2.5, 1.0), min("b", "a"))
