@@ -353,6 +353,11 @@ func (r *rewriter) unit(u *unit) {
 // declares are local to it anyway, and session variables are reached as
 // globals.
 func needsFuncScope(st ast.Stmt) bool {
+	if _, ok := st.(*ast.BlockStmt); ok {
+		// A bare block declares nothing outside itself; at package level
+		// yaegi v0.16.1 also crashes on "{ var a [3]float64; a[1] = f() }".
+		return true
+	}
 	switch st.(type) {
 	case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt,
 		*ast.TypeSwitchStmt, *ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt:
@@ -608,7 +613,8 @@ func (r *rewriter) goStmt(u *unit, n *ast.GoStmt) {
 	// The goroutine learns which cell started it (the cell running when
 	// the go statement runs, which may be later than the cell that
 	// defined the function holding it) through an extra first parameter.
-	guard := fmt.Sprintf(" defer func() { if _spinlabR := recover(); _spinlabR != nil { %s.GoPanic(_spinlabCell, _spinlabR) } }();", rtName)
+	line, col := u.cellLineCol(n.Pos())
+	guard := fmt.Sprintf(" defer func() { if _spinlabR := recover(); _spinlabR != nil { %s.GoPanic(_spinlabCell, _spinlabR, %d, %d) } }();", rtName, lineOf(r.cell, line), col)
 	cellArg := rtName + ".Cell()"
 	if lit, ok := n.Call.Fun.(*ast.FuncLit); ok {
 		open := u.offset(lit.Type.Params.Opening) + 1

@@ -88,6 +88,9 @@ func _spinlabRich(x any) any {
 var _spinlabProgram runtimes.Program // keeps the runtimes import used; "_" would become a typed global in yaegi
 `
 
+// programName is os.Args[0] inside the session.
+const programName = "cell"
+
 // exitCode is the panic value of os.Exit inside the interpreter.
 type exitCode int
 
@@ -132,7 +135,8 @@ func richBundle(v any) (display.Bundle, bool) { return display.Rich(v) }
 // newInterpreter builds a yaegi interpreter with the standard library, the
 // bundled packages, the session's overrides, and the prelude.
 func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.Interpreter, error) {
-	yi := yaegi.New(yaegi.Options{Stdout: stdout, Stderr: stderr, Unrestricted: true})
+	// os.Args[0] names the program: a cell is not the evaluator binary.
+	yi := yaegi.New(yaegi.Options{Stdout: stdout, Stderr: stderr, Unrestricted: true, Args: []string{programName}})
 	if err := yi.Use(importableSymbols()); err != nil {
 		return nil, fmt.Errorf("load standard library and bundled symbols: %w", err)
 	}
@@ -182,6 +186,7 @@ func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
 			"GoPanic": reflect.ValueOf(stderr.goPanic),
 			"Cell":    reflect.ValueOf(stderr.runningCell),
 			"Sync":    reflect.ValueOf(s.syncFrame),
+			"At":      reflect.ValueOf(stderr.at),
 		},
 	}
 }
@@ -198,6 +203,9 @@ type stderrFilter struct {
 	cell    int      // the running cell, 0 when none
 	running bool     // a cell is running
 	tb      []string // panic lines seen while the cell runs
+	// atLine and atCol are the interpreter position of the top-level
+	// statement running (stmtpos.go).
+	atLine, atCol int
 	gp      *Error   // first panic of a goroutine the running cell started
 }
 
@@ -224,6 +232,7 @@ func (f *stderrFilter) Write(p []byte) (int, error) {
 func (f *stderrFilter) begin(cell int) {
 	f.mu.Lock()
 	f.cell, f.running, f.tb, f.gp = cell, true, nil, nil
+	f.atLine, f.atCol = 0, 0
 	f.mu.Unlock()
 }
 
@@ -236,7 +245,7 @@ func (f *stderrFilter) end() {
 func (f *stderrFilter) traceback() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return cellFrames(f.tb)
+	return cellFrames(f.topLevelFrame(f.tb))
 }
 
 // cellFrames keeps the frames in cells, dropping the session's own
@@ -277,10 +286,10 @@ func (f *stderrFilter) goroutinePanic() *Error {
 // goPanic is called by the guard that the rewriter puts in every go
 // statement. A panic is the error of the cell that started the goroutine
 // if that cell still runs; otherwise it is printed on stderr.
-func (f *stderrFilter) goPanic(cell int, v any) {
+func (f *stderrFilter) goPanic(cell int, v any, line, col int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	e := panicError(v, cellFrames(f.tb))
+	e := panicError(v, goFrames(f.tb, f.cell, line, col))
 	e.Message = "in a goroutine: " + e.Message
 	if f.running && f.cell == cell {
 		if f.gp == nil {
