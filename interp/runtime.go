@@ -206,7 +206,7 @@ type stderrFilter struct {
 	// atLine and atCol are the interpreter position of the top-level
 	// statement running (stmtpos.go).
 	atLine, atCol int
-	gp      *Error   // first panic of a goroutine the running cell started
+	gp            *Error // first panic of a goroutine the running cell started
 }
 
 func newStderrFilter(w io.Writer) *stderrFilter { return &stderrFilter{w: w} }
