@@ -165,6 +165,13 @@ func (s *Session) interpreter() *yaegi.Interpreter {
 // Execute runs a cell. User-facing failures are returned as *Error; the
 // session keeps its state.
 func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
+	return s.ExecuteCell(ctx, code, 0)
+}
+
+// ExecuteCell runs a cell as number n, the execution count the front end
+// shows for it (In [n]), which positions name: "cell[n]:2:5". With n <= 0
+// the cell gets the number after the last one, as with Execute.
+func (s *Session) ExecuteCell(ctx context.Context, code string, n int) (*Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Runs the cell starts follow an interrupt of the cell, but not the
@@ -176,7 +183,11 @@ func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
 	s.cellCtx.Store(&runCtx)
 	defer s.cellCtx.Store(nil)
 	s.mu2.Lock()
-	s.cells++
+	if n > 0 {
+		s.cells = n
+	} else {
+		s.cells++
+	}
 	s.mu2.Unlock()
 	if m, ok, err := parseMagic(code); err != nil {
 		return &Result{}, &Error{Name: "MagicError", Message: err.Error()}

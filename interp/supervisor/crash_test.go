@@ -342,3 +342,24 @@ func TestReplayLog(t *testing.T) {
 		t.Errorf("after %%reset the log holds %+v", defs)
 	}
 }
+
+// Positions name a cell by the execution count the front end shows, also
+// after the evaluator was replaced (a new evaluator used to count from 1).
+func TestCellNumbersFollowTheExecutionCount(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	exec := func(code string, count int) kernel.ExecuteReply {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		return s.Execute(ctx, kernel.ExecuteRequest{Code: code, ExecutionCount: count}, &recorder{})
+	}
+	if rep := exec("x := 1\nnosuch()", 7); rep.Error == nil || !strings.Contains(rep.Error.Value, "cell[7]:2:1") {
+		t.Errorf("cell 7: error %+v, want it at cell[7]:2:1", rep.Error)
+	}
+	if rep := exec(concurrentMapWrites, 8); rep.Status != kernel.StatusError {
+		t.Fatalf("a concurrent map write: status %s", rep.Status)
+	}
+	if rep := exec("y := 2\n\npanic(\"after the restart\")", 9); rep.Error == nil || !strings.Contains(strings.Join(rep.Error.Traceback, "\n"), "cell[9]:3:1") {
+		t.Errorf("cell 9 after the restart: error %+v, want its traceback at cell[9]:3:1", rep.Error)
+	}
+}

@@ -221,7 +221,7 @@ func (e *evalServer) execute(ctx context.Context, cancel context.CancelFunc, f *
 	}
 
 	done := &doneBody{}
-	res, err := e.sess.Execute(ctx, body.Code)
+	res, err := e.sess.ExecuteCell(ctx, body.Code, body.Count)
 	if res != nil {
 		if res.Value != nil {
 			done.Value = &bundle{Data: res.Value.Data, Metadata: res.Value.Metadata}
