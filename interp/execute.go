@@ -166,6 +166,19 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 				}
 				e.Traceback = []string{e.Message}
 			}
+			if e, ok := uerr.(*Error); cell > 0 && ok && e.Name != "CompileError" {
+				// The group compiled, so the variables it declares exist,
+				// whatever their values: they are definitions, which a
+				// replacement of the evaluator names as lost.
+				for _, u := range g {
+					for _, d := range s.unitDefinitions(u) {
+						if d.Kind == kindVar {
+							s.record(d)
+							order = append(order, placed{u.off, len(order), d})
+						}
+					}
+				}
+			}
 			return res, uerr
 		}
 		if perr := s.stderr.goroutinePanic(); perr != nil {

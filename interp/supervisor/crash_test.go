@@ -363,3 +363,26 @@ func TestCellNumbersFollowTheExecutionCount(t *testing.T) {
 		t.Errorf("cell 9 after the restart: error %+v, want its traceback at cell[9]:3:1", rep.Error)
 	}
 }
+
+// A variable of a cell that was interrupted exists in the session; when
+// the evaluator is lost later it is named as lost and declared again at
+// its zero value, like the variables of cells that finished.
+func TestInterruptedCellsVariablesAreNamedWhenLost(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	rep := s.Execute(ctx, kernel.ExecuteRequest{Code: "b1 := 2\ntime.Sleep(time.Hour)"}, &recorder{})
+	cancel()
+	if rep.Status != kernel.StatusError {
+		t.Fatalf("interrupted cell: status %s", rep.Status)
+	}
+	if rep, _ := mustOK(t, s, "b1"); resultText(rep) != "2" {
+		t.Errorf("b1 = %q after the interrupt, want 2", resultText(rep))
+	}
+	rep, _ = run(t, s, concurrentMapWrites)
+	if rep.Error == nil || !strings.Contains(rep.Error.Value, "b1") {
+		t.Errorf("the crash does not name the lost variable b1: %+v", rep.Error)
+	}
+	if rep, _ := mustOK(t, s, "b1"); resultText(rep) != "0" {
+		t.Errorf("b1 = %q after the restart, want 0", resultText(rep))
+	}
+}
