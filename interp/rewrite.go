@@ -330,6 +330,7 @@ func (r *rewriter) unit(u *unit) {
 		at := u.offset(c.lbrace) + 1
 		u.edit(at, at, c.text)
 	}
+	skipDefersOnExit(u)
 	r.bindArgs(u)
 	// After the edits inside their headers, which the new header includes.
 	for _, n := range ranges {

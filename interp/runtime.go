@@ -159,14 +159,19 @@ func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
 	l := log.New(stderr, "", log.LstdFlags)
 	fatal := func(msg string) {
 		_ = l.Output(3, msg)
+		s.exiting.Store(true)
 		panic(fatalExit(msg))
+	}
+	exit := func(code int) {
+		s.exiting.Store(true)
+		panic(exitCode(code))
 	}
 	return yaegi.Exports{
 		"os/os": {
-			"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) }),
+			"Exit": reflect.ValueOf(exit),
 		},
 		"syscall/syscall": {
-			"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) }),
+			"Exit": reflect.ValueOf(exit),
 		},
 		"time/time": {
 			"Sleep": reflect.ValueOf(s.sleep),
@@ -187,6 +192,7 @@ func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
 			"Cell":    reflect.ValueOf(stderr.runningCell),
 			"Sync":    reflect.ValueOf(s.syncFrame),
 			"At":      reflect.ValueOf(stderr.at),
+			"Exiting": reflect.ValueOf(s.exiting.Load),
 		},
 	}
 }

@@ -96,6 +96,10 @@ type Session struct {
 	// cells), for runtimes.CellContexter.
 	cellCtx atomic.Pointer[context.Context]
 
+	// exiting is set by os.Exit and log.Fatal until the next cell: deferred
+	// calls of interpreted code are skipped (see exit.go).
+	exiting atomic.Bool
+
 	// refs and origin serve late binding (latebind.go); guarded by mu.
 	refs   map[string]defRefs // by "kind name": the names a definition uses
 	origin map[string]string  // by "kind name": the //line directive of its cell
@@ -182,6 +186,7 @@ func (s *Session) ExecuteCell(ctx context.Context, code string, n int) (*Result,
 	defer detach()
 	s.cellCtx.Store(&runCtx)
 	defer s.cellCtx.Store(nil)
+	s.exiting.Store(false)
 	s.mu2.Lock()
 	if n > 0 {
 		s.cells = n
