@@ -590,6 +590,7 @@ func (r *rewriter) call(u *unit, n *ast.CallExpr) {
 		}
 		u.edit(u.offset(f.Pos()), u.offset(f.End()), repl)
 	case *ast.SelectorExpr:
+		r.logCall(u, n, f)
 		wrap := false
 		if x, ok := f.X.(*ast.Ident); ok {
 			switch {

@@ -157,10 +157,13 @@ func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.
 // "exit" error, and adds the support package.
 func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
 	l := log.New(stderr, "", log.LstdFlags)
-	fatal := func(msg string) {
-		_ = l.Output(3, msg)
+	fatalExitNow := func(msg string) {
 		s.exiting.Store(true)
 		panic(fatalExit(msg))
+	}
+	fatal := func(msg string) {
+		_ = l.Output(3, msg)
+		fatalExitNow(msg)
 	}
 	exit := func(code int) {
 		s.exiting.Store(true)
@@ -176,10 +179,25 @@ func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
 		"time/time": {
 			"Sleep": reflect.ValueOf(s.sleep),
 		},
+		// One logger for all of package log's functions, so that
+		// SetFlags and SetPrefix reach Fatal and the position logger too.
 		"log/log": {
-			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
-			"Fatalf":  reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
-			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
+			"Print":     reflect.ValueOf(l.Print),
+			"Printf":    reflect.ValueOf(l.Printf),
+			"Println":   reflect.ValueOf(l.Println),
+			"Panic":     reflect.ValueOf(l.Panic),
+			"Panicf":    reflect.ValueOf(l.Panicf),
+			"Panicln":   reflect.ValueOf(l.Panicln),
+			"Flags":     reflect.ValueOf(l.Flags),
+			"SetFlags":  reflect.ValueOf(l.SetFlags),
+			"Prefix":    reflect.ValueOf(l.Prefix),
+			"SetPrefix": reflect.ValueOf(l.SetPrefix),
+			"Writer":    reflect.ValueOf(l.Writer),
+			"SetOutput": reflect.ValueOf(l.SetOutput),
+			"Output":    reflect.ValueOf(l.Output),
+			"Fatal":     reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
+			"Fatalf":    reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
+			"Fatalln":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
 		},
 		rtPath + "/rt": {
 			"Rich":    reflect.ValueOf(func(b display.Bundle, v any) any { return richValue{b, v} }),
@@ -192,6 +210,9 @@ func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
 			"Cell":    reflect.ValueOf(stderr.runningCell),
 			"Sync":    reflect.ValueOf(s.syncFrame),
 			"At":      reflect.ValueOf(stderr.at),
+			"LogAt": reflect.ValueOf(func(line int) posLogger {
+				return posLogger{s: stderr, l: l, line: line, exit: fatalExitNow}
+			}),
 			"Exiting": reflect.ValueOf(s.exiting.Load),
 		},
 	}
