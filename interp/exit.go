@@ -35,6 +35,11 @@ func skipDefersOnExit(u *unit) {
 			u.edit(at, at, " if "+rtName+".Exiting() { return };")
 			return true
 		}
+		if !isName(d.Call.Fun) {
+			// "defer trace()()": the function value is computed at the
+			// defer, which a wrapper would postpone.
+			return true
+		}
 		for _, a := range d.Call.Args {
 			if !isLiteral(a) {
 				// Its arguments are bound to variables before the defer
@@ -49,4 +54,16 @@ func skipDefersOnExit(u *unit) {
 		u.edit(end, end, " } }()")
 		return true
 	})
+}
+
+// isName reports an identifier or a selector chain of identifiers
+// (f, mu.Unlock, s.mu.Unlock): evaluating it has no effect.
+func isName(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return true
+	case *ast.SelectorExpr:
+		return isName(e.X)
+	}
+	return false
 }
