@@ -40,6 +40,9 @@ func TestPrograms(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no programs")
 	}
+	if raceEnabled {
+		t.Skip("the differential corpus compares outputs; it runs without -race (86 programs, built and run three ways)")
+	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command: the differential corpus needs go to build its programs")
