@@ -140,6 +140,9 @@ func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.
 	if err := yi.Use(importableSymbols()); err != nil {
 		return nil, fmt.Errorf("load standard library and bundled symbols: %w", err)
 	}
+	if err := yi.Use(s.signals.exports()); err != nil {
+		return nil, fmt.Errorf("load signal symbols: %w", err)
+	}
 	if err := yi.Use(overrides(stderr, s)); err != nil {
 		return nil, fmt.Errorf("load session symbols: %w", err)
 	}

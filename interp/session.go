@@ -100,6 +100,9 @@ type Session struct {
 	// calls of interpreted code are skipped (see exit.go).
 	exiting atomic.Bool
 
+	// signals are the running cell's registrations for os.Interrupt (signal.go).
+	signals sigSet
+
 	// refs and origin serve late binding (latebind.go); guarded by mu.
 	refs   map[string]defRefs // by "kind name": the names a definition uses
 	origin map[string]string  // by "kind name": the //line directive of its cell
@@ -187,6 +190,8 @@ func (s *Session) ExecuteCell(ctx context.Context, code string, n int) (*Result,
 	s.cellCtx.Store(&runCtx)
 	defer s.cellCtx.Store(nil)
 	s.exiting.Store(false)
+	s.signals.clear()
+	defer s.signals.clear()
 	s.mu2.Lock()
 	if n > 0 {
 		s.cells = n

@@ -386,3 +386,22 @@ func TestInterruptedCellsVariablesAreNamedWhenLost(t *testing.T) {
 		t.Errorf("b1 = %q after the restart, want 0", resultText(rep))
 	}
 }
+
+// An interrupt delivers os.Interrupt to a cell that asked for it with
+// signal.Notify: the cell handles it and ends normally.
+func TestInterruptDeliversOsInterrupt(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	out := &recorder{}
+	rep := s.Execute(ctx, kernel.ExecuteRequest{Code: "ch := make(chan os.Signal, 1)\nsignal.Notify(ch, os.Interrupt)\nfmt.Println(\"handled\", <-ch)"}, out)
+	if rep.Status != kernel.StatusOK {
+		t.Fatalf("status %s, error %+v; want the cell to handle the interrupt", rep.Status, rep.Error)
+	}
+	if got := out.stream("stdout"); got != "handled interrupt\n" {
+		t.Errorf("stdout %q", got)
+	}
+	if rep, _ := mustOK(t, s, "1 + 1"); resultText(rep) != "2" {
+		t.Errorf("after the handled interrupt: %q", resultText(rep))
+	}
+}

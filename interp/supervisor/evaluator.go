@@ -208,7 +208,7 @@ func (e *evalServer) sendSynced(f *frame) error {
 func (e *evalServer) interrupt(id uint64) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.cancel != nil && (id == 0 || id == e.cellID) {
+	if e.cancel != nil && (id == 0 || id == e.cellID) && !e.sess.Interrupt() {
 		e.cancel()
 	}
 }
