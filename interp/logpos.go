@@ -3,67 +3,105 @@ package interp
 import (
 	"fmt"
 	"go/ast"
+	"io"
 	"log"
+
+	yaegi "github.com/traefik/yaegi/interp"
 )
 
 // log positions. With log.Lshortfile or log.Llongfile, Go's log prints
 // the file and line of its caller, found with runtime.Caller: for
 // interpreted code that is a file of yaegi's ("value.go:586"). The
 // rewriter turns each call of a printing function of package log into a
-// call through a position logger that knows its cell and line:
+// call that knows its cell and line, the message formatted by fmt inside
+// the interpreter (where interpreted String methods are seen):
 //
-//	log.Printf(f, x)  →  _spinlabrt.LogAt(line).Printf(f, x)
+//	log.Printf(f, x)  →  _spinlabrt.LogAt(line, "Printf", _spinlabfmt.Sprintf(f, x))
 //
-// and the position logger writes "cell[3]:2: " where Go writes
-// "file.go:2: ", with the flags, prefix and output that log.SetFlags,
-// log.SetPrefix and log.SetOutput set (the session's logger, see
-// overrides). Calls through a *log.Logger of the cell's own, or through
-// log.Default(), keep the compiled caller's position.
+// and LogAt writes "cell[3]:2: " where Go writes "file.go:2: ", with the
+// flags, prefix and output of the interpreter's log package (which
+// log.SetFlags, log.SetPrefix and log.SetOutput set). Calls through a
+// *log.Logger of the cell's own, or through log.Default(), keep the
+// compiled caller's position.
 
-// logFuncs are the functions of package log that print.
-var logFuncs = map[string]bool{
-	"Print": true, "Printf": true, "Println": true,
-	"Fatal": true, "Fatalf": true, "Fatalln": true,
-	"Panic": true, "Panicf": true, "Panicln": true,
+// logFuncs maps the printing functions of package log to the fmt
+// function that formats their message.
+var logFuncs = map[string]string{
+	"Print": "Sprint", "Printf": "Sprintf", "Println": "Sprintln",
+	"Fatal": "Sprint", "Fatalf": "Sprintf", "Fatalln": "Sprintln",
+	"Panic": "Sprint", "Panicf": "Sprintf", "Panicln": "Sprintln",
 }
 
 // logCall rewrites a call of a printing function of package log.
 func (r *rewriter) logCall(u *unit, call *ast.CallExpr, sel *ast.SelectorExpr) {
 	x, ok := sel.X.(*ast.Ident)
-	if !ok || x.Name != "log" || !logFuncs[sel.Sel.Name] || u.synthetic || r.cell <= 0 {
+	format := logFuncs[sel.Sel.Name]
+	if !ok || x.Name != "log" || format == "" || u.synthetic || r.cell <= 0 {
 		return
 	}
 	if d, ok := r.s.definition("log"); ok && (d.Kind != kindImport || importPath(d) != "log") {
-		return
-	}
-	if r.shadowed("log") && !r.s.isImport("log") {
-		return // the cell defines its own log
+		return // the session's log is not package log
 	}
 	line, _ := u.cellLineCol(call.Pos())
-	u.edit(u.offset(x.Pos()), u.offset(x.End()), fmt.Sprintf("%s.LogAt(%d)", rtName, lineOf(r.cell, line)))
+	head := fmt.Sprintf("%s.LogAt(%d, %q, _spinlabfmt.%s", rtName, lineOf(r.cell, line), sel.Sel.Name, format)
+	u.edit(u.offset(sel.Pos()), u.offset(sel.End()), head)
+	end := u.offset(call.End())
+	u.edit(end, end, ")")
 }
 
-// isImport reports whether name is an import of the session or is free
-// of any definition.
-func (s *Session) isImport(name string) bool {
-	d, ok := s.definition(name)
-	return !ok || d.Kind == kindImport
+// stdLog is the interpreter's package log (yaegi's, writing to the
+// session's stderr).
+type stdLog struct {
+	flags  func() int
+	prefix func() string
+	writer func() io.Writer
+	output func(int, string) error
 }
 
-// posLogger prints through the session's logger as from a cell's line.
+// stdLogOf finds the interpreter's package log.
+func stdLogOf(yi *yaegi.Interpreter) stdLog {
+	syms := yi.Symbols("log")["log"]
+	l := stdLog{flags: log.Flags, prefix: log.Prefix, writer: log.Writer, output: log.Output}
+	if f, ok := syms["Flags"].Interface().(func() int); ok {
+		l.flags = f
+	}
+	if f, ok := syms["Prefix"].Interface().(func() string); ok {
+		l.prefix = f
+	}
+	if f, ok := syms["Writer"].Interface().(func() io.Writer); ok {
+		l.writer = f
+	}
+	if f, ok := syms["Output"].Interface().(func(int, string) error); ok {
+		l.output = f
+	}
+	return l
+}
+
+// posLogger prints through the interpreter's log as from a cell's line.
 type posLogger struct {
 	s    *stderrFilter
-	l    *log.Logger
+	std  stdLog
 	line int // interpreter line
 	exit func(msg string)
+}
+
+// log prints msg as the log function kind would.
+func (p posLogger) log(kind, msg string) {
+	p.output(msg)
+	switch kind {
+	case "Fatal", "Fatalf", "Fatalln":
+		p.exit(msg)
+	case "Panic", "Panicf", "Panicln":
+		panic(msg)
+	}
 }
 
 // output writes msg as log.Output would, with the cell position for the
 // file flags.
 func (p posLogger) output(msg string) {
-	flags := p.l.Flags()
+	flags := p.std.flags()
 	if flags&(log.Lshortfile|log.Llongfile) == 0 {
-		_ = p.l.Output(3, msg)
+		_ = p.std.output(4, msg)
 		return
 	}
 	p.s.mu.Lock()
@@ -71,38 +109,12 @@ func (p posLogger) output(msg string) {
 	p.s.mu.Unlock()
 	pos := fmt.Sprintf("%s:%d: ", cellName(c), l)
 	flags &^= log.Lshortfile | log.Llongfile
-	prefix := p.l.Prefix()
+	prefix := p.std.prefix()
 	if flags&log.Lmsgprefix != 0 {
 		msg, prefix = pos+prefix+msg, ""
 		flags &^= log.Lmsgprefix
 	} else {
 		msg = pos + msg
 	}
-	_ = log.New(p.l.Writer(), prefix, flags).Output(3, msg)
-}
-
-func (p posLogger) Print(v ...any)            { p.output(fmt.Sprint(v...)) }
-func (p posLogger) Printf(f string, v ...any) { p.output(fmt.Sprintf(f, v...)) }
-func (p posLogger) Println(v ...any)          { p.output(fmt.Sprintln(v...)) }
-
-func (p posLogger) Fatal(v ...any) { p.fatal(fmt.Sprint(v...)) }
-func (p posLogger) Fatalf(f string, v ...any) {
-	p.fatal(fmt.Sprintf(f, v...))
-}
-func (p posLogger) Fatalln(v ...any) { p.fatal(fmt.Sprintln(v...)) }
-
-func (p posLogger) fatal(msg string) {
-	p.output(msg)
-	p.exit(msg)
-}
-
-func (p posLogger) Panic(v ...any) { p.panic(fmt.Sprint(v...)) }
-func (p posLogger) Panicf(f string, v ...any) {
-	p.panic(fmt.Sprintf(f, v...))
-}
-func (p posLogger) Panicln(v ...any) { p.panic(fmt.Sprintln(v...)) }
-
-func (p posLogger) panic(msg string) {
-	p.output(msg)
-	panic(msg)
+	_ = log.New(p.std.writer(), prefix, flags).Output(4, msg)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
 	"reflect"
 	"regexp"
 	"strings"
@@ -143,7 +142,7 @@ func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.
 	if err := yi.Use(s.signals.exports()); err != nil {
 		return nil, fmt.Errorf("load signal symbols: %w", err)
 	}
-	if err := yi.Use(overrides(stderr, s)); err != nil {
+	if err := yi.Use(overrides(stderr, s, stdLogOf(yi))); err != nil {
 		return nil, fmt.Errorf("load session symbols: %w", err)
 	}
 	// EvalWithContext (rather than Eval) makes channel operations of
@@ -158,14 +157,13 @@ func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.
 // overrides replaces the symbols that would end or escape the session:
 // os.Exit and log.Fatal* panic with sentinels that Execute reports as an
 // "exit" error, and adds the support package.
-func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
-	l := log.New(stderr, "", log.LstdFlags)
+func overrides(stderr *stderrFilter, s *Session, std stdLog) yaegi.Exports {
 	fatalExitNow := func(msg string) {
 		s.exiting.Store(true)
 		panic(fatalExit(msg))
 	}
 	fatal := func(msg string) {
-		_ = l.Output(3, msg)
+		_ = std.output(3, msg)
 		fatalExitNow(msg)
 	}
 	exit := func(code int) {
@@ -185,22 +183,9 @@ func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
 		// One logger for all of package log's functions, so that
 		// SetFlags and SetPrefix reach Fatal and the position logger too.
 		"log/log": {
-			"Print":     reflect.ValueOf(l.Print),
-			"Printf":    reflect.ValueOf(l.Printf),
-			"Println":   reflect.ValueOf(l.Println),
-			"Panic":     reflect.ValueOf(l.Panic),
-			"Panicf":    reflect.ValueOf(l.Panicf),
-			"Panicln":   reflect.ValueOf(l.Panicln),
-			"Flags":     reflect.ValueOf(l.Flags),
-			"SetFlags":  reflect.ValueOf(l.SetFlags),
-			"Prefix":    reflect.ValueOf(l.Prefix),
-			"SetPrefix": reflect.ValueOf(l.SetPrefix),
-			"Writer":    reflect.ValueOf(l.Writer),
-			"SetOutput": reflect.ValueOf(l.SetOutput),
-			"Output":    reflect.ValueOf(l.Output),
-			"Fatal":     reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
-			"Fatalf":    reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
-			"Fatalln":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
+			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
+			"Fatalf":  reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
+			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
 		},
 		rtPath + "/rt": {
 			"Rich":    reflect.ValueOf(func(b display.Bundle, v any) any { return richValue{b, v} }),
@@ -213,8 +198,8 @@ func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
 			"Cell":    reflect.ValueOf(stderr.runningCell),
 			"Sync":    reflect.ValueOf(s.syncFrame),
 			"At":      reflect.ValueOf(stderr.at),
-			"LogAt": reflect.ValueOf(func(line int) posLogger {
-				return posLogger{s: stderr, l: l, line: line, exit: fatalExitNow}
+			"LogAt": reflect.ValueOf(func(line int, kind, msg string) {
+				posLogger{s: stderr, std: std, line: line, exit: fatalExitNow}.log(kind, msg)
 			}),
 			"Exiting": reflect.ValueOf(s.exiting.Load),
 		},
