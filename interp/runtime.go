@@ -84,6 +84,9 @@ func _spinlabRich(x any) any {
 	return x
 }
 
+// _spinlabAt is the position of the top-level statement running (stmtpos.go).
+var _spinlabAt int
+
 var _spinlabProgram runtimes.Program // keeps the runtimes import used; "_" would become a typed global in yaegi
 `
 
@@ -197,7 +200,6 @@ func overrides(stderr *stderrFilter, s *Session, std stdLog) yaegi.Exports {
 			"GoPanic": reflect.ValueOf(stderr.goPanic),
 			"Cell":    reflect.ValueOf(stderr.runningCell),
 			"Sync":    reflect.ValueOf(s.syncFrame),
-			"At":      reflect.ValueOf(stderr.at),
 			"LogAt": reflect.ValueOf(func(line int, kind, msg string) {
 				posLogger{s: stderr, std: std, line: line, exit: fatalExitNow}.log(kind, msg)
 			}),
@@ -218,10 +220,7 @@ type stderrFilter struct {
 	cell    int      // the running cell, 0 when none
 	running bool     // a cell is running
 	tb      []string // panic lines seen while the cell runs
-	// atLine and atCol are the interpreter position of the top-level
-	// statement running (stmtpos.go).
-	atLine, atCol int
-	gp            *Error // first panic of a goroutine the running cell started
+	gp      *Error   // first panic of a goroutine the running cell started
 }
 
 func newStderrFilter(w io.Writer) *stderrFilter { return &stderrFilter{w: w} }
@@ -247,7 +246,6 @@ func (f *stderrFilter) Write(p []byte) (int, error) {
 func (f *stderrFilter) begin(cell int) {
 	f.mu.Lock()
 	f.cell, f.running, f.tb, f.gp = cell, true, nil, nil
-	f.atLine, f.atCol = 0, 0
 	f.mu.Unlock()
 }
 
@@ -260,7 +258,7 @@ func (f *stderrFilter) end() {
 func (f *stderrFilter) traceback() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return cellFrames(f.topLevelFrame(f.tb))
+	return cellFrames(f.tb)
 }
 
 // cellFrames keeps the frames in cells, dropping the session's own

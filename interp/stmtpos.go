@@ -9,41 +9,59 @@ import (
 // Statement positions. yaegi v0.16.1 reports a panic in the top-level
 // code of a cell at the start of the evaluated group ("cell[3]:1:1:
 // main" for a division by zero on line 4): it knows the frame, not the
-// statement. So every top-level statement of a cell is preceded by a call
-// that records its position (on a line of its own, so that no column of
-// the cell moves), and the traceback names the last recorded statement
-// for the top-level frame. The call costs one compiled function call per
-// top-level statement.
+// statement. So every top-level statement of a cell is preceded by an
+// assignment of its position to an interpreted variable (on a line of its
+// own, so that no column of the cell moves), and the traceback names the
+// last recorded statement for the top-level frame. An assignment, not a
+// call of a compiled function: yaegi compiles a call of a compiled
+// function at about 100 µs of CPU, which doubled a trivial cell's cost.
+
+// atVar holds the position of the top-level statement running: its
+// interpreter line shifted left by atColBits, or its column.
+const (
+	atVar     = "_spinlabAt"
+	atColBits = 12
+)
 
 // atCall is the source that records the position of unit u of cell.
 func atCall(u *unit, cell int) string {
 	if u.synthetic || cell <= 0 || u.isDecl() {
 		return ""
 	}
-	return fmt.Sprintf("\n%s.At(%d, %d)", rtName, lineOf(cell, u.line), u.col)
-}
-
-// at records the interpreter position of the top-level statement that runs.
-func (f *stderrFilter) at(line, col int) {
-	f.mu.Lock()
-	f.atLine, f.atCol = line, col
-	f.mu.Unlock()
+	return fmt.Sprintf("\n%s = %d", atVar, lineOf(cell, u.line)<<atColBits|min(u.col, 1<<atColBits-1))
 }
 
 // topLevelFrame replaces the position of the top-level frame ("...:
-// main") of a traceback by the statement's that ran last. Callers hold f.mu.
-func (f *stderrFilter) topLevelFrame(tb []string) []string {
-	if f.atLine == 0 || len(tb) == 0 {
+// main") of a traceback by the statement's that ran last (at, as atVar
+// holds it; 0: unknown), in cells decoded from current.
+func topLevelFrame(tb []string, at, current int) []string {
+	if at == 0 || len(tb) == 0 {
 		return tb
 	}
 	last := tb[len(tb)-1]
 	if !strings.HasSuffix(last, ": main") {
 		return tb
 	}
-	c, l := cellOf(f.atLine, f.cell)
+	c, l := cellOf(at>>atColBits, current)
+	if c != current {
+		return tb // left by an earlier cell: this one failed elsewhere
+	}
 	out := append([]string(nil), tb...)
-	out[len(out)-1] = fmt.Sprintf("%s:%d:%d: main", cellName(c), l, f.atCol)
+	out[len(out)-1] = fmt.Sprintf("%s:%d:%d: main", cellName(c), l, at&(1<<atColBits-1))
 	return out
+}
+
+// statementAt reads atVar, and clears it for the next cell.
+func (s *Session) statementAt() int {
+	v, ok := s.globals()[atVar]
+	if !ok || !v.IsValid() || !v.CanInt() {
+		return 0
+	}
+	at := int(v.Int())
+	if v.CanSet() {
+		v.SetInt(0)
+	}
+	return at
 }
 
 // goFrames is the traceback of a goroutine's panic: the frames yaegi
