@@ -351,7 +351,7 @@ func groupSource(g []*unit, cell int) string {
 		b.WriteString(directive(g[0], cell) + syncCall)
 	}
 	for _, u := range g {
-		b.WriteString(atCall(u, cell))
+		b.WriteString(atCall(g, u, cell))
 		b.WriteString(directive(u, cell))
 		b.WriteString(u.out)
 		b.WriteString("\n")
@@ -375,7 +375,7 @@ func groupSourceWrapped(g []*unit, cell int, single bool) string {
 		b.WriteString(directive(g[0], cell) + syncCall)
 	}
 	for i, u := range g {
-		b.WriteString(atCall(u, cell))
+		b.WriteString(atCall(g, u, cell))
 		if i == len(g)-1 {
 			if isCompositeLit(finalExpr(u)) {
 				// yaegi v0.16.1 mishandles a composite literal of an

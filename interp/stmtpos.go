@@ -23,9 +23,11 @@ const (
 	atColBits = 12
 )
 
-// atCall is the source that records the position of unit u of cell.
-func atCall(u *unit, cell int) string {
-	if u.synthetic || cell <= 0 || u.isDecl() {
+// atCall is the source that records the position of unit u of cell, in
+// group g. A group of one statement needs none (yaegi's position of the
+// group is the statement's), which keeps a trivial cell as cheap as it was.
+func atCall(g []*unit, u *unit, cell int) string {
+	if len(g) < 2 || u.synthetic || cell <= 0 || u.isDecl() {
 		return ""
 	}
 	return fmt.Sprintf("\n%s = %d", atVar, lineOf(cell, u.line)<<atColBits|min(u.col, 1<<atColBits-1))
@@ -45,6 +47,15 @@ func topLevelFrame(tb []string, at, current int) []string {
 	c, l := cellOf(at>>atColBits, current)
 	if c != current {
 		return tb // left by an earlier cell: this one failed elsewhere
+	}
+	// yaegi names the start of the group that failed: a position before
+	// it was left by an earlier group of the cell.
+	var groupLine int
+	if _, rest, ok := strings.Cut(last, "]:"); ok {
+		fmt.Sscanf(rest, "%d:", &groupLine)
+	}
+	if l < groupLine {
+		return tb
 	}
 	out := append([]string(nil), tb...)
 	out[len(out)-1] = fmt.Sprintf("%s:%d:%d: main", cellName(c), l, at&(1<<atColBits-1))
