@@ -25,6 +25,8 @@ import (
 //	timeout    a duration after which the cell is interrupted (default 20s)
 //	mime       a MIME type its result must carry besides text/plain
 //	norace     why the cell is skipped under the race detector
+//	defs       the definitions it reports, "kind name" per line, in order
+//	settle     (empty) wait 100 ms after the cell, for its goroutines
 func TestCorpus(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txtar")
 	if err != nil {

@@ -19,7 +19,15 @@
 // declaration of a type, so a cell that changes a type moves the session to
 // a fresh interpreter: definitions are replayed with the new type, and
 // variables whose types did not change are copied (the others are reset
-// and named on stderr).
+// and named on stderr). Redefinitions bind late (latebind.go): the
+// functions that use a redefined function, constant or variable are
+// evaluated again, so that every caller, and every mode of runtimes,
+// runs the new one; a redefined method moves the session to a fresh
+// interpreter as a type does. Variables keep their values.
+//
+// main is an ordinary function that runs when called. A cell that is a
+// whole program (package main, imports, declarations, func main) keeps
+// its declarations and runs main once, as go run does (program.go).
 //
 // # Values
 //
@@ -79,7 +87,9 @@
 // # Survival
 //
 // os.Exit and log.Fatal* panic inside the interpreter and are reported as
-// an "exit" error. An interrupt (a cancelled context) stops interpreted
+// an "exit" error; the deferred calls of interpreted code are skipped, as
+// in a process that exits (exit.go), except a deferred call of a named
+// function with non-literal arguments. An interrupt (a cancelled context) stops interpreted
 // loops, channel operations and time.Sleep (the session's own, which wakes
 // on an interrupt); code blocked inside other compiled code (a locked
 // sync.Mutex, a WaitGroup never done) cannot be stopped, the cell is

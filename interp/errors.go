@@ -20,7 +20,7 @@ func (s *Session) userError(ctx context.Context, err error, cell int) error {
 	}
 	var p yaegi.Panic
 	if errors.As(err, &p) {
-		return panicError(p.Value, s.stderr.traceback())
+		return panicError(p.Value, topLevelFrame(s.stderr.traceback(), s.statementAt(), cell))
 	}
 	current := cell
 	if current == 0 {

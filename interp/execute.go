@@ -166,19 +166,39 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 				}
 				e.Traceback = []string{e.Message}
 			}
+			if e, ok := uerr.(*Error); cell > 0 && ok && e.Name != "CompileError" {
+				// The group compiled, so the variables it declares exist,
+				// whatever their values: they are definitions, which a
+				// replacement of the evaluator names as lost.
+				for _, u := range g {
+					for _, d := range s.unitDefinitions(u) {
+						if d.Kind == kindVar {
+							s.record(d)
+							order = append(order, placed{u.off, len(order), d})
+						}
+					}
+				}
+			}
 			return res, uerr
 		}
 		if perr := s.stderr.goroutinePanic(); perr != nil {
 			return res, perr
 		}
 		if cell > 0 {
+			var made, redefined []Definition
 			for _, u := range g {
 				for _, d := range s.unitDefinitions(u) {
+					if old, ok := s.definition(d.Name); ok && rebinds(old, d) {
+						redefined = append(redefined, d)
+					}
 					s.record(d)
+					s.noteOrigin(u, d, cell)
 					s.afterDefine(d)
+					made = append(made, d)
 					order = append(order, placed{u.off, len(order), d})
 				}
 			}
+			s.rebind(redefined, made)
 		}
 		if final {
 			last = values(v)
@@ -199,6 +219,7 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 
 // prepare splits, parses, auto-imports and rewrites a cell.
 func (s *Session) prepare(code string, cell int) ([]*unit, error) {
+	code, pkg, program := packageClause(code)
 	items, err := splitCell(code)
 	if err != nil {
 		return nil, &Error{Name: "CompileError", Message: cellName(cell) + ":" + err.Error()}
@@ -235,14 +256,34 @@ func (s *Session) prepare(code string, cell int) ([]*unit, error) {
 			}
 		}
 	}
-	for _, u := range units {
-		switch u.kind {
-		case kindType, kindFunc, kindConst:
-			u.hoist = !mentions(u.file, stmtNames)
+	// A declaration that uses one that cannot be hoisted cannot be either
+	// (func main calling a func that reads a var): to a fixed point.
+	for changed := true; changed; {
+		changed = false
+		for _, u := range units {
+			switch u.kind {
+			case kindType, kindFunc, kindConst:
+				u.hoist = !mentions(u.file, stmtNames)
+				if u.hoist {
+					continue
+				}
+				for _, n := range u.defines {
+					if !stmtNames[n] {
+						stmtNames[n], changed = true, true
+					}
+				}
+			}
 		}
 	}
 	if len(imports) > 0 {
 		units = append(imports, units...)
+	}
+	if program && pkg == "main" && declaresMain(units) {
+		call, err := mainCall()
+		if err != nil {
+			return nil, err
+		}
+		units = append(units, call)
 	}
 	return units, nil
 }
@@ -310,6 +351,7 @@ func groupSource(g []*unit, cell int) string {
 		b.WriteString(directive(g[0], cell) + syncCall)
 	}
 	for _, u := range g {
+		b.WriteString(atCall(g, u, cell))
 		b.WriteString(directive(u, cell))
 		b.WriteString(u.out)
 		b.WriteString("\n")
@@ -333,6 +375,7 @@ func groupSourceWrapped(g []*unit, cell int, single bool) string {
 		b.WriteString(directive(g[0], cell) + syncCall)
 	}
 	for i, u := range g {
+		b.WriteString(atCall(g, u, cell))
 		if i == len(g)-1 {
 			if isCompositeLit(finalExpr(u)) {
 				// yaegi v0.16.1 mishandles a composite literal of an
@@ -380,7 +423,7 @@ func isCompositeLit(e ast.Expr) bool {
 // finalExpr returns the expression of a unit that is an expression
 // statement whose value should be shown, or nil.
 func finalExpr(u *unit) ast.Expr {
-	if u.isDecl() || len(u.stmts) != 1 {
+	if u.isDecl() || len(u.stmts) != 1 || u.synthetic {
 		return nil
 	}
 	es, ok := u.stmts[0].(*ast.ExprStmt)

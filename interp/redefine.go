@@ -96,6 +96,17 @@ func (s *Session) redefineTypes(units []*unit) {
 					changed[d.Name] = d.Source
 				}
 			}
+		case kindFunc:
+			// yaegi never replaces a method: a changed one needs a fresh
+			// interpreter too (see latebind.go).
+			for _, d := range s.unitDefinitions(u) {
+				if !strings.Contains(d.Name, ".") {
+					continue
+				}
+				if old, ok := s.definition(d.Name); ok && old.Kind == kindFunc && old.Source != d.Source {
+					changed[d.Name] = d.Source
+				}
+			}
 		case kindImport:
 			// A name imported again from another path also needs a fresh
 			// interpreter: yaegi cannot rebind an import.
@@ -109,19 +120,28 @@ func (s *Session) redefineTypes(units []*unit) {
 	if len(changed) == 0 && len(reimported) == 0 {
 		return
 	}
-	oldGlobals := s.globals()
-	defs := append([]Definition(nil), s.defs...)
+	defs := s.Definitions()
 	for i, d := range defs {
-		if src, ok := changed[d.Name]; ok && d.Kind == kindType {
+		if src, ok := changed[d.Name]; ok && (d.Kind == kindType || d.Kind == kindFunc) {
 			defs[i].Source = src
 		}
 		if src, ok := reimported[d.Name]; ok && d.Kind == kindImport {
 			defs[i].Source = src
 		}
 	}
+	s.moveToFresh(defs, "redefining a type")
+}
+
+// moveToFresh moves the session to a fresh interpreter where defs are
+// replayed, and copies every variable whose type is unchanged. Functions
+// that no longer compile and variables of changed types are reported on
+// stderr, as what happened after the event named by after. Callers hold
+// s.mu.
+func (s *Session) moveToFresh(defs []Definition, after string) {
+	oldGlobals := s.globals()
 	yi, err := newInterpreter(s.stdout, s.stderr, s)
 	if err != nil {
-		fmt.Fprintf(s.stderr.w, "redefine types: %v\n", err)
+		fmt.Fprintf(s.stderr.w, "%s: %v\n", after, err)
 		return
 	}
 	s.mu2.Lock()
@@ -144,9 +164,9 @@ func (s *Session) redefineTypes(units []*unit) {
 	sort.Strings(failed)
 	sort.Strings(lost)
 	if len(failed) > 0 {
-		fmt.Fprintf(s.stderr.w, "note: after redefining a type, these definitions no longer compile and were dropped: %s\n", strings.Join(failed, ", "))
+		fmt.Fprintf(s.stderr.w, "note: after %s, these definitions no longer compile and were dropped: %s\n", after, strings.Join(failed, ", "))
 	}
 	if len(lost) > 0 {
-		fmt.Fprintf(s.stderr.w, "note: after redefining a type, these variables were reset to their zero values: %s\n", strings.Join(lost, ", "))
+		fmt.Fprintf(s.stderr.w, "note: after %s, these variables were reset to their zero values: %s\n", after, strings.Join(lost, ", "))
 	}
 }

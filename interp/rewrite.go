@@ -103,6 +103,8 @@ func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]boo
 			u.out = u.src
 			continue
 		}
+		renameMain(u)
+		nameParams(u)
 		r.unit(u)
 		u.out = u.apply(0, len(u.src))
 	}
@@ -334,6 +336,8 @@ func (r *rewriter) unit(u *unit) {
 		at := u.offset(c.lbrace) + 1
 		u.edit(at, at, c.text)
 	}
+	skipDefersOnExit(u)
+	r.bindArgs(u)
 	// After the edits inside their headers, which the new header includes.
 	for _, n := range ranges {
 		if !r.rangeFunc(u, n) {
@@ -358,6 +362,11 @@ func (r *rewriter) unit(u *unit) {
 // declares are local to it anyway, and session variables are reached as
 // globals.
 func needsFuncScope(st ast.Stmt) bool {
+	if _, ok := st.(*ast.BlockStmt); ok {
+		// A bare block declares nothing outside itself; at package level
+		// yaegi v0.16.1 also crashes on "{ var a [3]float64; a[1] = f() }".
+		return true
+	}
 	switch st.(type) {
 	case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt,
 		*ast.TypeSwitchStmt, *ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt:
@@ -593,6 +602,7 @@ func (r *rewriter) call(u *unit, n *ast.CallExpr) {
 		}
 		u.edit(u.offset(f.Pos()), u.offset(f.End()), repl)
 	case *ast.SelectorExpr:
+		r.logCall(u, n, f)
 		wrap := false
 		if x, ok := f.X.(*ast.Ident); ok {
 			switch {
@@ -617,7 +627,8 @@ func (r *rewriter) goStmt(u *unit, n *ast.GoStmt) {
 	// The goroutine learns which cell started it (the cell running when
 	// the go statement runs, which may be later than the cell that
 	// defined the function holding it) through an extra first parameter.
-	guard := fmt.Sprintf(" defer func() { if _spinlabR := recover(); _spinlabR != nil { %s.GoPanic(_spinlabCell, _spinlabR) } }();", rtName)
+	line, col := u.cellLineCol(n.Pos())
+	guard := fmt.Sprintf(" defer func() { if _spinlabR := recover(); _spinlabR != nil { %s.GoPanic(_spinlabCell, _spinlabR, %d, %d) } }();", rtName, lineOf(r.cell, line), col)
 	cellArg := rtName + ".Cell()"
 	if lit, ok := n.Call.Fun.(*ast.FuncLit); ok {
 		open := u.offset(lit.Type.Params.Opening) + 1

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
 	"reflect"
 	"regexp"
 	"strings"
@@ -85,8 +84,14 @@ func _spinlabRich(x any) any {
 	return x
 }
 
+// _spinlabAt is the position of the top-level statement running (stmtpos.go).
+var _spinlabAt int
+
 var _spinlabProgram runtimes.Program // keeps the runtimes import used; "_" would become a typed global in yaegi
 `
+
+// programName is os.Args[0] inside the session.
+const programName = "cell"
 
 // exitCode is the panic value of os.Exit inside the interpreter.
 type exitCode int
@@ -132,11 +137,15 @@ func richBundle(v any) (display.Bundle, bool) { return display.Rich(v) }
 // newInterpreter builds a yaegi interpreter with the standard library, the
 // bundled packages, the session's overrides, and the prelude.
 func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.Interpreter, error) {
-	yi := yaegi.New(yaegi.Options{Stdout: stdout, Stderr: stderr, Unrestricted: true})
+	// os.Args[0] names the program: a cell is not the evaluator binary.
+	yi := yaegi.New(yaegi.Options{Stdout: stdout, Stderr: stderr, Unrestricted: true, Args: []string{programName}})
 	if err := yi.Use(importableSymbols()); err != nil {
 		return nil, fmt.Errorf("load standard library and bundled symbols: %w", err)
 	}
-	if err := yi.Use(overrides(stderr, s)); err != nil {
+	if err := yi.Use(s.signals.exports()); err != nil {
+		return nil, fmt.Errorf("load signal symbols: %w", err)
+	}
+	if err := yi.Use(overrides(stderr, s, stdLogOf(yi))); err != nil {
 		return nil, fmt.Errorf("load session symbols: %w", err)
 	}
 	reg := newTypeRegistry()
@@ -162,22 +171,31 @@ func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.
 // overrides replaces the symbols that would end or escape the session:
 // os.Exit and log.Fatal* panic with sentinels that Execute reports as an
 // "exit" error, and adds the support package.
-func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
-	l := log.New(stderr, "", log.LstdFlags)
-	fatal := func(msg string) {
-		_ = l.Output(3, msg)
+func overrides(stderr *stderrFilter, s *Session, std stdLog) yaegi.Exports {
+	fatalExitNow := func(msg string) {
+		s.exiting.Store(true)
 		panic(fatalExit(msg))
+	}
+	fatal := func(msg string) {
+		_ = std.output(3, msg)
+		fatalExitNow(msg)
+	}
+	exit := func(code int) {
+		s.exiting.Store(true)
+		panic(exitCode(code))
 	}
 	return yaegi.Exports{
 		"os/os": {
-			"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) }),
+			"Exit": reflect.ValueOf(exit),
 		},
 		"syscall/syscall": {
-			"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) }),
+			"Exit": reflect.ValueOf(exit),
 		},
 		"time/time": {
 			"Sleep": reflect.ValueOf(s.sleep),
 		},
+		// One logger for all of package log's functions, so that
+		// SetFlags and SetPrefix reach Fatal and the position logger too.
 		"log/log": {
 			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
 			"Fatalf":  reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
@@ -193,6 +211,10 @@ func overrides(stderr *stderrFilter, s *Session) yaegi.Exports {
 			"GoPanic": reflect.ValueOf(stderr.goPanic),
 			"Cell":    reflect.ValueOf(stderr.runningCell),
 			"Sync":    reflect.ValueOf(s.syncFrame),
+			"LogAt": reflect.ValueOf(func(line int, kind, msg string) {
+				posLogger{s: stderr, std: std, line: line, exit: fatalExitNow}.log(kind, msg)
+			}),
+			"Exiting": reflect.ValueOf(s.exiting.Load),
 		},
 	}
 }
@@ -223,6 +245,7 @@ func (f *stderrFilter) Write(p []byte) (int, error) {
 			line := mapPositions(strings.TrimSuffix(string(p), "\n"), f.cell)
 			line = strings.Replace(line, ": panic: ", ": ", 1)
 			line = strings.TrimSuffix(line, "(...)")
+			line = strings.Replace(line, "main."+mainName, "main.main", 1)
 			f.tb = append(f.tb, line)
 		}
 		f.mu.Unlock()
@@ -287,10 +310,10 @@ func (f *stderrFilter) goroutinePanic() *Error {
 // goPanic is called by the guard that the rewriter puts in every go
 // statement. A panic is the error of the cell that started the goroutine
 // if that cell still runs; otherwise it is printed on stderr.
-func (f *stderrFilter) goPanic(cell int, v any) {
+func (f *stderrFilter) goPanic(cell int, v any, line, col int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	e := panicError(v, cellFrames(f.tb))
+	e := panicError(v, goFrames(f.tb, f.cell, line, col))
 	e.Message = "in a goroutine: " + e.Message
 	if f.running && f.cell == cell {
 		if f.gp == nil {

@@ -96,6 +96,17 @@ type Session struct {
 	// cells), for runtimes.CellContexter.
 	cellCtx atomic.Pointer[context.Context]
 
+	// exiting is set by os.Exit and log.Fatal until the next cell: deferred
+	// calls of interpreted code are skipped (see exit.go).
+	exiting atomic.Bool
+
+	// signals are the running cell's registrations for os.Interrupt (signal.go).
+	signals sigSet
+
+	// refs and origin serve late binding (latebind.go); guarded by mu.
+	refs   map[string]defRefs // by "kind name": the names a definition uses
+	origin map[string]string  // by "kind name": the //line directive of its cell
+
 	mu2   sync.Mutex
 	yi    *yaegi.Interpreter
 	cells int          // number of cells executed (the next cell is cells+1)
@@ -168,6 +179,13 @@ func (s *Session) interpreter() *yaegi.Interpreter {
 // Execute runs a cell. User-facing failures are returned as *Error; the
 // session keeps its state.
 func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
+	return s.ExecuteCell(ctx, code, 0)
+}
+
+// ExecuteCell runs a cell as number n, the execution count the front end
+// shows for it (In [n]), which positions name: "cell[n]:2:5". With n <= 0
+// the cell gets the number after the last one, as with Execute.
+func (s *Session) ExecuteCell(ctx context.Context, code string, n int) (*Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Runs the cell starts follow an interrupt of the cell, but not the
@@ -178,8 +196,15 @@ func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
 	defer detach()
 	s.cellCtx.Store(&runCtx)
 	defer s.cellCtx.Store(nil)
+	s.exiting.Store(false)
+	s.signals.clear()
+	defer s.signals.clear()
 	s.mu2.Lock()
-	s.cells++
+	if n > 0 {
+		s.cells = n
+	} else {
+		s.cells++
+	}
 	s.mu2.Unlock()
 	if m, ok, err := parseMagic(code); err != nil {
 		return &Result{}, &Error{Name: "MagicError", Message: err.Error()}
@@ -293,6 +318,7 @@ func (s *Session) restore(defs []Definition) []string {
 			if d.Kind == kindVar {
 				continue // declared after the types and functions they need
 			}
+			b.WriteString(s.origin[d.Kind+" "+d.Name])
 			b.WriteString(d.Source)
 			b.WriteString("\n")
 		}

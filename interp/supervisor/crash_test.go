@@ -551,3 +551,66 @@ func TestWorkerCrashIsNotTheEvaluators(t *testing.T) {
 		t.Errorf("kept = %q after a worker's crash", resultText(rep))
 	}
 }
+
+// Positions name a cell by the execution count the front end shows, also
+// after the evaluator was replaced (a new evaluator used to count from 1).
+func TestCellNumbersFollowTheExecutionCount(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	exec := func(code string, count int) kernel.ExecuteReply {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		return s.Execute(ctx, kernel.ExecuteRequest{Code: code, ExecutionCount: count}, &recorder{})
+	}
+	if rep := exec("x := 1\nnosuch()", 7); rep.Error == nil || !strings.Contains(rep.Error.Value, "cell[7]:2:1") {
+		t.Errorf("cell 7: error %+v, want it at cell[7]:2:1", rep.Error)
+	}
+	if rep := exec(concurrentMapWrites, 8); rep.Status != kernel.StatusError {
+		t.Fatalf("a concurrent map write: status %s", rep.Status)
+	}
+	if rep := exec("y := 2\n\npanic(\"after the restart\")", 9); rep.Error == nil || !strings.Contains(strings.Join(rep.Error.Traceback, "\n"), "cell[9]:3:1") {
+		t.Errorf("cell 9 after the restart: error %+v, want its traceback at cell[9]:3:1", rep.Error)
+	}
+}
+
+// A variable of a cell that was interrupted exists in the session; when
+// the evaluator is lost later it is named as lost and declared again at
+// its zero value, like the variables of cells that finished.
+func TestInterruptedCellsVariablesAreNamedWhenLost(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	rep := s.Execute(ctx, kernel.ExecuteRequest{Code: "b1 := 2\ntime.Sleep(time.Hour)"}, &recorder{})
+	cancel()
+	if rep.Status != kernel.StatusError {
+		t.Fatalf("interrupted cell: status %s", rep.Status)
+	}
+	if rep, _ := mustOK(t, s, "b1"); resultText(rep) != "2" {
+		t.Errorf("b1 = %q after the interrupt, want 2", resultText(rep))
+	}
+	rep, _ = run(t, s, concurrentMapWrites)
+	if rep.Error == nil || !strings.Contains(rep.Error.Value, "b1") {
+		t.Errorf("the crash does not name the lost variable b1: %+v", rep.Error)
+	}
+	if rep, _ := mustOK(t, s, "b1"); resultText(rep) != "0" {
+		t.Errorf("b1 = %q after the restart, want 0", resultText(rep))
+	}
+}
+
+// An interrupt delivers os.Interrupt to a cell that asked for it with
+// signal.Notify: the cell handles it and ends normally.
+func TestInterruptDeliversOsInterrupt(t *testing.T) {
+	s := start(t, supervisor.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	out := &recorder{}
+	rep := s.Execute(ctx, kernel.ExecuteRequest{Code: "ch := make(chan os.Signal, 1)\nsignal.Notify(ch, os.Interrupt)\nfmt.Println(\"handled\", <-ch)"}, out)
+	if rep.Status != kernel.StatusOK {
+		t.Fatalf("status %s, error %+v; want the cell to handle the interrupt", rep.Status, rep.Error)
+	}
+	if got := out.stream("stdout"); got != "handled interrupt\n" {
+		t.Errorf("stdout %q", got)
+	}
+	if rep, _ := mustOK(t, s, "1 + 1"); resultText(rep) != "2" {
+		t.Errorf("after the handled interrupt: %q", resultText(rep))
+	}
+}

@@ -229,7 +229,7 @@ func (e *evalServer) sendSynced(f *frame) error {
 func (e *evalServer) interrupt(id uint64) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.cancel != nil && (id == 0 || id == e.cellID) {
+	if e.cancel != nil && (id == 0 || id == e.cellID) && !e.sess.Interrupt() {
 		e.cancel()
 	}
 }
@@ -242,7 +242,7 @@ func (e *evalServer) execute(ctx context.Context, cancel context.CancelFunc, f *
 	}
 
 	done := &doneBody{}
-	res, err := e.sess.Execute(ctx, body.Code)
+	res, err := e.sess.ExecuteCell(ctx, body.Code, body.Count)
 	if res != nil && res.Reset {
 		// %reset promises a fresh session with no child process left: the
 		// cells' own children (and their orphans) as well as workers.

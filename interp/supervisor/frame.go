@@ -65,7 +65,11 @@ type Definition struct {
 }
 
 type executeBody struct {
-	Code            string            `json:"code"`
+	Code string `json:"code"`
+	// Count is the execution count the front end shows for the cell, so
+	// that positions name it ("cell[7]:2:5") also after the evaluator was
+	// replaced; 0: the session numbers cells itself.
+	Count           int               `json:"count,omitempty"`
 	Silent          bool              `json:"silent,omitempty"`
 	UserExpressions map[string]string `json:"user_expressions,omitempty"`
 }

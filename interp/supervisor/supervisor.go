@@ -174,7 +174,7 @@ func (s *Supervisor) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 	ev.busy.Add(1)
 	defer ev.busy.Add(-1)
 	err = ev.p.send(&frame{Type: typeExecute, ID: id, Execute: &executeBody{
-		Code: req.Code, Silent: req.Silent, UserExpressions: req.UserExpressions,
+		Code: req.Code, Count: req.ExecutionCount, Silent: req.Silent, UserExpressions: req.UserExpressions,
 	}})
 	if err != nil {
 		ev.breakChannel(err)
