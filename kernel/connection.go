@@ -24,8 +24,10 @@ const (
 // ConnectionInfo is the content of a Jupyter connection file: where the
 // kernel binds its sockets and how messages are signed.
 //
-// For the tcp transport a port of 0 asks New to pick a free port; the
-// chosen ports are then available from Kernel.ConnectionInfo.
+// A port of 0 asks New to pick a free one: a free tcp port, or for ipc
+// the first number whose path does not exist (as ipykernel does). The
+// chosen ports are then available from Kernel.ConnectionInfo, and
+// WritePorts writes them to the connection file.
 type ConnectionInfo struct {
 	Transport       string `json:"transport"`
 	IP              string `json:"ip"`
@@ -93,9 +95,6 @@ func (c ConnectionInfo) check() error {
 		if p < 0 || p > 65535 && c.Transport == "tcp" {
 			return fmt.Errorf("%s_port %d is out of range", ch, p)
 		}
-		if p == 0 && c.Transport == "ipc" {
-			return fmt.Errorf("%s_port must be set for the ipc transport", ch)
-		}
 	}
 	return nil
 }
@@ -139,4 +138,60 @@ func (c ConnectionInfo) Endpoint(ch Channel) string {
 		return "ipc://" + c.IP + "-" + strconv.Itoa(c.Port(ch))
 	}
 	return "tcp://" + c.IP + ":" + strconv.Itoa(c.Port(ch))
+}
+
+// channels are the five channels, in the order of a connection file.
+var channels = []Channel{Shell, Control, Stdin, IOPub, Heartbeat}
+
+// pickIPCPorts gives each channel of an ipc connection whose port is 0
+// the first number, from 1, that no other channel uses and whose path
+// does not exist.
+func (c *ConnectionInfo) pickIPCPorts() {
+	used := map[int]bool{}
+	for _, ch := range channels {
+		used[c.Port(ch)] = true
+	}
+	next := 1
+	for _, ch := range channels {
+		if c.Port(ch) != 0 {
+			continue
+		}
+		for {
+			_, err := os.Lstat(c.IP + "-" + strconv.Itoa(next))
+			if !used[next] && errors.Is(err, fs.ErrNotExist) {
+				break
+			}
+			next++
+		}
+		c.setPort(ch, next)
+		used[next] = true
+	}
+}
+
+// WritePorts writes the ports of info into the connection file at path,
+// keeping the file's other fields (in JSON key order) and its mode. A
+// kernel started on a file without ports picks its own; written back, as
+// ipykernel does, they let front ends connect with the same file.
+func WritePorts(path string, info ConnectionInfo) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("write ports to the connection file: %w", err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return fmt.Errorf("write ports to the connection file %s: %w", path, err)
+	}
+	for _, ch := range channels {
+		fields[string(ch)+"_port"] = json.RawMessage(strconv.Itoa(info.Port(ch)))
+	}
+	out, err := json.MarshalIndent(fields, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write ports to the connection file: %w", err)
+	}
+	// The file exists: WriteFile truncates it in place, keeping its mode
+	// and owner (a 0600 file stays 0600: it holds the key).
+	if err := os.WriteFile(path, append(out, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write ports to the connection file: %w", err)
+	}
+	return nil
 }

@@ -3,7 +3,10 @@ package kernel
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -108,17 +111,112 @@ func (k *Kernel) handle(ch Channel, m *Message) (abort bool) {
 		k.log.Warn("dropped message", "channel", ch, "reason", "unknown msg_type", "msg_type", t)
 	}
 	if err != nil {
-		k.log.Warn("dropped message", "channel", ch, "msg_type", t, "reason", err)
+		var bad *badContentError
+		if errors.As(err, &bad) {
+			k.replyBadContent(ch, m, bad)
+		} else {
+			k.log.Warn("dropped message", "channel", ch, "msg_type", t, "reason", err)
+		}
 	}
 	return abort
 }
 
-// decode unmarshals a request's content, wrapping the error for the log.
-func decode(m *Message, v any) error {
-	if err := m.DecodeContent(v); err != nil {
-		return fmt.Errorf("bad content: %w", err)
+// badContentError is a request whose content does not decode: a field
+// of the wrong JSON type (the reader has checked that content is a JSON
+// object).
+type badContentError struct {
+	msgType string
+	field   string // "" when the error names none
+	found   string // the JSON kind found, "a string"
+	want    string // the JSON type the field takes, "a boolean"
+	err     error
+}
+
+func (e *badContentError) Error() string {
+	if e.field == "" || e.want == "" {
+		return fmt.Sprintf("%s content does not decode: %v", e.msgType, e.err)
 	}
-	return nil
+	return fmt.Sprintf("%s content: field %q holds %s where %s belongs", e.msgType, e.field, e.found, e.want)
+}
+
+func (e *badContentError) Unwrap() error { return e.err }
+
+// decode unmarshals a request's content; its error is a *badContentError
+// that says which field is wrong.
+func decode(m *Message, v any) error {
+	err := m.DecodeContent(v)
+	if err == nil {
+		return nil
+	}
+	bad := &badContentError{msgType: m.Header.MsgType, err: err}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		bad.field, bad.found, bad.want = te.Field, jsonKind(te.Value), jsonTypeOf(te.Type)
+	}
+	return bad
+}
+
+// jsonKind says what encoding/json's UnmarshalTypeError.Value names:
+// "string", "bool", "number", "number 1.5", "array", "object".
+func jsonKind(v string) string {
+	switch {
+	case v == "bool":
+		return "a boolean"
+	case v == "array", v == "object":
+		return "an " + v
+	case strings.HasPrefix(v, "number "):
+		return "the number " + strings.TrimPrefix(v, "number ")
+	case v == "":
+		return "a value"
+	}
+	return "a " + v
+}
+
+// jsonTypeOf names the JSON type that decodes into t.
+func jsonTypeOf(t reflect.Type) string {
+	if t == nil {
+		return ""
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return ""
+}
+
+// replyBadContent answers a request whose content does not decode with
+// an error reply, so that its front end is not left waiting (ipykernel
+// would raise in its handler and leave it so). Requests without a reply
+// (comm_open) are logged only.
+func (k *Kernel) replyBadContent(ch Channel, m *Message, bad *badContentError) {
+	k.log.Warn("request with malformed content", "channel", ch, "msg_type", m.Header.MsgType, "err", bad)
+	base, ok := strings.CutSuffix(m.Header.MsgType, "_request")
+	if !ok {
+		return
+	}
+	const ename = "BadRequest"
+	content := map[string]any{"status": StatusError, "ename": ename, "evalue": bad.Error(),
+		"traceback": []string{ename + ": " + bad.Error()}}
+	if m.Header.MsgType == "execute_request" {
+		k.mu.Lock()
+		content["execution_count"] = k.execCount
+		k.mu.Unlock()
+	}
+	k.reply(ch, m, base+"_reply", content, nil)
 }
 
 func (k *Kernel) kernelInfo(ch Channel, m *Message) {
@@ -127,13 +225,20 @@ func (k *Kernel) kernelInfo(ch Channel, m *Message) {
 	if links == nil {
 		links = []HelpLink{}
 	}
+	banner := info.Banner
+	if !k.signer.Signs() {
+		if banner != "" {
+			banner += "\n\n"
+		}
+		banner += "WARNING: " + unsignedWarning + "."
+	}
 	k.reply(ch, m, "kernel_info_reply", map[string]any{
 		"status":                 StatusOK,
 		"protocol_version":       ProtocolVersion,
 		"implementation":         info.Implementation,
 		"implementation_version": info.ImplementationVersion,
 		"language_info":          info.Language,
-		"banner":                 info.Banner,
+		"banner":                 banner,
 		"help_links":             links,
 		"debugger":               false,
 	}, nil)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -48,6 +49,16 @@ func (e *hostileEngine) Execute(ctx context.Context, req kernel.ExecuteRequest, 
 	e.mu.Unlock()
 	if text, ok := strings.CutPrefix(req.Code, "echo "); ok {
 		out.Stream("stdout", text)
+	}
+	if n, ok := strings.CutPrefix(req.Code, "flood "); ok {
+		// flood N: N bytes on stdout, in 64 KiB writes.
+		left, _ := strconv.Atoi(n)
+		chunk := strings.Repeat("x", 64<<10)
+		for left > 0 {
+			k := min(left, len(chunk))
+			out.Stream("stdout", chunk[:k])
+			left -= k
+		}
 	}
 	rep := kernel.ExecuteReply{Status: kernel.StatusOK, Result: &kernel.DisplayData{Data: map[string]any{"text/plain": fmt.Sprint(len(req.Code))}}}
 	if len(req.UserExpressions) > 0 {
@@ -197,6 +208,11 @@ func TestHostileMessages(t *testing.T) {
 		{name: "wrong content types", ch: kernel.Shell, frames: func(t *testing.T, c *kerneltest.Client) ([][]byte, string) {
 			m := c.Message("execute_request", map[string]any{"code": []int{1}, "user_expressions": "no", "silent": "yes"})
 			return c.Frames(m), m.Header.MsgID
+		}, answered: true, check: func(t *testing.T, reply *kernel.Message) {
+			// Answered with an error naming the field (TestWrongContentTypesGetErrorReplies checks that nothing runs).
+			if !strings.Contains(string(reply.Content), `"status":"error"`) {
+				t.Errorf("reply %s", reply.Content)
+			}
 		}},
 		{name: "complete with a cursor past the end", ch: kernel.Shell, frames: func(t *testing.T, c *kerneltest.Client) ([][]byte, string) {
 			m := c.Message("complete_request", map[string]any{"code": "ab", "cursor_pos": 1 << 40})

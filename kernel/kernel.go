@@ -74,10 +74,14 @@ type Kernel struct {
 	cancelAll context.CancelFunc
 
 	mu        sync.Mutex
-	cancelRun context.CancelFunc     // cancels the running execute, if any
-	execCount int                    // the last execution_count given
-	inputs    map[string]chan string // input_request msg_id -> waiter
+	cancelRun context.CancelFunc         // cancels the running execute, if any
+	execCount int                        // the last execution_count given
+	inputs    map[string]chan inputReply // input_request msg_id -> waiter
 }
+
+// unsignedWarning is logged, and added to the banner, when the
+// connection file's key is empty.
+const unsignedWarning = "message signing is off: the connection file's key is empty, so any process that can reach the kernel's ports can run code in it"
 
 // New binds the kernel's sockets to the addresses of info. Call Serve to
 // answer requests, or Close to release the sockets without serving.
@@ -126,7 +130,12 @@ func New(info ConnectionInfo, engine Engine, opts Options) (*Kernel, error) {
 		dead:          make(chan struct{}),
 		runCtx:        runCtx,
 		cancelAll:     cancelAll,
-		inputs:        map[string]chan string{},
+		inputs:        map[string]chan inputReply{},
+	}
+	if !signer.Signs() {
+		// jupyter_client warns too; without a key, anyone who can reach
+		// the ports can run code.
+		logger.Warn(unsignedWarning)
 	}
 	if err := k.bind(); err != nil {
 		k.closeSockets()

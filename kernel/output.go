@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // cellOutput is the Output of one execute request: everything it sends
@@ -54,7 +55,7 @@ func (o *cellOutput) Input(ctx context.Context, prompt string, password bool) (s
 		return "", err
 	}
 	m.Identities = o.ids
-	reply := make(chan string, 1)
+	reply := make(chan inputReply, 1)
 	k.mu.Lock()
 	k.inputs[m.Header.MsgID] = reply
 	k.mu.Unlock()
@@ -65,13 +66,20 @@ func (o *cellOutput) Input(ctx context.Context, prompt string, password bool) (s
 	}()
 	k.send(Stdin, m)
 	select {
-	case v := <-reply:
-		return v, nil
+	case r := <-reply:
+		return r.value, r.err
 	case <-ctx.Done():
 		return "", ctx.Err()
 	case <-k.stop:
 		return "", errShuttingDown
 	}
+}
+
+// inputReply is what an Input call waits for: the value of an
+// input_reply, or why it has none.
+type inputReply struct {
+	value string
+	err   error
 }
 
 // stdinMessage hands an input_reply to the Input call waiting for it:
@@ -85,10 +93,13 @@ func (k *Kernel) stdinMessage(m *Message) {
 	var c struct {
 		Value string `json:"value"`
 	}
+	var r inputReply
 	if err := decode(m, &c); err != nil {
-		k.log.Warn("dropped message", "channel", Stdin, "reason", err)
-		return
+		// The input call waiting for it fails rather than waits on.
+		k.log.Warn("input_reply with malformed content", "channel", Stdin, "err", err)
+		r.err = fmt.Errorf("the front end's input reply was malformed: %w", err)
 	}
+	r.value = c.Value
 	k.mu.Lock()
 	w, ok := k.inputs[m.Parent.MsgID]
 	if !ok && len(k.inputs) == 1 {
@@ -105,7 +116,7 @@ func (k *Kernel) stdinMessage(m *Message) {
 		return
 	}
 	select {
-	case w <- c.Value:
+	case w <- r:
 	default:
 	}
 }

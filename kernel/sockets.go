@@ -19,13 +19,20 @@ func (k *Kernel) bind() error {
 	opts := func() []zmq4.Option {
 		return []zmq4.Option{zmq4.WithLogger(zlog), zmq4.WithTimeout(5 * time.Second)}
 	}
+	if k.info.Transport == "ipc" {
+		k.info.pickIPCPorts()
+	}
 	registerTransports()
-	ctx := context.Background()
-	k.shellSock = zmq4.NewRouter(ctx, opts()...)
-	k.controlSock = zmq4.NewRouter(ctx, opts()...)
-	k.stdinSock = zmq4.NewRouter(ctx, opts()...)
-	k.iopubSock = zmq4.NewPub(ctx, opts()...)
-	k.hbSock = zmq4.NewRep(ctx, opts()...)
+	// Each socket's connections learn their channel and logger (and, on
+	// iopub, to queue their writes) from the socket's context.
+	ctx := func(ch Channel) context.Context {
+		return withConnConfig(context.Background(), &connConfig{log: k.log, channel: ch, queued: ch == IOPub})
+	}
+	k.shellSock = zmq4.NewRouter(ctx(Shell), opts()...)
+	k.controlSock = zmq4.NewRouter(ctx(Control), opts()...)
+	k.stdinSock = zmq4.NewRouter(ctx(Stdin), opts()...)
+	k.iopubSock = zmq4.NewPub(ctx(IOPub), opts()...)
+	k.hbSock = zmq4.NewRep(ctx(Heartbeat), opts()...)
 	for _, s := range []struct {
 		ch   Channel
 		sock zmq4.Socket

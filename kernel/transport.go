@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -75,7 +76,7 @@ func (t bufferedTransport) Dial(ctx context.Context, d transport.Dialer, addr st
 	if err != nil {
 		return nil, err
 	}
-	return newZMTPConn(c), nil
+	return newZMTPConn(c, connConfigFrom(ctx)), nil
 }
 
 func (t bufferedTransport) Listen(ctx context.Context, addr string) (net.Listener, error) {
@@ -83,7 +84,7 @@ func (t bufferedTransport) Listen(ctx context.Context, addr string) (net.Listene
 	if err != nil {
 		return nil, err
 	}
-	gl := &guardedListener{Listener: l, ready: make(chan net.Conn), closed: make(chan struct{})}
+	gl := &guardedListener{Listener: l, cfg: connConfigFrom(ctx), ready: make(chan net.Conn), closed: make(chan struct{})}
 	go gl.acceptLoop()
 	return gl, nil
 }
@@ -104,6 +105,7 @@ const handshakeTimeout = 3 * time.Second
 // finish its handshake in time is closed (which also unblocks zmq4).
 type guardedListener struct {
 	net.Listener
+	cfg       *connConfig
 	ready     chan net.Conn
 	closed    chan struct{}
 	closeOnce sync.Once
@@ -131,23 +133,23 @@ func (l *guardedListener) acceptLoop() {
 
 // screen hands c to zmq4 once it has sent a ZMTP signature.
 func (l *guardedListener) screen(c net.Conn) {
-	zc := newZMTPConn(c)
+	zc := newZMTPConn(c, l.cfg)
 	_ = c.SetReadDeadline(time.Now().Add(handshakeTimeout))
 	sig, err := zc.r.Peek(10)
 	if err != nil || sig[0] != 0xff || sig[9] != 0x7f {
-		c.Close()
+		zc.abort()
 		return
 	}
 	_ = c.SetReadDeadline(time.Time{})
 	zc.guard = time.AfterFunc(handshakeTimeout, func() {
 		if !zc.shook.Load() {
-			c.Close()
+			zc.abort()
 		}
 	})
 	select {
 	case l.ready <- zc:
 	case <-l.closed:
-		c.Close()
+		zc.abort()
 	}
 }
 
@@ -179,14 +181,47 @@ const (
 	zmtpDirect = 256 << 10
 )
 
-// zmtpConn is a connection of a kernel socket: reads go through a buffer;
-// writes are held back until the frame that ends a message (or a command)
-// is complete. The greeting, which both sides send before either reads,
-// is written at once. Writes may come from several goroutines of zmq4;
-// wmu serialises them.
+// connConfig is what a kernel socket tells the connections of its
+// transport (zmq4's transport registry is process-wide, so it travels in
+// the context zmq4 hands to Listen and Dial).
+type connConfig struct {
+	log     *slog.Logger
+	channel Channel
+	// queued: writes go through a sendQueue, so that one peer that does
+	// not read holds up no other (the iopub socket).
+	queued bool
+}
+
+type connConfigKey struct{}
+
+func withConnConfig(ctx context.Context, cfg *connConfig) context.Context {
+	return context.WithValue(ctx, connConfigKey{}, cfg)
+}
+
+// connConfigFrom returns the connConfig of ctx, or one that logs nothing
+// and queues nothing (a front end's zmq4 socket dialing through the
+// buffered transport).
+func connConfigFrom(ctx context.Context) *connConfig {
+	if cfg, ok := ctx.Value(connConfigKey{}).(*connConfig); ok {
+		return cfg
+	}
+	return &connConfig{log: slog.New(slog.DiscardHandler)}
+}
+
+// zmtpConn is a connection of a kernel socket: reads go through a buffer
+// and are checked against the frame bounds (inbound); writes are held
+// back until the frame that ends a message (or a command) is complete.
+// The greeting, which both sides send before either reads, is written at
+// once. Writes may come from several goroutines of zmq4; wmu serialises
+// them. zmq4 reads from one goroutine at a time (the handshake's, then
+// its reader's).
 type zmtpConn struct {
 	net.Conn
-	r *bufio.Reader
+	r   *bufio.Reader
+	cfg *connConfig
+
+	in   inbound
+	rerr error // set once a read found a frame too large
 
 	wmu      sync.Mutex
 	out      []byte
@@ -194,71 +229,70 @@ type zmtpConn struct {
 	hdr      []byte // the frame header read so far
 	body     uint64 // body bytes of the current frame still to come
 	inBody   bool
-	more     bool // the current frame is not the last of its message
+	more     bool       // the current frame is not the last of its message
+	q        *sendQueue // with cfg.queued: where complete messages go
 
 	// guard closes an accepted connection whose handshake does not end
 	// in time; shook is set once the peer's greeting and first command
-	// (READY) have been read, which hs tracks.
+	// (READY) have been read.
 	guard *time.Timer
 	shook atomic.Bool
-	hs    handshake
 }
 
-// handshake follows the peer's side of a ZMTP handshake as it is read:
-// the 64-byte greeting, then one command frame (READY).
-type handshake struct {
-	read uint64 // bytes read so far
-	hdr  []byte // the command frame's header, as read
-	end  uint64 // where the command frame ends, once its header is known
-}
-
-// feed records b as read and reports whether the handshake has been read.
-func (h *handshake) feed(b []byte) bool {
-	for _, x := range b {
-		h.read++
-		if h.read <= zmtpGreetingLen {
-			continue
-		}
-		if h.end == 0 {
-			h.hdr = append(h.hdr, x)
-			want := 2
-			if h.hdr[0]&zmtpLong != 0 {
-				want = 9
-			}
-			if len(h.hdr) < want {
-				continue
-			}
-			size := uint64(h.hdr[1])
-			if want == 9 {
-				size = binary.BigEndian.Uint64(h.hdr[1:9])
-			}
-			h.end = h.read + size
-		}
-		if h.read >= h.end {
-			return true
-		}
+func newZMTPConn(c net.Conn, cfg *connConfig) *zmtpConn {
+	zc := &zmtpConn{Conn: c, r: bufio.NewReaderSize(c, 16<<10), cfg: cfg, in: newInbound(), greeting: zmtpGreetingLen}
+	if cfg.queued {
+		zc.q = newSendQueue(c, cfg.log, cfg.channel, subscriberStall)
 	}
-	return false
-}
-
-func newZMTPConn(c net.Conn) *zmtpConn {
-	return &zmtpConn{Conn: c, r: bufio.NewReaderSize(c, 16<<10), greeting: zmtpGreetingLen}
+	return zc
 }
 
 func (c *zmtpConn) Read(p []byte) (int, error) {
+	if c.rerr != nil {
+		return 0, c.rerr
+	}
 	n, err := c.r.Read(p)
+	k, ferr := c.in.feed(p[:n])
+	if ferr != nil {
+		// zmq4 gets the bytes before the header and an error, never the
+		// header itself.
+		c.cfg.log.Warn("cut a connection whose frame is too large", "channel", c.cfg.channel, "peer", c.RemoteAddr(), "err", ferr)
+		c.rerr = &net.OpError{Op: "read", Net: c.LocalAddr().Network(), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: ferr}
+		if c.guard != nil {
+			c.guard.Stop()
+		}
+		c.abort()
+		return k, c.rerr
+	}
 	if c.guard != nil && !c.shook.Load() {
 		switch {
-		case c.hs.feed(p[:n]):
+		case c.in.handshook():
 			c.shook.Store(true)
 			c.guard.Stop()
 		case err != nil:
 			// zmq4 gives up on a failed handshake without closing.
 			c.guard.Stop()
-			c.Conn.Close()
+			c.abort()
 		}
 	}
 	return n, err
+}
+
+// Close closes the connection; a queued one first writes what is queued,
+// waiting at most queueLinger.
+func (c *zmtpConn) Close() error {
+	if c.q != nil {
+		return c.q.close()
+	}
+	return c.Conn.Close()
+}
+
+// abort closes the connection at once, dropping what is queued.
+func (c *zmtpConn) abort() {
+	c.Conn.Close()
+	if c.q != nil {
+		c.q.close()
+	}
 }
 
 func (c *zmtpConn) Write(p []byte) (int, error) {
@@ -277,7 +311,7 @@ func (c *zmtpConn) Write(p []byte) (int, error) {
 			}
 		case c.inBody:
 			k := int(min(c.body, uint64(len(p))))
-			if len(c.out)+k > zmtpDirect {
+			if len(c.out)+k > zmtpDirect && c.q == nil {
 				if err := c.flush(); err != nil {
 					return 0, err
 				}
@@ -335,6 +369,15 @@ func (c *zmtpConn) endFrame() error {
 
 func (c *zmtpConn) flush() error {
 	if len(c.out) == 0 {
+		return nil
+	}
+	if c.q != nil {
+		// The queue keeps c.out, whole or not at all.
+		err := c.q.push(c.out)
+		c.out = nil
+		if err != nil {
+			return fmt.Errorf("zmtp write: %w", err)
+		}
 		return nil
 	}
 	_, err := c.Conn.Write(c.out)

@@ -3,11 +3,9 @@ package notebook
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 )
@@ -332,36 +330,4 @@ func unescapeLineSeparators(b []byte) []byte {
 		i++
 	}
 	return out
-}
-
-// WriteFile writes nb to the named file. It writes a temporary file next
-// to it and renames it into place, so a failure never leaves half a
-// notebook behind.
-func (nb *Notebook) WriteFile(name string) (err error) {
-	b, err := nb.Marshal()
-	if err != nil {
-		return err
-	}
-	perm := os.FileMode(0o644)
-	if fi, err := os.Stat(name); err == nil {
-		perm = fi.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), perm); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }

@@ -26,11 +26,25 @@ import (
 //	fail NAME VALUE     fail the cell
 //	result TEXT         the cell's value
 //	late TEXT           print TEXT after Execute has returned
+//	wedge               ignore the interrupt: wait until the test closes
+//	                    stuck, then print "woke" (a session that never answers)
 type fakeEngine struct {
 	mu    sync.Mutex
 	ran   []kernel.ExecuteRequest
 	late  sync.WaitGroup
 	onRun func(code string) // called as a cell starts, if set
+	stuck chan struct{}     // closed by release: wedged cells go on
+	woke  sync.WaitGroup    // wedged cells still running
+	once  sync.Once
+}
+
+// release lets wedged cells go on and waits until they returned.
+func (e *fakeEngine) release() {
+	e.once.Do(func() { close(e.stuck) })
+	// An empty critical section: a wedged cell's Add happened before it.
+	e.mu.Lock()
+	e.mu.Unlock() //lint:ignore SA2001 it orders the Add before Wait
+	e.woke.Wait()
 }
 
 func (e *fakeEngine) Info() kernel.Info {
@@ -78,6 +92,14 @@ func (e *fakeEngine) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 			return kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{Name: id, Value: text, Traceback: []string{id + ": " + text}}}
 		case "result":
 			reply.Result = &kernel.DisplayData{Data: map[string]any{"text/plain": arg}}
+		case "wedge":
+			e.mu.Lock() // orders the Add before release's Wait
+			e.woke.Add(1)
+			e.mu.Unlock()
+			defer e.woke.Done()
+			<-e.stuck
+			out.Stream("stdout", "woke\n")
+			return reply
 		case "late":
 			e.late.Add(1)
 			go func() {
@@ -346,5 +368,94 @@ func TestRunLateOutput(t *testing.T) {
 	eng.late.Wait()
 	if got := summary(nb.Cells[0]); got != nil {
 		t.Errorf("output after the run was recorded: %q", got)
+	}
+}
+
+// runBounded runs Run and fails the test if it has not returned within
+// limit: a runner that waits for a stuck engine forever fails here rather
+// than at the test binary's timeout.
+func runBounded(t *testing.T, limit time.Duration, ctx context.Context, nb *Notebook, eng kernel.Engine, opts RunOptions) (time.Duration, error) {
+	t.Helper()
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- Run(ctx, nb, eng, opts) }()
+	select {
+	case err := <-done:
+		return time.Since(start), err
+	case <-time.After(limit):
+		t.Fatalf("Run did not return within %v of a stuck cell", limit)
+		return 0, nil
+	}
+}
+
+// wedgedEngine returns a fake engine whose "wedge" cells never answer
+// until the test ends.
+func wedgedEngine(t *testing.T) *fakeEngine {
+	eng := &fakeEngine{stuck: make(chan struct{})}
+	t.Cleanup(eng.release)
+	return eng
+}
+
+// An engine that ignores the interrupt does not hold the run past its
+// timeout: the cell is marked, the run stops even with AllowErrors, the
+// cells that ran keep their outputs and the rest have none, and what the
+// stuck cell prints later is not recorded.
+func TestRunTimeoutStuckEngine(t *testing.T) {
+	nb := notebookOf("print before", "print start\nwedge", "print after")
+	eng := wedgedEngine(t)
+	took, err := runBounded(t, 10*time.Second, context.Background(), nb, eng,
+		RunOptions{Timeout: 50 * time.Millisecond, StopGrace: 100 * time.Millisecond, AllowErrors: true})
+	var ce *CellError
+	if !errors.As(err, &ce) || !ce.Timeout || !ce.Stuck || ce.Cell != 1 {
+		t.Fatalf("Run error = %#v, want a stuck timeout of cell 2", err)
+	}
+	if took > 3*time.Second {
+		t.Errorf("Run took %v for a 50ms timeout and 100ms grace", took)
+	}
+	want := "error:Timeout: the cell ran longer than the 50ms timeout, and the session did not answer within 100ms of the interrupt; the run stopped here"
+	if got := summary(nb.Cells[1]); len(got) != 2 || got[0] != "stdout:start\n" || got[1] != want {
+		t.Errorf("stuck cell outputs = %q, want start and %q", got, want)
+	}
+	if got := summary(nb.Cells[0]); !reflect.DeepEqual(got, []string{"stdout:before\n"}) {
+		t.Errorf("first cell outputs = %q", got)
+	}
+	if c := nb.Cells[2]; c.Outputs != nil || c.ExecutionCount != 0 {
+		t.Errorf("the cell after the stuck one has outputs %q, count %d", summary(c), c.ExecutionCount)
+	}
+	eng.release()
+	if got := summary(nb.Cells[1]); len(got) != 2 {
+		t.Errorf("output of the stuck cell after the run was recorded: %q", got)
+	}
+}
+
+// Abandon ends the wait for a stuck cell at once, without its grace.
+func TestRunAbandon(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	abandon := make(chan struct{})
+	nb := notebookOf("print before", "wedge", "print after")
+	eng := wedgedEngine(t)
+	eng.onRun = func(code string) {
+		if code == "wedge" {
+			cancel()                                                       // the first Ctrl-C ...
+			time.AfterFunc(50*time.Millisecond, func() { close(abandon) }) // ... and the second
+		}
+	}
+	took, err := runBounded(t, 10*time.Second, ctx, nb, eng, RunOptions{Abandon: abandon}) // default grace: 5s
+	var ce *CellError
+	if !errors.As(err, &ce) || !ce.Stuck || ce.Timeout || ce.Cell != 1 || ce.Name != "Interrupted" {
+		t.Fatalf("Run error = %#v, want a stuck interrupted cell 2", err)
+	}
+	if took > DefaultStopGrace/2 {
+		t.Errorf("Run took %v: Abandon did not cut the grace short", took)
+	}
+	if got := summary(nb.Cells[1]); len(got) != 1 || !strings.HasPrefix(got[0], "error:Interrupted: the run was interrupted while the cell ran, and the session had not answered ") {
+		t.Errorf("stuck cell outputs = %q", got)
+	}
+	if got := summary(nb.Cells[0]); !reflect.DeepEqual(got, []string{"stdout:before\n"}) {
+		t.Errorf("first cell outputs = %q", got)
+	}
+	if len(eng.codes()) != 2 {
+		t.Errorf("ran %q after the stuck cell", eng.codes())
 	}
 }

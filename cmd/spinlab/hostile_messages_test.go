@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/spinlab/spinlab/kernel"
+	"github.com/spinlab/spinlab/kernel/kerneltest"
 )
 
 // openFDs counts a process's open file descriptors.
@@ -104,4 +106,64 @@ func hit() int { hits++; return hits }`)
 	if fd := openFDs(t, pid); fd > fd0+2 {
 		t.Errorf("50 junk connections left the kernel with %d more descriptors", fd-fd0)
 	}
+}
+
+// TestConnectionFileWithoutPortsOrKey starts the binary on a connection
+// file that gives no ports and an empty key. The kernel used to listen on
+// random ports that nobody learned, and to turn signing off without a
+// word. Now it writes the ports it picked back to the file (keeping the
+// file's other fields and mode), so a front end connects with the file;
+// and it warns on stderr and in its banner that signing is off.
+func TestConnectionFileWithoutPortsOrKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kernel.json")
+	file := `{"transport": "tcp", "ip": "127.0.0.1", "key": "", "signature_scheme": "hmac-sha256", "kernel_name": "spinlab", "jupyter_session": "keep me"}`
+	if err := os.WriteFile(path, []byte(file), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	kp := startKernelAt(t, path)
+	var info kernel.ConnectionInfo
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var err error
+		info, err = kernel.ReadConnectionFile(path)
+		if err == nil && info.ShellPort != 0 && info.HBPort != 0 {
+			break
+		}
+		select {
+		case <-kp.exited:
+			t.Fatalf("the kernel exited:\n%s", kp.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the connection file still has no ports after 30s (%v):\n%s\nstderr:\n%s", err, mustRead(t, path), kp.stderr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o640 {
+		t.Errorf("mode after writing the ports: %v, %v; want 0640", st.Mode(), err)
+	}
+	if b := mustRead(t, path); !strings.Contains(b, `"jupyter_session": "keep me"`) {
+		t.Errorf("the file lost its other fields:\n%s", b)
+	}
+	c := kerneltest.Connect(t, path)
+	if banner := c.KernelInfo().Banner; !strings.Contains(banner, "signing is off") {
+		t.Errorf("the banner does not say that signing is off: %q", banner)
+	}
+	if !strings.Contains(kp.stderr.String(), "signing is off") {
+		t.Errorf("no warning on stderr that signing is off:\n%s", kp.stderr)
+	}
+	if r := c.Execute(`1+1`); hostileResult(r) != "2" {
+		t.Errorf("1+1 = %q", hostileResult(r))
+	}
+	c.Shutdown(false)
+	waitKernelExit(t, kp, 10*time.Second)
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

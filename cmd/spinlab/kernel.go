@@ -16,6 +16,10 @@ import (
 	"github.com/spinlab/spinlab/kernel"
 )
 
+// kernelMemoryLimit is the kernel process's soft memory limit
+// (runtime/debug.SetMemoryLimit): idle, the kernel holds about 25 MB.
+const kernelMemoryLimit = 128 << 20
+
 func kernelCommand(args []string) int {
 	fs := flag.NewFlagSet("kernel", flag.ContinueOnError)
 	file := fs.String("f", "", "the `CONNECTION_FILE` Jupyter wrote (ports, key, transport)")
@@ -53,6 +57,11 @@ interrupts the running cell, SIGTERM shuts the kernel down.`, fs.PrintDefaults)
 	// The kernel process only moves messages: collect its garbage less
 	// often (trivial execute p95 1.0 → 0.7 ms; docs/performance.md).
 	debug.SetGCPercent(400)
+	// But not 400% of a large heap: big outputs, or an iopub subscriber
+	// that stopped reading (its queue holds up to 32 MiB), would make
+	// that hundreds of MB of garbage. Past this soft limit the collector
+	// runs as often as it must to stay near it.
+	debug.SetMemoryLimit(kernelMemoryLimit)
 	engine, closeEngine := newEngineWith(logger)
 	defer closeEngine()
 	// jupyter_client restarts a kernel by a shutdown_request with restart
@@ -62,6 +71,17 @@ interrupts the running cell, SIGTERM shuts the kernel down.`, fs.PrintDefaults)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "spinlab kernel: %s\n", oneLine(err))
 		return 1
+	}
+	// A file without ports (0 or missing): the kernel picked its own,
+	// which nobody could learn unless they are written back (ipykernel
+	// does the same).
+	if picked := k.ConnectionInfo(); picked != info {
+		if err := kernel.WritePorts(*file, picked); err != nil {
+			fmt.Fprintf(os.Stderr, "spinlab kernel: %s\n", oneLine(err))
+			k.Close()
+			return 1
+		}
+		logger.Info("wrote the ports the kernel picked to the connection file", "file", *file)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())

@@ -34,14 +34,22 @@ saves the notebook with the cells' outputs and execution counts, as
 'jupyter nbconvert --execute --inplace' does. By default it updates NOTEBOOK
 in place; -o writes the result elsewhere and leaves NOTEBOOK alone. The
 notebook is saved even when a cell fails, with the error in that cell's
-outputs.
+outputs. If NOTEBOOK or OUT is a symbolic link, the file it points to is
+updated and the link stays. The output paths are checked before any cell
+runs: a missing directory is an error (status 2), not a lost run.
 
 A failing cell stops the run and the command exits with status 1 and
 "cell N failed: NAME: MESSAGE", counting cells from 1 as the notebook shows
 them. With --allow-errors every cell runs and errors only stay in the
 outputs. A cell tagged "raises-exception" may fail; one tagged
-"skip-execution" does not run. SIGINT interrupts the running cell and ends
-the run; the notebook is still saved.
+"skip-execution" does not run.
+
+SIGINT interrupts the running cell and ends the run; the notebook is still
+saved. A session that does not answer an interrupt or a --timeout within
+5s is given up: the cell gets an error output saying so, the run ends,
+what ran is saved, and the session is killed. A second SIGINT (or
+SIGTERM) gives it up at once; a third ends the command at once,
+even while it saves.
 
 Parameters work as in papermill: each -p name=value is assigned in a cell
 injected after the cell tagged "parameters". A value that is a Go number,
@@ -61,18 +69,85 @@ func runCommand(args []string) int {
 		fmt.Fprintf(os.Stderr, "spinlab run: %s\n", oneLine(err))
 		return 1
 	}
+	// A run may take an hour: a path it cannot write must fail now, not
+	// after the last cell, with every output lost.
+	if err := checkOutputs(f); err != nil {
+		fmt.Fprintf(os.Stderr, "spinlab run: %s\n", err)
+		return 2
+	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		stop() // a second SIGINT kills at once
-	}()
+	ctx, abandon, stopSignals := runSignals()
+	defer stopSignals()
 
 	// newEngine (engine.go) starts the evaluator process, as the kernel does.
 	eng, closeEngine := newEngine()
-	defer closeEngine()
-	return executeNotebook(ctx, nb, eng, f, os.Stdin, os.Stderr)
+	defer closeWithin(closeEngine, engineCloseLimit, os.Stderr)
+	return executeNotebook(ctx, nb, eng, f, abandon, os.Stdin, os.Stderr)
+}
+
+// runSignals turns SIGINT and SIGTERM into the stops of a run. The first
+// SIGINT cancels ctx: the running cell is interrupted and the run ends.
+// A second one, or SIGTERM, also closes abandon: the run stops waiting for
+// a cell that does not stop, and what ran is saved. One more exits at
+// once, for when even saving hangs (a dead network mount). stop ends the
+// handling.
+func runSignals() (ctx context.Context, abandon <-chan struct{}, stop func()) {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	ab := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		n := 0
+		for {
+			select {
+			case s := <-sigs:
+				n++
+				if s == syscall.SIGTERM {
+					n = max(n, 2)
+				}
+				switch n {
+				case 1:
+					cancel()
+				case 2:
+					cancel()
+					close(ab)
+				default:
+					os.Exit(130)
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return ctx, ab, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel()
+	}
+}
+
+// engineCloseLimit bounds the shutdown of the session after a run. The
+// supervisor's shutdown takes a few seconds at most (0.5s for the
+// evaluator to exit, then a kill); a wedged one must not hold the command.
+const engineCloseLimit = 10 * time.Second
+
+// closeWithin runs closeEngine and returns after at most limit. Past it
+// the command exits anyway: the evaluator has a parent-death signal, so
+// it dies with this process.
+func closeWithin(closeEngine func(), limit time.Duration, stderr io.Writer) {
+	done := make(chan struct{})
+	go func() {
+		closeEngine()
+		close(done)
+	}()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		fmt.Fprintf(stderr, "spinlab run: the session did not shut down within %v; exiting without it\n", limit)
+	}
 }
 
 // parseRunFlags parses the arguments of `spinlab run`. Flags may come
@@ -135,14 +210,15 @@ func parseRunFlags(args []string, stderr io.Writer) (*runFlags, int) {
 
 // executeNotebook runs nb through eng as f says, saves it, and returns the
 // exit code.
-func executeNotebook(ctx context.Context, nb *notebook.Notebook, eng kernel.Engine, f *runFlags, stdin io.Reader, stderr io.Writer) int {
+// Closing abandon stops the wait for a cell that does not stop.
+func executeNotebook(ctx context.Context, nb *notebook.Notebook, eng kernel.Engine, f *runFlags, abandon <-chan struct{}, stdin io.Reader, stderr io.Writer) int {
 	if nb.Metadata["kernelspec"] == nil {
 		nb.Metadata["kernelspec"] = notebook.KernelSpec()
 	}
 	for _, name := range nb.Parameterize(f.params) {
 		fmt.Fprintf(stderr, "spinlab run: warning: parameter %s is not declared in a cell tagged \"parameters\"; it becomes a new variable\n", name)
 	}
-	opts := notebook.RunOptions{Timeout: f.timeout, AllowErrors: f.allowErrors}
+	opts := notebook.RunOptions{Timeout: f.timeout, AllowErrors: f.allowErrors, Abandon: abandon}
 	if f.stdin {
 		opts.Stdin = stdin
 	}
@@ -158,7 +234,7 @@ func executeNotebook(ctx context.Context, nb *notebook.Notebook, eng kernel.Engi
 		code = 1
 	}
 	if f.html != "" {
-		if err := writeHTMLFile(nb, f.html); err != nil {
+		if err := nb.WriteHTMLFile(f.html, ""); err != nil {
 			fmt.Fprintf(stderr, "spinlab run: exporting HTML: %s\n", oneLine(err))
 			code = 1
 		}
@@ -195,8 +271,11 @@ func progressReporter(w io.Writer) func(notebook.Progress) {
 		status := ""
 		if p.Err != nil {
 			status = " failed"
-			if p.Err.Timeout {
+			switch {
+			case p.Err.Timeout:
 				status = " timed out"
+			case p.Err.Stuck:
+				status = " interrupted"
 			}
 		}
 		fmt.Fprintf(w, "%s%s\n", roundDuration(p.Elapsed), status)
@@ -214,11 +293,18 @@ func roundDuration(d time.Duration) time.Duration {
 	}
 }
 
-func writeHTMLFile(nb *notebook.Notebook, name string) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return err
+// checkOutputs reports an output file that the run could not write.
+func checkOutputs(f *runFlags) error {
+	if err := notebook.CheckWritable(f.out); err != nil {
+		if f.out == f.in {
+			return fmt.Errorf("cannot save the notebook in place: %w", err)
+		}
+		return fmt.Errorf("-o %w", err)
 	}
-	werr := nb.WriteHTML(f, "")
-	return errors.Join(werr, f.Close())
+	if f.html != "" {
+		if err := notebook.CheckWritable(f.html); err != nil {
+			return fmt.Errorf("--html %w", err)
+		}
+	}
+	return nil
 }
