@@ -89,6 +89,8 @@ func (b *Builder) Build(ctx context.Context, p Program) (*Binary, error) {
 	bin := &Binary{Path: filepath.Join(dir, "prog"), Dir: dir, Key: key}
 	if st, err := os.Stat(bin.Path); err == nil && st.Mode().IsRegular() {
 		bin.Cached = true
+		now := time.Now()
+		os.Chtimes(dir, now, now) // used: Prune keeps it
 		return bin, nil
 	}
 	t0 := time.Now()
@@ -155,7 +157,27 @@ wait:
 		return nil, fmt.Errorf("cache the built program: %w", err)
 	}
 	bin.Took = time.Since(t0)
+	Prune(root, MaxAge)
 	return bin, nil
+}
+
+// MaxAge is how long a cached program that nobody ran is kept.
+const MaxAge = 30 * 24 * time.Hour
+
+// Prune removes the cache entries under root not used for maxAge (an
+// entry's directory is touched whenever it is found in the cache).
+func Prune(root string, maxAge time.Duration) {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || !e.IsDir() || len(e.Name()) != 32 || time.Since(info.ModTime()) < maxAge {
+			continue
+		}
+		os.RemoveAll(filepath.Join(root, e.Name()))
+	}
 }
 
 // Diagnostic is one compiler message with its position.

@@ -3,6 +3,7 @@ package gobuild
 import (
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -110,5 +111,30 @@ func TestGoModRequiresTheBuildList(t *testing.T) {
 		if !strings.Contains(m, "\t"+want+" ") {
 			t.Errorf("go.mod does not require %s:\n%s", want, m)
 		}
+	}
+}
+
+func TestPruneKeepsWhatIsUsed(t *testing.T) {
+	b := &Builder{Toolchain: toolchain(t), CacheDir: t.TempDir()}
+	p := Program{Files: map[string]string{"main.go": "package main\n\nfunc main() {}\n"}}
+	bin, err := b.Build(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * MaxAge)
+	if err := os.Chtimes(bin.Dir, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Build(context.Background(), p); err != nil { // a cache hit marks it used
+		t.Fatal(err)
+	}
+	Prune(b.CacheDir, MaxAge)
+	if _, err := os.Stat(bin.Path); err != nil {
+		t.Fatalf("a program used just now was pruned: %v", err)
+	}
+	os.Chtimes(bin.Dir, old, old)
+	Prune(b.CacheDir, MaxAge)
+	if _, err := os.Stat(bin.Dir); !os.IsNotExist(err) {
+		t.Fatalf("an entry unused for %s is still there: %v", 2*MaxAge, err)
 	}
 }
