@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"time"
 
@@ -50,6 +51,16 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 	}
 	r.Workers = make([]WorkerStats, n)
 	pid := os.Getpid()
+	var existing map[int]bool // threads alive before a thread-mode run
+	if mode == Thread {
+		// Locked, this goroutine's thread cannot run the workers (or
+		// the drainers) while it waits for them: they go to other
+		// threads, which after the drain are new ones.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		drainIdleThreads()
+		existing = taskIDs()
+	}
 	sampler := startThreadSampler()
 	cpu0 := processCPU()
 	alloc0 := heapAllocs()
@@ -66,6 +77,7 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 				defer wg.Done()
 				runtime.LockOSThread() // never unlocked: the thread exits with the worker
 				ws.TID = unix.Gettid()
+				ws.NewThread = existing != nil && !existing[ws.TID]
 				c0 := threadCPU()
 				runWorker(ctx, ws, asked, work, n)
 				c := threadCPU().sub(c0)
@@ -84,7 +96,7 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 	cpu := processCPU().sub(cpu0)
 	r.User, r.System = cpu.user, cpu.sys
 	r.Allocated = heapAllocs() - alloc0
-	r.PeakThreads = sampler.finish(mode == Thread)
+	r.PeakThreads = sampler.finish()
 	for i := range r.Workers {
 		r.Workers[i].Memory = r.Allocated / uint64(n)
 	}
@@ -121,4 +133,44 @@ func tail(s string, n int) string {
 		return s
 	}
 	return "…" + s[len(s)-n:]
+}
+
+// drainIdleThreads ends the OS threads the Go runtime keeps idle, so that
+// thread-mode workers start on threads created for them and their spawn
+// latency includes thread creation (with idle threads at hand, 0 of 50
+// one-worker runs got a new thread). Each drainer locks its thread and
+// exits locked, which makes the runtime end that thread; the runtime
+// hands a runnable goroutine to an idle thread before it creates one, so
+// drainers consume idle threads first. It runs before the run's clock.
+// It does not always succeed (threads woken to look for work during the
+// drain park idle again; draining one at a time did worse, 4 of 20), so
+// each worker records whether it got a new thread (NewThread) and the
+// run says how many did.
+func drainIdleThreads() {
+	n := osThreads()
+	var wg sync.WaitGroup
+	wg.Add(n)
+	for range n {
+		go func() {
+			defer wg.Done()
+			runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+		}()
+	}
+	wg.Wait()
+}
+
+// taskIDs returns the ids of this process's OS threads (/proc/self/task),
+// nil if it cannot read them.
+func taskIDs() map[int]bool {
+	ents, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return nil
+	}
+	out := make(map[int]bool, len(ents))
+	for _, e := range ents {
+		if id, err := strconv.Atoi(e.Name()); err == nil {
+			out[id] = true
+		}
+	}
+	return out
 }

@@ -184,13 +184,13 @@ func (s *threadSampler) sampleLocked() {
 	s.peak = max(s.peak, n)
 }
 
-// finish stops sampling and returns the peak. After locked goroutines
-// (lockedThreads), with the runtime's count it adds the OS threads the
-// runtime does not count, read once from /proc: the main thread, when a
-// locked goroutine that ran on it has exited (the runtime parks the main
-// thread forever instead of ending it). That read is most of the cost of
-// measuring a goroutine-mode run, so other modes skip it.
-func (s *threadSampler) finish(lockedThreads bool) int {
+// finish stops sampling and returns the peak. With the runtime's count it
+// adds the OS threads the runtime does not count, read once from /proc
+// (after the run's clock stopped): the main thread, when a locked
+// goroutine that ran on it has exited (the runtime parks the main thread
+// forever instead of ending it), and threads the runtime has not counted
+// yet or any more. Without it goroutine mode undercounted by 1–2.
+func (s *threadSampler) finish() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stopped = true // a tick that runs after this returns at once
@@ -198,9 +198,6 @@ func (s *threadSampler) finish(lockedThreads bool) int {
 	s.sampleLocked()
 	if s.counter != nil {
 		s.counter.close()
-		return s.peak
-	}
-	if !lockedThreads {
 		return s.peak
 	}
 	c := openThreadCounter()

@@ -68,7 +68,10 @@ type Summary struct {
 	// Memory is the median memory per worker: heap bytes allocated per
 	// worker in-process, peak RSS per child in process mode.
 	Memory      uint64 `json:"memory_bytes"`
-	PeakThreads int    `json:"peak_threads"`   // the largest over trials
+	PeakThreads int    `json:"peak_threads"`   // the largest over trials, of this process (the parent in process mode)
+	// ChildThreads is the largest over trials of the children's total
+	// OS threads at one moment, in process mode.
+	ChildThreads int `json:"peak_child_threads,omitempty"`
 	Failed      int    `json:"failed"`         // failed workers over all trials
 	Race        bool   `json:"race,omitempty"` // built with -race
 	Races       int    `json:"races"`          // DATA RACE reports over all trials (race builds)
@@ -118,6 +121,7 @@ func (res *Results) Summaries() []Summary {
 			users = append(users, float64(r.User))
 			syss = append(syss, float64(r.System))
 			s.PeakThreads = max(s.PeakThreads, r.PeakThreads)
+			s.ChildThreads = max(s.ChildThreads, r.ChildThreads)
 			s.Races += len(r.Races)
 			s.Race = s.Race || r.Race
 			for _, w := range r.Workers {
@@ -157,7 +161,7 @@ func (res *Results) Summaries() []Summary {
 // csvHeader names the columns of CSV: one row per measured run.
 var csvHeader = []string{"mode", "runner", "workers", "trial", "wall_ns", "cpu_user_ns", "cpu_system_ns",
 	"spawn_median_ns", "spawn_max_ns", "run_median_ns", "memory_per_worker_bytes", "allocated_bytes",
-	"peak_threads", "failed", "pooled", "races", "error"}
+	"peak_threads", "peak_child_threads", "failed", "pooled", "races", "error"}
 
 // WriteCSV writes one row per measured run (see CSV).
 func (res *Results) WriteCSV(w io.Writer) error {
@@ -178,7 +182,7 @@ func (res *Results) WriteCSV(w io.Writer) error {
 			f64(r.medianOf(func(w WorkerStats) float64 { return float64(w.Spawn) })), i64(spawnMax),
 			f64(r.medianOf(func(w WorkerStats) float64 { return float64(w.Time) })),
 			f64(r.medianOf(func(w WorkerStats) float64 { return float64(w.Memory) })),
-			strconv.FormatUint(r.Allocated, 10), strconv.Itoa(r.PeakThreads),
+			strconv.FormatUint(r.Allocated, 10), strconv.Itoa(r.PeakThreads), strconv.Itoa(r.ChildThreads),
 			strconv.Itoa(len(r.Failed())), strconv.FormatBool(r.Pooled), strconv.Itoa(len(r.Races)), errText,
 		})
 	}
@@ -193,6 +197,7 @@ func f64(v float64) string       { return strconv.FormatFloat(v, 'f', 0, 64) }
 // nanoseconds and memory in bytes (columns: mode, runner, workers, trial, wall_ns,
 // cpu_user_ns, cpu_system_ns, spawn_median_ns, spawn_max_ns,
 // run_median_ns, memory_per_worker_bytes, allocated_bytes, peak_threads,
+// peak_child_threads,
 // failed, pooled, races, error).
 func (res *Results) CSV() string {
 	var b bytes.Buffer
@@ -244,12 +249,12 @@ func (res *Results) String() string {
 	sums := res.Summaries()
 	if len(sums) > 0 {
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "mode\trunner\tworkers\twall\tmin\tmax\tspeedup\tspawn\tCPU user\tCPU sys\tmemory/worker\tthreads\tfailed\traces\t")
+		fmt.Fprintln(tw, "mode\trunner\tworkers\twall\tmin\tmax\tspeedup\tspawn\tCPU user\tCPU sys\tmemory/worker\tthreads (parent+children)\tfailed\traces\t")
 		for _, s := range sums {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t\n", s.Mode, s.Runner, s.Workers,
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t\n", s.Mode, s.Runner, s.Workers,
 				formatDuration(s.Wall), formatDuration(s.WallMin), formatDuration(s.WallMax), speedupText(s.Speedup),
 				formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), formatBytes(s.Memory),
-				s.PeakThreads, s.Failed, racesText(s))
+				threadsText(s.Mode, s.PeakThreads, s.ChildThreads), s.Failed, racesText(s))
 		}
 		tw.Flush()
 	}
@@ -274,7 +279,7 @@ func (res *Results) tableHTML() string {
 	th := `<th style="text-align:right;padding:2px 8px;white-space:nowrap">`
 	td := `<td style="text-align:right;padding:2px 8px;white-space:nowrap">`
 	b.WriteString(`<table style="font-size:90%;border-collapse:collapse"><thead><tr>`)
-	for _, h := range []string{"mode", "runner", "workers", "wall (median)", "wall min–max", "speedup", "spawn", "CPU user", "CPU sys", "memory / worker", "peak threads", "failed", "races"} {
+	for _, h := range []string{"mode", "runner", "workers", "wall (median)", "wall min–max", "speedup", "spawn", "CPU user", "CPU sys", "memory / worker", "peak threads (parent+children)", "failed", "races"} {
 		b.WriteString(th + h + "</th>")
 	}
 	b.WriteString("</tr></thead><tbody>")
@@ -288,7 +293,7 @@ func (res *Results) tableHTML() string {
 		for _, c := range []string{s.Runner.String(), strconv.Itoa(s.Workers), formatDuration(s.Wall),
 			formatDuration(s.WallMin) + " – " + formatDuration(s.WallMax), speedupText(s.Speedup),
 			formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), formatBytes(s.Memory),
-			strconv.Itoa(s.PeakThreads)} {
+			threadsText(s.Mode, s.PeakThreads, s.ChildThreads)} {
 			b.WriteString(td + html.EscapeString(c) + "</td>")
 		}
 		races := racesText(s)
@@ -389,4 +394,13 @@ func (res *Results) poolNote() string {
 		}
 	}
 	return ""
+}
+
+// threadsText is a peak thread count: in process mode the parent's and
+// the children's, as "parent+children".
+func threadsText(m Mode, parent, children int) string {
+	if m != Process {
+		return strconv.Itoa(parent)
+	}
+	return strconv.Itoa(parent) + "+" + strconv.Itoa(children)
 }

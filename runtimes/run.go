@@ -44,9 +44,13 @@ type Run struct {
 	// during an in-process run (by the workers and anything else running
 	// at the time). Zero in process mode.
 	Allocated uint64 `json:"allocated_bytes"`
-	// PeakThreads is the largest OS thread count of this process seen
-	// while the run was going on (sampled from /proc/self/status).
+	// PeakThreads is the largest OS thread count of this process (the
+	// parent in process mode) seen while the run was going on.
 	PeakThreads int `json:"peak_threads"`
+	// ChildThreads is, in process mode, the largest total of the live
+	// children's OS threads seen at one moment (sampled from
+	// /proc/<pid>/status every 2ms); PeakThreads does not include them.
+	ChildThreads int `json:"peak_child_threads,omitempty"`
 	// CopyBytes and CopyTime are the IPC cost of process mode: the size
 	// of the encoded Program sent to each child and the time to export
 	// and encode it.
@@ -73,8 +77,18 @@ type WorkerStats struct {
 	PID int `json:"pid"`
 	// TID is the OS thread id (gettid) of a thread-mode worker.
 	TID int `json:"tid,omitempty"`
+	// NewThread reports that a thread-mode worker ran on an OS thread
+	// created for it (its tid did not exist before the run), so that its
+	// Spawn includes creating the thread. Thread mode ends the runtime's
+	// idle threads before it starts, to make that so.
+	NewThread bool `json:"new_thread,omitempty"`
 	// Spawn is the latency from asking the worker to start until the
-	// first instruction of its work.
+	// first instruction of its work. In goroutine mode with more than
+	// one worker it includes queueing: a worker waits for a free P
+	// while earlier workers' code runs (GOMAXPROCS at a time). In thread
+	// mode it includes creating the OS thread when NewThread. In
+	// process mode it is from asking for the process (or, pooled,
+	// sending the program) to the snippet's first instruction.
 	Spawn time.Duration `json:"spawn_ns"`
 	// Decode is the time a child took to decode the Program it was sent
 	// (process mode's share of the IPC cost; the evaluator's decoding of
@@ -126,6 +140,17 @@ func (r *Run) raceLocations() []string {
 		}
 	}
 	return out
+}
+
+// newThreads counts the workers that ran on an OS thread created for them.
+func (r *Run) newThreads() int {
+	n := 0
+	for _, w := range r.Workers {
+		if w.NewThread {
+			n++
+		}
+	}
+	return n
 }
 
 // N returns the number of workers.
@@ -181,6 +206,12 @@ func (r *Run) summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s × %d (%s): wall %s, CPU user %s sys %s, peak %d OS threads",
 		r.Mode, len(r.Workers), r.Runner, formatDuration(r.Wall), formatDuration(r.User), formatDuration(r.System), r.PeakThreads)
+	if r.Mode == Process {
+		fmt.Fprintf(&b, " in this process + %d in the children", r.ChildThreads)
+	}
+	if r.Mode == Thread {
+		fmt.Fprintf(&b, ", %d of %d workers on a new OS thread (only their spawn includes creating it)", r.newThreads(), len(r.Workers))
+	}
 	if r.Mode == Process {
 		fmt.Fprintf(&b, ", program copy %s exported in %s, decoded in %s", formatBytes(uint64(r.CopyBytes)), formatDuration(r.CopyTime),
 			formatDuration(time.Duration(r.medianOf(func(w WorkerStats) float64 { return float64(w.Decode) }))))
