@@ -68,13 +68,13 @@ type Summary struct {
 	// Memory is the median memory per worker: heap bytes allocated per
 	// worker in-process, peak RSS per child in process mode.
 	Memory      uint64 `json:"memory_bytes"`
-	PeakThreads int    `json:"peak_threads"`   // the largest over trials, of this process (the parent in process mode)
+	PeakThreads int    `json:"peak_threads"` // the largest over trials, of this process (the parent in process mode)
 	// ChildThreads is the largest over trials of the children's total
 	// OS threads at one moment, in process mode.
-	ChildThreads int `json:"peak_child_threads,omitempty"`
-	Failed      int    `json:"failed"`         // failed workers over all trials
-	Race        bool   `json:"race,omitempty"` // built with -race
-	Races       int    `json:"races"`          // DATA RACE reports over all trials (race builds)
+	ChildThreads int  `json:"peak_child_threads,omitempty"`
+	Failed       int  `json:"failed"`         // failed workers over all trials
+	Race         bool `json:"race,omitempty"` // built with -race
+	Races        int  `json:"races"`          // DATA RACE reports over all trials (race builds)
 }
 
 // Summaries aggregates the runs per mode, runner and worker count, in mode
