@@ -35,7 +35,9 @@ const childSampleInterval = 2 * time.Millisecond
 
 func startChildSampler() *childSampler {
 	s := &childSampler{kids: map[int]*childSample{}}
-	s.timer = time.AfterFunc(childSampleInterval, s.tick)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.timer = time.AfterFunc(childSampleInterval, s.tick) // tick waits for s.mu
 	return s
 }
 

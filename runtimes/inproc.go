@@ -97,8 +97,9 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 	r.User, r.System = cpu.user, cpu.sys
 	r.Allocated = heapAllocs() - alloc0
 	r.PeakThreads = sampler.finish()
+	r.Stacks = sampler.stacks(uint64(n) * startingStack())
 	for i := range r.Workers {
-		r.Workers[i].Memory = r.Allocated / uint64(n)
+		r.Workers[i].Memory = (r.Allocated + r.Stacks) / uint64(n)
 	}
 	if err := ctx.Err(); err != nil {
 		r.Err = fmt.Errorf("%s run interrupted: %w", mode, err)

@@ -53,6 +53,31 @@ func heapAllocs() uint64 {
 	return s[0].Value.Uint64()
 }
 
+// stackBytes is the runtime's stack memory: goroutine stacks (and, on
+// Linux without cgo, threads' system stacks) from the heap, and stacks
+// the OS allocated.
+func stackBytes() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/stacks:bytes"}, {Name: "/memory/classes/os-stacks:bytes"}}
+	metrics.Read(s)
+	var n uint64
+	for _, v := range s {
+		if v.Value.Kind() == metrics.KindUint64 {
+			n += v.Value.Uint64()
+		}
+	}
+	return n
+}
+
+// startingStack is the stack a new goroutine starts with.
+func startingStack() uint64 {
+	s := []metrics.Sample{{Name: "/gc/stack/starting-size:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 2048
+	}
+	return s[0].Value.Uint64()
+}
+
 // osThreads reads the number of OS threads of this process (0 if it
 // cannot); see threadCounter for the cheaper repeated form.
 func osThreads() int {
@@ -138,8 +163,11 @@ type threadSampler struct {
 	mu      sync.Mutex
 	counter *threadCounter
 	peak    int
-	timer   *time.Timer
-	stopped bool
+	// stack0 and stackPeak are the runtime's stack memory at the start
+	// and its largest sample since (see Run.Stacks).
+	stack0, stackPeak uint64
+	timer             *time.Timer
+	stopped           bool
 }
 
 // sampleInterval is how often a run's thread count is sampled.
@@ -152,6 +180,7 @@ func startThreadSampler() *threadSampler {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.stack0 = stackBytes()
 	s.sampleLocked()
 	s.timer = time.AfterFunc(sampleInterval, s.tick) // tick waits for s.mu
 	return s
@@ -182,6 +211,18 @@ func (s *threadSampler) sampleLocked() {
 		n = goThreads()
 	}
 	s.peak = max(s.peak, n)
+	s.stackPeak = max(s.stackPeak, stackBytes())
+}
+
+// stacks returns the growth of the runtime's stack memory during the
+// run, at least minimum (call after finish).
+func (s *threadSampler) stacks(minimum uint64) uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stackPeak < s.stack0 {
+		return minimum
+	}
+	return max(s.stackPeak-s.stack0, minimum)
 }
 
 // finish stops sampling and returns the peak. With the runtime's count it

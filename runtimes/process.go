@@ -288,6 +288,7 @@ func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []str
 		if res.PeakRSS > 0 {
 			ws.Memory = uint64(res.PeakRSS)
 		}
+		ws.PSS, ws.Private = uint64(res.PSS), uint64(res.Private)
 		ws.Spawn = time.Duration(res.Start - asked)
 		ws.Time = time.Duration(res.End - res.Start)
 		ws.Decode = time.Duration(res.Decoded - res.Received)

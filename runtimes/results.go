@@ -65,9 +65,14 @@ type Summary struct {
 	// User and System are the median CPU time of a whole run.
 	User   time.Duration `json:"cpu_user_ns"`
 	System time.Duration `json:"cpu_system_ns"`
-	// Memory is the median memory per worker: heap bytes allocated per
-	// worker in-process, peak RSS per child in process mode.
-	Memory      uint64 `json:"memory_bytes"`
+	// Memory is the median memory per worker: heap bytes allocated plus
+	// stack memory per worker in-process, peak RSS per child in process
+	// mode (children whose RSS is unknown left out; 0 when none is known).
+	Memory uint64 `json:"memory_bytes"`
+	// PSS is the median proportional set size per child in process mode:
+	// its RSS with the pages it shares (the binary) divided among the
+	// processes that map them.
+	PSS         uint64 `json:"pss_bytes,omitempty"`
 	PeakThreads int    `json:"peak_threads"` // the largest over trials, of this process (the parent in process mode)
 	// ChildThreads is the largest over trials of the children's total
 	// OS threads at one moment, in process mode.
@@ -115,7 +120,7 @@ func (res *Results) Summaries() []Summary {
 	for _, k := range keys {
 		runs := groups[k]
 		s := Summary{Mode: k.m, Runner: k.r, Workers: k.n, Trials: len(runs)}
-		var walls, users, syss, spawns, times, mems []float64
+		var walls, users, syss, spawns, times, mems, psss []float64
 		for _, r := range runs {
 			walls = append(walls, float64(r.Wall))
 			users = append(users, float64(r.User))
@@ -127,7 +132,12 @@ func (res *Results) Summaries() []Summary {
 			for _, w := range r.Workers {
 				spawns = append(spawns, float64(w.Spawn))
 				times = append(times, float64(w.Time))
-				mems = append(mems, float64(w.Memory))
+				if w.Memory > 0 || k.m != Process { // 0 is unknown for a child
+					mems = append(mems, float64(w.Memory))
+				}
+				if w.PSS > 0 {
+					psss = append(psss, float64(w.PSS))
+				}
 				if w.Error != "" {
 					s.Failed++
 				}
@@ -141,6 +151,7 @@ func (res *Results) Summaries() []Summary {
 		s.Spawn = time.Duration(median(spawns))
 		s.Time = time.Duration(median(times))
 		s.Memory = uint64(median(mems))
+		s.PSS = uint64(median(psss))
 		if k.n == 1 {
 			base[series{k.m, k.r}] = float64(s.Wall)
 		}
@@ -253,12 +264,12 @@ func (res *Results) String() string {
 		for _, s := range sums {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t\n", s.Mode, s.Runner, s.Workers,
 				formatDuration(s.Wall), formatDuration(s.WallMin), formatDuration(s.WallMax), speedupText(s.Speedup),
-				formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), formatBytes(s.Memory),
+				formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), memoryText(s),
 				threadsText(s.Mode, s.PeakThreads, s.ChildThreads), s.Failed, racesText(s))
 		}
 		tw.Flush()
 	}
-	fmt.Fprintf(&b, "medians of %d trials · %s · %s%s", res.Trials, res.Machine, res.runnerNote(), res.poolNote())
+	fmt.Fprintf(&b, "medians of %d trials · %s · %s%s\n%s", res.Trials, res.Machine, res.runnerNote(), res.poolNote(), memoryNote)
 	for _, r := range res.racyRuns() {
 		fmt.Fprintf(&b, "\nDATA RACE in %s × %d (%s), trial %d, at %s", r.Mode, r.N(), r.Runner, r.Trial, strings.Join(r.raceLocations(), ", "))
 	}
@@ -292,7 +303,7 @@ func (res *Results) tableHTML() string {
 		}
 		for _, c := range []string{s.Runner.String(), strconv.Itoa(s.Workers), formatDuration(s.Wall),
 			formatDuration(s.WallMin) + " – " + formatDuration(s.WallMax), speedupText(s.Speedup),
-			formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), formatBytes(s.Memory),
+			formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), memoryText(s),
 			threadsText(s.Mode, s.PeakThreads, s.ChildThreads)} {
 			b.WriteString(td + html.EscapeString(c) + "</td>")
 		}
@@ -303,8 +314,8 @@ func (res *Results) tableHTML() string {
 		b.WriteString(td + failed + "</td>" + td + races + "</td></tr>")
 	}
 	b.WriteString("</tbody></table>")
-	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">medians of %d trials · %s · %s · memory is heap allocated per worker in-process, peak RSS per child process%s</div>`,
-		res.Trials, html.EscapeString(res.Machine.String()), html.EscapeString(res.runnerNote()), res.poolNote())
+	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">medians of %d trials · %s · %s · %s%s</div>`,
+		res.Trials, html.EscapeString(res.Machine.String()), html.EscapeString(res.runnerNote()), memoryNote, res.poolNote())
 	for _, r := range res.racyRuns() {
 		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00;font-weight:bold">DATA RACE in %s × %d (%s), trial %d, at %s</summary><pre>%s</pre></details>`,
 			r.Mode, r.N(), r.Runner, r.Trial, html.EscapeString(strings.Join(r.raceLocations(), ", ")),
@@ -403,4 +414,23 @@ func threadsText(m Mode, parent, children int) string {
 		return strconv.Itoa(parent)
 	}
 	return strconv.Itoa(parent) + "+" + strconv.Itoa(children)
+}
+
+// memoryNote says what the memory column counts.
+const memoryNote = "memory/worker: heap allocated + stacks in-process; a child's peak RSS (with the binary's shared pages) and its PSS (its share of them) in process mode"
+
+// memoryText is a summary's memory per worker: in process mode peak RSS
+// and PSS, "?" when no child's RSS is known.
+func memoryText(s Summary) string {
+	if s.Mode != Process {
+		return formatBytes(s.Memory)
+	}
+	rss := "?"
+	if s.Memory > 0 {
+		rss = formatBytes(s.Memory)
+	}
+	if s.PSS == 0 {
+		return rss + " RSS"
+	}
+	return rss + " RSS, " + formatBytes(s.PSS) + " PSS"
 }

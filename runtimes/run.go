@@ -44,6 +44,13 @@ type Run struct {
 	// during an in-process run (by the workers and anything else running
 	// at the time). Zero in process mode.
 	Allocated uint64 `json:"allocated_bytes"`
+	// Stacks is the stack memory the in-process workers took: the
+	// largest growth of the runtime's stack memory (goroutine stacks and
+	// the system stacks of new threads, runtime/metrics) seen during the
+	// run, and at least one starting stack (/gc/stack/starting-size) per
+	// worker, since the runtime serves stacks from caches it already
+	// counts. Zero in process mode.
+	Stacks uint64 `json:"stack_bytes,omitempty"`
 	// PeakThreads is the largest OS thread count of this process (the
 	// parent in process mode) seen while the run was going on.
 	PeakThreads int `json:"peak_threads"`
@@ -99,10 +106,18 @@ type WorkerStats struct {
 	// User and System are the worker's CPU time when Run.CPUPerWorker.
 	User   time.Duration `json:"cpu_user_ns"`
 	System time.Duration `json:"cpu_system_ns"`
-	// Memory is the peak resident set size of a child process in process
-	// mode, and the run's allocated heap bytes divided by the number of
-	// workers in the in-process modes (an average, not attributable).
+	// Memory is, in process mode, the peak resident set size of the
+	// child (VmHWM; 0 when unknown: it died before any sample), which
+	// counts the binary's pages that all children share. In the
+	// in-process modes it is the run's heap bytes allocated plus the
+	// stack memory its workers took, divided by the number of workers
+	// (an average, not attributable): see Run.Stacks.
 	Memory uint64 `json:"memory_bytes"`
+	// PSS and Private are a child's proportional set size and private
+	// resident memory at the end of its run (process mode; 0 when it
+	// died first): what one more child costs is nearer Private than RSS.
+	PSS     uint64 `json:"pss_bytes,omitempty"`
+	Private uint64 `json:"private_bytes,omitempty"`
 	// Result is the value of the snippet's last expression (JSON-decoded
 	// in process mode), or nil.
 	Result any `json:"result,omitempty"`
