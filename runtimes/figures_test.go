@@ -194,3 +194,21 @@ pss * 1024`)
 		t.Errorf("table does not say what memory counts:\n%s", s)
 	}
 }
+
+// CPU user/sys of a short run is marked as tick noise, with the floor
+// named; a long run's is not.
+func TestCPUSplitNoiseFloor(t *testing.T) {
+	short := runtimes.Go(1, func(int) {})
+	if s := short.String(); !strings.Contains(s, "clock-tick noise") || !strings.Contains(s, "user ~") {
+		t.Errorf("short run without the tick caveat:\n%s", s)
+	}
+	res := &runtimes.Results{Trials: 1, Runs: []*runtimes.Run{short}}
+	if s := res.String(); !strings.Contains(s, "clock-tick noise") {
+		t.Errorf("results of a short run without the tick caveat:\n%s", s)
+	}
+	long := &runtimes.Run{Mode: runtimes.Goroutine, Wall: time.Second, User: time.Second, Workers: []runtimes.WorkerStats{{}}}
+	res = &runtimes.Results{Trials: 1, Runs: []*runtimes.Run{long}}
+	if s := res.String(); strings.Contains(s, "clock-tick noise") {
+		t.Errorf("a 1 s run marked as tick noise:\n%s", s)
+	}
+}

@@ -35,6 +35,18 @@ func rusageTimes(who int) cpuTimes {
 	return cpuTimes{time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())}
 }
 
+// cpuTick is the granularity of the user/system split of CPU time. The
+// kernel measures a task's total CPU time precisely but splits it into
+// user and system by which one each clock tick caught it in; reports in
+// /proc are in USER_HZ units, which Linux fixes at 100 on every
+// architecture (sysconf(_SC_CLK_TCK)), and CONFIG_HZ is at most 1000, so
+// a split of a run shorter than a few ticks is noise.
+const cpuTick = 10 * time.Millisecond
+
+// cpuNoisy reports whether a run of this wall time has a user/system split
+// below the noise floor (5 ticks).
+func cpuNoisy(wall time.Duration) bool { return wall < 5*cpuTick }
+
 // threadCPU is the CPU time of the calling OS thread; meaningful only when
 // the goroutine is locked to its thread.
 func threadCPU() cpuTimes { return rusageTimes(unix.RUSAGE_THREAD) }

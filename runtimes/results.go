@@ -264,12 +264,15 @@ func (res *Results) String() string {
 		for _, s := range sums {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t\n", s.Mode, s.Runner, s.Workers,
 				formatDuration(s.Wall), formatDuration(s.WallMin), formatDuration(s.WallMax), speedupText(s.Speedup),
-				formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), memoryText(s),
+				formatDuration(s.Spawn), cpuText(s.User, s.Wall), cpuText(s.System, s.Wall), memoryText(s),
 				threadsText(s.Mode, s.PeakThreads, s.ChildThreads), s.Failed, racesText(s))
 		}
 		tw.Flush()
 	}
 	fmt.Fprintf(&b, "medians of %d trials · %s · %s%s\n%s", res.Trials, res.Machine, res.runnerNote(), res.poolNote(), memoryNote)
+	if res.cpuNoisy() {
+		b.WriteString("\n" + cpuNote)
+	}
 	for _, r := range res.racyRuns() {
 		fmt.Fprintf(&b, "\nDATA RACE in %s × %d (%s), trial %d, at %s", r.Mode, r.N(), r.Runner, r.Trial, strings.Join(r.raceLocations(), ", "))
 	}
@@ -303,7 +306,7 @@ func (res *Results) tableHTML() string {
 		}
 		for _, c := range []string{s.Runner.String(), strconv.Itoa(s.Workers), formatDuration(s.Wall),
 			formatDuration(s.WallMin) + " – " + formatDuration(s.WallMax), speedupText(s.Speedup),
-			formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), memoryText(s),
+			formatDuration(s.Spawn), cpuText(s.User, s.Wall), cpuText(s.System, s.Wall), memoryText(s),
 			threadsText(s.Mode, s.PeakThreads, s.ChildThreads)} {
 			b.WriteString(td + html.EscapeString(c) + "</td>")
 		}
@@ -316,6 +319,9 @@ func (res *Results) tableHTML() string {
 	b.WriteString("</tbody></table>")
 	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">medians of %d trials · %s · %s · %s%s</div>`,
 		res.Trials, html.EscapeString(res.Machine.String()), html.EscapeString(res.runnerNote()), memoryNote, res.poolNote())
+	if res.cpuNoisy() {
+		fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%">%s</div>`, html.EscapeString(cpuNote))
+	}
 	for _, r := range res.racyRuns() {
 		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00;font-weight:bold">DATA RACE in %s × %d (%s), trial %d, at %s</summary><pre>%s</pre></details>`,
 			r.Mode, r.N(), r.Runner, r.Trial, html.EscapeString(strings.Join(r.raceLocations(), ", ")),
@@ -433,4 +439,27 @@ func memoryText(s Summary) string {
 		return rss + " RSS"
 	}
 	return rss + " RSS, " + formatBytes(s.PSS) + " PSS"
+}
+
+// cpuNote is the caveat under tables with CPU figures below the noise floor.
+var cpuNote = "~ CPU user/sys of runs under " + formatDuration(5*cpuTick) + " is clock-tick noise: the kernel splits CPU time into user and system per tick (" +
+	formatDuration(cpuTick) + " at USER_HZ 100), so only their sum is exact"
+
+// cpuText is a CPU time, marked "~" when the run is too short for its
+// user/system split to mean anything.
+func cpuText(d, wall time.Duration) string {
+	if cpuNoisy(wall) {
+		return "~" + formatDuration(d)
+	}
+	return formatDuration(d)
+}
+
+// cpuNoisy reports whether some summary's CPU split is below the noise floor.
+func (res *Results) cpuNoisy() bool {
+	for _, s := range res.Summaries() {
+		if cpuNoisy(s.Wall) {
+			return true
+		}
+	}
+	return false
 }

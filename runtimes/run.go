@@ -220,7 +220,7 @@ func (r *Run) summary() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s × %d (%s): wall %s, CPU user %s sys %s, peak %d OS threads",
-		r.Mode, len(r.Workers), r.Runner, formatDuration(r.Wall), formatDuration(r.User), formatDuration(r.System), r.PeakThreads)
+		r.Mode, len(r.Workers), r.Runner, formatDuration(r.Wall), cpuText(r.User, r.Wall), cpuText(r.System, r.Wall), r.PeakThreads)
 	if r.Mode == Process {
 		fmt.Fprintf(&b, " in this process + %d in the children", r.ChildThreads)
 	}
@@ -300,6 +300,9 @@ func (r *Run) String() string {
 	if !r.CPUPerWorker && len(r.Workers) > 0 {
 		b.WriteString("per-worker CPU is not attributable in goroutine mode; the run's CPU is the process total\n")
 	}
+	if cpuNoisy(r.Wall) && len(r.Workers) > 0 {
+		b.WriteString(cpuNote + "\n")
+	}
 	b.WriteString(r.Machine.String())
 	return b.String()
 }
@@ -364,6 +367,9 @@ func (r *Run) Bundle() display.Bundle {
 	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">%s`, html.EscapeString(r.Machine.String()))
 	if !r.CPUPerWorker && len(r.Workers) > 0 {
 		b.WriteString(" · per-worker CPU is not attributable in goroutine mode; the run's CPU is the process total")
+	}
+	if cpuNoisy(r.Wall) && len(r.Workers) > 0 {
+		b.WriteString(" · " + html.EscapeString(cpuNote))
 	}
 	b.WriteString("</div>")
 	if r.Racy() {
