@@ -2,12 +2,12 @@ package interp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/spinlab/spinlab/runtimes"
@@ -327,39 +327,25 @@ func (s *Session) bench(ctx context.Context, code string) (*Result, error) {
 	return res, nil
 }
 
-// benchInterpreted is the interpreter's %%bench.
+// benchInterpreted is the interpreter's %%bench: runtimes' own code path
+// (BenchWith), which subtracts the cost of the loop with an empty body.
 func (s *Session) benchInterpreted(ctx context.Context, code string) (*runtimes.BenchResult, error) {
-	fn, err := s.Compile(code)
-	if err != nil {
-		return nil, err
-	}
-	var runErr error
-	br := testing.Benchmark(func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if ctx.Err() != nil {
-				return
-			}
-			if _, err := fn(ctx, 0, 1); err != nil {
-				runErr = err
-				return
-			}
-		}
-	})
+	br := runtimes.BenchWith(ctx, code, runtimes.BenchOptions{Runner: runtimes.Interpreted, Host: s})
+	br.Snippet = code
 	if ctx.Err() != nil {
 		return nil, &Error{Name: "interrupted", Message: "the benchmark was interrupted"}
 	}
-	if runErr != nil {
-		return nil, runErr
+	if br.Err != nil {
+		var e *Error
+		if errors.As(br.Err, &e) {
+			return nil, e // a compile error or a panic, with its position
+		}
+		return nil, br.Err
 	}
 	if br.N == 0 {
 		return nil, &Error{Name: "BenchError", Message: "the benchmark did not run"}
 	}
-	return &runtimes.BenchResult{
-		Runner:  runtimes.Interpreted,
-		Snippet: code, N: br.N, Total: br.T, NsPerOp: float64(br.T.Nanoseconds()) / float64(br.N),
-		BytesPerOp: br.AllocedBytesPerOp(), AllocsPerOp: br.AllocsPerOp(), Machine: runtimes.ThisMachine(),
-	}, nil
+	return br, nil
 }
 
 // benchRunners runs %%bench with the runners asked for and shows their
