@@ -75,6 +75,8 @@ type Progress struct {
 	Total     int           `json:"total"`
 	Elapsed   time.Duration `json:"elapsed_ns"`
 	Remaining time.Duration `json:"remaining_ns"` // estimate
+	// Interrupted says the sweep stopped early: Done of Total ran.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Run runs the experiment; see RunContext.
@@ -187,6 +189,9 @@ sweep:
 					default:
 						r = runInProcess(ctx, m, n, work)
 					}
+					if ctx.Err() != nil {
+						break sweep // cut short: its figures are not a run's
+					}
 					done++
 					if t >= plan.warmup {
 						r.Trial = t - plan.warmup
@@ -211,7 +216,7 @@ sweep:
 		res.Err = fmt.Errorf("experiment interrupted after %d of %d runs: %w", done, total, err)
 	}
 	if shown != nil {
-		shown.finish(done, res.Elapsed)
+		shown.finish(done, total, res.Elapsed, ctx.Err() != nil)
 	}
 	return res
 }

@@ -1,11 +1,13 @@
 package runtimes_test
 
 import (
+	"context"
 	"os"
 	"runtime"
 	"runtime/metrics"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -210,5 +212,42 @@ func TestCPUSplitNoiseFloor(t *testing.T) {
 	res = &runtimes.Results{Trials: 1, Runs: []*runtimes.Run{long}}
 	if s := res.String(); strings.Contains(s, "clock-tick noise") {
 		t.Errorf("a 1 s run marked as tick noise:\n%s", s)
+	}
+}
+
+// A sweep's failures show the first error of each configuration; an
+// interrupted sweep keeps the runs that finished and says so.
+func TestResultsShowFirstErrorAndInterruption(t *testing.T) {
+	res := runtimes.Experiment{Func: func(w int) {
+		if w == 1 {
+			panic("boom in worker 1")
+		}
+	}, Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{1, 2}, Trials: 2, Quiet: true}.Run()
+	s := res.String()
+	if !strings.Contains(s, "first error in goroutine × 2 (interpreted), trial 0, worker 1: panic: boom in worker 1") {
+		t.Errorf("no first error:\n%s", s)
+	}
+	if strings.Contains(s, "goroutine × 1 (interpreted), trial 0, worker") {
+		t.Errorf("a configuration without failures shows an error:\n%s", s)
+	}
+	if h := res.Bundle().Data["text/html"].(string); !strings.Contains(h, "boom in worker 1") {
+		t.Errorf("html without the error")
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var calls atomic.Int32
+	var shown []runtimes.Progress
+	res = runtimes.Experiment{Func: func(int) {
+		if calls.Add(1) == 3 {
+			cancel()
+		}
+	}, Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{1}, Trials: 5,
+		Progress: func(p runtimes.Progress) { shown = append(shown, p) }}.RunContext(ctx)
+	if len(res.Runs) != 2 || res.Err == nil {
+		t.Errorf("interrupted in the 3rd run: %d runs kept, err %v; want the 2 that finished", len(res.Runs), res.Err)
+	}
+	p := runtimes.Progress{Done: 2, Total: 5, Interrupted: true}
+	if !strings.Contains(p.String(), "interrupted after 2 of 5") {
+		t.Errorf("progress of an interrupted sweep: %q", p)
 	}
 }

@@ -276,6 +276,9 @@ func (res *Results) String() string {
 	for _, r := range res.racyRuns() {
 		fmt.Fprintf(&b, "\nDATA RACE in %s × %d (%s), trial %d, at %s", r.Mode, r.N(), r.Runner, r.Trial, strings.Join(r.raceLocations(), ", "))
 	}
+	for _, f := range res.firstErrors() {
+		b.WriteString("\n" + f.String())
+	}
 	return b.String()
 }
 
@@ -321,6 +324,10 @@ func (res *Results) tableHTML() string {
 		res.Trials, html.EscapeString(res.Machine.String()), html.EscapeString(res.runnerNote()), memoryNote, res.poolNote())
 	if res.cpuNoisy() {
 		fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%">%s</div>`, html.EscapeString(cpuNote))
+	}
+	for _, f := range res.firstErrors() {
+		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00">%s</summary><pre>%s</pre></details>`,
+			html.EscapeString(f.String()), html.EscapeString(f.w.Error+"\n"+f.w.Stderr))
 	}
 	for _, r := range res.racyRuns() {
 		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00;font-weight:bold">DATA RACE in %s × %d (%s), trial %d, at %s</summary><pre>%s</pre></details>`,
@@ -462,4 +469,60 @@ func (res *Results) cpuNoisy() bool {
 		}
 	}
 	return false
+}
+
+// firstError is the first failed worker of one configuration.
+type firstError struct {
+	r *Run
+	w WorkerStats
+}
+
+func (f firstError) String() string {
+	s := fmt.Sprintf("first error in %s × %d (%s), trial %d, worker %d: %s", f.r.Mode, f.r.N(), f.r.Runner, f.r.Trial, f.w.Worker, firstLine(f.w.Error))
+	if at := errorLocation(f.w); at != "" && !strings.Contains(s, at) {
+		s += " at " + at
+	}
+	return s
+}
+
+// errorLocation is the first cell or snippet position in a worker's error
+// or stack ("cell[3]:2:5"), or "".
+func errorLocation(w WorkerStats) string {
+	for _, text := range []string{w.Error, w.Stderr} {
+		if l := raceLocations(text); len(l) > 0 {
+			return l[0]
+		}
+		for _, f := range strings.Fields(text) {
+			if strings.HasPrefix(f, "cell[") || strings.HasPrefix(f, "snippet:") {
+				return strings.TrimRight(f, ":,;)")
+			}
+		}
+	}
+	return ""
+}
+
+// firstErrors returns, per mode, runner and worker count, the first worker
+// that failed, in the order the runs happened.
+func (res *Results) firstErrors() []firstError {
+	type key struct {
+		m Mode
+		r Runner
+		n int
+	}
+	seen := map[key]bool{}
+	var out []firstError
+	for _, r := range res.Runs {
+		k := key{r.Mode, r.Runner, r.N()}
+		if seen[k] {
+			continue
+		}
+		for _, w := range r.Workers {
+			if w.Error != "" {
+				seen[k] = true
+				out = append(out, firstError{r, w})
+				break
+			}
+		}
+	}
+	return out
 }
