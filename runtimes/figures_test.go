@@ -251,3 +251,17 @@ func TestResultsShowFirstErrorAndInterruption(t *testing.T) {
 		t.Errorf("progress of an interrupted sweep: %q", p)
 	}
 }
+
+// A process run with failed workers says so on stderr (issue 18): the
+// Run may never be shown.
+func TestFailedWorkersNoticeOnStderr(t *testing.T) {
+	newTestHost(t).install(t)
+	var errb strings.Builder
+	r := runtimes.ProcessesContext(context.Background(), 2, `if worker == 1 { panic("kaput") }`, runtimes.ProcessOptions{Stderr: &errb})
+	if got := len(r.Failed()); got != 1 {
+		t.Fatalf("%d failed, want 1", got)
+	}
+	if !strings.Contains(errb.String(), "1 of 2 process workers failed; worker 1:") {
+		t.Errorf("stderr without the notice: %q", errb.String())
+	}
+}

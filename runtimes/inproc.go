@@ -3,6 +3,7 @@ package runtimes
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -21,7 +22,7 @@ func Go(n int, fn func(worker int)) *Run {
 
 // GoContext is Go with a context that fn can watch to stop early.
 func GoContext(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
-	return runInProcess(ctx, Goroutine, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil })
+	return noteFailures(runInProcess(ctx, Goroutine, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil }), os.Stderr)
 }
 
 // Threads runs fn in n goroutines that each lock themselves to an OS
@@ -34,7 +35,7 @@ func Threads(n int, fn func(worker int)) *Run {
 
 // ThreadsContext is Threads with a context that fn can watch to stop early.
 func ThreadsContext(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
-	return runInProcess(ctx, Thread, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil })
+	return noteFailures(runInProcess(ctx, Thread, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil }), os.Stderr)
 }
 
 // workFunc is one worker's work in the in-process modes; Host.Compile
@@ -174,4 +175,16 @@ func taskIDs() map[int]bool {
 		}
 	}
 	return out
+}
+
+// noteFailures writes a one-line notice to w when workers of r failed:
+// the run is a value the cell may not show, and a cell whose workers
+// failed must not look like one that went well. It returns r.
+func noteFailures(r *Run, w io.Writer) *Run {
+	f := r.Failed()
+	if len(f) == 0 {
+		return r
+	}
+	fmt.Fprintf(w, "runtimes: %d of %d %s workers failed; worker %d: %s\n", len(f), len(r.Workers), r.Mode, f[0].Worker, firstLine(f[0].Error))
+	return r
 }

@@ -82,7 +82,11 @@ func ProcessesContext(ctx context.Context, n int, snippet string, opts ProcessOp
 	}
 	r.CopyBytes, r.CopyTime = len(prog), took
 	runProcesses(ctx, r, n, prog, opts)
-	return r
+	stderr := opts.Stderr
+	if stderr == nil {
+		stderr = os.Stderr
+	}
+	return noteFailures(r, stderr)
 }
 
 // exportProgram exports and encodes the snippet's Program once per run.
