@@ -148,6 +148,7 @@ func (e Experiment) RunContext(ctx context.Context) *Results {
 	}
 
 	t0 := time.Now()
+	cpu0 := readMachineCPU()
 	total := len(plan.modes) * len(plan.workers) * len(plan.runners) * (plan.warmup + plan.trials)
 	done := 0
 sweep:
@@ -172,7 +173,9 @@ sweep:
 							copts.Pool = false
 							out := &outputMux{stdout: stdout, stderr: races}
 							if srv, err = startServer(ctx, compiled, copts, out); err != nil {
-								res.Err = err
+								if ctx.Err() == nil { // else: killed by the interrupt, said below
+									res.Err = err
+								}
 								break sweep
 							}
 						}
@@ -212,6 +215,7 @@ sweep:
 		}
 	}
 	res.Elapsed = time.Since(t0)
+	res.OtherCPU, res.BusyChecked = othersCPU(cpu0, readMachineCPU())
 	if err := ctx.Err(); err != nil && res.Err == nil {
 		res.Err = fmt.Errorf("experiment interrupted after %d of %d runs: %w", done, total, err)
 	}

@@ -3,8 +3,10 @@ package runtimes_test
 import (
 	"context"
 	"os"
+	"os/exec"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -264,4 +266,42 @@ func TestFailedWorkersNoticeOnStderr(t *testing.T) {
 	if !strings.Contains(errb.String(), "1 of 2 process workers failed; worker 1:") {
 		t.Errorf("stderr without the notice: %q", errb.String())
 	}
+}
+
+// The footer says how much CPU others used during the experiment.
+// Cross-check: a busy shell loop started for the experiment, whose own
+// CPU time /proc/<pid>/stat reports, is part of it.
+func TestBusyMachineDetected(t *testing.T) {
+	hog := exec.Command("sh", "-c", "while :; do :; done")
+	if err := hog.Start(); err != nil {
+		t.Skip("no sh:", err)
+	}
+	defer func() { hog.Process.Kill(); hog.Wait() }()
+	time.Sleep(50 * time.Millisecond)
+	before := procCPU(t, hog.Process.Pid)
+	res := runtimes.Experiment{Func: func(int) { time.Sleep(100 * time.Millisecond) },
+		Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{1}, Trials: 3, Quiet: true}.Run()
+	hogCPU := procCPU(t, hog.Process.Pid) - before
+	if !res.BusyChecked {
+		t.Fatal("busy machine not checked")
+	}
+	t.Logf("others %v during %v; the hog alone %v", res.OtherCPU, res.Elapsed, hogCPU)
+	if res.OtherCPU < hogCPU-30*time.Millisecond {
+		t.Errorf("others used %v, but the hog alone used %v", res.OtherCPU, hogCPU)
+	}
+	if s := res.String(); !strings.Contains(s, "other processes used") {
+		t.Errorf("footer without the busy-machine line:\n%s", s)
+	}
+}
+
+// procCPU is utime+stime of pid from /proc/<pid>/stat.
+func procCPU(t *testing.T, pid int) time.Duration {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:]))
+	u, _ := strconv.Atoi(f[11])
+	s, _ := strconv.Atoi(f[12])
+	return time.Duration(u+s) * 10 * time.Millisecond
 }

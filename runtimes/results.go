@@ -29,6 +29,12 @@ type Results struct {
 	Elapsed time.Duration `json:"elapsed_ns"`
 	// Compiled describes the compiled program when the Compiled runner ran.
 	Compiled *CompiledInfo `json:"compiled,omitempty"`
+	// OtherCPU is the CPU time other processes used while the experiment
+	// ran (/proc/stat's busy time minus this process's and its
+	// children's); BusyChecked says it could be read. A busy machine
+	// slows runs and lowers speedups.
+	OtherCPU    time.Duration `json:"other_cpu_ns"`
+	BusyChecked bool          `json:"busy_checked"`
 	// Runs are the measured runs (warm-ups excluded) in the order they ran.
 	Runs []*Run `json:"runs"`
 	// Err is set when the experiment stopped early (interrupted, or a
@@ -273,6 +279,7 @@ func (res *Results) String() string {
 	if res.cpuNoisy() {
 		b.WriteString("\n" + cpuNote)
 	}
+	b.WriteString("\n" + res.busyNote())
 	for _, r := range res.racyRuns() {
 		fmt.Fprintf(&b, "\nDATA RACE in %s × %d (%s), trial %d, at %s", r.Mode, r.N(), r.Runner, r.Trial, strings.Join(r.raceLocations(), ", "))
 	}
@@ -325,6 +332,11 @@ func (res *Results) tableHTML() string {
 	if res.cpuNoisy() {
 		fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%">%s</div>`, html.EscapeString(cpuNote))
 	}
+	color := "#666"
+	if res.busy() {
+		color = "#b00"
+	}
+	fmt.Fprintf(&b, `<div style="color:%s;font-size:85%%">%s</div>`, color, html.EscapeString(res.busyNote()))
 	for _, f := range res.firstErrors() {
 		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00">%s</summary><pre>%s</pre></details>`,
 			html.EscapeString(f.String()), html.EscapeString(f.w.Error+"\n"+f.w.Stderr))
@@ -525,4 +537,28 @@ func (res *Results) firstErrors() []firstError {
 		}
 	}
 	return out
+}
+
+// busyShare is above this share of the machine's CPU time, others' use
+// makes the machine busy.
+const busyShare = 0.10
+
+// busy reports whether others used more than busyShare of the machine
+// while the experiment ran.
+func (res *Results) busy() bool {
+	capacity := float64(res.Elapsed) * float64(max(1, res.Machine.NumCPU))
+	return res.BusyChecked && capacity > 0 && float64(res.OtherCPU)/capacity > busyShare
+}
+
+// busyNote says how much CPU others used during the experiment.
+func (res *Results) busyNote() string {
+	if !res.BusyChecked || res.Elapsed <= 0 {
+		return "busy machine: not checked (/proc/stat unreadable)"
+	}
+	share := float64(res.OtherCPU) / (float64(res.Elapsed) * float64(max(1, res.Machine.NumCPU)))
+	s := fmt.Sprintf("other processes used %s of CPU (%.0f%% of %d CPUs) during the %s experiment", formatDuration(res.OtherCPU), 100*share, res.Machine.NumCPU, roundDuration(res.Elapsed))
+	if res.busy() {
+		s += ": a BUSY machine, timings and speedups are lowered and claims about them not checked"
+	}
+	return s
 }
