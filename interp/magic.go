@@ -2,12 +2,13 @@ package interp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/spinlab/spinlab/runtimes"
@@ -257,11 +258,22 @@ func (s *Session) runMagic(ctx context.Context, m magic) (*Result, error) {
 		}
 		e.Process.Host = s
 		r := e.RunContext(ctx)
-		if ctx.Err() != nil {
-			return res, &Error{Name: "interrupted", Message: "the experiment was interrupted"}
+		// The results go to a variable the next cell can inspect, also
+		// when the sweep was interrupted (they hold what finished).
+		name := fmt.Sprintf("_spin%d", s.cells)
+		if err := s.bindResults(name, r); err != nil {
+			fmt.Fprintf(s.stderr, "spinlab: the results could not be bound to %s: %v\n", name, err)
+		} else {
+			fmt.Fprintf(s.stdout, "results in %s (a *runtimes.Results: %s.Runs, %s.Summaries(), %s.CSV())\n", name, name, name, name)
+		}
+		if failed := failedWorkers(r); failed > 0 {
+			fmt.Fprintf(s.stderr, "spinlab: %d workers failed; the first error of each configuration is under the table\n", failed)
 		}
 		b := r.Bundle()
 		res.Value = &b
+		if ctx.Err() != nil {
+			return res, &Error{Name: "interrupted", Message: fmt.Sprintf("the experiment was interrupted; the %d runs that finished are shown and in %s", len(r.Runs), name)}
+		}
 		if r.Err != nil && len(r.Runs) == 0 {
 			return res, &Error{Name: "SpinError", Message: r.Err.Error()}
 		}
@@ -328,39 +340,25 @@ func (s *Session) bench(ctx context.Context, code string) (*Result, error) {
 	return res, nil
 }
 
-// benchInterpreted is the interpreter's %%bench.
+// benchInterpreted is the interpreter's %%bench: runtimes' own code path
+// (BenchWith), which subtracts the cost of the loop with an empty body.
 func (s *Session) benchInterpreted(ctx context.Context, code string) (*runtimes.BenchResult, error) {
-	fn, err := s.Compile(code)
-	if err != nil {
-		return nil, err
-	}
-	var runErr error
-	br := testing.Benchmark(func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if ctx.Err() != nil {
-				return
-			}
-			if _, err := fn(ctx, 0, 1); err != nil {
-				runErr = err
-				return
-			}
-		}
-	})
+	br := runtimes.BenchWith(ctx, code, runtimes.BenchOptions{Runner: runtimes.Interpreted, Host: s})
+	br.Snippet = code
 	if ctx.Err() != nil {
 		return nil, &Error{Name: "interrupted", Message: "the benchmark was interrupted"}
 	}
-	if runErr != nil {
-		return nil, runErr
+	if br.Err != nil {
+		var e *Error
+		if errors.As(br.Err, &e) {
+			return nil, e // a compile error or a panic, with its position
+		}
+		return nil, br.Err
 	}
 	if br.N == 0 {
 		return nil, &Error{Name: "BenchError", Message: "the benchmark did not run"}
 	}
-	return &runtimes.BenchResult{
-		Runner:  runtimes.Interpreted,
-		Snippet: code, N: br.N, Total: br.T, NsPerOp: float64(br.T.Nanoseconds()) / float64(br.N),
-		BytesPerOp: br.AllocedBytesPerOp(), AllocsPerOp: br.AllocsPerOp(), Machine: runtimes.ThisMachine(),
-	}, nil
+	return br, nil
 }
 
 // benchRunners runs %%bench with the runners asked for and shows their
@@ -438,4 +436,27 @@ Examples
 		fmt.Fprintf(&b, "\nCompiled runs (runner=compiled) build with %s; race=true adds the race detector.\n", v)
 	}
 	return b.String()
+}
+
+// bindResults declares name as a *runtimes.Results in the session (the
+// package is imported as a cell would import it) and sets it to r.
+func (s *Session) bindResults(name string, r *runtimes.Results) error {
+	if _, err := s.execute(context.Background(), "var "+name+" *runtimes.Results", 0); err != nil {
+		return err
+	}
+	g, ok := s.globals()[name]
+	if !ok || !g.CanSet() {
+		return fmt.Errorf("variable %s cannot be set", name)
+	}
+	g.Set(reflect.ValueOf(r))
+	return nil
+}
+
+// failedWorkers counts the failed workers of every run.
+func failedWorkers(r *runtimes.Results) int {
+	n := 0
+	for _, run := range r.Runs {
+		n += len(run.Failed())
+	}
+	return n
 }

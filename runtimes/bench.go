@@ -18,17 +18,36 @@ import (
 // magic shows it: how many iterations ran, and the time, heap bytes and
 // allocations per iteration.
 type BenchResult struct {
-	Snippet     string        `json:"snippet,omitempty"`
-	Runner      Runner        `json:"runner"`   // the interpreter's loop, or Go's own (compiled)
-	N           int           `json:"n"`        // iterations
-	Total       time.Duration `json:"total_ns"` // time of all N iterations
-	NsPerOp     float64       `json:"ns_per_op"`
-	BytesPerOp  int64         `json:"bytes_per_op"`
-	AllocsPerOp int64         `json:"allocs_per_op"`
-	Machine     Machine       `json:"machine"`
+	Snippet string        `json:"snippet,omitempty"`
+	Runner  Runner        `json:"runner"`   // the interpreter's loop, or Go's own (compiled)
+	N       int           `json:"n"`        // iterations
+	Total   time.Duration `json:"total_ns"` // time of all N iterations
+	// NsPerOp, BytesPerOp and AllocsPerOp are the body's own: for the
+	// interpreted runner, the loop's figures minus Overhead's.
+	NsPerOp     float64 `json:"ns_per_op"`
+	BytesPerOp  int64   `json:"bytes_per_op"`
+	AllocsPerOp int64   `json:"allocs_per_op"`
+	// Overhead is what one iteration of the same loop with an empty body
+	// costs, measured in the same run just before the body (the
+	// interpreter's call into the compiled snippet, its context check,
+	// its boxing of results): subtracted from the figures above. Nil for
+	// the compiled runner, whose loop is Go's own (b.Loop, <1 ns, 0 allocs).
+	Overhead *BenchOverhead `json:"overhead,omitempty"`
+	Machine  Machine        `json:"machine"`
 	// Err is set when the snippet could not be compiled, failed or
 	// panicked, or the benchmark was interrupted.
 	Err error `json:"-"`
+}
+
+// BenchOverhead is the per-iteration cost of a benchmark loop with an
+// empty body.
+type BenchOverhead struct {
+	NsPerOp float64 `json:"ns_per_op"`
+	// NsSpread is half the difference between the empty loop measured
+	// before and after the body: time differences below it are noise.
+	NsSpread    float64 `json:"ns_spread"`
+	BytesPerOp  int64   `json:"bytes_per_op"`
+	AllocsPerOp int64   `json:"allocs_per_op"`
 }
 
 // Bench benchmarks snippet as the body of a Go benchmark loop (with
@@ -40,21 +59,31 @@ func Bench(snippet string) *BenchResult { return BenchContext(cellContext(), sni
 // BenchContext is Bench with a context; cancelling it ends the benchmark
 // early with Err set.
 func BenchContext(ctx context.Context, snippet string) *BenchResult {
-	res := &BenchResult{Snippet: snippet, Machine: ThisMachine()}
 	h, err := currentHost()
 	if err != nil {
-		res.Err = err
-		return res
+		return &BenchResult{Snippet: snippet, Machine: ThisMachine(), Err: err}
 	}
+	return benchInterpreted(ctx, h, snippet)
+}
+
+// benchInterpreted benchmarks snippet compiled by h, minus the same loop
+// with an empty snippet compiled the same way.
+func benchInterpreted(ctx context.Context, h Host, snippet string) *BenchResult {
+	res := &BenchResult{Snippet: snippet, Machine: ThisMachine()}
 	fn, err := h.Compile(snippet)
 	if err != nil {
 		res.Err = fmt.Errorf("compile the snippet: %w", err)
 		return res
 	}
-	return bench(ctx, res, func(ctx context.Context) error {
-		_, err := fn(ctx, 0, 1)
-		return err
-	})
+	empty, err := h.Compile("")
+	if err != nil {
+		res.Err = fmt.Errorf("compile the empty loop body: %w", err)
+		return res
+	}
+	call := func(fn workFunc) func(context.Context) error {
+		return func(ctx context.Context) error { _, err := fn(ctx, 0, 1); return err }
+	}
+	return bench(ctx, res, call(fn), call(empty))
 }
 
 // BenchOptions configure BenchWith.
@@ -79,16 +108,7 @@ func BenchWith(ctx context.Context, snippet string, opts BenchOptions) *BenchRes
 		if opts.Host == nil {
 			return BenchContext(ctx, snippet)
 		}
-		res := &BenchResult{Snippet: snippet, Machine: ThisMachine()}
-		fn, err := opts.Host.Compile(snippet)
-		if err != nil {
-			res.Err = fmt.Errorf("compile the snippet: %w", err)
-			return res
-		}
-		return bench(ctx, res, func(ctx context.Context) error {
-			_, err := fn(ctx, 0, 1)
-			return err
-		})
+		return benchInterpreted(ctx, opts.Host, snippet)
 	}
 	res := &BenchResult{Snippet: snippet, Runner: Compiled, Machine: ThisMachine()}
 	h := opts.Host
@@ -133,10 +153,72 @@ func BenchWith(ctx context.Context, snippet string, opts BenchOptions) *BenchRes
 // BenchFunc benchmarks f like Bench does a snippet, for plain Go programs.
 func BenchFunc(f func()) *BenchResult {
 	res := &BenchResult{Machine: ThisMachine()}
-	return bench(cellContext(), res, func(context.Context) error { f(); return nil })
+	empty := func() {}
+	return bench(cellContext(), res, func(context.Context) error { f(); return nil },
+		func(context.Context) error { empty(); return nil })
 }
 
-func bench(ctx context.Context, res *BenchResult, op func(context.Context) error) *BenchResult {
+// bench runs op as a benchmark loop, after the same loop with empty
+// (the harness alone), and reports op's figures minus empty's.
+func bench(ctx context.Context, res *BenchResult, op, empty func(context.Context) error) *BenchResult {
+	var before loopResult
+	if empty != nil {
+		before = benchLoop(ctx, empty)
+		if before.err != nil || before.N == 0 {
+			res.Err = fmt.Errorf("the empty benchmark loop: %v", before.err)
+			return res
+		}
+	}
+	r := benchLoop(ctx, op)
+	if empty != nil && r.err == nil && ctx.Err() == nil {
+		// The empty loop again after the body: a busy machine or a
+		// warming cache moves it, and the spread says by how much.
+		after := benchLoop(ctx, empty)
+		a := before.nsPerOp()
+		b := a
+		if after.err == nil && after.N > 0 {
+			b = after.nsPerOp()
+		}
+		res.Overhead = &BenchOverhead{NsPerOp: (a + b) / 2, NsSpread: max(a-b, b-a) / 2,
+			BytesPerOp:  min(before.AllocedBytesPerOp(), after.AllocedBytesPerOp()),
+			AllocsPerOp: min(before.AllocsPerOp(), after.AllocsPerOp())}
+		if after.N == 0 {
+			res.Overhead.BytesPerOp, res.Overhead.AllocsPerOp = before.AllocedBytesPerOp(), before.AllocsPerOp()
+		}
+	}
+	res.N, res.Total = r.N, r.T
+	if r.N > 0 {
+		res.NsPerOp = float64(r.T.Nanoseconds()) / float64(r.N)
+	}
+	res.BytesPerOp, res.AllocsPerOp = r.AllocedBytesPerOp(), r.AllocsPerOp()
+	if o := res.Overhead; o != nil {
+		res.NsPerOp = max(res.NsPerOp-o.NsPerOp, 0)
+		res.BytesPerOp = max(res.BytesPerOp-o.BytesPerOp, 0)
+		res.AllocsPerOp = max(res.AllocsPerOp-o.AllocsPerOp, 0)
+	}
+	switch {
+	case r.err != nil:
+		res.Err = r.err
+	case ctx.Err() != nil:
+		res.Err = fmt.Errorf("benchmark interrupted: %w", ctx.Err())
+	}
+	return res
+}
+
+type loopResult struct {
+	testing.BenchmarkResult
+	err error
+}
+
+func (r loopResult) nsPerOp() float64 {
+	if r.N == 0 {
+		return 0
+	}
+	return float64(r.T.Nanoseconds()) / float64(r.N)
+}
+
+// benchLoop runs op in testing.Benchmark's loop with allocations reported.
+func benchLoop(ctx context.Context, op func(context.Context) error) loopResult {
 	var failure error
 	r := testing.Benchmark(func(b *testing.B) {
 		b.ReportAllocs()
@@ -155,18 +237,7 @@ func bench(ctx context.Context, res *BenchResult, op func(context.Context) error
 			}
 		}
 	})
-	res.N, res.Total = r.N, r.T
-	if r.N > 0 {
-		res.NsPerOp = float64(r.T.Nanoseconds()) / float64(r.N)
-	}
-	res.BytesPerOp, res.AllocsPerOp = r.AllocedBytesPerOp(), r.AllocsPerOp()
-	switch {
-	case failure != nil:
-		res.Err = failure
-	case ctx.Err() != nil:
-		res.Err = fmt.Errorf("benchmark interrupted: %w", ctx.Err())
-	}
-	return res
+	return loopResult{r, failure}
 }
 
 // String formats the result like `go test -bench` does.
@@ -206,7 +277,15 @@ func (r *BenchResult) runnerNote() string {
 	if r.Runner == Compiled {
 		return "compiled: Go's own benchmark loop"
 	}
-	return "interpreted by yaegi (runner=compiled for Go's own numbers)"
+	note := "interpreted by yaegi (runner=compiled for Go's own numbers)"
+	if o := r.Overhead; o != nil {
+		note += fmt.Sprintf(" · the loop's own cost subtracted: %s ns (±%s), %d B, %d allocs per op (an empty body, measured before and after in the same run)",
+			nsPerOp(o.NsPerOp), nsPerOp(o.NsSpread), o.BytesPerOp, o.AllocsPerOp)
+		if r.NsPerOp < o.NsSpread {
+			note += "; the body's time is below that noise"
+		}
+	}
+	return note
 }
 
 // nsPerOp formats like go test: fewer decimals for larger numbers.
@@ -233,6 +312,11 @@ func (rs BenchResults) String() string {
 			fmt.Fprintf(&b, "%-12s error: %v\n", "", r.Err)
 		}
 	}
+	for _, r := range rs {
+		if r.Overhead != nil {
+			b.WriteString(r.runnerNote() + "\n")
+		}
+	}
 	if len(rs) > 0 {
 		b.WriteString(rs[0].Machine.String())
 	}
@@ -256,6 +340,11 @@ func (rs BenchResults) Bundle() display.Bundle {
 			td + strconv.FormatInt(r.AllocsPerOp, 10) + "</td></tr>"
 	}
 	h += "</table>"
+	for _, r := range rs {
+		if r.Overhead != nil {
+			h += `<div style="color:#666;font-size:85%;margin-top:4px">` + html.EscapeString(r.runnerNote()) + "</div>"
+		}
+	}
 	if len(rs) > 0 {
 		h += fmt.Sprintf(`<div style="color:#666;font-size:85%%;margin-top:4px">interpreted: yaegi's loop · compiled: Go's own benchmark loop (%s) · %s</div>`,
 			html.EscapeString(rs[len(rs)-1].Machine.GoVersion), html.EscapeString(rs[0].Machine.String()))

@@ -356,8 +356,10 @@ func speedupChart(sums []Summary, divide bool, numCPU int) *plot.Plot {
 func memoryChart(sums []Summary) *plot.Plot {
 	lo, hi := math.Inf(1), 0.0
 	for _, s := range sums {
-		if s.Memory > 0 {
-			lo, hi = min(lo, float64(s.Memory)), max(hi, float64(s.Memory))
+		for _, v := range []uint64{s.Memory, s.PSS} {
+			if v > 0 {
+				lo, hi = min(lo, float64(v)), max(hi, float64(v))
+			}
 		}
 	}
 	if hi == 0 {
@@ -370,21 +372,29 @@ func memoryChart(sums []Summary) *plot.Plot {
 	if logY {
 		label, y = "memory per worker", math.Log10
 	}
-	p := newChart("Memory per worker (heap allocated, child peak RSS)", "workers", label)
+	p := newChart("Memory per worker (heap+stacks, child peak RSS)", "workers", label)
 	workerAxis(p, sums)
 	for _, se := range seriesOf(sums) {
 		var xys plotter.XYs
 		for _, s := range sums {
-			if se.has(s) {
-				// On a log axis nothing allocated (0 B) sits on the floor.
-				xys = append(xys, plotter.XY{X: dodge(s.Workers, se), Y: y(max(float64(s.Memory), lo/2))})
+			// An unknown figure (0: a child that died unsampled) is
+			// not drawn: on a log axis it sat on the floor, on a
+			// linear one it pulled the line to 0.
+			if se.has(s) && s.Memory > 0 {
+				xys = append(xys, plotter.XY{X: dodge(s.Workers, se), Y: y(float64(s.Memory))})
 			}
 		}
-		what := " (heap allocated)"
+		if len(xys) == 0 {
+			continue
+		}
+		what := " (heap+stacks)"
 		if se.m == Process {
 			what = " (peak RSS)"
 		}
 		modeSeries(p, se, xys, se.String()+what)
+		if se.m == Process {
+			pssSeries(p, se, sums, y)
+		}
 	}
 	if logY {
 		p.Y.Min, p.Y.Max = y(lo/2), y(hi*logHeadroom(lo, hi))
@@ -555,4 +565,28 @@ func dodge(workers int, se series) float64 {
 func bytesTick(v float64) string {
 	u := byteUnitFor(v)
 	return strconv.FormatFloat(v/u.size, 'g', 3, 64) + " " + u.name
+}
+
+// pssSeries draws a process series' PSS per child as a dotted line in the
+// mode's colour: beside RSS, which counts the binary's pages that every
+// child shares, it is each child's share of them.
+func pssSeries(p *plot.Plot, se series, sums []Summary, y func(float64) float64) {
+	var xys plotter.XYs
+	for _, s := range sums {
+		if se.has(s) && s.PSS > 0 {
+			xys = append(xys, plotter.XY{X: dodge(s.Workers, se), Y: y(float64(s.PSS))})
+		}
+	}
+	if len(xys) == 0 {
+		return
+	}
+	l, err := plotter.NewLine(xys)
+	if err != nil {
+		return
+	}
+	l.Color = se.m.Color()
+	l.Width = vg.Points(1.2)
+	l.Dashes = []vg.Length{vg.Points(1.5), vg.Points(2)}
+	p.Add(l)
+	p.Legend.Add(se.String()+" (PSS)", l)
 }

@@ -62,7 +62,7 @@ func ExampleResults_CSV() {
 	fmt.Println(lines[0])
 	// Output:
 	// 2 rows
-	// mode,runner,workers,trial,wall_ns,cpu_user_ns,cpu_system_ns,spawn_median_ns,spawn_max_ns,run_median_ns,memory_per_worker_bytes,allocated_bytes,peak_threads,failed,pooled,races,error
+	// mode,runner,workers,trial,wall_ns,cpu_user_ns,cpu_system_ns,spawn_median_ns,spawn_max_ns,run_median_ns,memory_per_worker_bytes,allocated_bytes,peak_threads,peak_child_threads,failed,pooled,races,error
 }
 
 // An interrupt is a cancelled context: the experiment stops and keeps

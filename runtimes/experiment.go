@@ -75,6 +75,8 @@ type Progress struct {
 	Total     int           `json:"total"`
 	Elapsed   time.Duration `json:"elapsed_ns"`
 	Remaining time.Duration `json:"remaining_ns"` // estimate
+	// Interrupted says the sweep stopped early: Done of Total ran.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Run runs the experiment; see RunContext.
@@ -146,6 +148,7 @@ func (e Experiment) RunContext(ctx context.Context) *Results {
 	}
 
 	t0 := time.Now()
+	cpu0 := readMachineCPU()
 	total := len(plan.modes) * len(plan.workers) * len(plan.runners) * (plan.warmup + plan.trials)
 	done := 0
 sweep:
@@ -170,7 +173,9 @@ sweep:
 							copts.Pool = false
 							out := &outputMux{stdout: stdout, stderr: races}
 							if srv, err = startServer(ctx, compiled, copts, out); err != nil {
-								res.Err = err
+								if ctx.Err() == nil { // else: killed by the interrupt, said below
+									res.Err = err
+								}
 								break sweep
 							}
 						}
@@ -186,6 +191,9 @@ sweep:
 						runProcesses(ctx, r, n, prog, popts)
 					default:
 						r = runInProcess(ctx, m, n, work)
+					}
+					if ctx.Err() != nil {
+						break sweep // cut short: its figures are not a run's
 					}
 					done++
 					if t >= plan.warmup {
@@ -207,11 +215,12 @@ sweep:
 		}
 	}
 	res.Elapsed = time.Since(t0)
+	res.OtherCPU, res.BusyChecked = othersCPU(cpu0, readMachineCPU())
 	if err := ctx.Err(); err != nil && res.Err == nil {
 		res.Err = fmt.Errorf("experiment interrupted after %d of %d runs: %w", done, total, err)
 	}
 	if shown != nil {
-		shown.finish(done, res.Elapsed)
+		shown.finish(done, total, res.Elapsed, ctx.Err() != nil)
 	}
 	return res
 }

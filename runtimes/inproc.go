@@ -3,9 +3,11 @@ package runtimes
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"time"
 
@@ -20,7 +22,7 @@ func Go(n int, fn func(worker int)) *Run {
 
 // GoContext is Go with a context that fn can watch to stop early.
 func GoContext(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
-	return runInProcess(ctx, Goroutine, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil })
+	return noteFailures(runInProcess(ctx, Goroutine, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil }), os.Stderr)
 }
 
 // Threads runs fn in n goroutines that each lock themselves to an OS
@@ -33,7 +35,7 @@ func Threads(n int, fn func(worker int)) *Run {
 
 // ThreadsContext is Threads with a context that fn can watch to stop early.
 func ThreadsContext(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
-	return runInProcess(ctx, Thread, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil })
+	return noteFailures(runInProcess(ctx, Thread, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil }), os.Stderr)
 }
 
 // workFunc is one worker's work in the in-process modes; Host.Compile
@@ -50,6 +52,16 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 	}
 	r.Workers = make([]WorkerStats, n)
 	pid := os.Getpid()
+	var existing map[int]bool // threads alive before a thread-mode run
+	if mode == Thread {
+		// Locked, this goroutine's thread cannot run the workers (or
+		// the drainers) while it waits for them: they go to other
+		// threads, which after the drain are new ones.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		drainIdleThreads()
+		existing = taskIDs()
+	}
 	sampler := startThreadSampler()
 	cpu0 := processCPU()
 	alloc0 := heapAllocs()
@@ -66,6 +78,7 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 				defer wg.Done()
 				runtime.LockOSThread() // never unlocked: the thread exits with the worker
 				ws.TID = unix.Gettid()
+				ws.NewThread = existing != nil && !existing[ws.TID]
 				c0 := threadCPU()
 				runWorker(ctx, ws, asked, work, n)
 				c := threadCPU().sub(c0)
@@ -84,9 +97,10 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 	cpu := processCPU().sub(cpu0)
 	r.User, r.System = cpu.user, cpu.sys
 	r.Allocated = heapAllocs() - alloc0
-	r.PeakThreads = sampler.finish(mode == Thread)
+	r.PeakThreads = sampler.finish()
+	r.Stacks = sampler.stacks(uint64(n) * startingStack())
 	for i := range r.Workers {
-		r.Workers[i].Memory = r.Allocated / uint64(n)
+		r.Workers[i].Memory = (r.Allocated + r.Stacks) / uint64(n)
 	}
 	if err := ctx.Err(); err != nil {
 		r.Err = fmt.Errorf("%s run interrupted: %w", mode, err)
@@ -121,4 +135,56 @@ func tail(s string, n int) string {
 		return s
 	}
 	return "…" + s[len(s)-n:]
+}
+
+// drainIdleThreads ends the OS threads the Go runtime keeps idle, so that
+// thread-mode workers start on threads created for them and their spawn
+// latency includes thread creation (with idle threads at hand, 0 of 50
+// one-worker runs got a new thread). Each drainer locks its thread and
+// exits locked, which makes the runtime end that thread; the runtime
+// hands a runnable goroutine to an idle thread before it creates one, so
+// drainers consume idle threads first. It runs before the run's clock.
+// It does not always succeed (threads woken to look for work during the
+// drain park idle again; draining one at a time did worse, 4 of 20), so
+// each worker records whether it got a new thread (NewThread) and the
+// run says how many did.
+func drainIdleThreads() {
+	n := osThreads()
+	var wg sync.WaitGroup
+	wg.Add(n)
+	for range n {
+		go func() {
+			defer wg.Done()
+			runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+		}()
+	}
+	wg.Wait()
+}
+
+// taskIDs returns the ids of this process's OS threads (/proc/self/task),
+// nil if it cannot read them.
+func taskIDs() map[int]bool {
+	ents, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return nil
+	}
+	out := make(map[int]bool, len(ents))
+	for _, e := range ents {
+		if id, err := strconv.Atoi(e.Name()); err == nil {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// noteFailures writes a one-line notice to w when workers of r failed:
+// the run is a value the cell may not show, and a cell whose workers
+// failed must not look like one that went well. It returns r.
+func noteFailures(r *Run, w io.Writer) *Run {
+	f := r.Failed()
+	if len(f) == 0 {
+		return r
+	}
+	fmt.Fprintf(w, "runtimes: %d of %d %s workers failed; worker %d: %s\n", len(f), len(r.Workers), r.Mode, f[0].Worker, firstLine(f[0].Error))
+	return r
 }

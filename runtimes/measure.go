@@ -35,6 +35,18 @@ func rusageTimes(who int) cpuTimes {
 	return cpuTimes{time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())}
 }
 
+// cpuTick is the granularity of the user/system split of CPU time. The
+// kernel measures a task's total CPU time precisely but splits it into
+// user and system by which one each clock tick caught it in; reports in
+// /proc are in USER_HZ units, which Linux fixes at 100 on every
+// architecture (sysconf(_SC_CLK_TCK)), and CONFIG_HZ is at most 1000, so
+// a split of a run shorter than a few ticks is noise.
+const cpuTick = 10 * time.Millisecond
+
+// cpuNoisy reports whether a run of this wall time has a user/system split
+// below the noise floor (5 ticks).
+func cpuNoisy(wall time.Duration) bool { return wall < 5*cpuTick }
+
 // threadCPU is the CPU time of the calling OS thread; meaningful only when
 // the goroutine is locked to its thread.
 func threadCPU() cpuTimes { return rusageTimes(unix.RUSAGE_THREAD) }
@@ -49,6 +61,31 @@ func heapAllocs() uint64 {
 	metrics.Read(s)
 	if s[0].Value.Kind() != metrics.KindUint64 {
 		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// stackBytes is the runtime's stack memory: goroutine stacks (and, on
+// Linux without cgo, threads' system stacks) from the heap, and stacks
+// the OS allocated.
+func stackBytes() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/stacks:bytes"}, {Name: "/memory/classes/os-stacks:bytes"}}
+	metrics.Read(s)
+	var n uint64
+	for _, v := range s {
+		if v.Value.Kind() == metrics.KindUint64 {
+			n += v.Value.Uint64()
+		}
+	}
+	return n
+}
+
+// startingStack is the stack a new goroutine starts with.
+func startingStack() uint64 {
+	s := []metrics.Sample{{Name: "/gc/stack/starting-size:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 2048
 	}
 	return s[0].Value.Uint64()
 }
@@ -138,8 +175,11 @@ type threadSampler struct {
 	mu      sync.Mutex
 	counter *threadCounter
 	peak    int
-	timer   *time.Timer
-	stopped bool
+	// stack0 and stackPeak are the runtime's stack memory at the start
+	// and its largest sample since (see Run.Stacks).
+	stack0, stackPeak uint64
+	timer             *time.Timer
+	stopped           bool
 }
 
 // sampleInterval is how often a run's thread count is sampled.
@@ -152,6 +192,7 @@ func startThreadSampler() *threadSampler {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.stack0 = stackBytes()
 	s.sampleLocked()
 	s.timer = time.AfterFunc(sampleInterval, s.tick) // tick waits for s.mu
 	return s
@@ -182,15 +223,27 @@ func (s *threadSampler) sampleLocked() {
 		n = goThreads()
 	}
 	s.peak = max(s.peak, n)
+	s.stackPeak = max(s.stackPeak, stackBytes())
 }
 
-// finish stops sampling and returns the peak. After locked goroutines
-// (lockedThreads), with the runtime's count it adds the OS threads the
-// runtime does not count, read once from /proc: the main thread, when a
-// locked goroutine that ran on it has exited (the runtime parks the main
-// thread forever instead of ending it). That read is most of the cost of
-// measuring a goroutine-mode run, so other modes skip it.
-func (s *threadSampler) finish(lockedThreads bool) int {
+// stacks returns the growth of the runtime's stack memory during the
+// run, at least minimum (call after finish).
+func (s *threadSampler) stacks(minimum uint64) uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stackPeak < s.stack0 {
+		return minimum
+	}
+	return max(s.stackPeak-s.stack0, minimum)
+}
+
+// finish stops sampling and returns the peak. With the runtime's count it
+// adds the OS threads the runtime does not count, read once from /proc
+// (after the run's clock stopped): the main thread, when a locked
+// goroutine that ran on it has exited (the runtime parks the main thread
+// forever instead of ending it), and threads the runtime has not counted
+// yet or any more. Without it goroutine mode undercounted by 1–2.
+func (s *threadSampler) finish() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stopped = true // a tick that runs after this returns at once
@@ -198,9 +251,6 @@ func (s *threadSampler) finish(lockedThreads bool) int {
 	s.sampleLocked()
 	if s.counter != nil {
 		s.counter.close()
-		return s.peak
-	}
-	if !lockedThreads {
 		return s.peak
 	}
 	c := openThreadCounter()

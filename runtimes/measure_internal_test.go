@@ -28,7 +28,7 @@ func TestThreadCountsAgree(t *testing.T) {
 
 func TestPeakThreadsCountsTheKernelsThreads(t *testing.T) {
 	s := startThreadSampler()
-	peak := s.finish(true)
+	peak := s.finish()
 	c := openThreadCounter()
 	defer c.close()
 	if now := c.count(); peak < now-1 || peak < 2 {

@@ -82,7 +82,11 @@ func ProcessesContext(ctx context.Context, n int, snippet string, opts ProcessOp
 	}
 	r.CopyBytes, r.CopyTime = len(prog), took
 	runProcesses(ctx, r, n, prog, opts)
-	return r
+	stderr := opts.Stderr
+	if stderr == nil {
+		stderr = os.Stderr
+	}
+	return noteFailures(r, stderr)
 }
 
 // exportProgram exports and encodes the snippet's Program once per run.
@@ -148,6 +152,7 @@ func runProcesses(ctx context.Context, r *Run, n int, prog []byte, opts ProcessO
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
+	cs := startChildSampler()
 	kids := make([]*workerProcess, n)
 	if opts.Pool {
 		var wg sync.WaitGroup
@@ -157,6 +162,7 @@ func runProcesses(ctx context.Context, r *Run, n int, prog []byte, opts ProcessO
 				defer wg.Done()
 				c, err := startChild(ctx, argv, opts, i, out)
 				if err == nil {
+					cs.add(c.Pid)
 					err = c.awaitReady()
 				}
 				kids[i] = c
@@ -175,12 +181,13 @@ func runProcesses(ctx context.Context, r *Run, n int, prog []byte, opts ProcessO
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			runChild(ctx, &r.Workers[i], kids[i], argv, opts, out, prog, n)
+			runChild(ctx, &r.Workers[i], kids[i], argv, opts, out, prog, n, cs)
 		}()
 	}
 	wg.Wait()
 	r.Wall = time.Duration(monotonic() - t0)
-	r.PeakThreads = sampler.finish(false)
+	r.PeakThreads = sampler.finish()
+	r.ChildThreads = cs.finish()
 	for _, w := range r.Workers {
 		r.User += w.User
 		r.System += w.System
@@ -230,7 +237,7 @@ func (c *workerProcess) awaitReady() error {
 
 // runChild runs worker ws: starts its child unless the pool did, hands
 // it the program, collects its result, reaps it and fills in ws.
-func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []string, opts ProcessOptions, out *outputMux, prog []byte, n int) {
+func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []string, opts ProcessOptions, out *outputMux, prog []byte, n int, cs *childSampler) {
 	asked := monotonic()
 	if c == nil {
 		if ws.Error != "" {
@@ -242,8 +249,10 @@ func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []str
 			return
 		}
 		asked = c.asked
+		cs.add(c.Pid)
 	}
 	ws.PID = c.Pid
+	defer cs.remove(c.Pid)
 	defer c.stopWatch()
 
 	var res *frame
@@ -265,6 +274,7 @@ func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []str
 		t := time.AfterFunc(5*time.Second, c.Kill)
 		defer t.Stop()
 	}
+	lastHWM := cs.last(c.Pid)
 	state := c.Wait() // kills what is left in its process group before reaping it
 	removeLive(c.Pid)
 	c.Close()
@@ -273,12 +283,16 @@ func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []str
 	if ru, ok := state.SysUsage().(*syscall.Rusage); ok && ru != nil {
 		ws.User = time.Duration(ru.Utime.Nano())
 		ws.System = time.Duration(ru.Stime.Nano())
-		ws.Memory = uint64(ru.Maxrss) * 1024 // Linux reports KiB
 	}
+	// Not ru_maxrss: it counts the parent (see childSampler). A child
+	// that died without its own report keeps the last sampled peak, or
+	// 0, unknown.
+	ws.Memory = lastHWM
 	if res != nil {
 		if res.PeakRSS > 0 {
 			ws.Memory = uint64(res.PeakRSS)
 		}
+		ws.PSS, ws.Private = uint64(res.PSS), uint64(res.Private)
 		ws.Spawn = time.Duration(res.Start - asked)
 		ws.Time = time.Duration(res.End - res.Start)
 		ws.Decode = time.Duration(res.Decoded - res.Received)

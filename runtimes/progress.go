@@ -10,6 +10,9 @@ import (
 
 // String describes the progress in one line.
 func (p Progress) String() string {
+	if p.Interrupted {
+		return fmt.Sprintf("interrupted after %d of %d runs (%s); the finished runs are kept", p.Done, p.Total, roundDuration(p.Elapsed))
+	}
 	if p.Total > 0 && p.Done == p.Total {
 		return fmt.Sprintf("done: %d runs in %s", p.Total, roundDuration(p.Elapsed))
 	}
@@ -79,9 +82,12 @@ func (d *progressDisplay) update(p Progress) {
 // finish turns the progress display, if it was shown, into a one-line
 // summary of the sweep. The results themselves are shown where the cell
 // shows them (as its value, or by the %%spin magic), once.
-func (d *progressDisplay) finish(runs int, elapsed time.Duration) {
+func (d *progressDisplay) finish(runs, total int, elapsed time.Duration, interrupted bool) {
 	if d.handle == nil {
 		return
 	}
-	d.handle.Update(Progress{Done: runs, Total: runs, Elapsed: elapsed})
+	if !interrupted {
+		total = runs
+	}
+	d.handle.Update(Progress{Done: runs, Total: total, Elapsed: elapsed, Interrupted: interrupted})
 }

@@ -65,6 +65,13 @@ type frame struct {
 	// counts the parent's memory that the child shared between fork and
 	// exec.
 	PeakRSS int64 `json:"peak_rss,omitempty"`
+	// PSS and Private are the child's proportional set size and private
+	// (clean+dirty) resident memory in bytes at the end of its run, from
+	// /proc/self/smaps_rollup: RSS counts the binary's pages that every
+	// child shares, PSS charges each child its share of them, Private
+	// only what no other process maps.
+	PSS     int64 `json:"pss,omitempty"`
+	Private int64 `json:"private,omitempty"`
 }
 
 // readFrame reads the next frame with receive (a channel end's Receive).

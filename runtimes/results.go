@@ -29,6 +29,12 @@ type Results struct {
 	Elapsed time.Duration `json:"elapsed_ns"`
 	// Compiled describes the compiled program when the Compiled runner ran.
 	Compiled *CompiledInfo `json:"compiled,omitempty"`
+	// OtherCPU is the CPU time other processes used while the experiment
+	// ran (/proc/stat's busy time minus this process's and its
+	// children's); BusyChecked says it could be read. A busy machine
+	// slows runs and lowers speedups.
+	OtherCPU    time.Duration `json:"other_cpu_ns"`
+	BusyChecked bool          `json:"busy_checked"`
 	// Runs are the measured runs (warm-ups excluded) in the order they ran.
 	Runs []*Run `json:"runs"`
 	// Err is set when the experiment stopped early (interrupted, or a
@@ -65,13 +71,21 @@ type Summary struct {
 	// User and System are the median CPU time of a whole run.
 	User   time.Duration `json:"cpu_user_ns"`
 	System time.Duration `json:"cpu_system_ns"`
-	// Memory is the median memory per worker: heap bytes allocated per
-	// worker in-process, peak RSS per child in process mode.
-	Memory      uint64 `json:"memory_bytes"`
-	PeakThreads int    `json:"peak_threads"`   // the largest over trials
-	Failed      int    `json:"failed"`         // failed workers over all trials
-	Race        bool   `json:"race,omitempty"` // built with -race
-	Races       int    `json:"races"`          // DATA RACE reports over all trials (race builds)
+	// Memory is the median memory per worker: heap bytes allocated plus
+	// stack memory per worker in-process, peak RSS per child in process
+	// mode (children whose RSS is unknown left out; 0 when none is known).
+	Memory uint64 `json:"memory_bytes"`
+	// PSS is the median proportional set size per child in process mode:
+	// its RSS with the pages it shares (the binary) divided among the
+	// processes that map them.
+	PSS         uint64 `json:"pss_bytes,omitempty"`
+	PeakThreads int    `json:"peak_threads"` // the largest over trials, of this process (the parent in process mode)
+	// ChildThreads is the largest over trials of the children's total
+	// OS threads at one moment, in process mode.
+	ChildThreads int  `json:"peak_child_threads,omitempty"`
+	Failed       int  `json:"failed"`         // failed workers over all trials
+	Race         bool `json:"race,omitempty"` // built with -race
+	Races        int  `json:"races"`          // DATA RACE reports over all trials (race builds)
 }
 
 // Summaries aggregates the runs per mode, runner and worker count, in mode
@@ -112,18 +126,24 @@ func (res *Results) Summaries() []Summary {
 	for _, k := range keys {
 		runs := groups[k]
 		s := Summary{Mode: k.m, Runner: k.r, Workers: k.n, Trials: len(runs)}
-		var walls, users, syss, spawns, times, mems []float64
+		var walls, users, syss, spawns, times, mems, psss []float64
 		for _, r := range runs {
 			walls = append(walls, float64(r.Wall))
 			users = append(users, float64(r.User))
 			syss = append(syss, float64(r.System))
 			s.PeakThreads = max(s.PeakThreads, r.PeakThreads)
+			s.ChildThreads = max(s.ChildThreads, r.ChildThreads)
 			s.Races += len(r.Races)
 			s.Race = s.Race || r.Race
 			for _, w := range r.Workers {
 				spawns = append(spawns, float64(w.Spawn))
 				times = append(times, float64(w.Time))
-				mems = append(mems, float64(w.Memory))
+				if w.Memory > 0 || k.m != Process { // 0 is unknown for a child
+					mems = append(mems, float64(w.Memory))
+				}
+				if w.PSS > 0 {
+					psss = append(psss, float64(w.PSS))
+				}
 				if w.Error != "" {
 					s.Failed++
 				}
@@ -137,6 +157,7 @@ func (res *Results) Summaries() []Summary {
 		s.Spawn = time.Duration(median(spawns))
 		s.Time = time.Duration(median(times))
 		s.Memory = uint64(median(mems))
+		s.PSS = uint64(median(psss))
 		if k.n == 1 {
 			base[series{k.m, k.r}] = float64(s.Wall)
 		}
@@ -157,7 +178,7 @@ func (res *Results) Summaries() []Summary {
 // csvHeader names the columns of CSV: one row per measured run.
 var csvHeader = []string{"mode", "runner", "workers", "trial", "wall_ns", "cpu_user_ns", "cpu_system_ns",
 	"spawn_median_ns", "spawn_max_ns", "run_median_ns", "memory_per_worker_bytes", "allocated_bytes",
-	"peak_threads", "failed", "pooled", "races", "error"}
+	"peak_threads", "peak_child_threads", "failed", "pooled", "races", "error"}
 
 // WriteCSV writes one row per measured run (see CSV).
 func (res *Results) WriteCSV(w io.Writer) error {
@@ -178,7 +199,7 @@ func (res *Results) WriteCSV(w io.Writer) error {
 			f64(r.medianOf(func(w WorkerStats) float64 { return float64(w.Spawn) })), i64(spawnMax),
 			f64(r.medianOf(func(w WorkerStats) float64 { return float64(w.Time) })),
 			f64(r.medianOf(func(w WorkerStats) float64 { return float64(w.Memory) })),
-			strconv.FormatUint(r.Allocated, 10), strconv.Itoa(r.PeakThreads),
+			strconv.FormatUint(r.Allocated, 10), strconv.Itoa(r.PeakThreads), strconv.Itoa(r.ChildThreads),
 			strconv.Itoa(len(r.Failed())), strconv.FormatBool(r.Pooled), strconv.Itoa(len(r.Races)), errText,
 		})
 	}
@@ -193,6 +214,7 @@ func f64(v float64) string       { return strconv.FormatFloat(v, 'f', 0, 64) }
 // nanoseconds and memory in bytes (columns: mode, runner, workers, trial, wall_ns,
 // cpu_user_ns, cpu_system_ns, spawn_median_ns, spawn_max_ns,
 // run_median_ns, memory_per_worker_bytes, allocated_bytes, peak_threads,
+// peak_child_threads,
 // failed, pooled, races, error).
 func (res *Results) CSV() string {
 	var b bytes.Buffer
@@ -244,18 +266,25 @@ func (res *Results) String() string {
 	sums := res.Summaries()
 	if len(sums) > 0 {
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "mode\trunner\tworkers\twall\tmin\tmax\tspeedup\tspawn\tCPU user\tCPU sys\tmemory/worker\tthreads\tfailed\traces\t")
+		fmt.Fprintln(tw, "mode\trunner\tworkers\twall\tmin\tmax\tspeedup\tspawn\tCPU user\tCPU sys\tmemory/worker\tthreads (parent+children)\tfailed\traces\t")
 		for _, s := range sums {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t\n", s.Mode, s.Runner, s.Workers,
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t\n", s.Mode, s.Runner, s.Workers,
 				formatDuration(s.Wall), formatDuration(s.WallMin), formatDuration(s.WallMax), speedupText(s.Speedup),
-				formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), formatBytes(s.Memory),
-				s.PeakThreads, s.Failed, racesText(s))
+				formatDuration(s.Spawn), cpuText(s.User, s.Wall), cpuText(s.System, s.Wall), memoryText(s),
+				threadsText(s.Mode, s.PeakThreads, s.ChildThreads), s.Failed, racesText(s))
 		}
 		tw.Flush()
 	}
-	fmt.Fprintf(&b, "medians of %d trials · %s · %s%s", res.Trials, res.Machine, res.runnerNote(), res.poolNote())
+	fmt.Fprintf(&b, "medians of %d trials · %s · %s%s\n%s", res.Trials, res.Machine, res.runnerNote(), res.poolNote(), memoryNote)
+	if res.cpuNoisy() {
+		b.WriteString("\n" + cpuNote)
+	}
+	b.WriteString("\n" + res.busyNote())
 	for _, r := range res.racyRuns() {
 		fmt.Fprintf(&b, "\nDATA RACE in %s × %d (%s), trial %d, at %s", r.Mode, r.N(), r.Runner, r.Trial, strings.Join(r.raceLocations(), ", "))
+	}
+	for _, f := range res.firstErrors() {
+		b.WriteString("\n" + f.String())
 	}
 	return b.String()
 }
@@ -274,7 +303,7 @@ func (res *Results) tableHTML() string {
 	th := `<th style="text-align:right;padding:2px 8px;white-space:nowrap">`
 	td := `<td style="text-align:right;padding:2px 8px;white-space:nowrap">`
 	b.WriteString(`<table style="font-size:90%;border-collapse:collapse"><thead><tr>`)
-	for _, h := range []string{"mode", "runner", "workers", "wall (median)", "wall min–max", "speedup", "spawn", "CPU user", "CPU sys", "memory / worker", "peak threads", "failed", "races"} {
+	for _, h := range []string{"mode", "runner", "workers", "wall (median)", "wall min–max", "speedup", "spawn", "CPU user", "CPU sys", "memory / worker", "peak threads (parent+children)", "failed", "races"} {
 		b.WriteString(th + h + "</th>")
 	}
 	b.WriteString("</tr></thead><tbody>")
@@ -287,8 +316,8 @@ func (res *Results) tableHTML() string {
 		}
 		for _, c := range []string{s.Runner.String(), strconv.Itoa(s.Workers), formatDuration(s.Wall),
 			formatDuration(s.WallMin) + " – " + formatDuration(s.WallMax), speedupText(s.Speedup),
-			formatDuration(s.Spawn), formatDuration(s.User), formatDuration(s.System), formatBytes(s.Memory),
-			strconv.Itoa(s.PeakThreads)} {
+			formatDuration(s.Spawn), cpuText(s.User, s.Wall), cpuText(s.System, s.Wall), memoryText(s),
+			threadsText(s.Mode, s.PeakThreads, s.ChildThreads)} {
 			b.WriteString(td + html.EscapeString(c) + "</td>")
 		}
 		races := racesText(s)
@@ -298,8 +327,20 @@ func (res *Results) tableHTML() string {
 		b.WriteString(td + failed + "</td>" + td + races + "</td></tr>")
 	}
 	b.WriteString("</tbody></table>")
-	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">medians of %d trials · %s · %s · memory is heap allocated per worker in-process, peak RSS per child process%s</div>`,
-		res.Trials, html.EscapeString(res.Machine.String()), html.EscapeString(res.runnerNote()), res.poolNote())
+	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">medians of %d trials · %s · %s · %s%s</div>`,
+		res.Trials, html.EscapeString(res.Machine.String()), html.EscapeString(res.runnerNote()), memoryNote, res.poolNote())
+	if res.cpuNoisy() {
+		fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%">%s</div>`, html.EscapeString(cpuNote))
+	}
+	color := "#666"
+	if res.busy() {
+		color = "#b00"
+	}
+	fmt.Fprintf(&b, `<div style="color:%s;font-size:85%%">%s</div>`, color, html.EscapeString(res.busyNote()))
+	for _, f := range res.firstErrors() {
+		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00">%s</summary><pre>%s</pre></details>`,
+			html.EscapeString(f.String()), html.EscapeString(f.w.Error+"\n"+f.w.Stderr))
+	}
 	for _, r := range res.racyRuns() {
 		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00;font-weight:bold">DATA RACE in %s × %d (%s), trial %d, at %s</summary><pre>%s</pre></details>`,
 			r.Mode, r.N(), r.Runner, r.Trial, html.EscapeString(strings.Join(r.raceLocations(), ", ")),
@@ -389,4 +430,135 @@ func (res *Results) poolNote() string {
 		}
 	}
 	return ""
+}
+
+// threadsText is a peak thread count: in process mode the parent's and
+// the children's, as "parent+children".
+func threadsText(m Mode, parent, children int) string {
+	if m != Process {
+		return strconv.Itoa(parent)
+	}
+	return strconv.Itoa(parent) + "+" + strconv.Itoa(children)
+}
+
+// memoryNote says what the memory column counts.
+const memoryNote = "memory/worker: heap allocated + stacks in-process; a child's peak RSS (with the binary's shared pages) and its PSS (its share of them) in process mode"
+
+// memoryText is a summary's memory per worker: in process mode peak RSS
+// and PSS, "?" when no child's RSS is known.
+func memoryText(s Summary) string {
+	if s.Mode != Process {
+		return formatBytes(s.Memory)
+	}
+	rss := "?"
+	if s.Memory > 0 {
+		rss = formatBytes(s.Memory)
+	}
+	if s.PSS == 0 {
+		return rss + " RSS"
+	}
+	return rss + " RSS, " + formatBytes(s.PSS) + " PSS"
+}
+
+// cpuNote is the caveat under tables with CPU figures below the noise floor.
+var cpuNote = "~ CPU user/sys of runs under " + formatDuration(5*cpuTick) + " is clock-tick noise: the kernel splits CPU time into user and system per tick (" +
+	formatDuration(cpuTick) + " at USER_HZ 100), so only their sum is exact"
+
+// cpuText is a CPU time, marked "~" when the run is too short for its
+// user/system split to mean anything.
+func cpuText(d, wall time.Duration) string {
+	if cpuNoisy(wall) {
+		return "~" + formatDuration(d)
+	}
+	return formatDuration(d)
+}
+
+// cpuNoisy reports whether some summary's CPU split is below the noise floor.
+func (res *Results) cpuNoisy() bool {
+	for _, s := range res.Summaries() {
+		if cpuNoisy(s.Wall) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstError is the first failed worker of one configuration.
+type firstError struct {
+	r *Run
+	w WorkerStats
+}
+
+func (f firstError) String() string {
+	s := fmt.Sprintf("first error in %s × %d (%s), trial %d, worker %d: %s", f.r.Mode, f.r.N(), f.r.Runner, f.r.Trial, f.w.Worker, firstLine(f.w.Error))
+	if at := errorLocation(f.w); at != "" && !strings.Contains(s, at) {
+		s += " at " + at
+	}
+	return s
+}
+
+// errorLocation is the first cell or snippet position in a worker's error
+// or stack ("cell[3]:2:5"), or "".
+func errorLocation(w WorkerStats) string {
+	for _, text := range []string{w.Error, w.Stderr} {
+		if l := raceLocations(text); len(l) > 0 {
+			return l[0]
+		}
+		for _, f := range strings.Fields(text) {
+			if strings.HasPrefix(f, "cell[") || strings.HasPrefix(f, "snippet:") {
+				return strings.TrimRight(f, ":,;)")
+			}
+		}
+	}
+	return ""
+}
+
+// firstErrors returns, per mode, runner and worker count, the first worker
+// that failed, in the order the runs happened.
+func (res *Results) firstErrors() []firstError {
+	type key struct {
+		m Mode
+		r Runner
+		n int
+	}
+	seen := map[key]bool{}
+	var out []firstError
+	for _, r := range res.Runs {
+		k := key{r.Mode, r.Runner, r.N()}
+		if seen[k] {
+			continue
+		}
+		for _, w := range r.Workers {
+			if w.Error != "" {
+				seen[k] = true
+				out = append(out, firstError{r, w})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// busyShare is above this share of the machine's CPU time, others' use
+// makes the machine busy.
+const busyShare = 0.10
+
+// busy reports whether others used more than busyShare of the machine
+// while the experiment ran.
+func (res *Results) busy() bool {
+	capacity := float64(res.Elapsed) * float64(max(1, res.Machine.NumCPU))
+	return res.BusyChecked && capacity > 0 && float64(res.OtherCPU)/capacity > busyShare
+}
+
+// busyNote says how much CPU others used during the experiment.
+func (res *Results) busyNote() string {
+	if !res.BusyChecked || res.Elapsed <= 0 {
+		return "busy machine: not checked (/proc/stat unreadable)"
+	}
+	share := float64(res.OtherCPU) / (float64(res.Elapsed) * float64(max(1, res.Machine.NumCPU)))
+	s := fmt.Sprintf("other processes used %s of CPU (%.0f%% of %d CPUs) during the %s experiment", formatDuration(res.OtherCPU), 100*share, res.Machine.NumCPU, roundDuration(res.Elapsed))
+	if res.busy() {
+		s += ": a BUSY machine, timings and speedups are lowered and claims about them not checked"
+	}
+	return s
 }

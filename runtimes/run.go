@@ -44,9 +44,20 @@ type Run struct {
 	// during an in-process run (by the workers and anything else running
 	// at the time). Zero in process mode.
 	Allocated uint64 `json:"allocated_bytes"`
-	// PeakThreads is the largest OS thread count of this process seen
-	// while the run was going on (sampled from /proc/self/status).
+	// Stacks is the stack memory the in-process workers took: the
+	// largest growth of the runtime's stack memory (goroutine stacks and
+	// the system stacks of new threads, runtime/metrics) seen during the
+	// run, and at least one starting stack (/gc/stack/starting-size) per
+	// worker, since the runtime serves stacks from caches it already
+	// counts. Zero in process mode.
+	Stacks uint64 `json:"stack_bytes,omitempty"`
+	// PeakThreads is the largest OS thread count of this process (the
+	// parent in process mode) seen while the run was going on.
 	PeakThreads int `json:"peak_threads"`
+	// ChildThreads is, in process mode, the largest total of the live
+	// children's OS threads seen at one moment (sampled from
+	// /proc/<pid>/status every 2ms); PeakThreads does not include them.
+	ChildThreads int `json:"peak_child_threads,omitempty"`
 	// CopyBytes and CopyTime are the IPC cost of process mode: the size
 	// of the encoded Program sent to each child and the time to export
 	// and encode it.
@@ -73,8 +84,18 @@ type WorkerStats struct {
 	PID int `json:"pid"`
 	// TID is the OS thread id (gettid) of a thread-mode worker.
 	TID int `json:"tid,omitempty"`
+	// NewThread reports that a thread-mode worker ran on an OS thread
+	// created for it (its tid did not exist before the run), so that its
+	// Spawn includes creating the thread. Thread mode ends the runtime's
+	// idle threads before it starts, to make that so.
+	NewThread bool `json:"new_thread,omitempty"`
 	// Spawn is the latency from asking the worker to start until the
-	// first instruction of its work.
+	// first instruction of its work. In goroutine mode with more than
+	// one worker it includes queueing: a worker waits for a free P
+	// while earlier workers' code runs (GOMAXPROCS at a time). In thread
+	// mode it includes creating the OS thread when NewThread. In
+	// process mode it is from asking for the process (or, pooled,
+	// sending the program) to the snippet's first instruction.
 	Spawn time.Duration `json:"spawn_ns"`
 	// Decode is the time a child took to decode the Program it was sent
 	// (process mode's share of the IPC cost; the evaluator's decoding of
@@ -85,10 +106,18 @@ type WorkerStats struct {
 	// User and System are the worker's CPU time when Run.CPUPerWorker.
 	User   time.Duration `json:"cpu_user_ns"`
 	System time.Duration `json:"cpu_system_ns"`
-	// Memory is the peak resident set size of a child process in process
-	// mode, and the run's allocated heap bytes divided by the number of
-	// workers in the in-process modes (an average, not attributable).
+	// Memory is, in process mode, the peak resident set size of the
+	// child (VmHWM; 0 when unknown: it died before any sample), which
+	// counts the binary's pages that all children share. In the
+	// in-process modes it is the run's heap bytes allocated plus the
+	// stack memory its workers took, divided by the number of workers
+	// (an average, not attributable): see Run.Stacks.
 	Memory uint64 `json:"memory_bytes"`
+	// PSS and Private are a child's proportional set size and private
+	// resident memory at the end of its run (process mode; 0 when it
+	// died first): what one more child costs is nearer Private than RSS.
+	PSS     uint64 `json:"pss_bytes,omitempty"`
+	Private uint64 `json:"private_bytes,omitempty"`
 	// Result is the value of the snippet's last expression (JSON-decoded
 	// in process mode), or nil.
 	Result any `json:"result,omitempty"`
@@ -126,6 +155,17 @@ func (r *Run) raceLocations() []string {
 		}
 	}
 	return out
+}
+
+// newThreads counts the workers that ran on an OS thread created for them.
+func (r *Run) newThreads() int {
+	n := 0
+	for _, w := range r.Workers {
+		if w.NewThread {
+			n++
+		}
+	}
+	return n
 }
 
 // N returns the number of workers.
@@ -180,7 +220,13 @@ func (r *Run) summary() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s × %d (%s): wall %s, CPU user %s sys %s, peak %d OS threads",
-		r.Mode, len(r.Workers), r.Runner, formatDuration(r.Wall), formatDuration(r.User), formatDuration(r.System), r.PeakThreads)
+		r.Mode, len(r.Workers), r.Runner, formatDuration(r.Wall), cpuText(r.User, r.Wall), cpuText(r.System, r.Wall), r.PeakThreads)
+	if r.Mode == Process {
+		fmt.Fprintf(&b, " in this process + %d in the children", r.ChildThreads)
+	}
+	if r.Mode == Thread {
+		fmt.Fprintf(&b, ", %d of %d workers on a new OS thread (only their spawn includes creating it)", r.newThreads(), len(r.Workers))
+	}
 	if r.Mode == Process {
 		fmt.Fprintf(&b, ", program copy %s exported in %s, decoded in %s", formatBytes(uint64(r.CopyBytes)), formatDuration(r.CopyTime),
 			formatDuration(time.Duration(r.medianOf(func(w WorkerStats) float64 { return float64(w.Decode) }))))
@@ -254,6 +300,9 @@ func (r *Run) String() string {
 	if !r.CPUPerWorker && len(r.Workers) > 0 {
 		b.WriteString("per-worker CPU is not attributable in goroutine mode; the run's CPU is the process total\n")
 	}
+	if cpuNoisy(r.Wall) && len(r.Workers) > 0 {
+		b.WriteString(cpuNote + "\n")
+	}
 	b.WriteString(r.Machine.String())
 	return b.String()
 }
@@ -318,6 +367,9 @@ func (r *Run) Bundle() display.Bundle {
 	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">%s`, html.EscapeString(r.Machine.String()))
 	if !r.CPUPerWorker && len(r.Workers) > 0 {
 		b.WriteString(" · per-worker CPU is not attributable in goroutine mode; the run's CPU is the process total")
+	}
+	if cpuNoisy(r.Wall) && len(r.Workers) > 0 {
+		b.WriteString(" · " + html.EscapeString(cpuNote))
 	}
 	b.WriteString("</div>")
 	if r.Racy() {

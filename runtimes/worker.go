@@ -77,6 +77,7 @@ func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Eval
 		start = received
 	}
 	res := &frame{Type: frameResult, Worker: f.Worker, Received: received, Decoded: decoded, Start: start, End: end, PeakRSS: peakRSS()}
+	res.PSS, res.Private = smapsRollup()
 	if evalErr != nil {
 		res.Error = evalErr.Error()
 	} else if v != nil {
@@ -150,4 +151,31 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
+}
+
+// smapsRollup returns this process's Pss and Private_Clean+Private_Dirty
+// in bytes from /proc/self/smaps_rollup (Linux 4.14), zeros if it cannot
+// be read.
+func smapsRollup() (pss, private int64) {
+	data, err := os.ReadFile("/proc/self/smaps_rollup")
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kib, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		switch f[0] {
+		case "Pss:":
+			pss = kib * 1024
+		case "Private_Clean:", "Private_Dirty:":
+			private += kib * 1024
+		}
+	}
+	return pss, private
 }

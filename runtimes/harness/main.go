@@ -49,6 +49,8 @@ type spinlabFrame struct {
 	Value    json.RawMessage `json:"value,omitempty"`
 	Error    string          `json:"error,omitempty"`
 	PeakRSS  int64           `json:"peak_rss,omitempty"`
+	PSS      int64           `json:"pss,omitempty"`
+	Private  int64           `json:"private,omitempty"`
 
 	// run-result and bench-result
 	Run   *spinlabRun         `json:"run,omitempty"`
@@ -71,6 +73,7 @@ type spinlabRun struct {
 	System       time.Duration   `json:"cpu_system_ns"`
 	CPUPerWorker bool            `json:"cpu_per_worker"`
 	Allocated    uint64          `json:"allocated_bytes"`
+	Stacks       uint64          `json:"stack_bytes,omitempty"`
 	PeakThreads  int             `json:"peak_threads"`
 	Workers      []spinlabWorker `json:"workers"`
 }
@@ -265,6 +268,7 @@ func spinlabRunOne(worker, workers int) *spinlabFrame {
 		res.Value, res.Error = spinlabEncodeValue(v)
 	}
 	res.PeakRSS = spinlabPeakRSS()
+	res.PSS, res.Private = spinlabSmapsRollup()
 	return res
 }
 
@@ -278,6 +282,7 @@ func spinlabRunInProcess(mode string, n int) *spinlabRun {
 	sampler := spinlabStartSampler()
 	cpu0 := spinlabRusage(syscall.RUSAGE_SELF)
 	alloc0 := spinlabHeapAllocs()
+	stack0 := spinlabStackBytes()
 	var wg sync.WaitGroup
 	wg.Add(n)
 	t0 := spinlabNanotime()
@@ -310,10 +315,18 @@ func spinlabRunInProcess(mode string, n int) *spinlabRun {
 	cpu := spinlabRusage(syscall.RUSAGE_SELF).sub(cpu0)
 	r.User, r.System = cpu.user, cpu.sys
 	r.Allocated = spinlabHeapAllocs() - alloc0
-	r.PeakThreads = sampler.finish(thread)
+	// Always with /proc's count: the runtime's leaves threads out in
+	// goroutine mode too (runtimes' threadSampler.finish).
+	r.PeakThreads = sampler.finish(true)
+	// Stack memory as runtimes' Run.Stacks, without the peak sampling:
+	// growth over the run, at least one starting stack per worker.
+	r.Stacks = uint64(n) * spinlabStartingStack()
+	if s := spinlabStackBytes(); s > stack0 {
+		r.Stacks = max(r.Stacks, s-stack0)
+	}
 	for i := range r.Workers {
 		ws := &r.Workers[i]
-		ws.Memory = r.Allocated / uint64(n)
+		ws.Memory = (r.Allocated + r.Stacks) / uint64(n)
 		if ws.Error == "" {
 			ws.Result, ws.Error = spinlabEncodeValue(values[i])
 		}

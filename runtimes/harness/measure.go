@@ -149,3 +149,52 @@ func spinlabPeakRSS() int64 {
 	}
 	return 0
 }
+
+// spinlabSmapsRollup is Pss and Private_Clean+Private_Dirty from
+// /proc/self/smaps_rollup in bytes (runtimes' smapsRollup), or zeros.
+func spinlabSmapsRollup() (pss, private int64) {
+	data, err := os.ReadFile("/proc/self/smaps_rollup")
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kib, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		switch f[0] {
+		case "Pss:":
+			pss = kib * 1024
+		case "Private_Clean:", "Private_Dirty:":
+			private += kib * 1024
+		}
+	}
+	return pss, private
+}
+
+// spinlabStackBytes is the runtime's stack memory (runtimes' stackBytes).
+func spinlabStackBytes() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/stacks:bytes"}, {Name: "/memory/classes/os-stacks:bytes"}}
+	metrics.Read(s)
+	var n uint64
+	for _, v := range s {
+		if v.Value.Kind() == metrics.KindUint64 {
+			n += v.Value.Uint64()
+		}
+	}
+	return n
+}
+
+// spinlabStartingStack is the stack a new goroutine starts with.
+func spinlabStartingStack() uint64 {
+	s := []metrics.Sample{{Name: "/gc/stack/starting-size:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 2048
+	}
+	return s[0].Value.Uint64()
+}
