@@ -140,24 +140,49 @@ func (k *Kernel) kill() {
 	}
 }
 
-// Memory is the resident memory of a kernel: its own process and, apart,
-// the processes it started (spinlab's evaluator).
+// Memory is the resident memory of a kernel, process by process: the
+// process its kernelspec started (spinlab's kernel, ipykernel) and every
+// process below it (spinlab's evaluator and workers, ipykernel's
+// subprocesses). What a user pays for is Total.
 type Memory struct {
-	Kernel, Children int64
-	ChildPIDs        []int
+	Kernel   ProcessRSS
+	Children []ProcessRSS
 }
 
-// Memory reads the kernel's VmRSS and that of its descendants.
-func (k *Kernel) Memory() (Memory, error) {
-	var m Memory
-	var err error
-	if m.Kernel, err = RSS(k.PID); err != nil {
-		return m, err
+// ProcessRSS is one process's VmRSS in bytes.
+type ProcessRSS struct {
+	PID int
+	RSS int64
+}
+
+// ChildRSS is the sum of the children's readings.
+func (m Memory) ChildRSS() int64 {
+	var n int64
+	for _, c := range m.Children {
+		n += c.RSS
 	}
-	for _, pid := range Descendants(k.PID) {
-		if r, err := RSS(pid); err == nil {
-			m.Children += r
-			m.ChildPIDs = append(m.ChildPIDs, pid)
+	return n
+}
+
+// Total is the kernel's reading plus its children's: the sum of the
+// per-process readings, each taken once.
+func (m Memory) Total() int64 { return m.Kernel.RSS + m.ChildRSS() }
+
+// Memory reads the kernel's VmRSS and that of its descendants.
+func (k *Kernel) Memory() (Memory, error) { return ReadMemory(k.PID) }
+
+// ReadMemory reads the VmRSS of pid and of each of its descendants. A
+// descendant that exits between listing and reading is left out: it holds
+// no memory any more.
+func ReadMemory(pid int) (Memory, error) {
+	rss, err := RSS(pid)
+	if err != nil {
+		return Memory{}, err
+	}
+	m := Memory{Kernel: ProcessRSS{pid, rss}}
+	for _, c := range Descendants(pid) {
+		if r, err := RSS(c); err == nil {
+			m.Children = append(m.Children, ProcessRSS{c, r})
 		}
 	}
 	return m, nil
