@@ -272,11 +272,12 @@ func TestMemoryRowsComeFirstAndAddUp(t *testing.T) {
 		t.Fatalf("%d memory readings, want 4", len(mems))
 	}
 	for i, m := range mems {
-		if len(m.Children) != 1 || m.Children[0].RSS <= 0 {
-			t.Errorf("reading %d: children %+v, want the one sleep process", i, m.Children)
+		if len(m.ChildPIDs) != 1 || len(m.ChildRSS) != 1 || m.ChildRSS[0] <= 0 {
+			t.Errorf("reading %d: children %v %v, want the one sleep process", i, m.ChildPIDs, m.ChildRSS)
+			continue
 		}
-		if m.Total() != m.Kernel.RSS+m.Children[0].RSS {
-			t.Errorf("reading %d: total %d, kernel %d + child %d", i, m.Total(), m.Kernel.RSS, m.Children[0].RSS)
+		if m.Children != m.ChildRSS[0] || m.Total() != m.Kernel+m.ChildRSS[0] {
+			t.Errorf("reading %d: total %d, kernel %d + child %d (children %d)", i, m.Total(), m.Kernel, m.ChildRSS[0], m.Children)
 		}
 	}
 	s := rep.Samples["fake-parent"]
@@ -321,8 +322,18 @@ func TestMemoryAgreesWithPs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	procs := append([]ProcessRSS{m.Kernel}, m.Children...)
+	if len(m.ChildPIDs) != 1 {
+		t.Fatalf("children %v, want the sleep process", m.ChildPIDs)
+	}
+	type reading struct {
+		PID int
+		RSS int64
+	}
+	procs := []reading{{m.PID, m.Kernel}}
 	var pids []string
+	for i, pid := range m.ChildPIDs {
+		procs = append(procs, reading{pid, m.ChildRSS[i]})
+	}
 	for _, p := range procs {
 		pids = append(pids, strconv.Itoa(p.PID))
 	}
@@ -353,5 +364,24 @@ func TestMemoryAgreesWithPs(t *testing.T) {
 	if d := psTotal - m.Total(); d > 2<<20 || d < -2<<20 {
 		t.Errorf("total: ours %d kB, ps %d kB", m.Total()>>10, psTotal>>10)
 	}
-	t.Logf("ours %d kB (kernel %d kB + %d children), ps %d kB", m.Total()>>10, m.Kernel.RSS>>10, len(m.Children), psTotal>>10)
+	// ps and VmRSS share the kernel's per-process counters;
+	// smaps_rollup walks the page tables instead.
+	for _, p := range procs {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", p.PID))
+		if err != nil {
+			t.Logf("no smaps_rollup: %v", err)
+			break
+		}
+		var kb int64
+		for line := range strings.Lines(string(b)) {
+			if v, ok := strings.CutPrefix(line, "Rss:"); ok {
+				kb, _ = strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+			}
+		}
+		if d := kb<<10 - p.RSS; d > 2<<20 || d < -2<<20 {
+			t.Errorf("pid %d: VmRSS %d kB, smaps_rollup Rss %d kB", p.PID, p.RSS>>10, kb)
+		}
+		t.Logf("pid %d: VmRSS %d kB, smaps_rollup %d kB", p.PID, p.RSS>>10, kb)
+	}
+	t.Logf("ours %d kB (kernel %d kB + %d children), ps %d kB", m.Total()>>10, m.Kernel>>10, len(m.ChildPIDs), psTotal>>10)
 }

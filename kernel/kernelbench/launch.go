@@ -143,30 +143,20 @@ func (k *Kernel) kill() {
 // Memory is the resident memory of a kernel, process by process: the
 // process its kernelspec started (spinlab's kernel, ipykernel) and every
 // process below it (spinlab's evaluator and workers, ipykernel's
-// subprocesses). What a user pays for is Total.
+// subprocesses), all in bytes. What a user pays for is Total.
 type Memory struct {
-	Kernel   ProcessRSS
-	Children []ProcessRSS
-}
-
-// ProcessRSS is one process's VmRSS in bytes.
-type ProcessRSS struct {
-	PID int
-	RSS int64
-}
-
-// ChildRSS is the sum of the children's readings.
-func (m Memory) ChildRSS() int64 {
-	var n int64
-	for _, c := range m.Children {
-		n += c.RSS
-	}
-	return n
+	PID    int   // the kernel process
+	Kernel int64 // its VmRSS
+	// ChildPIDs are the descendants read, ChildRSS their VmRSS (same
+	// order), and Children the sum of ChildRSS.
+	ChildPIDs []int
+	ChildRSS  []int64
+	Children  int64
 }
 
 // Total is the kernel's reading plus its children's: the sum of the
 // per-process readings, each taken once.
-func (m Memory) Total() int64 { return m.Kernel.RSS + m.ChildRSS() }
+func (m Memory) Total() int64 { return m.Kernel + m.Children }
 
 // Memory reads the kernel's VmRSS and that of its descendants.
 func (k *Kernel) Memory() (Memory, error) { return ReadMemory(k.PID) }
@@ -179,10 +169,12 @@ func ReadMemory(pid int) (Memory, error) {
 	if err != nil {
 		return Memory{}, err
 	}
-	m := Memory{Kernel: ProcessRSS{pid, rss}}
+	m := Memory{PID: pid, Kernel: rss}
 	for _, c := range Descendants(pid) {
 		if r, err := RSS(c); err == nil {
-			m.Children = append(m.Children, ProcessRSS{c, r})
+			m.ChildPIDs = append(m.ChildPIDs, c)
+			m.ChildRSS = append(m.ChildRSS, r)
+			m.Children += r
 		}
 	}
 	return m, nil

@@ -77,8 +77,8 @@ func (r *Report) add(name, fig string, v float64) {
 // readings, so that the rows add up.
 func (r *Report) addMemory(name string, m Memory, total, kernel, children string) {
 	r.add(name, total, float64(m.Total()))
-	r.add(name, kernel, float64(m.Kernel.RSS))
-	r.add(name, children, float64(m.ChildRSS()))
+	r.add(name, kernel, float64(m.Kernel))
+	r.add(name, children, float64(m.Children))
 	r.Memory[name] = append(r.Memory[name], m)
 }
 
