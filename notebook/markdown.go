@@ -5,7 +5,6 @@ import (
 	"html"
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -31,16 +30,11 @@ import (
 //
 // Math in $...$ and $$...$$ on one line passes through untouched (no
 // emphasis inside), for MathJax or KaTeX, as Jupyter leaves it.
-//
-// It is built on first use: every spinlab process (kernel, evaluator,
-// workers) links this package, and only an HTML export renders Markdown.
-var md = sync.OnceValue(func() goldmark.Markdown {
-	return goldmark.New(
-		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
-		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(mathParser{}, 100))),
-		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(safeRenderer{}, 100))),
-	)
-})
+var md = goldmark.New(
+	goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
+	goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(mathParser{}, 100))),
+	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(safeRenderer{}, 100))),
+)
 
 // mdHeading matches an ATX heading line; the page title is the first
 // one's text (Notebook.title).
@@ -50,7 +44,7 @@ var mdHeading = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?
 // (the cell's, by name and MIME type) resolve "attachment:NAME" images.
 func renderMarkdown(src string, attachments map[string]map[string]any) string {
 	source := []byte(src)
-	doc := md().Parser().Parse(text.NewReader(source))
+	doc := md.Parser().Parse(text.NewReader(source))
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if img, ok := n.(*ast.Image); ok && entering {
 			img.Destination = []byte(imageSource(string(img.Destination), attachments))
@@ -58,7 +52,7 @@ func renderMarkdown(src string, attachments map[string]map[string]any) string {
 		return ast.WalkContinue, nil
 	})
 	var b bytes.Buffer
-	if err := md().Renderer().Render(&b, source, doc); err != nil {
+	if err := md.Renderer().Render(&b, source, doc); err != nil {
 		// Rendering writes to memory; an error here is a bug in a
 		// node renderer, and the cell still deserves to be seen.
 		return "<pre>" + html.EscapeString(src) + "</pre>\n"
