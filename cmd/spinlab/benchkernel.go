@@ -28,11 +28,16 @@ func benchKernelCommand(args []string) int {
 Bench-kernel starts each KERNEL (a kernelspec name, as 'jupyter kernelspec
 list' shows it, or a kernelspec directory) from its kernel.json with a
 fresh connection file, as Jupyter does, and measures it over the Jupyter
-protocol: cold start to kernel_info_reply, a trivial cell's round trip, a
-cell printing 10,000 lines (each line checked), complete_request, a
-1,000-point line chart, and idle memory of the kernel process and of the
-processes it started. The kernels take turns round by round; the table
-gives medians, 95th percentiles and ratios against the first KERNEL.
+protocol: resident memory of all the kernel's processes (the one its
+kernelspec starts and every process below it) idle and after a round,
+then of the kernel process alone; cold start to kernel_info_reply, a
+trivial cell's round trip, a cell printing 10,000 lines (each line
+checked), complete_request and a 1,000-point line chart. The kernels take
+turns round by round. The Markdown table (the README's) gives medians and
+95th percentiles, their ratios against the first KERNEL, spinlab's target
+for each ratio and whether it is met. A kernel whose plotting library is
+missing (ipykernel without matplotlib) gets "–" in the plot rows and a
+note saying what to install.
 
 Example:
   spinlab install --prefix /tmp/sl

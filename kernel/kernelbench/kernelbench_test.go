@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +75,17 @@ func (fakeGo) IsComplete(ctx context.Context, code string) (kernel.Completeness,
 func (fakeGo) Shutdown(ctx context.Context, restart bool) error { return nil }
 
 func serveFake(mode, connectionFile string) int {
+	if mode == "child" {
+		// A kernel with a process below it, as spinlab has its evaluator
+		// and ipykernel may have subprocesses: the test ends it with the
+		// kernel's process group.
+		child := exec.Command("sleep", "600")
+		if err := child.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer child.Process.Kill()
+	}
 	info, err := kernel.ReadConnectionFile(connectionFile)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -142,7 +155,10 @@ func TestRunMeasuresEveryFigure(t *testing.T) {
 	}
 	var b strings.Builder
 	rep.WriteTable(&b)
-	for _, s := range []string{"| figure | fake-a p50 | fake-a p95 | fake-b p50 | fake-b p95 | fake-b/fake-a p50 | p95 |", FigColdStart + " (n=2)", " MB |", "×"} {
+	for _, s := range []string{
+		"| figure | fake-a p50 / p95 | fake-b p50 / p95 | ratio fake-b/fake-a p50 / p95 | target | met |\n| --- | ---: | ---: | ---: | --- | --- |\n",
+		"| " + FigColdStart + " | ", " MB |", "× / ", "| ≤ 0.2× both | ", "Samples per kernel: " + FigRSSTotal + " 2, ",
+	} {
 		if !strings.Contains(b.String(), s) {
 			t.Errorf("table lacks %q:\n%s", s, b.String())
 		}
@@ -237,4 +253,135 @@ func TestWorkloads(t *testing.T) {
 	if _, err := WorkloadFor("cobol"); err == nil {
 		t.Error("cobol has a workload")
 	}
+}
+
+// TestMemoryRowsComeFirstAndAddUp runs a kernel that has a child process:
+// the all-process rows lead the table, and each total is the kernel's
+// reading plus its children's, taken in the same pass.
+func TestMemoryRowsComeFirstAndAddUp(t *testing.T) {
+	installFake(t, "fake-parent", "child")
+	installFake(t, "fake-base", "ok")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rep, err := Run(ctx, Config{Kernels: []string{"fake-base", "fake-parent"}, Rounds: 2, Executes: 1, Completes: 1, Streams: 1, Plots: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mems := rep.Memory["fake-parent"]
+	if len(mems) != 4 { // idle and after the round, two rounds
+		t.Fatalf("%d memory readings, want 4", len(mems))
+	}
+	for i, m := range mems {
+		if len(m.ChildPIDs) != 1 || len(m.ChildRSS) != 1 || m.ChildRSS[0] <= 0 {
+			t.Errorf("reading %d: children %v %v, want the one sleep process", i, m.ChildPIDs, m.ChildRSS)
+			continue
+		}
+		if m.Children != m.ChildRSS[0] || m.Total() != m.Kernel+m.ChildRSS[0] {
+			t.Errorf("reading %d: total %d, kernel %d + child %d (children %d)", i, m.Total(), m.Kernel, m.ChildRSS[0], m.Children)
+		}
+	}
+	s := rep.Samples["fake-parent"]
+	for _, rows := range [][3]string{{FigRSSTotal, FigRSSKernel, FigRSSChild}, {FigRSSAfterT, FigRSSAfter, FigRSSChildAfter}} {
+		for i := range s[rows[0]] {
+			if tot, k, c := s[rows[0]][i], s[rows[1]][i], s[rows[2]][i]; tot != k+c || c <= 0 {
+				t.Errorf("round %d: %s %v != %s %v + %s %v", i+1, rows[0], tot, rows[1], k, rows[2], c)
+			}
+		}
+	}
+	var b strings.Builder
+	rep.WriteTable(&b)
+	lines := strings.Split(b.String(), "\n")
+	wantOrder := []string{FigRSSTotal, FigRSSAfterT, FigRSSKernel, FigRSSAfter, FigRSSChild, FigRSSChildAfter, FigColdStart}
+	for i, fig := range wantOrder {
+		if row := lines[2+i]; !strings.HasPrefix(row, "| "+fig+" |") {
+			t.Errorf("row %d is %q, want %q", i+1, row, fig)
+		}
+	}
+}
+
+// TestMemoryAgreesWithPs cross-checks ReadMemory against ps(1), which
+// reads each process's resident pages from /proc/PID/stat, at the same
+// moment.
+func TestMemoryAgreesWithPs(t *testing.T) {
+	if _, err := exec.LookPath("ps"); err != nil {
+		t.Skip("no ps")
+	}
+	installFake(t, "fake-ps", "child")
+	spec, err := FindSpec("fake-ps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	k, err := Start(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Stop()
+	m, err := k.Memory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.ChildPIDs) != 1 {
+		t.Fatalf("children %v, want the sleep process", m.ChildPIDs)
+	}
+	type reading struct {
+		PID int
+		RSS int64
+	}
+	procs := []reading{{m.PID, m.Kernel}}
+	var pids []string
+	for i, pid := range m.ChildPIDs {
+		procs = append(procs, reading{pid, m.ChildRSS[i]})
+	}
+	for _, p := range procs {
+		pids = append(pids, strconv.Itoa(p.PID))
+	}
+	out, err := exec.Command("ps", "-o", "pid=,rss=", "-p", strings.Join(pids, ",")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := map[int]int64{}
+	for line := range strings.Lines(string(out)) {
+		f := strings.Fields(line)
+		pid, _ := strconv.Atoi(f[0])
+		kb, _ := strconv.ParseInt(f[1], 10, 64)
+		ps[pid] = kb << 10
+	}
+	var psTotal int64
+	for _, p := range procs {
+		got, ok := ps[p.PID]
+		if !ok {
+			t.Fatalf("ps does not list pid %d:\n%s", p.PID, out)
+		}
+		psTotal += got
+		// The two readings are moments apart; the kernel may touch a
+		// few pages in between.
+		if d := got - p.RSS; d > 1<<20 || d < -1<<20 {
+			t.Errorf("pid %d: VmRSS %d kB, ps %d kB", p.PID, p.RSS>>10, got>>10)
+		}
+	}
+	if d := psTotal - m.Total(); d > 2<<20 || d < -2<<20 {
+		t.Errorf("total: ours %d kB, ps %d kB", m.Total()>>10, psTotal>>10)
+	}
+	// ps and VmRSS share the kernel's per-process counters;
+	// smaps_rollup walks the page tables instead.
+	for _, p := range procs {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", p.PID))
+		if err != nil {
+			t.Logf("no smaps_rollup: %v", err)
+			break
+		}
+		var kb int64
+		for line := range strings.Lines(string(b)) {
+			if v, ok := strings.CutPrefix(line, "Rss:"); ok {
+				kb, _ = strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+			}
+		}
+		if d := kb<<10 - p.RSS; d > 2<<20 || d < -2<<20 {
+			t.Errorf("pid %d: VmRSS %d kB, smaps_rollup Rss %d kB", p.PID, p.RSS>>10, kb)
+		}
+		t.Logf("pid %d: VmRSS %d kB, smaps_rollup %d kB", p.PID, p.RSS>>10, kb)
+	}
+	t.Logf("ours %d kB (kernel %d kB + %d children), ps %d kB", m.Total()>>10, m.Kernel>>10, len(m.ChildPIDs), psTotal>>10)
 }

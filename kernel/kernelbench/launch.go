@@ -140,24 +140,41 @@ func (k *Kernel) kill() {
 	}
 }
 
-// Memory is the resident memory of a kernel: its own process and, apart,
-// the processes it started (spinlab's evaluator).
+// Memory is the resident memory of a kernel, process by process: the
+// process its kernelspec started (spinlab's kernel, ipykernel) and every
+// process below it (spinlab's evaluator and workers, ipykernel's
+// subprocesses), all in bytes. What a user pays for is Total.
 type Memory struct {
-	Kernel, Children int64
-	ChildPIDs        []int
+	PID    int   // the kernel process
+	Kernel int64 // its VmRSS
+	// ChildPIDs are the descendants read, ChildRSS their VmRSS (same
+	// order), and Children the sum of ChildRSS.
+	ChildPIDs []int
+	ChildRSS  []int64
+	Children  int64
 }
 
+// Total is the kernel's reading plus its children's: the sum of the
+// per-process readings, each taken once.
+func (m Memory) Total() int64 { return m.Kernel + m.Children }
+
 // Memory reads the kernel's VmRSS and that of its descendants.
-func (k *Kernel) Memory() (Memory, error) {
-	var m Memory
-	var err error
-	if m.Kernel, err = RSS(k.PID); err != nil {
-		return m, err
+func (k *Kernel) Memory() (Memory, error) { return ReadMemory(k.PID) }
+
+// ReadMemory reads the VmRSS of pid and of each of its descendants. A
+// descendant that exits between listing and reading is left out: it holds
+// no memory any more.
+func ReadMemory(pid int) (Memory, error) {
+	rss, err := RSS(pid)
+	if err != nil {
+		return Memory{}, err
 	}
-	for _, pid := range Descendants(k.PID) {
-		if r, err := RSS(pid); err == nil {
+	m := Memory{PID: pid, Kernel: rss}
+	for _, c := range Descendants(pid) {
+		if r, err := RSS(c); err == nil {
+			m.ChildPIDs = append(m.ChildPIDs, c)
+			m.ChildRSS = append(m.ChildRSS, r)
 			m.Children += r
-			m.ChildPIDs = append(m.ChildPIDs, pid)
 		}
 	}
 	return m, nil

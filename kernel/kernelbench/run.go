@@ -29,24 +29,29 @@ type Config struct {
 	Progress io.Writer
 }
 
-// Figure names, in the order of the table.
+// Figure names, in the order of the table: what a user pays for comes
+// first (memory of all the kernel's processes), then the kernel process
+// alone, then the times, which always span every process.
 const (
-	FigColdStart  = "cold start → kernel_info_reply"
-	FigFirstCell  = "start → first cell idle"
-	FigExecute    = "execute round trip (reply and idle)"
-	FigLines      = "10,000 lines until idle (all delivered)"
-	FigComplete   = "complete_request round trip"
-	FigPlot       = "plot, 1,000 points, until idle"
-	FigFirstPlot  = "first plot (imports, fonts) until idle"
-	FigRSSKernel  = "idle RSS, kernel process"
-	FigRSSChild   = "idle RSS, child processes"
-	FigRSSTotal   = "idle RSS, total"
-	FigRSSAfter   = "RSS after the round, kernel process"
-	FigRSSAfterT  = "RSS after the round, total"
-	figureMissing = -1
+	FigRSSTotal      = "idle RSS, all processes"
+	FigRSSAfterT     = "RSS after a round, all processes"
+	FigRSSKernel     = "idle RSS, kernel process"
+	FigRSSAfter      = "RSS after a round, kernel process"
+	FigRSSChild      = "idle RSS, child processes"
+	FigRSSChildAfter = "RSS after a round, child processes"
+	FigColdStart     = "cold start → kernel_info_reply"
+	FigFirstCell     = "start → first cell idle"
+	FigExecute       = "execute round trip (reply and idle)"
+	FigLines         = "10,000 lines until idle (all delivered)"
+	FigComplete      = "complete_request round trip"
+	FigPlot          = "plot, 1,000 points, until idle"
+	FigFirstPlot     = "first plot (imports, fonts) until idle"
 )
 
-var figures = []string{FigColdStart, FigFirstCell, FigExecute, FigLines, FigComplete, FigPlot, FigFirstPlot, FigRSSKernel, FigRSSChild, FigRSSTotal, FigRSSAfter, FigRSSAfterT}
+var figures = []string{
+	FigRSSTotal, FigRSSAfterT, FigRSSKernel, FigRSSAfter, FigRSSChild, FigRSSChildAfter,
+	FigColdStart, FigFirstCell, FigExecute, FigLines, FigComplete, FigPlot, FigFirstPlot,
+}
 
 // Report holds the samples of a run: per kernel and figure, durations in
 // seconds or memory in bytes.
@@ -55,6 +60,9 @@ type Report struct {
 	Rounds  int
 	Samples map[string]map[string][]float64 // kernel name → figure → samples
 	Notes   map[string][]string             // kernel name → skipped rows and why
+	// Memory holds every per-process reading the RSS rows were made
+	// from, in the order taken (idle, after the round, per round).
+	Memory map[string][]Memory
 }
 
 func (r *Report) add(name, fig string, v float64) {
@@ -62,6 +70,16 @@ func (r *Report) add(name, fig string, v float64) {
 		r.Samples[name] = map[string][]float64{}
 	}
 	r.Samples[name][fig] = append(r.Samples[name][fig], v)
+}
+
+// addMemory records one reading of a kernel's processes: the total, the
+// kernel process and its children, each from the same per-process
+// readings, so that the rows add up.
+func (r *Report) addMemory(name string, m Memory, total, kernel, children string) {
+	r.add(name, total, float64(m.Total()))
+	r.add(name, kernel, float64(m.Kernel))
+	r.add(name, children, float64(m.Children))
+	r.Memory[name] = append(r.Memory[name], m)
 }
 
 func (r *Report) note(name, msg string) {
@@ -94,7 +112,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	// whichever kernel it happens to interrupt; it allocates little, so
 	// let its heap grow instead while it measures.
 	defer debug.SetGCPercent(debug.SetGCPercent(800))
-	rep := &Report{Rounds: cfg.Rounds, Samples: map[string]map[string][]float64{}, Notes: map[string][]string{}}
+	rep := &Report{Rounds: cfg.Rounds, Samples: map[string]map[string][]float64{}, Notes: map[string][]string{}, Memory: map[string][]Memory{}}
 	var loads []Workload
 	for _, name := range cfg.Kernels {
 		spec, err := FindSpec(name)
@@ -160,9 +178,7 @@ func measure(ctx context.Context, cfg Config, rep *Report, spec Spec, w Workload
 	if err != nil {
 		return fmt.Errorf("kernel %s: memory: %w", name, err)
 	}
-	rep.add(name, FigRSSKernel, float64(mem.Kernel))
-	rep.add(name, FigRSSChild, float64(mem.Children))
-	rep.add(name, FigRSSTotal, float64(mem.Kernel+mem.Children))
+	rep.addMemory(name, mem, FigRSSTotal, FigRSSKernel, FigRSSChild)
 
 	for _, code := range w.Setup {
 		if _, err := exec(code); err != nil {
@@ -210,8 +226,7 @@ func measure(ctx context.Context, cfg Config, rep *Report, spec Spec, w Workload
 		}
 		time.Sleep(500 * time.Millisecond)
 		if mem, merr := k.Memory(); merr == nil {
-			rep.add(name, FigRSSAfter, float64(mem.Kernel))
-			rep.add(name, FigRSSAfterT, float64(mem.Kernel+mem.Children))
+			rep.addMemory(name, mem, FigRSSAfterT, FigRSSAfter, FigRSSChildAfter)
 		}
 	}()
 	if w.Plot == "" {
@@ -219,7 +234,10 @@ func measure(ctx context.Context, cfg Config, rep *Report, spec Spec, w Workload
 		return nil
 	}
 	if _, perr := exec(w.PlotSetup); perr != nil {
-		rep.note(name, "plot rows skipped: "+perr.Error())
+		// A missing plotting library leaves the plot rows empty for
+		// this kernel (and their ratios "–"), never a number measured
+		// on an error reply.
+		rep.note(name, fmt.Sprintf("plot rows skipped: the plot setup cell failed (%v); it needs %s", perr, w.PlotNeeds))
 		return nil
 	}
 	for i := range cfg.Plots + 1 {
@@ -256,55 +274,128 @@ func Percentile(samples []float64, p float64) float64 {
 	return s[max(0, min(rank, len(s)-1))]
 }
 
-// WriteTable writes the report as a Markdown table: per figure, each
-// kernel's median and p95, and the ratio of each median (and p95) to
-// the first kernel's.
+// Target is what a figure of a kernel should reach against the first
+// kernel's: its ratio at most Ratio, at the p50 or at both p50 and p95.
+type Target struct {
+	Ratio float64
+	Both  bool // p95 too, not only p50
+}
+
+func (t Target) String() string {
+	if t.Both {
+		return fmt.Sprintf("≤ %g× both", t.Ratio)
+	}
+	return fmt.Sprintf("≤ %g×", t.Ratio)
+}
+
+// Targets are spinlab's targets against ipykernel (issue 17 and the
+// README); a figure without one is reported without a verdict.
+var Targets = map[string]Target{
+	FigRSSTotal:  {Ratio: 0.4},
+	FigRSSAfterT: {Ratio: 0.5},
+	FigRSSKernel: {Ratio: 0.35},
+	FigColdStart: {Ratio: 0.06},
+	FigExecute:   {Ratio: 0.2, Both: true},
+	FigLines:     {Ratio: 0.5},
+	FigComplete:  {Ratio: 0.03},
+	FigPlot:      {Ratio: 0.5},
+}
+
+// met says whether ratios r50 and r95 reach t.
+func (t Target) met(r50, r95 float64) string {
+	ok50, ok95 := r50 <= t.Ratio, r95 <= t.Ratio
+	switch {
+	case !t.Both && ok50, t.Both && ok50 && ok95:
+		return "yes"
+	case t.Both && ok50:
+		return "p50 only"
+	case t.Both && ok95:
+		return "p95 only"
+	}
+	return "no"
+}
+
+// WriteTable writes the report as the Markdown table the README shows:
+// per figure, each kernel's p50 / p95, the ratio of each other kernel's
+// to the first kernel's, the target and whether it is met. The
+// all-process memory rows come first; a figure a kernel could not
+// measure is "–", and so are its ratio and verdict.
 func (r *Report) WriteTable(w io.Writer) {
 	first := r.Kernels[0].Name
-	fmt.Fprintf(w, "| figure |")
+	others := r.Kernels[1:]
+	fmt.Fprint(w, "| figure |")
 	for _, k := range r.Kernels {
-		fmt.Fprintf(w, " %s p50 | %s p95 |", k.Name, k.Name)
+		fmt.Fprintf(w, " %s p50 / p95 |", k.Name)
 	}
-	for _, k := range r.Kernels[1:] {
-		fmt.Fprintf(w, " %s/%s p50 | p95 |", k.Name, first)
+	for _, k := range others {
+		fmt.Fprintf(w, " ratio %s/%s p50 / p95 |", k.Name, first)
+	}
+	if len(others) > 0 {
+		fmt.Fprint(w, " target |")
+		for _, k := range others {
+			if len(others) == 1 {
+				fmt.Fprint(w, " met |")
+			} else {
+				fmt.Fprintf(w, " %s met |", k.Name)
+			}
+		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprint(w, "| --- |", strings.Repeat(" ---: | ---: |", len(r.Kernels)), strings.Repeat(" ---: | ---: |", len(r.Kernels)-1), "\n")
+	fmt.Fprint(w, "| --- |", strings.Repeat(" ---: |", 2*len(r.Kernels)-1))
+	if len(others) > 0 {
+		fmt.Fprint(w, strings.Repeat(" --- |", len(others)+1))
+	}
+	fmt.Fprintln(w)
+	var counts []string
 	for _, fig := range figures {
-		any := false
-		for _, k := range r.Kernels {
-			any = any || len(r.Samples[k.Name][fig]) > 0
-		}
-		if !any {
-			continue
-		}
 		n := 0
 		for _, k := range r.Kernels {
 			n = max(n, len(r.Samples[k.Name][fig]))
 		}
-		fmt.Fprintf(w, "| %s (n=%d) |", fig, n)
+		if n == 0 {
+			continue
+		}
+		counts = append(counts, fmt.Sprintf("%s %d", fig, n))
+		fmt.Fprintf(w, "| %s |", fig)
 		for _, k := range r.Kernels {
 			s := r.Samples[k.Name][fig]
 			if len(s) == 0 {
-				fmt.Fprint(w, " – | – |")
+				fmt.Fprint(w, " – |")
 				continue
 			}
-			fmt.Fprintf(w, " %s | %s |", format(fig, Percentile(s, 50)), format(fig, Percentile(s, 95)))
+			fmt.Fprintf(w, " %s |", formatPair(fig, Percentile(s, 50), Percentile(s, 95)))
 		}
 		base := r.Samples[first][fig]
-		for _, k := range r.Kernels[1:] {
+		verdicts := make([]string, len(others))
+		t, hasTarget := Targets[fig]
+		for i, k := range others {
 			s := r.Samples[k.Name][fig]
-			for _, p := range []float64{50, 95} {
-				b := Percentile(base, p)
-				if len(s) == 0 || len(base) == 0 || b == 0 {
-					fmt.Fprint(w, " – |")
-					continue
-				}
-				fmt.Fprintf(w, " %.3f× |", Percentile(s, p)/b)
+			b50, b95 := Percentile(base, 50), Percentile(base, 95)
+			if len(s) == 0 || len(base) == 0 || b50 == 0 || b95 == 0 {
+				fmt.Fprint(w, " – |")
+				verdicts[i] = "–"
+				continue
+			}
+			r50, r95 := Percentile(s, 50)/b50, Percentile(s, 95)/b95
+			fmt.Fprintf(w, " %s× / %s× |", ratio(r50), ratio(r95))
+			verdicts[i] = "–"
+			if hasTarget {
+				verdicts[i] = t.met(r50, r95)
+			}
+		}
+		if len(others) > 0 {
+			if hasTarget {
+				fmt.Fprintf(w, " %s |", t)
+			} else {
+				fmt.Fprint(w, " – |")
+			}
+			for _, v := range verdicts {
+				fmt.Fprintf(w, " %s |", v)
 			}
 		}
 		fmt.Fprintln(w)
 	}
+	fmt.Fprintf(w, "\nSamples per kernel: %s.\n", strings.Join(counts, ", "))
 	for _, k := range r.Kernels {
 		for _, n := range r.Notes[k.Name] {
 			fmt.Fprintf(w, "\n%s: %s\n", k.Name, n)
@@ -312,18 +403,38 @@ func (r *Report) WriteTable(w io.Writer) {
 	}
 }
 
-// format prints a duration in seconds or a memory size in bytes.
-func format(fig string, v float64) string {
+// ratio prints a ratio with two significant digits below 0.1, two
+// decimals above.
+func ratio(v float64) string {
+	if v < 0.1 {
+		return fmt.Sprintf("%.3f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+// formatPair prints a p50 and a p95 with one unit, the p50's.
+func formatPair(fig string, p50, p95 float64) string {
+	a, unit := format(fig, p50)
+	b, unit95 := format(fig, p95)
+	if unit95 != unit {
+		return a + " " + unit + " / " + b + " " + unit95
+	}
+	return a + " / " + b + " " + unit
+}
+
+// format prints a duration in seconds or a memory size in bytes, and
+// its unit.
+func format(fig string, v float64) (string, string) {
 	if strings.Contains(fig, "RSS") {
-		return fmt.Sprintf("%.1f MB", v/(1<<20))
+		return fmt.Sprintf("%.1f", v/(1<<20)), "MB"
 	}
 	d := time.Duration(v * float64(time.Second))
 	switch {
 	case d >= time.Second:
-		return fmt.Sprintf("%.2f s", d.Seconds())
+		return fmt.Sprintf("%.2f", d.Seconds()), "s"
 	case d >= 10*time.Millisecond:
-		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+		return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond)), "ms"
 	default:
-		return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+		return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)), "ms"
 	}
 }

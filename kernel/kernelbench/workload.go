@@ -24,6 +24,9 @@ type Workload struct {
 	// and must fail when the plotting library is missing.
 	PlotSetup string
 	Plot      string
+	// PlotNeeds names what PlotSetup imports and where it comes from,
+	// for the note when it fails.
+	PlotNeeds string
 }
 
 // LineCount is how many lines Workload.Lines prints.
@@ -42,6 +45,7 @@ func WorkloadFor(language string) (Workload, error) {
 			Plot: "fig, ax = plt.subplots()\n" +
 				"ax.plot(range(1000), [math.sin(i / 50) for i in range(1000)])\n" +
 				"plt.show()",
+			PlotNeeds: "matplotlib (Debian: apt-get install python3-matplotlib)",
 		}, nil
 	case "go":
 		return Workload{
@@ -57,6 +61,7 @@ func WorkloadFor(language string) (Workload, error) {
 				"if err != nil {\n\tpanic(err)\n}\n" +
 				"p.Add(line)\n" +
 				"display.Plot(p)",
+			PlotNeeds: "gonum.org/v1/plot, which spinlab's evaluator bundles",
 		}, nil
 	}
 	return Workload{}, fmt.Errorf("no benchmark cells for language %q (python and go have them)", language)
