@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -37,6 +38,34 @@ func startKernelAt(t *testing.T, path string, env ...string) *kernelProcess {
 		}
 	})
 	return kp
+}
+
+// waitGoRuntime waits until the Go runtime of the kernel process is up:
+// runtime.main starts the sysmon thread before any package is
+// initialised, so a second thread means the runtime runs and the package
+// inits (package earlysignal's among the first) follow. Before that no Go
+// code can catch a signal: the time from exec to there is the runtime's
+// (a loaded machine stretches it to tens of milliseconds, for any Go
+// binary), not the kernel's.
+func waitGoRuntime(t *testing.T, kp *kernelProcess) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	status := fmt.Sprintf("/proc/%d/status", kp.cmd.Process.Pid)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile(status)
+		if err != nil {
+			t.Fatalf("the kernel process: %v", err)
+		}
+		for line := range strings.Lines(string(b)) {
+			if v, ok := strings.CutPrefix(line, "Threads:"); ok {
+				if n, _ := strconv.Atoi(strings.TrimSpace(v)); n >= 2 {
+					return
+				}
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatal("the kernel process's Go runtime did not start within 10s")
 }
 
 // ipcConnectionFile writes a connection file for the ipc transport with
@@ -150,8 +179,10 @@ func TestLifecycleStartShutdownCycles(t *testing.T) {
 func TestLifecycleSIGINT(t *testing.T) {
 	path, _ := kerneltest.NewConnectionFile(t)
 	kp := startKernelAt(t, path)
-	// While it starts, before the evaluator is up (but after the first
-	// few milliseconds: see TestLifecycleSIGINTAtExec).
+	// While it starts, long before the evaluator is up and before main
+	// has run, but once the Go runtime is up: see
+	// TestLifecycleSIGINTAtExec for the first milliseconds.
+	waitGoRuntime(t, kp)
 	for range 3 {
 		time.Sleep(30 * time.Millisecond)
 		kp.cmd.Process.Signal(syscall.SIGINT)
@@ -357,6 +388,7 @@ func TestLifecycleSIGTERMWhileStarting(t *testing.T) {
 	for _, delay := range []time.Duration{30 * time.Millisecond, 100 * time.Millisecond} {
 		path, _ := kerneltest.NewConnectionFile(t)
 		kp := startKernelAt(t, path)
+		waitGoRuntime(t, kp)
 		time.Sleep(delay)
 		kp.cmd.Process.Signal(syscall.SIGTERM)
 		if code := waitKernelExit(t, kp, 10*time.Second); code != 0 {
