@@ -17,10 +17,20 @@ import (
 // publishes. libzmq's PUB instead gives each subscriber a pipe bounded by
 // SNDHWM and drops what does not fit.
 //
-// So the connections of the iopub socket write through a sendQueue:
-// zmq4's writes only append the complete message to the connection's
-// queue (or drop it, whole, when the queue is full) and return, and a
-// goroutine of the connection's own writes the queue out.
+// zmq4's ROUTER (shell, control, stdin) has the same fault: it writes a
+// reply to its peer under the one lock of the socket, with no deadline.
+// A client that pipelines requests and stops reading (a stopped jupyter
+// console with history or inspect replies pending) blocked the channel's
+// writer once its socket buffers were full; every other client's replies
+// on that channel waited behind it, and then the worker that answers
+// them. libzmq's ROUTER drops what does not fit under the peer's SNDHWM.
+//
+// So the connections of those sockets write through a sendQueue: zmq4's
+// writes only append the complete message to the connection's queue (or
+// drop it, whole, when the queue is full) and return, and a goroutine of
+// the connection's own writes the queue out. A reply dropped for a
+// client that does not read is what libzmq does too; a blocked kernel
+// is not.
 
 const (
 	// queueMessages is libzmq's default SNDHWM: how many messages one
@@ -50,10 +60,22 @@ const (
 	queueLinger = 500 * time.Millisecond
 )
 
+// peer names the other end in log lines: an iopub subscriber, or a
+// client of shell, control or stdin.
+func (q *sendQueue) peer() string {
+	if q.channel == IOPub {
+		return "subscriber"
+	}
+	return "client"
+}
+
+// peerIs returns "a subscriber is " (or "a client is ") followed by what.
+func (q *sendQueue) peerIs(what string) string { return "a " + q.peer() + " is " + what }
+
 // errQueueCut is what writes to a connection return once its sendQueue
 // has cut it. It is a net.Error that is no timeout, so that zmq4 takes the
 // connection for closed and forgets it.
-var errQueueCut = &net.OpError{Op: "write", Net: "zmtp", Err: errors.New("subscriber stalled: connection cut")}
+var errQueueCut = &net.OpError{Op: "write", Net: "zmtp", Err: errors.New("peer stalled: connection cut")}
 
 // sendQueue is the bounded queue of complete ZMTP messages (or the
 // greeting, or a command) waiting to be written to one connection. zmq4's
@@ -95,7 +117,7 @@ func (q *sendQueue) push(b []byte) error {
 	if len(q.msgs) > 0 && (len(q.msgs) >= queueMessages || q.bytes+len(b) > queueBytes && len(b) > smallMessage) {
 		q.dropped++
 		if q.dropped == 1 {
-			q.log.Warn("a subscriber is not reading: dropping messages for it until it catches up",
+			q.log.Warn(q.peerIs("not reading: dropping messages for it until it catches up"),
 				"channel", q.channel, "peer", q.conn.RemoteAddr(), "queued_messages", len(q.msgs), "queued_bytes", q.bytes)
 		}
 		return nil
@@ -175,7 +197,7 @@ func (q *sendQueue) cut(err error) {
 	q.conn.Close()
 	var ne net.Error
 	if !closing && errors.As(err, &ne) && ne.Timeout() {
-		q.log.Warn("cut a subscriber that took no bytes for too long", "channel", q.channel,
+		q.log.Warn("cut a "+q.peer()+" that took no bytes for too long", "channel", q.channel,
 			"peer", q.conn.RemoteAddr(), "stalled_for", q.stall, "dropped_messages", dropped)
 	}
 }
@@ -200,7 +222,7 @@ func (q *sendQueue) close() error {
 	<-q.done
 	t.Stop()
 	if dropped > 0 {
-		q.log.Info("subscriber closed", "channel", q.channel, "peer", q.conn.RemoteAddr(), "dropped_messages", dropped)
+		q.log.Info(q.peer()+" closed", "channel", q.channel, "peer", q.conn.RemoteAddr(), "dropped_messages", dropped)
 	}
 	return q.conn.Close()
 }

@@ -23,10 +23,14 @@ func (k *Kernel) bind() error {
 		k.info.pickIPCPorts()
 	}
 	registerTransports()
-	// Each socket's connections learn their channel and logger (and, on
-	// iopub, to queue their writes) from the socket's context.
+	// Each socket's connections learn their channel and logger from the
+	// socket's context. All but the heartbeat's queue their writes
+	// (sendqueue.go): zmq4's PUB and ROUTER both write to one peer at a
+	// time with no deadline, so that one peer that does not read would
+	// hold up every other. The heartbeat's REP answers only the peer
+	// that just sent a ping, from a goroutine of its own.
 	ctx := func(ch Channel) context.Context {
-		return withConnConfig(context.Background(), &connConfig{log: k.log, channel: ch, queued: ch == IOPub})
+		return withConnConfig(context.Background(), &connConfig{log: k.log, channel: ch, queued: ch != Heartbeat})
 	}
 	k.shellSock = zmq4.NewRouter(ctx(Shell), opts()...)
 	k.controlSock = zmq4.NewRouter(ctx(Control), opts()...)

@@ -188,7 +188,7 @@ type connConfig struct {
 	log     *slog.Logger
 	channel Channel
 	// queued: writes go through a sendQueue, so that one peer that does
-	// not read holds up no other (the iopub socket).
+	// not read holds up no other (every socket but the heartbeat's).
 	queued bool
 }
 

@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/spinlab/spinlab/cmd/spinlab/internal/earlysignal"
 	"github.com/spinlab/spinlab/kernel"
 )
 
@@ -21,6 +22,13 @@ import (
 const kernelMemoryLimit = 128 << 20
 
 func kernelCommand(args []string) int {
+	// Signals before anything else (package earlysignal has caught them
+	// since the binary's init): a SIGINT or SIGTERM while the kernel
+	// starts must not kill it.
+	sigs := catchKernelSignals()
+	defer earlysignal.Release()
+	defer sigs.cancel()
+
 	fs := flag.NewFlagSet("kernel", flag.ContinueOnError)
 	file := fs.String("f", "", "the `CONNECTION_FILE` Jupyter wrote (ports, key, transport)")
 	level := fs.String("log-level", "warn", "what to log on stderr: `debug`, info, warn or error")
@@ -42,17 +50,16 @@ interrupts the running cell, SIGTERM shuts the kernel down.`, fs.PrintDefaults)
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl}))
+	sigs.setLogger(logger)
 
 	info, err := kernel.ReadConnectionFile(*file)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "spinlab kernel: %s\n", oneLine(err))
 		return 1
 	}
-	// Signals first: a SIGINT that arrives while the evaluator starts must
-	// not kill the kernel.
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
+	if sigs.stopped() {
+		return 0
+	}
 
 	// The kernel process only moves messages: collect its garbage less
 	// often (trivial execute p95 1.0 → 0.7 ms; docs/performance.md).
@@ -64,6 +71,9 @@ interrupts the running cell, SIGTERM shuts the kernel down.`, fs.PrintDefaults)
 	debug.SetMemoryLimit(kernelMemoryLimit)
 	engine, closeEngine := newEngineWith(logger)
 	defer closeEngine()
+	if sigs.stopped() {
+		return 0
+	}
 	// jupyter_client restarts a kernel by a shutdown_request with restart
 	// set, then a new process: exit on it, or every restart from a front
 	// end would wait out jupyter_client's 5 s and a kill.
@@ -83,32 +93,69 @@ interrupts the running cell, SIGTERM shuts the kernel down.`, fs.PrintDefaults)
 		}
 		logger.Info("wrote the ports the kernel picked to the connection file", "file", *file)
 	}
+	sigs.serving(k)
+	if sigs.stopped() {
+		k.Close()
+		return 0
+	}
+	go watchParent(sigs.ctx, sigs.cancel, logger)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		for {
-			select {
-			case s := <-sigs:
-				if s == syscall.SIGINT {
-					logger.Info("SIGINT: interrupting the running cell")
-					k.Interrupt()
-					continue
-				}
-				logger.Info("shutting down", "signal", s.String())
-				cancel()
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go watchParent(ctx, cancel, logger)
-
-	if err := k.Serve(ctx); err != nil && !errors.Is(err, context.Canceled) {
+	if err := k.Serve(sigs.ctx); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(os.Stderr, "spinlab kernel: %s\n", oneLine(err))
 		return 1
 	}
 	return 0
+}
+
+// kernelSignals is what SIGINT, SIGTERM and SIGHUP do to the kernel
+// command, from its first line on: SIGINT interrupts the running cell
+// (before the kernel serves there is none, and it is ignored); SIGTERM
+// and SIGHUP cancel ctx, which ends the command cleanly at whatever step
+// it is.
+type kernelSignals struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	log    atomic.Pointer[slog.Logger]
+	k      atomic.Pointer[kernel.Kernel]
+}
+
+func catchKernelSignals() *kernelSignals {
+	s := &kernelSignals{}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	// Until --log-level is read: warnings and errors, as its default.
+	s.log.Store(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	ints, stop := earlysignal.Handle(s.handle)
+	if ints > 0 {
+		s.log.Load().Info("SIGINT before the kernel started: no cell to interrupt", "count", ints)
+	}
+	if stop != nil {
+		s.handle(stop)
+	}
+	return s
+}
+
+func (s *kernelSignals) setLogger(l *slog.Logger) { s.log.Store(l) }
+
+// serving hands SIGINT on to k from now on.
+func (s *kernelSignals) serving(k *kernel.Kernel) { s.k.Store(k) }
+
+// stopped reports whether a SIGTERM or SIGHUP came.
+func (s *kernelSignals) stopped() bool { return s.ctx.Err() != nil }
+
+func (s *kernelSignals) handle(sig os.Signal) {
+	log := s.log.Load()
+	if sig == syscall.SIGINT {
+		k := s.k.Load()
+		if k == nil {
+			log.Info("SIGINT while the kernel starts: no cell to interrupt")
+			return
+		}
+		log.Info("SIGINT: interrupting the running cell")
+		k.Interrupt()
+		return
+	}
+	log.Info("shutting down", "signal", sig.String())
+	s.cancel()
 }
 
 // watchParent cancels the kernel when the process that started it is gone
