@@ -52,6 +52,7 @@ func ServeEvaluator(ctx context.Context) int {
 	// kills still cover what stayed in its groups.
 	_ = child.BecomeSubreaper()
 	go endWithParent()
+	survivePipeErrors()
 
 	// Infinite recursion is a common cell bug; Go's default limit of 1 GB
 	// takes seconds of stack copying and a lot of memory to reach.
@@ -99,8 +100,7 @@ func ServeEvaluator(ctx context.Context) int {
 		return 1
 	}
 	code := e.serve(conn)
-	runtimes.KillAll()
-	child.KillDescendants(os.Getpid())
+	endDescendants()
 	return code
 }
 
@@ -113,11 +113,44 @@ func endWithParent() {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM)
 	<-sigs
-	runtimes.KillAll()
-	child.KillDescendants(os.Getpid())
+	endDescendants()
 	signal.Reset(syscall.SIGTERM)
 	syscall.Kill(os.Getpid(), syscall.SIGTERM)
 	select {} // the signal ends the process
+}
+
+// endDescendants kills the process-mode workers (so that their runs
+// reap them and report them killed) and then every process below the
+// evaluator. The second step is the one that must happen: it runs even
+// if the first panics, since a panic here would end the evaluator and
+// leave its descendants to init.
+func endDescendants() {
+	defer child.KillDescendants(os.Getpid())
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintln(os.Stderr, "spinlab eval: end the workers:", v)
+		}
+	}()
+	runtimes.KillAll()
+}
+
+// survivePipeErrors makes a write to a broken fd 1 or 2 fail with EPIPE
+// instead of killing the evaluator. By default the Go runtime ends a
+// program with SIGPIPE on such a write, and fds 1 and 2 are pipes to the
+// kernel: once the kernel is gone, the first write there (a cell's
+// print, a run's notice that its killed workers failed) killed the
+// evaluator in the middle of endWithParent, before it had killed its
+// descendants, which then lived on under init. A SIGPIPE that is
+// notified is reset to the default in the programs that cells and
+// workers exec, unlike an ignored one. A SIGPIPE sent by kill is
+// discarded too, as the runtime already did.
+func survivePipeErrors() {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGPIPE)
+	go func() {
+		for range sigs {
+		}
+	}()
 }
 
 // maxStack is the evaluator's stack limit per goroutine.
