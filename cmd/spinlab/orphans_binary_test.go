@@ -269,3 +269,35 @@ func TestOrphansJupyterNow(t *testing.T) {
 		})
 	}
 }
+
+// TestEvaluatorSurvivesBrokenStderr: a write to a broken fd 2 fails with
+// EPIPE and the evaluator lives on. Once the kernel is gone its stdio
+// pipes are broken, and Go's default (death by SIGPIPE on such a write)
+// killed the evaluator while it was killing its descendants: the notice
+// of a run whose workers it had killed was such a write, and the sleeps
+// of TestOrphansKernelKilled then lived on under init. The cell breaks
+// fd 2 itself (a pipe whose reader is closed), writes, and restores it.
+func TestEvaluatorSurvivesBrokenStderr(t *testing.T) {
+	c, kp := startKernel(t)
+	c.Timeout = 60 * time.Second
+	before := evaluatorPID(t, kp.cmd.Process.Pid)
+	r := c.Execute(`import ("os"; "syscall")
+saved, _ := syscall.Dup(2)
+pr, pw, _ := os.Pipe()
+pr.Close()
+syscall.Dup2(int(pw.Fd()), 2)
+_, werr := os.Stderr.Write([]byte("into a broken pipe\n"))
+syscall.Dup2(saved, 2)
+syscall.Close(saved)
+pw.Close()
+werr != nil`)
+	if got := hostileResult(r); got != "true" {
+		t.Fatalf("the write to a broken fd 2: %s %+v, want the result true (the write failed, the evaluator lives)", got, r.Error)
+	}
+	if after := evaluatorPID(t, kp.cmd.Process.Pid); after != before {
+		t.Errorf("the evaluator changed from %d to %d", before, after)
+	}
+	if r := c.Execute(`6 * 7`); hostileResult(r) != "42" {
+		t.Errorf("after the write: %s %+v", r.Status, r.Error)
+	}
+}
