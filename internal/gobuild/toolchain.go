@@ -35,17 +35,9 @@ var ErrNoToolchain = errors.New("no Go toolchain: compiled runs (runner=compiled
 // FindToolchain looks for the go command on PATH, then in $GOROOT/bin,
 // and asks it for its version and target.
 func FindToolchain(ctx context.Context) (*Toolchain, error) {
-	path, err := exec.LookPath("go")
+	path, err := LocateGo()
 	if err != nil {
-		if root := os.Getenv("GOROOT"); root != "" {
-			p := filepath.Join(root, "bin", "go")
-			if st, err2 := os.Stat(p); err2 == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
-				path, err = p, nil
-			}
-		}
-	}
-	if err != nil {
-		return nil, ErrNoToolchain
+		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, path, "env", "GOVERSION", "GOOS", "GOARCH")
 	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=")
@@ -60,4 +52,21 @@ func FindToolchain(ctx context.Context) (*Toolchain, error) {
 		return nil, fmt.Errorf("the go command at %s: unexpected go env output %q", path, out)
 	}
 	return &Toolchain{Go: path, Version: f[0], GOOS: f[1], GOARCH: f[2]}, nil
+}
+
+// LocateGo returns the path of the go command FindToolchain would use (go
+// on PATH, else $GOROOT/bin/go), or ErrNoToolchain. It runs nothing, so
+// it is cheap enough for a kernel's banner; FindToolchain also checks
+// that the command works.
+func LocateGo() (string, error) {
+	if path, err := exec.LookPath("go"); err == nil {
+		return path, nil
+	}
+	if root := os.Getenv("GOROOT"); root != "" {
+		p := filepath.Join(root, "bin", "go")
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", ErrNoToolchain
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/spinlab/spinlab/internal/gobuild"
 	"io"
 	"log/slog"
 	"os"
@@ -137,7 +138,7 @@ func (s *Supervisor) Info() kernel.Info {
 		Implementation:        "spinlab",
 		ImplementationVersion: s.opts.Version,
 		Banner: "spinlab " + s.opts.Version + ": Go " + goVersion + " (interpreted by yaegi) for concurrency experiments\n" +
-			"%help shows what the kernel offers.",
+			compiledRuns() + "\n%help shows what the kernel offers.",
 		Language: kernel.LanguageInfo{
 			Name:           "go",
 			Version:        goVersion,
@@ -633,4 +634,15 @@ func (s *Supervisor) evaluatorDied(ev *evaluator) {
 	if out, _ := s.output(); out != nil { // not counted against the cell's output limit
 		out.Stream("stderr", "\nspinlab: "+msg+"\n")
 	}
+}
+
+// compiledRuns says in the banner whether runner=compiled can build: it
+// only looks for the go command (a few stats), so kernel_info stays fast;
+// %help and a compiled run itself also check that the command works.
+func compiledRuns() string {
+	path, err := gobuild.LocateGo()
+	if err != nil {
+		return "Compiled runs (runner=compiled) are not available: no go command on PATH or in $GOROOT/bin (install Go from https://go.dev/dl/)."
+	}
+	return "Compiled runs (runner=compiled) build with the go command at " + path + "."
 }
