@@ -13,19 +13,19 @@ import (
 // interpreter's symbol table with ones that hand interpreted values to the
 // registry's formatter (see format.go). fmt.Print* write to the session's
 // stdout, as yaegi's own versions do; log writes through one logger of the
-// session (stderr by default) that SetOutput, SetFlags and SetPrefix
-// configure. log.Fatal* print and then panic with fatalExit, which the
-// session reports as an "exit" error.
+// interpreter, l (the session's stderr by default), which SetOutput,
+// SetFlags and SetPrefix configure and log.Default returns; the position
+// logger of logpos.go writes through it too. log.Fatal* print and then
+// call exit, which ends the cell with an "exit" error.
 //
 // Every function is also entered in yaegi's MapTypes with fmt's
 // interfaces, so that yaegi still hands an interpreted value with a
 // Format, Error or String method over in a wrapper that calls it.
-func printSymbols(reg *typeRegistry, stdout io.Writer, stderr io.Writer) yaegi.Exports {
-	l := log.New(stderr, "", log.LstdFlags)
+func printSymbols(reg *typeRegistry, stdout io.Writer, l *log.Logger, exit func(msg string)) yaegi.Exports {
 	output := func(s string) { _ = l.Output(3, s) }
 	fatal := func(s string) {
 		output(s)
-		panic(fatalExit(s))
+		exit(s)
 	}
 	fmtSyms := map[string]any{
 		"Print":   func(a ...any) (int, error) { return fmt.Fprint(stdout, reg.args(a)...) },
@@ -100,6 +100,7 @@ func printSymbols(reg *typeRegistry, stdout io.Writer, stderr io.Writer) yaegi.E
 		mapTypes[v] = printing
 	}
 	logTable := map[string]reflect.Value{
+		"Default":   reflect.ValueOf(func() *log.Logger { return l }),
 		"Flags":     reflect.ValueOf(l.Flags),
 		"Output":    reflect.ValueOf(l.Output),
 		"Prefix":    reflect.ValueOf(l.Prefix),

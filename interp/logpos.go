@@ -3,10 +3,7 @@ package interp
 import (
 	"fmt"
 	"go/ast"
-	"io"
 	"log"
-
-	yaegi "github.com/traefik/yaegi/interp"
 )
 
 // log positions. With log.Lshortfile or log.Llongfile, Go's log prints
@@ -19,10 +16,11 @@ import (
 //	log.Printf(f, x)  →  _spinlabrt.LogAt(line, "Printf", _spinlabfmt.Sprintf(f, x))
 //
 // and LogAt writes "cell[3]:2: " where Go writes "file.go:2: ", with the
-// flags, prefix and output of the interpreter's log package (which
-// log.SetFlags, log.SetPrefix and log.SetOutput set). Calls through a
-// *log.Logger of the cell's own, or through log.Default(), keep the
-// compiled caller's position.
+// flags, prefix and output of the interpreter's log package: the one
+// logger of printSymbols, which log.SetFlags, log.SetPrefix,
+// log.SetOutput and log.Default() reach. Calls through a *log.Logger of
+// the cell's own, or through log.Default(), keep the compiled caller's
+// position.
 
 // logFuncs maps the printing functions of package log to the fmt
 // function that formats their message.
@@ -49,39 +47,11 @@ func (r *rewriter) logCall(u *unit, call *ast.CallExpr, sel *ast.SelectorExpr) {
 	u.edit(end, end, ")")
 }
 
-// stdLog is the interpreter's package log (yaegi's, writing to the
-// session's stderr).
-type stdLog struct {
-	flags  func() int
-	prefix func() string
-	writer func() io.Writer
-	output func(int, string) error
-}
-
-// stdLogOf finds the interpreter's package log.
-func stdLogOf(yi *yaegi.Interpreter) stdLog {
-	syms := yi.Symbols("log")["log"]
-	l := stdLog{flags: log.Flags, prefix: log.Prefix, writer: log.Writer, output: log.Output}
-	if f, ok := syms["Flags"].Interface().(func() int); ok {
-		l.flags = f
-	}
-	if f, ok := syms["Prefix"].Interface().(func() string); ok {
-		l.prefix = f
-	}
-	if f, ok := syms["Writer"].Interface().(func() io.Writer); ok {
-		l.writer = f
-	}
-	if f, ok := syms["Output"].Interface().(func(int, string) error); ok {
-		l.output = f
-	}
-	return l
-}
-
 // posLogger prints through the interpreter's log as from a cell's line.
 type posLogger struct {
 	s    *stderrFilter
-	std  stdLog
-	line int // interpreter line
+	std  *log.Logger // the interpreter's package log (printSymbols)
+	line int         // interpreter line
 	exit func(msg string)
 }
 
@@ -99,9 +69,9 @@ func (p posLogger) log(kind, msg string) {
 // output writes msg as log.Output would, with the cell position for the
 // file flags.
 func (p posLogger) output(msg string) {
-	flags := p.std.flags()
+	flags := p.std.Flags()
 	if flags&(log.Lshortfile|log.Llongfile) == 0 {
-		_ = p.std.output(4, msg)
+		_ = p.std.Output(4, msg)
 		return
 	}
 	p.s.mu.Lock()
@@ -109,12 +79,12 @@ func (p posLogger) output(msg string) {
 	p.s.mu.Unlock()
 	pos := fmt.Sprintf("%s:%d: ", cellName(c), l)
 	flags &^= log.Lshortfile | log.Llongfile
-	prefix := p.std.prefix()
+	prefix := p.std.Prefix()
 	if flags&log.Lmsgprefix != 0 {
 		msg, prefix = pos+prefix+msg, ""
 		flags &^= log.Lmsgprefix
 	} else {
 		msg = pos + msg
 	}
-	_ = log.New(p.std.writer(), prefix, flags).Output(4, msg)
+	_ = log.New(p.std.Writer(), prefix, flags).Output(4, msg)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"reflect"
 	"regexp"
 	"strings"
@@ -99,6 +100,12 @@ type exitCode int
 // fatalExit is the panic value of log.Fatal* inside the interpreter.
 type fatalExit string
 
+// fatalExit ends the running cell as log.Fatal does, after it printed msg.
+func (s *Session) fatalExit(msg string) {
+	s.exiting.Store(true)
+	panic(fatalExit(msg))
+}
+
 // richValue is a final value with the bundle it rendered inside the
 // interpreter.
 type richValue struct {
@@ -145,12 +152,16 @@ func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.
 	if err := yi.Use(s.signals.exports()); err != nil {
 		return nil, fmt.Errorf("load signal symbols: %w", err)
 	}
-	if err := yi.Use(overrides(stderr, s, stdLogOf(yi))); err != nil {
+	// The interpreter's package log: one logger behind log's functions,
+	// log.Default() and the position logger (LogAt), so that SetFlags,
+	// SetPrefix and SetOutput reach every one of them.
+	std := log.New(stderr, "", log.LstdFlags)
+	if err := yi.Use(overrides(stderr, s, std)); err != nil {
 		return nil, fmt.Errorf("load session symbols: %w", err)
 	}
 	reg := newTypeRegistry()
 	s.regs.Store(yi, reg)
-	if err := yi.Use(printSymbols(reg, stdout, stderr)); err != nil {
+	if err := yi.Use(printSymbols(reg, stdout, std, s.fatalExit)); err != nil {
 		return nil, fmt.Errorf("load printing symbols: %w", err)
 	}
 	if err := yi.Use(yaegi.Exports{rtPath + "/rt": genericSymbols()}); err != nil {
@@ -169,17 +180,10 @@ func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.
 }
 
 // overrides replaces the symbols that would end or escape the session:
-// os.Exit and log.Fatal* panic with sentinels that Execute reports as an
-// "exit" error, and adds the support package.
-func overrides(stderr *stderrFilter, s *Session, std stdLog) yaegi.Exports {
-	fatalExitNow := func(msg string) {
-		s.exiting.Store(true)
-		panic(fatalExit(msg))
-	}
-	fatal := func(msg string) {
-		_ = std.output(3, msg)
-		fatalExitNow(msg)
-	}
+// os.Exit panics with a sentinel that Execute reports as an "exit" error
+// (log.Fatal* do so through Session.fatalExit, see printSymbols), and
+// adds the support package.
+func overrides(stderr *stderrFilter, s *Session, std *log.Logger) yaegi.Exports {
 	exit := func(code int) {
 		s.exiting.Store(true)
 		panic(exitCode(code))
@@ -194,13 +198,6 @@ func overrides(stderr *stderrFilter, s *Session, std stdLog) yaegi.Exports {
 		"time/time": {
 			"Sleep": reflect.ValueOf(s.sleep),
 		},
-		// One logger for all of package log's functions, so that
-		// SetFlags and SetPrefix reach Fatal and the position logger too.
-		"log/log": {
-			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
-			"Fatalf":  reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
-			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
-		},
 		rtPath + "/rt": {
 			"Rich":    reflect.ValueOf(func(b display.Bundle, v any) any { return richValue{b, v} }),
 			"Bundled": reflect.ValueOf(withText),
@@ -212,7 +209,7 @@ func overrides(stderr *stderrFilter, s *Session, std stdLog) yaegi.Exports {
 			"Cell":    reflect.ValueOf(stderr.runningCell),
 			"Sync":    reflect.ValueOf(s.syncFrame),
 			"LogAt": reflect.ValueOf(func(line int, kind, msg string) {
-				posLogger{s: stderr, std: std, line: line, exit: fatalExitNow}.log(kind, msg)
+				posLogger{s: stderr, std: std, line: line, exit: s.fatalExit}.log(kind, msg)
 			}),
 			"Exiting": reflect.ValueOf(s.exiting.Load),
 		},
