@@ -1,0 +1,48 @@
+package interp_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/spinlab/spinlab/interp"
+)
+
+// TestLimitsWorkarounds runs the way around each gap that the README's
+// Limits section names, so that a workaround it offers cannot stop working
+// unnoticed.
+func TestLimitsWorkarounds(t *testing.T) {
+	cases := []struct {
+		name  string
+		cells []string
+		want  string
+	}{
+		{"method value in a closure", []string{"type Acc struct{ n int }\nfunc (a *Acc) Add(x int) { a.n += x }", "a := &Acc{}\nf := func(x int) { a.Add(x) }\nf(3)\na.n"}, "3"},
+		{"%d of a Stringer converted", []string{"type Color int\nfunc (c Color) String() string { return \"red\" }", "c := Color(1)\nfmt.Sprintf(\"%d %v\", int(c), c)"}, `"1 red"`},
+		{"json:\"-\" on an unexported field", []string{"import \"encoding/json\"\ntype T struct { A int; skip int `json:\"-\"` }", "b, _ := json.Marshal(T{A: 1, skip: 2})\nstring(b)"}, `"{\"A\":1}"`},
+		{"type assertion to error", []string{"import \"errors\"", "var e any = errors.New(\"x\")\nvar got string\nif err, ok := e.(error); ok { got = err.Error() }\ngot"}, `"x"`},
+		{"named generic slice result", []string{"type Pair[K comparable, V any] struct { K K; V V }\ntype Pairs[K comparable, V any] []Pair[K, V]\nfunc Sorted[K comparable, V any](m map[K]V) Pairs[K, V] { var out Pairs[K, V]; for k, v := range m { out = append(out, Pair[K, V]{k, v}) }; return out }", "len(Sorted(map[string]int{\"a\": 1}))"}, "1"},
+		{"channel from a variadic function in a variable", []string{"func gen() <-chan int { c := make(chan int); go func() { c <- 1; close(c) }(); return c }\nfunc merge(cs ...<-chan int) <-chan int { return cs[0] }", "var ch <-chan int = merge(gen())\nn := 0\nfor v := range ch { n += v }\nn"}, "1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := interp.New(interp.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got string
+			for _, cell := range c.cells {
+				res, err := s.Execute(context.Background(), cell)
+				if err != nil {
+					t.Fatalf("%q: %v", cell, err)
+				}
+				got = ""
+				if res != nil && res.Value != nil {
+					got, _ = res.Value.Data["text/plain"].(string)
+				}
+			}
+			if got != c.want {
+				t.Errorf("got %s, want %s", got, c.want)
+			}
+		})
+	}
+}
