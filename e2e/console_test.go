@@ -64,17 +64,6 @@ var (
 	continuationRE = regexp.MustCompile(`^\s*\.\.\.: (.*)$`)
 )
 
-// prompts returns the numbers of the "In [n]:" prompts on the screen and the
-// text after the last one.
-func prompts(screen string) (nums []int, last string) {
-	for _, m := range promptRE.FindAllStringSubmatch(screen, -1) {
-		n, _ := strconv.Atoi(m[1])
-		nums = append(nums, n)
-		last = m[2]
-	}
-	return nums, last
-}
-
 // atEmptyPrompt reports whether the screen ends with an empty "In [n]:"
 // prompt numbered above after, and returns n.
 func atEmptyPrompt(screen string, after int) (int, bool) {

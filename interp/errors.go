@@ -53,8 +53,8 @@ func panicError(v any, tb []string) *Error {
 		msg = e.Error()
 		msg = strings.TrimPrefix(msg, "runtime error: ")
 	}
-	if s, ok := v.(string); ok || strings.HasPrefix(msg, "reflect") {
-		s = msg
+	if _, ok := v.(string); ok || strings.HasPrefix(msg, "reflect") {
+		s := msg
 		// yaegi evaluates with reflect: its panics stand for Go's runtime errors.
 		for _, m := range reflectPanics {
 			if strings.Contains(s, m.reflect) {

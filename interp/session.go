@@ -422,7 +422,8 @@ func textBundle(s string) display.Bundle {
 // group.
 func (s *Session) syncFrame() {
 	s.frameMu.Lock()
-	s.frameMu.Unlock() //nolint:staticcheck // an empty critical section is the point
+	//lint:ignore SA2001 an empty critical section is the point: it waits for a frame set-up in progress (see frameMu)
+	s.frameMu.Unlock()
 }
 
 // globals returns the interpreter's global variables. yaegi's Globals

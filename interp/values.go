@@ -40,9 +40,6 @@ func values(v reflect.Value) []reflect.Value {
 			}
 		}
 	}
-	if out == nil {
-		out = []reflect.Value{}
-	}
 	return out
 }
 
