@@ -318,6 +318,12 @@ func TestInterruptIgnored(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	// The interrupt must find the cell running, not the evaluator still
+	// starting (under -race on a loaded machine that takes longer than
+	// the 200 ms below): an inspection of an unknown name waits for it.
+	if _, err := s.Inspect(context.Background(), "notDefinedAnywhere", 18, 0); err != nil {
+		t.Fatalf("the fake evaluator did not start: %v", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
 	began := time.Now()
@@ -328,8 +334,8 @@ func TestInterruptIgnored(t *testing.T) {
 	if rep.Status != kernel.StatusError || rep.Error == nil || rep.Error.Name != "Interrupted" || !strings.Contains(rep.Error.Value, "killed") {
 		t.Fatalf("reply %+v %+v", rep.Status, rep.Error)
 	}
-	// The next request goes to a new evaluator.
-	if _, err := s.IsComplete(context.Background(), "x"); err != nil {
+	// The next request that needs an evaluator gets a new one.
+	if _, err := s.Inspect(context.Background(), "notDefinedAnywhere", 18, 0); err != nil {
 		t.Errorf("after the kill: %v", err)
 	}
 }
