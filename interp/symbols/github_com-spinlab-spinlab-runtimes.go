@@ -18,18 +18,25 @@ func init() {
 			"Bench":              reflect.ValueOf(runtimes.Bench),
 			"BenchContext":       reflect.ValueOf(runtimes.BenchContext),
 			"BenchFunc":          reflect.ValueOf(runtimes.BenchFunc),
+			"BenchWith":          reflect.ValueOf(runtimes.BenchWith),
+			"Compiled":           reflect.ValueOf(runtimes.Compiled),
+			"CompiledAvailable":  reflect.ValueOf(runtimes.CompiledAvailable),
 			"DefaultMaxChildren": reflect.ValueOf(runtimes.DefaultMaxChildren),
 			"DefaultWorkers":     reflect.ValueOf(runtimes.DefaultWorkers),
 			"EnvWorkerBin":       reflect.ValueOf(constant.MakeFromLiteral("\"SPINLAB_WORKER_BIN\"", token.STRING, 0)),
 			"ErrNoHost":          reflect.ValueOf(&runtimes.ErrNoHost).Elem(),
+			"ErrNoToolchain":     reflect.ValueOf(&runtimes.ErrNoToolchain).Elem(),
 			"Go":                 reflect.ValueOf(runtimes.Go),
 			"GoContext":          reflect.ValueOf(runtimes.GoContext),
 			"Goroutine":          reflect.ValueOf(runtimes.Goroutine),
+			"Interpreted":        reflect.ValueOf(runtimes.Interpreted),
 			"KillAll":            reflect.ValueOf(runtimes.KillAll),
 			"LiveChildren":       reflect.ValueOf(runtimes.LiveChildren),
 			"MarkStart":          reflect.ValueOf(runtimes.MarkStart),
 			"ParseMode":          reflect.ValueOf(runtimes.ParseMode),
 			"ParseModes":         reflect.ValueOf(runtimes.ParseModes),
+			"ParseRunner":        reflect.ValueOf(runtimes.ParseRunner),
+			"ParseRunners":       reflect.ValueOf(runtimes.ParseRunners),
 			"Process":            reflect.ValueOf(runtimes.Process),
 			"Processes":          reflect.ValueOf(runtimes.Processes),
 			"ProcessesContext":   reflect.ValueOf(runtimes.ProcessesContext),
@@ -42,24 +49,34 @@ func init() {
 			"WorkerMainPrepared": reflect.ValueOf(runtimes.WorkerMainPrepared),
 
 			// type definitions
+			"BenchOptions":   reflect.ValueOf((*runtimes.BenchOptions)(nil)),
+			"BenchOverhead":  reflect.ValueOf((*runtimes.BenchOverhead)(nil)),
 			"BenchResult":    reflect.ValueOf((*runtimes.BenchResult)(nil)),
+			"BenchResults":   reflect.ValueOf((*runtimes.BenchResults)(nil)),
 			"CellContexter":  reflect.ValueOf((*runtimes.CellContexter)(nil)),
+			"CompiledInfo":   reflect.ValueOf((*runtimes.CompiledInfo)(nil)),
 			"Evaluator":      reflect.ValueOf((*runtimes.Evaluator)(nil)),
 			"Experiment":     reflect.ValueOf((*runtimes.Experiment)(nil)),
+			"GoExporter":     reflect.ValueOf((*runtimes.GoExporter)(nil)),
+			"GoProgram":      reflect.ValueOf((*runtimes.GoProgram)(nil)),
 			"Host":           reflect.ValueOf((*runtimes.Host)(nil)),
 			"Machine":        reflect.ValueOf((*runtimes.Machine)(nil)),
 			"Mode":           reflect.ValueOf((*runtimes.Mode)(nil)),
+			"Position":       reflect.ValueOf((*runtimes.Position)(nil)),
 			"ProcessOptions": reflect.ValueOf((*runtimes.ProcessOptions)(nil)),
 			"Program":        reflect.ValueOf((*runtimes.Program)(nil)),
 			"Progress":       reflect.ValueOf((*runtimes.Progress)(nil)),
 			"Results":        reflect.ValueOf((*runtimes.Results)(nil)),
 			"Run":            reflect.ValueOf((*runtimes.Run)(nil)),
+			"Runner":         reflect.ValueOf((*runtimes.Runner)(nil)),
 			"Summary":        reflect.ValueOf((*runtimes.Summary)(nil)),
 			"Var":            reflect.ValueOf((*runtimes.Var)(nil)),
+			"Vars":           reflect.ValueOf((*runtimes.Vars)(nil)),
 			"WorkerStats":    reflect.ValueOf((*runtimes.WorkerStats)(nil)),
 
 			// interface wrapper definitions
 			"_CellContexter": reflect.ValueOf((*_github_com_spinlab_spinlab_runtimes_CellContexter)(nil)),
+			"_GoExporter":    reflect.ValueOf((*_github_com_spinlab_spinlab_runtimes_GoExporter)(nil)),
 			"_Host":          reflect.ValueOf((*_github_com_spinlab_spinlab_runtimes_Host)(nil)),
 		}
 	}
@@ -73,6 +90,16 @@ type _github_com_spinlab_spinlab_runtimes_CellContexter struct {
 
 func (W _github_com_spinlab_spinlab_runtimes_CellContexter) CellContext() context.Context {
 	return W.WCellContext()
+}
+
+// _github_com_spinlab_spinlab_runtimes_GoExporter is an interface wrapper for GoExporter type
+type _github_com_spinlab_spinlab_runtimes_GoExporter struct {
+	IValue    interface{}
+	WExportGo func(snippet string, at runtimes.Position) (runtimes.GoProgram, error)
+}
+
+func (W _github_com_spinlab_spinlab_runtimes_GoExporter) ExportGo(snippet string, at runtimes.Position) (runtimes.GoProgram, error) {
+	return W.WExportGo(snippet, at)
 }
 
 // _github_com_spinlab_spinlab_runtimes_Host is an interface wrapper for Host type
