@@ -156,66 +156,35 @@ func (s *Session) ExportGo(snippet string, at runtimes.Position) (runtimes.GoPro
 		}
 	}
 	s.mu2.Unlock()
-	byName := map[string][]Definition{}
-	for _, d := range defs {
-		name := d.Name
-		if d.Kind == kindFunc {
-			name, _, _ = strings.Cut(name, ".") // a method goes with its type
+	source := func(d Definition) string {
+		if g, ok := written[d.Source]; ok {
+			return g.text
 		}
-		for _, n := range strings.Split(name, ",") {
-			byName[n] = append(byName[n], d)
-		}
+		return d.Source
 	}
-	included := map[string]bool{} // by Source
+	deps, unknown := dependencies(defs, want, source)
 	var decls []Definition
 	var imports []string
 	var vars []string
-	queue := sortedKeys(want)
-	seen := map[string]bool{}
-	for len(queue) > 0 {
-		n := queue[0]
-		queue = queue[1:]
-		if seen[n] {
-			continue
+	for _, n := range unknown {
+		switch n {
+		case "display":
+			imports = append(imports, `"`+displayPath+`"`)
+		case "runtimes":
+			imports = append(imports, `"`+runtimesPath+`"`)
 		}
-		seen[n] = true
-		ds := byName[n]
-		if n == "main" && len(ds) > 0 {
+	}
+	for _, d := range deps {
+		switch {
+		case d.Kind == kindFunc && d.Name == "main":
 			// The compiled program's main is the harness.
 			return p, &Error{Name: "CompileError", Message: "the compiled runner cannot use the session's func main (the program's main runs the workers): move its body into a function with another name"}
-		}
-		if len(ds) == 0 {
-			switch n {
-			case "display":
-				imports = append(imports, `"`+displayPath+`"`)
-			case "runtimes":
-				imports = append(imports, `"`+runtimesPath+`"`)
-			}
-			continue
-		}
-		for _, d := range ds {
-			if included[d.Source] {
-				continue
-			}
-			included[d.Source] = true
-			src := d.Source
-			if g, ok := written[d.Source]; ok {
-				src = g.text
-			}
-			switch d.Kind {
-			case kindImport:
-				imports = append(imports, strings.TrimSpace(strings.TrimPrefix(src, "import")))
-				continue
-			case kindVar:
-				vars = append(vars, d.Name)
-			default:
-				decls = append(decls, d)
-			}
-			for m := range namesIn(src) {
-				if !seen[m] {
-					queue = append(queue, m)
-				}
-			}
+		case d.Kind == kindImport:
+			imports = append(imports, strings.TrimSpace(strings.TrimPrefix(source(d), "import")))
+		case d.Kind == kindVar:
+			vars = append(vars, d.Name)
+		default:
+			decls = append(decls, d)
 		}
 	}
 	// The standard packages the snippet names without importing them, as
@@ -369,6 +338,57 @@ func usedNames(f ast.Node) map[string]bool {
 		return true
 	})
 	return names
+}
+
+// dependencies returns the session's definitions that the names in want
+// name, then those that their sources (source(d)) name, transitively, in
+// the order found; a method goes with its type. unknown are the names
+// reached that no definition defines (locals, packages, builtins). Both
+// runners ship only these to their workers, so that what a worker
+// compiles or interprets does not grow with the notebook.
+func dependencies(defs []Definition, want map[string]bool, source func(Definition) string) (deps []Definition, unknown []string) {
+	byName := map[string][]Definition{}
+	for _, d := range defs {
+		name := d.Name
+		if d.Kind == kindFunc {
+			name, _, _ = strings.Cut(name, ".") // a method goes with its type
+		}
+		for _, n := range strings.Split(name, ",") {
+			byName[n] = append(byName[n], d)
+		}
+	}
+	included := map[string]bool{} // by Source
+	queue := sortedKeys(want)
+	seen := map[string]bool{}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		ds := byName[n]
+		if len(ds) == 0 {
+			unknown = append(unknown, n)
+			continue
+		}
+		for _, d := range ds {
+			if included[d.Source] {
+				continue
+			}
+			included[d.Source] = true
+			deps = append(deps, d)
+			if d.Kind == kindImport {
+				continue
+			}
+			for m := range namesIn(source(d)) {
+				if !seen[m] {
+					queue = append(queue, m)
+				}
+			}
+		}
+	}
+	return deps, unknown
 }
 
 // namesIn lists the identifiers a definition's source uses.

@@ -269,7 +269,7 @@ func (s *Session) runMagic(ctx context.Context, m magic) (*Result, error) {
 		if failed := failedWorkers(r); failed > 0 {
 			fmt.Fprintf(s.stderr, "spinlab: %d workers failed; the first error of each configuration is under the table\n", failed)
 		}
-		b := r.Bundle()
+		b, _ := multiBundle(reflect.ValueOf(r))
 		res.Value = &b
 		if ctx.Err() != nil {
 			return res, &Error{Name: "interrupted", Message: fmt.Sprintf("the experiment was interrupted; the %d runs that finished are shown and in %s", len(r.Runs), name)}

@@ -53,6 +53,9 @@ func bundleOf(vals []reflect.Value) (display.Bundle, bool) {
 		return display.Bundle{}, false
 	case 1:
 		v := vals[0]
+		if b, ok := multiBundle(v); ok {
+			return b, true
+		}
 		if v.IsValid() && v.CanInterface() {
 			if r, ok := v.Interface().(richValue); ok {
 				b := r.B
@@ -134,4 +137,43 @@ func formatValue(v reflect.Value) (s string) {
 		return x.Error()
 	}
 	return fmt.Sprintf("%v", x)
+}
+
+// bundleSet is a value that displays as several outputs, such as
+// *runtimes.Results: its charts as an image/png output and its table.
+type bundleSet interface {
+	Bundles() []display.Bundle
+}
+
+// multiBundle publishes all but the last of a bundleSet's outputs as
+// display_data, in order, and returns the last as the cell's result, so
+// that each output keeps its own MIME type (an image/png that exporters
+// and HTML-sanitising front ends keep, a table beside it).
+func multiBundle(v reflect.Value) (display.Bundle, bool) {
+	if !v.IsValid() || !v.CanInterface() {
+		return display.Bundle{}, false
+	}
+	x := v.Interface()
+	switch w := x.(type) {
+	case textValue:
+		x = w.V
+	case richValue:
+		x = w.V
+	}
+	set, ok := x.(bundleSet)
+	if !ok {
+		return display.Bundle{}, false
+	}
+	bs := set.Bundles()
+	if len(bs) == 0 {
+		return display.Bundle{}, false
+	}
+	for _, b := range bs[:len(bs)-1] {
+		display.Publish(b)
+	}
+	b := bs[len(bs)-1]
+	if b.Metadata == nil {
+		b.Metadata = map[string]any{}
+	}
+	return b, true
 }

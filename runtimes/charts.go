@@ -2,9 +2,9 @@ package runtimes
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"os"
@@ -81,14 +81,12 @@ func (res *Results) chartsPNG() ([]byte, error) {
 	}
 	c := vgimg.NewWith(vgimg.UseWH(gridWidth, gridHeight), vgimg.UseDPI(96*gridDensity))
 	drawGrid(draw.New(c), plots)
-	var b bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&b); err != nil {
-		return nil, fmt.Errorf("render charts: %w", err)
+	img, ok := c.Image().(*image.RGBA)
+	if !ok {
+		return nil, fmt.Errorf("render charts: canvas is a %T, want *image.RGBA", c.Image())
 	}
-	return b.Bytes(), nil
+	return palettedPNG(img)
 }
-
-func base64Std(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
 func drawGrid(dc draw.Canvas, plots []*plot.Plot) {
 	dc.SetColor(color.White)

@@ -111,7 +111,7 @@ func (e Experiment) RunContext(ctx context.Context) *Results {
 			res.Err = errNoSessionForProcesses
 			return res
 		}
-		if prog, copyTime, err = exportProgram(h, e.Snippet); err != nil {
+		if prog, copyTime, err = exportProgram(h, e.Snippet, e.Process.Vars); err != nil {
 			res.Err = err
 			return res
 		}

@@ -5,9 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"go/token"
 	"io"
+	"maps"
 	"os"
+	"reflect"
+	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,7 +49,16 @@ type ProcessOptions struct {
 	Stdout, Stderr io.Writer
 	// Host exports the snippet; nil means the one installed by SetHost.
 	Host Host
+	// Vars are values the snippet uses by name that are not the
+	// session's top-level variables: a loop's or function's locals,
+	// which a child cannot see. Each is copied to every child as JSON,
+	// like a session variable, and wins over one of the same name.
+	Vars Vars
 }
+
+// Vars names values to copy to process-mode children:
+// ProcessOptions{Vars: runtimes.Vars{"payload": payload}}.
+type Vars map[string]any
 
 // DefaultMaxChildren is the default cap on concurrent children:
 // 4×NumCPU, and at least 64.
@@ -75,7 +89,7 @@ func ProcessesContext(ctx context.Context, n int, snippet string, opts ProcessOp
 			return r
 		}
 	}
-	prog, took, err := exportProgram(h, snippet)
+	prog, took, err := exportProgram(h, snippet, opts.Vars)
 	if err != nil {
 		r.Err = err
 		return r
@@ -90,11 +104,26 @@ func ProcessesContext(ctx context.Context, n int, snippet string, opts ProcessOp
 }
 
 // exportProgram exports and encodes the snippet's Program once per run.
-func exportProgram(h Host, snippet string) ([]byte, time.Duration, error) {
+func exportProgram(h Host, snippet string, vars Vars) ([]byte, time.Duration, error) {
 	t0 := monotonic()
 	p, err := h.Export(snippet)
 	if err != nil {
 		return nil, 0, fmt.Errorf("process mode: %w", err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(vars)) {
+		v := vars[name]
+		if !token.IsIdentifier(name) {
+			return nil, 0, fmt.Errorf("process mode: Vars: %q is not a Go identifier", name)
+		}
+		if v == nil {
+			return nil, 0, fmt.Errorf("process mode: Vars[%q] is nil: a child needs a typed value to declare the variable", name)
+		}
+		data, err := json.Marshal(v)
+		if err != nil {
+			return nil, 0, fmt.Errorf("process mode: Vars[%q] cannot be copied to a child process: %w", name, err)
+		}
+		p.Vars = slices.DeleteFunc(p.Vars, func(x Var) bool { return x.Name == name })
+		p.Vars = append(p.Vars, Var{Name: name, Type: reflect.TypeOf(v).String(), Value: data})
 	}
 	b, err := json.Marshal(p)
 	if err != nil {
@@ -119,6 +148,7 @@ func workerCommand(opts ProcessOptions) ([]string, error) {
 
 // runProcesses fills r with a process-mode run of the encoded program.
 func runProcesses(ctx context.Context, r *Run, n int, prog []byte, opts ProcessOptions) {
+	defer notSessionVariable(r)
 	if n < 1 {
 		r.Err = fmt.Errorf("process mode: need at least 1 worker, got %d", n)
 		return
@@ -441,4 +471,26 @@ func (o *outputMux) forward(r *os.File, w io.Writer, worker int, keepTail bool) 
 		}
 	}()
 	return f
+}
+
+// undefinedName matches the interpreter's error for a name the child's
+// session lacks.
+var undefinedName = regexp.MustCompile(`^CompileError: .*undefined: ([\pL_][\pL\pN_]*)$`)
+
+// notSessionVariable fails a run whose workers could not compile the
+// snippet because it names something the child cannot see, typically a
+// local variable of the cell (a loop variable): the run's result would
+// otherwise be nil with no error on the run.
+func notSessionVariable(r *Run) {
+	if r.Err != nil {
+		return
+	}
+	for _, w := range r.Workers {
+		m := undefinedName.FindStringSubmatch(firstLine(w.Error))
+		if m == nil {
+			continue
+		}
+		r.Err = fmt.Errorf("process mode: the snippet uses %s, which is not a session variable: a child process sees the session's top-level variables, types and functions, not a loop's or function's locals; pass it explicitly with runtimes.ProcessesContext(ctx, n, snippet, runtimes.ProcessOptions{Vars: runtimes.Vars{%q: %s}}) (or Experiment.Process.Vars), or define it at the top level of a cell", m[1], m[1], m[1])
+		return
+	}
 }

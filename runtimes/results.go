@@ -297,34 +297,44 @@ func speedupText(v float64) string {
 }
 
 // tableHTML renders the medians as an HTML table with the machine line.
+// It fits a notebook's 850 px column: width:100% with cells that wrap,
+// one column per figure a reader compares (wall with its range, CPU
+// user/sys together, failures with races), headers that break.
 func (res *Results) tableHTML() string {
 	var b strings.Builder
 	sums := res.Summaries()
-	th := `<th style="text-align:right;padding:2px 8px;white-space:nowrap">`
-	td := `<td style="text-align:right;padding:2px 8px;white-space:nowrap">`
-	b.WriteString(`<table style="font-size:90%;border-collapse:collapse"><thead><tr>`)
-	for _, h := range []string{"mode", "runner", "workers", "wall (median)", "wall min–max", "speedup", "spawn", "CPU user", "CPU sys", "memory / worker", "peak threads (parent+children)", "failed", "races"} {
+	th := `<th style="text-align:right;padding:2px 4px;vertical-align:bottom">`
+	td := `<td style="text-align:right;padding:2px 4px">` // wraps at spaces only
+	tdn := `<td style="text-align:right;padding:2px 4px;white-space:nowrap">`
+	b.WriteString(`<table style="width:100%;max-width:850px;font-size:85%;border-collapse:collapse"><thead><tr>`)
+	for _, h := range tableHeads {
 		b.WriteString(th + h + "</th>")
 	}
 	b.WriteString("</tr></thead><tbody>")
 	for _, s := range sums {
 		b.WriteString("<tr>")
-		fmt.Fprintf(&b, `<td style="text-align:left;padding:2px 8px;white-space:nowrap"><span style="color:%s">■</span> %s</td>`, modeColorHex(s.Mode), s.Mode)
+		fmt.Fprintf(&b, `<td style="text-align:left;padding:2px 6px;white-space:nowrap"><span style="color:%s">■</span> %s</td>`, modeColorHex(s.Mode), s.Mode)
+		for _, c := range []string{s.Runner.String(), strconv.Itoa(s.Workers)} {
+			b.WriteString(tdn + html.EscapeString(c) + "</td>")
+		}
+		fmt.Fprintf(&b, `%s%s <span style="color:#666;white-space:nowrap">(%s–%s)</span></td>`, td, html.EscapeString(formatDuration(s.Wall)),
+			html.EscapeString(formatDuration(s.WallMin)), html.EscapeString(formatDuration(s.WallMax)))
+		for _, c := range []string{speedupText(s.Speedup), formatDuration(s.Spawn)} {
+			b.WriteString(tdn + html.EscapeString(c) + "</td>")
+		}
+		for _, c := range []string{cpuText(s.User, s.Wall) + " / " + cpuText(s.System, s.Wall), memoryText(s),
+			threadsText(s.Mode, s.PeakThreads, s.ChildThreads)} {
+			b.WriteString(td + html.EscapeString(c) + "</td>")
+		}
 		failed := strconv.Itoa(s.Failed)
 		if s.Failed > 0 {
 			failed = `<span style="color:#b00;font-weight:bold">` + failed + "</span>"
 		}
-		for _, c := range []string{s.Runner.String(), strconv.Itoa(s.Workers), formatDuration(s.Wall),
-			formatDuration(s.WallMin) + " – " + formatDuration(s.WallMax), speedupText(s.Speedup),
-			formatDuration(s.Spawn), cpuText(s.User, s.Wall), cpuText(s.System, s.Wall), memoryText(s),
-			threadsText(s.Mode, s.PeakThreads, s.ChildThreads)} {
-			b.WriteString(td + html.EscapeString(c) + "</td>")
-		}
-		races := racesText(s)
+		races := html.EscapeString(racesText(s))
 		if s.Races > 0 {
 			races = `<span style="color:#b00;font-weight:bold">` + races + "</span>"
 		}
-		b.WriteString(td + failed + "</td>" + td + races + "</td></tr>")
+		b.WriteString(tdn + failed + " / " + races + "</td></tr>")
 	}
 	b.WriteString("</tbody></table>")
 	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">medians of %d trials · %s · %s · %s%s</div>`,
@@ -338,40 +348,68 @@ func (res *Results) tableHTML() string {
 	}
 	fmt.Fprintf(&b, `<div style="color:%s;font-size:85%%">%s</div>`, color, html.EscapeString(res.busyNote()))
 	for _, f := range res.firstErrors() {
-		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00">%s</summary><pre>%s</pre></details>`,
+		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00">%s</summary><pre style="white-space:pre-wrap">%s</pre></details>`,
 			html.EscapeString(f.String()), html.EscapeString(f.w.Error+"\n"+f.w.Stderr))
 	}
 	for _, r := range res.racyRuns() {
-		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00;font-weight:bold">DATA RACE in %s × %d (%s), trial %d, at %s</summary><pre>%s</pre></details>`,
+		fmt.Fprintf(&b, `<details style="margin-top:4px"><summary style="color:#b00;font-weight:bold">DATA RACE in %s × %d (%s), trial %d, at %s</summary><pre style="white-space:pre-wrap">%s</pre></details>`,
 			r.Mode, r.N(), r.Runner, r.Trial, html.EscapeString(strings.Join(r.raceLocations(), ", ")),
 			html.EscapeString(strings.Join(r.Races, "\n==================\n")))
 	}
 	return b.String()
 }
 
-// Bundle displays the results: the four charts (as one HiDPI PNG), the
-// table of medians with the machine line, and text/plain.
+// tableHeads are the columns of the HTML table.
+var tableHeads = []string{"mode", "runner", "workers", "wall median (min–max)", "speedup", "spawn",
+	"CPU user / sys", "memory / worker", "peak threads (parent+ children)", "failed / races"}
+
+// Bundle displays the results as the table of medians with the machine
+// line (text/html) and the text table (text/plain). The charts are a
+// separate output, [Results.ChartBundle]; [Results.Bundles] gives both,
+// and a notebook shows both for a Results that is a cell's final value
+// or a %%spin cell's result.
 func (res *Results) Bundle() display.Bundle {
 	var b strings.Builder
 	b.WriteString(`<div class="spinlab-results">`)
 	if res.Err != nil {
 		fmt.Fprintf(&b, `<div style="color:#b00;margin-bottom:4px">%s</div>`, html.EscapeString(res.Err.Error()))
 	}
-	data := map[string]any{"text/plain": res.String()}
-	if len(res.Summaries()) > 0 {
-		png, err := res.chartsPNG()
-		if err != nil {
-			fmt.Fprintf(&b, `<div style="color:#b00">charts: %s</div>`, html.EscapeString(err.Error()))
-		} else {
-			enc := base64Std(png)
-			fmt.Fprintf(&b, `<img alt="wall time, speedup, memory per worker and spawn latency by mode and worker count" width="%d" height="%d" style="max-width:100%%;height:auto" src="data:image/png;base64,%s">`,
-				gridPixelsW, gridPixelsH, enc)
-		}
-	}
 	b.WriteString(res.tableHTML())
 	b.WriteString("</div>")
-	data["text/html"] = b.String()
-	return display.Bundle{Data: data}
+	return display.Bundle{Data: map[string]any{"text/plain": res.String(), "text/html": b.String()}}
+}
+
+// ChartBundle is the four charts as one image/png output: a 2× PNG of
+// 1920×1392 pixels with metadata asking for 960×696 CSS pixels, so that
+// it is crisp on HiDPI screens, and a text/plain description. A PNG of
+// its own (not an <img> inside HTML) survives nbconvert to PDF and
+// Markdown and front ends that sanitise HTML.
+func (res *Results) ChartBundle() (display.Bundle, error) {
+	png, err := res.chartsPNG()
+	if err != nil {
+		return display.Bundle{}, err
+	}
+	b := display.PNGBundle(png)
+	b.Data["text/plain"] = fmt.Sprintf("<charts: wall time, speedup, memory per worker and spawn latency of %d configurations, %d×%d px>",
+		len(res.Summaries()), gridPixelsW, gridPixelsH)
+	b.Metadata = map[string]any{"image/png": map[string]any{"width": gridPixelsW, "height": gridPixelsH}}
+	return b, nil
+}
+
+// Bundles are the outputs that display the results, in order: the charts
+// (when there are runs to chart) and then [Results.Bundle]. When the
+// charts cannot be drawn, the table says why.
+func (res *Results) Bundles() []display.Bundle {
+	if len(res.Summaries()) == 0 {
+		return []display.Bundle{res.Bundle()}
+	}
+	chart, err := res.ChartBundle()
+	if err != nil {
+		b := res.Bundle()
+		b.Data["text/html"] = fmt.Sprintf(`<div style="color:#b00">charts: %s</div>`, html.EscapeString(err.Error())) + b.Data["text/html"].(string)
+		return []display.Bundle{b}
+	}
+	return []display.Bundle{chart, res.Bundle()}
 }
 
 // runnerNote says which runner made the figures: where only the

@@ -35,10 +35,9 @@ func TestKernelCompiledRunner(t *testing.T) {
 			t.Errorf("results lack %q:\n%s", want, plain)
 		}
 	}
-	if _, ok := r.ExecuteResult.Data["image/png"]; !ok {
-		if h, _ := r.ExecuteResult.Data["text/html"].(string); !strings.Contains(h, "image/png;base64") {
-			t.Errorf("no chart in the results")
-		}
+	// The charts are a display_data of their own, before the table.
+	if len(r.Displays) == 0 || r.Displays[0].Data["image/png"] == nil {
+		t.Errorf("no chart output: %d display_data", len(r.Displays))
 	}
 
 	race := c.Execute("%%spin runner=compiled race=true modes=goroutine workers=1 trials=1 quiet=true\n" +

@@ -71,6 +71,7 @@ func init() {
 			"Runner":         reflect.ValueOf((*runtimes.Runner)(nil)),
 			"Summary":        reflect.ValueOf((*runtimes.Summary)(nil)),
 			"Var":            reflect.ValueOf((*runtimes.Var)(nil)),
+			"Vars":           reflect.ValueOf((*runtimes.Vars)(nil)),
 			"WorkerStats":    reflect.ValueOf((*runtimes.WorkerStats)(nil)),
 
 			// interface wrapper definitions
