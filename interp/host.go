@@ -150,7 +150,23 @@ func (s *Session) Export(snippet string) (runtimes.Program, error) {
 	p := runtimes.Program{Snippet: snippet}
 	s.mu2.Lock()
 	defs := append([]Definition(nil), s.defs...)
+	// The child's session rewrites what it is sent, as this one did: send
+	// each definition as it was written where it is known, not its
+	// rewritten form (rewriting that again declared a loop variable's
+	// per-iteration copy twice: "no new variables on left side of :=").
+	written := make(map[string]string, len(defs))
+	for _, d := range defs {
+		if g, ok := s.goSrc[d.Source]; ok {
+			written[d.Source] = g.text
+		}
+	}
 	s.mu2.Unlock()
+	asWritten := func(d Definition) string {
+		if w, ok := written[d.Source]; ok {
+			return w
+		}
+		return d.Source
+	}
 	used, err := snippetNames(snippet)
 	if err != nil {
 		return p, err
@@ -176,7 +192,7 @@ func (s *Session) Export(snippet string) (runtimes.Program, error) {
 		switch d.Kind {
 		case kindType, kindFunc, kindConst:
 			if reached[d.Source] {
-				b.WriteString(d.Source + "\n")
+				b.WriteString(asWritten(d) + "\n")
 			}
 		}
 	}

@@ -73,3 +73,20 @@ fmt.Sprint(r.Workers[0].Result, " ", r.Workers[0].Error, bad.Err != nil && strin
 		t.Errorf("got %s, want \"2 true\"", got)
 	}
 }
+
+// A function whose source the session rewrote (a per-iteration loop
+// variable, a guarded go statement) reaches a process worker as written:
+// the worker's session rewrites it once more, and rewriting the rewritten
+// form declared the loop variable's copy twice ("no new variables on left
+// side of :="), so every process run of such a session failed.
+func TestProcessModeRewrittenDefinitions(t *testing.T) {
+	t.Setenv(runtimes.EnvWorkerBin, workerBinary(t))
+	s, _, _ := newTestSession(t)
+	runtimes.SetHost(s)
+	defer runtimes.SetHost(nil)
+	mustExec(t, s, "func spawn(n int) int {\n\tvar wg sync.WaitGroup\n\tfor i := 0; i < n; i++ {\n\t\twg.Add(1)\n\t\tgo func() { defer wg.Done(); _ = i }()\n\t}\n\twg.Wait()\n\treturn n\n}")
+	res := mustExec(t, s, "p := runtimes.Processes(1, `spawn(3)`)\nfmt.Sprint(p.Workers[0].Result, p.Workers[0].Error)")
+	if got, want := text(res.Value), `"3"`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
