@@ -562,11 +562,7 @@ func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods 
 		t := v.Type()
 		for i := 0; i < v.NumField(); i++ {
 			if i > 0 {
-				if p.sharp {
-					p.buf.WriteString(", ")
-				} else {
-					p.buf.WriteByte(' ')
-				}
+				p.separate()
 			}
 			name := fieldName(t.Field(i).Name, nt, i)
 			if p.plus || p.sharp {
@@ -617,19 +613,11 @@ func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods 
 		}
 		for i := 0; i < v.Len(); i++ {
 			if i > 0 {
-				if p.sharp {
-					p.buf.WriteString(", ")
-				} else {
-					p.buf.WriteByte(' ')
-				}
+				p.separate()
 			}
 			p.value(v.Index(i), nil, depth+1, methods)
 		}
-		if p.sharp {
-			p.buf.WriteByte('}')
-		} else {
-			p.buf.WriteByte(']')
-		}
+		p.closeList()
 	case reflect.Map:
 		if p.sharp {
 			if v.IsNil() {
@@ -644,21 +632,13 @@ func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods 
 		sort.SliceStable(keys, func(i, j int) bool { return compareValues(keys[i], keys[j]) < 0 })
 		for i, k := range keys {
 			if i > 0 {
-				if p.sharp {
-					p.buf.WriteString(", ")
-				} else {
-					p.buf.WriteByte(' ')
-				}
+				p.separate()
 			}
 			p.value(k, nil, depth+1, methods)
 			p.buf.WriteByte(':')
 			p.value(v.MapIndex(k), nil, depth+1, methods)
 		}
-		if p.sharp {
-			p.buf.WriteByte('}')
-		} else {
-			p.buf.WriteByte(']')
-		}
+		p.closeList()
 	case reflect.Interface:
 		if v.IsNil() {
 			if p.sharp {
@@ -751,4 +731,24 @@ func cmpOrdered[T int64 | uint64 | float64 | uintptr | int](a, b T) int {
 		return 1
 	}
 	return 0
+}
+
+// separate writes what stands between two elements of a struct, slice or
+// map: ", " for %#v, a space otherwise, as fmt does.
+func (p *valuePrinter) separate() {
+	if p.sharp {
+		p.buf.WriteString(", ")
+	} else {
+		p.buf.WriteByte(' ')
+	}
+}
+
+// closeList ends a slice or map: "}" for %#v (a composite literal), "]"
+// otherwise.
+func (p *valuePrinter) closeList() {
+	if p.sharp {
+		p.buf.WriteByte('}')
+	} else {
+		p.buf.WriteByte(']')
+	}
 }
