@@ -1,7 +1,10 @@
 package main
 
 // Measurements with the same meaning as runtimes' in-process ones
-// (runtimes/measure.go), in the standard library only.
+// (runtimes/measure.go) and its process workers' (runtimes/worker.go),
+// written again in the standard library only: a compiled program is built
+// in a module of its own and cannot import spinlab's packages. A change to
+// what a figure counts must go into both: no test compares them yet.
 
 import (
 	"bytes"
