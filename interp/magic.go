@@ -30,8 +30,8 @@ var knownMagics = []struct{ name, usage, help string }{
 	{"%env", "%env [NAME[=VALUE]]", "list the environment, show NAME, or set it"},
 	{"%reset", "%reset", "start a fresh interpreter: forget every definition and variable, kill child processes"},
 	{"%time", "%time STATEMENT", "run the statement once and print its wall and CPU time"},
-	{"%%spin", "%%spin modes=goroutine,thread,process workers=1,2,4 trials=3 warmup=1 pool=false divide=false runner=interpreted,compiled race=false", "run the cell body as a runtimes.Experiment (workers see worker and workers) and show its results; runner=compiled builds it with the Go toolchain for Go's own numbers, race=true with the race detector"},
-	{"%%bench", "%%bench runner=interpreted,compiled", "run the cell body as a Go benchmark loop: ns/op, B/op, allocs/op (runner=compiled: Go's own loop; both: one row each)"},
+	{"%%spin", "%%spin modes=goroutine,thread,process workers=1,2,4 trials=3 warmup=1 pool=false divide=false runner=interpreted,compiled race=false", "run the cell body as a runtimes.Experiment (workers see worker and workers), show its charts and table, and bind the results to _spinN (N: the cell's number); runner=compiled builds it with the Go toolchain for Go's own numbers, race=true with the race detector"},
+	{"%%bench", "%%bench runner=interpreted,compiled", "run the cell body as a Go benchmark loop: ns/op, B/op, allocs/op of the body alone (interpreted: the empty loop's cost, measured in the same run, is subtracted and shown; runner=compiled: Go's own testing.Benchmark loop; both: one row each)"},
 }
 
 func magicNames() string {
@@ -400,7 +400,9 @@ Cells
       x := []int{3, 1, 2}
       sort.Ints(x)        // sort is imported for you (any standard package)
       x                   // shows [1 2 3]
-  Current Go works: for i := range 10, min, max, clear, per-iteration loop variables.
+  Current Go works: for i := range 10, min, max, clear, per-iteration loop variables,
+  the generic slices, maps and cmp, ~ constraints, iterators. A redefined function
+  reaches every caller; a pasted whole program (package main ... func main) runs main once.
   display and runtimes are always imported; gonum plot, plotter, vg, stat and floats are bundled.
 
 Display (package display)
