@@ -136,6 +136,11 @@ func TestCompiledPanicAtCellLine(t *testing.T) {
 		if !strings.Contains(ws[1].Stderr+stderr.String(), "cell[9]:2") {
 			t.Errorf("%s: the stack does not reach the snippet's line cell[9]:2:\n%s\n%s", m, ws[1].Stderr, stderr.String())
 		}
+		// The harness's frames name spinlab's harness, not a file in the
+		// build cache.
+		if stack := ws[1].Stderr + stderr.String(); !strings.Contains(stack, "spinlab/harness/main.go:") || strings.Contains(stack, "harness_main.go") {
+			t.Errorf("%s: the harness's frames name a path in the build cache, not spinlab/harness/main.go:\n%s", m, stack)
+		}
 	}
 }
 

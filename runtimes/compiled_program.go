@@ -59,7 +59,9 @@ func programFiles(p GoProgram) (map[string]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("compiled runner: the harness is missing %s: %w", name, err)
 		}
-		files["harness_"+name] = string(b)
+		// Positions in the harness read as spinlab's, not as a path
+		// in the build cache, in panics and race reports.
+		files["harness_"+name] = "//line spinlab/harness/" + name + ":1\n" + string(b)
 	}
 	return files, nil
 }
