@@ -6,17 +6,6 @@ import (
 	"time"
 )
 
-// executeRequest is an execute_request's content. Pointers tell a missing
-// flag (which takes the spec's default) from false.
-type executeRequest struct {
-	Code            string            `json:"code"`
-	Silent          bool              `json:"silent"`
-	StoreHistory    *bool             `json:"store_history"`
-	UserExpressions map[string]string `json:"user_expressions"`
-	AllowStdin      *bool             `json:"allow_stdin"`
-	StopOnError     *bool             `json:"stop_on_error"`
-}
-
 func boolOr(b *bool, def bool) bool {
 	if b == nil {
 		return def
@@ -31,7 +20,7 @@ func boolOr(b *bool, def bool) bool {
 // stored in history (store_history and not silent), and a silent cell
 // publishes no execute_input, execute_result or error.
 func (k *Kernel) execute(m *Message) (abort bool, err error) {
-	var c executeRequest
+	var c ExecuteRequestContent
 	if err := decode(m, &c); err != nil {
 		return false, err
 	}
@@ -45,7 +34,7 @@ func (k *Kernel) execute(m *Message) (abort bool, err error) {
 
 	started := time.Now().UTC().Format(time.RFC3339Nano)
 	if !c.Silent {
-		k.publish(m.Header, "execute_input", map[string]any{"code": c.Code, "execution_count": count})
+		k.publish(m.Header, "execute_input", ExecuteInput{Code: c.Code, ExecutionCount: count})
 	}
 	out := &cellOutput{k: k, parent: m.Header, ids: m.Identities, allowStdin: boolOr(c.AllowStdin, true)}
 	req := ExecuteRequest{
@@ -78,36 +67,26 @@ func (k *Kernel) execute(m *Message) (abort bool, err error) {
 	if status == StatusError && r.Error == nil {
 		r.Error = &Error{Name: "Error", Value: "the cell failed without an error message"}
 	}
-	var content map[string]any
+	content := ExecuteReplyContent{Status: status, ExecutionCount: count}
 	switch status {
 	case StatusOK:
 		if r.Result != nil && !c.Silent {
-			k.publish(m.Header, "execute_result", map[string]any{
-				"execution_count": count,
-				"data":            orEmpty(r.Result.Data),
-				"metadata":        orEmpty(r.Result.Metadata),
+			k.publish(m.Header, "execute_result", ExecuteResult{
+				ExecutionCount: count,
+				Data:           orEmpty(r.Result.Data),
+				Metadata:       orEmpty(r.Result.Metadata),
 			})
 		}
-		exprs := r.UserExpressions
-		if exprs == nil {
-			exprs = map[string]ExpressionResult{}
-		}
-		payload := r.Payload
-		if payload == nil {
-			payload = []map[string]any{}
-		}
-		content = map[string]any{"status": status, "execution_count": count, "user_expressions": exprs, "payload": payload}
+		content.UserExpressions, content.Payload = r.UserExpressions, r.Payload
 	case StatusError:
-		tb := r.Error.Traceback
-		if tb == nil {
-			tb = []string{}
+		e := *r.Error
+		if e.Traceback == nil {
+			e.Traceback = []string{}
 		}
 		if !c.Silent {
-			k.publish(m.Header, "error", map[string]any{"ename": r.Error.Name, "evalue": r.Error.Value, "traceback": tb})
+			k.publish(m.Header, "error", e)
 		}
-		content = map[string]any{"status": status, "execution_count": count, "ename": r.Error.Name, "evalue": r.Error.Value, "traceback": tb}
-	default:
-		content = map[string]any{"status": status, "execution_count": count}
+		content.Error = &e
 	}
 	if store {
 		k.hist.add(count, c.Code, textPlain(r.Result))

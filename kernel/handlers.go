@@ -13,8 +13,8 @@ import (
 
 // busy, idle are the status contents that wrap every request.
 var (
-	busy = map[string]any{"execution_state": "busy"}
-	idle = map[string]any{"execution_state": "idle"}
+	busy = StatusContent{ExecutionState: "busy"}
+	idle = StatusContent{ExecutionState: "idle"}
 )
 
 // shellWorker handles shell requests one at a time.
@@ -93,7 +93,9 @@ func (k *Kernel) abortQueued() {
 				continue
 			}
 			k.publish(m.Header, "status", busy)
-			k.reply(Shell, m, "execute_reply", map[string]any{"status": StatusAborted},
+			k.reply(Shell, m, "execute_reply", struct {
+				Status Status `json:"status"`
+			}{StatusAborted},
 				map[string]any{"status": StatusAborted, "engine": k.session})
 			k.publish(m.Header, "status", idle)
 		default:
@@ -124,9 +126,9 @@ func (k *Kernel) handle(ch Channel, m *Message) (abort bool) {
 		k.connect(ch, m)
 	case t == "interrupt_request" && ch == Control:
 		k.Interrupt()
-		k.reply(ch, m, "interrupt_reply", map[string]any{"status": StatusOK}, nil)
+		k.reply(ch, m, "interrupt_reply", InterruptReply{Status: StatusOK}, nil)
 	case t == "comm_info_request":
-		k.reply(ch, m, "comm_info_reply", map[string]any{"status": StatusOK, "comms": map[string]any{}}, nil)
+		k.reply(ch, m, "comm_info_reply", CommInfoReply{Status: StatusOK, Comms: map[string]any{}}, nil)
 	case ch != Shell:
 		k.log.Warn("dropped message", "channel", ch, "reason", "unknown msg_type on control", "msg_type", t)
 	case t == "execute_request":
@@ -245,12 +247,13 @@ func (k *Kernel) replyBadContent(ch Channel, m *Message, bad *badContentError) {
 		return
 	}
 	const ename = "BadRequest"
-	content := map[string]any{"status": StatusError, "ename": ename, "evalue": bad.Error(),
-		"traceback": []string{ename + ": " + bad.Error()}}
+	content := ErrorReply{Status: StatusError, Error: Error{Name: ename, Value: bad.Error(),
+		Traceback: []string{ename + ": " + bad.Error()}}}
 	if m.Header.MsgType == "execute_request" {
 		k.mu.Lock()
-		content["execution_count"] = k.execCount
+		count := k.execCount
 		k.mu.Unlock()
+		content.ExecutionCount = &count
 	}
 	k.reply(ch, m, base+"_reply", content, nil)
 }
@@ -268,25 +271,24 @@ func (k *Kernel) kernelInfo(ch Channel, m *Message) {
 		}
 		banner += "WARNING: " + unsignedWarning + "."
 	}
-	k.reply(ch, m, "kernel_info_reply", map[string]any{
-		"status":                 StatusOK,
-		"protocol_version":       ProtocolVersion,
-		"implementation":         info.Implementation,
-		"implementation_version": info.ImplementationVersion,
-		"language_info":          info.Language,
-		"banner":                 banner,
-		"help_links":             links,
-		"debugger":               false,
+	k.reply(ch, m, "kernel_info_reply", KernelInfoReply{
+		Status:                StatusOK,
+		ProtocolVersion:       ProtocolVersion,
+		Implementation:        info.Implementation,
+		ImplementationVersion: info.ImplementationVersion,
+		LanguageInfo:          info.Language,
+		Banner:                banner,
+		HelpLinks:             links,
 	}, nil)
 }
 
 func (k *Kernel) connect(ch Channel, m *Message) {
-	k.reply(ch, m, "connect_reply", map[string]any{
-		"shell_port":   k.info.ShellPort,
-		"iopub_port":   k.info.IOPubPort,
-		"stdin_port":   k.info.StdinPort,
-		"hb_port":      k.info.HBPort,
-		"control_port": k.info.ControlPort,
+	k.reply(ch, m, "connect_reply", ConnectReply{
+		ShellPort:   k.info.ShellPort,
+		IOPubPort:   k.info.IOPubPort,
+		StdinPort:   k.info.StdinPort,
+		HBPort:      k.info.HBPort,
+		ControlPort: k.info.ControlPort,
 	}, nil)
 }
 
@@ -294,21 +296,19 @@ func (k *Kernel) connect(ch Channel, m *Message) {
 // makes Serve return once the reply is sent. A running cell is
 // interrupted first.
 func (k *Kernel) shutdown(ch Channel, m *Message) error {
-	var c struct {
-		Restart bool `json:"restart"`
-	}
+	var c ShutdownRequest
 	if err := decode(m, &c); err != nil {
 		return err
 	}
 	k.Interrupt()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	content := map[string]any{"status": StatusOK, "restart": c.Restart}
+	content := ShutdownReply{Status: StatusOK, Restart: c.Restart}
 	inPlace := c.Restart && !k.exitOnRestart
 	if err := k.engine.Shutdown(ctx, inPlace); err != nil {
 		k.log.Error("engine shutdown", "restart", c.Restart, "err", err)
-		content = map[string]any{"status": StatusError, "restart": c.Restart,
-			"ename": "ShutdownError", "evalue": err.Error(), "traceback": []string{}}
+		e := newErrorReply("ShutdownError", err)
+		content.Status, content.Error = e.Status, &e.Error
 	}
 	if inPlace {
 		k.mu.Lock()
@@ -335,85 +335,69 @@ func clampCursor(code string, pos *int) int {
 	return *pos
 }
 
-// errorContent is the content of a reply whose request failed.
-func errorContent(name string, err error) map[string]any {
-	return map[string]any{"status": StatusError, "ename": name, "evalue": err.Error(), "traceback": []string{}}
-}
-
 func (k *Kernel) complete(m *Message) error {
-	var c struct {
-		Code      string `json:"code"`
-		CursorPos *int   `json:"cursor_pos"`
-	}
+	var c CompleteRequest
 	if err := decode(m, &c); err != nil {
 		return err
 	}
 	comp, err := k.engine.Complete(k.runCtx, c.Code, clampCursor(c.Code, c.CursorPos))
 	if err != nil {
-		k.reply(Shell, m, "complete_reply", errorContent("CompletionError", err), nil)
+		k.reply(Shell, m, "complete_reply", newErrorReply("CompletionError", err), nil)
 		return nil
 	}
 	matches := comp.Matches
 	if matches == nil {
 		matches = []string{}
 	}
-	metadata := map[string]any{}
+	var metadata CompleteMetadata
 	if len(comp.Types) > 0 {
-		types := make([]map[string]any, 0, len(matches))
+		metadata.Types = make([]CompletionItem, 0, len(matches))
 		for i, text := range matches {
-			t := ""
+			item := CompletionItem{Start: comp.CursorStart, End: comp.CursorEnd, Text: text}
 			if i < len(comp.Types) {
-				t = comp.Types[i]
+				item.Type = comp.Types[i]
 			}
-			item := map[string]any{"start": comp.CursorStart, "end": comp.CursorEnd, "text": text, "type": t}
 			if comp.Signatures != nil { // as ipykernel: every item has one, "" when none
 				sig := ""
 				if i < len(comp.Signatures) {
 					sig = comp.Signatures[i]
 				}
-				item["signature"] = sig
+				item.Signature = &sig
 			}
-			types = append(types, item)
+			metadata.Types = append(metadata.Types, item)
 		}
-		metadata["_jupyter_types_experimental"] = types
 	}
-	k.reply(Shell, m, "complete_reply", map[string]any{
-		"status":       StatusOK,
-		"matches":      matches,
-		"cursor_start": comp.CursorStart,
-		"cursor_end":   comp.CursorEnd,
-		"metadata":     metadata,
+	k.reply(Shell, m, "complete_reply", CompleteReply{
+		Status:      StatusOK,
+		Matches:     matches,
+		CursorStart: comp.CursorStart,
+		CursorEnd:   comp.CursorEnd,
+		Metadata:    metadata,
 	}, nil)
 	return nil
 }
 
 func (k *Kernel) inspect(m *Message) error {
-	var c struct {
-		Code        string `json:"code"`
-		CursorPos   *int   `json:"cursor_pos"`
-		DetailLevel int    `json:"detail_level"`
-	}
+	var c InspectRequest
 	if err := decode(m, &c); err != nil {
 		return err
 	}
 	in, err := k.engine.Inspect(k.runCtx, c.Code, clampCursor(c.Code, c.CursorPos), c.DetailLevel)
 	if err != nil {
-		k.reply(Shell, m, "inspect_reply", errorContent("InspectionError", err), nil)
+		k.reply(Shell, m, "inspect_reply", newErrorReply("InspectionError", err), nil)
 		return nil
 	}
-	k.reply(Shell, m, "inspect_reply", map[string]any{
-		"status":   StatusOK,
-		"found":    in.Found,
-		"data":     orEmpty(in.Data),
-		"metadata": orEmpty(in.Metadata),
+	k.reply(Shell, m, "inspect_reply", InspectReply{
+		Status:   StatusOK,
+		Found:    in.Found,
+		Data:     orEmpty(in.Data),
+		Metadata: orEmpty(in.Metadata),
 	}, nil)
 	return nil
 }
 
 func (k *Kernel) isComplete(m *Message) error {
-	var c struct {
-		Code string `json:"code"`
-	}
+	var c IsCompleteRequest
 	if err := decode(m, &c); err != nil {
 		return err
 	}
@@ -422,39 +406,34 @@ func (k *Kernel) isComplete(m *Message) error {
 		k.log.Warn("is_complete", "err", err)
 		cs = Completeness{Status: "unknown"}
 	}
-	content := map[string]any{"status": cs.Status}
+	content := IsCompleteReply{Status: cs.Status, Indent: cs.Indent}
 	switch cs.Status {
-	case "complete", "invalid":
-	case "incomplete":
-		content["indent"] = cs.Indent
+	case "complete", "invalid", "incomplete":
 	default:
-		content["status"] = "unknown"
+		content.Status = "unknown"
 	}
 	k.reply(Shell, m, "is_complete_reply", content, nil)
 	return nil
 }
 
 func (k *Kernel) historyRequest(m *Message) error {
-	var c historyRequest
+	var c HistoryRequest
 	if err := decode(m, &c); err != nil {
 		return err
 	}
-	k.reply(Shell, m, "history_reply", map[string]any{"status": StatusOK, "history": k.hist.query(c)}, nil)
+	k.reply(Shell, m, "history_reply", HistoryReply{Status: StatusOK, History: k.hist.query(c)}, nil)
 	return nil
 }
 
 // commOpen answers a comm_open with comm_close: spinlab has no comm
 // targets, and ipykernel closes comms for unknown targets the same way.
 func (k *Kernel) commOpen(m *Message) error {
-	var c struct {
-		CommID     string `json:"comm_id"`
-		TargetName string `json:"target_name"`
-	}
+	var c CommOpen
 	if err := decode(m, &c); err != nil {
 		return err
 	}
 	k.log.Info("comm_open for an unknown target", "target_name", c.TargetName, "comm_id", c.CommID)
-	k.publish(m.Header, "comm_close", map[string]any{"comm_id": c.CommID, "data": map[string]any{}})
+	k.publish(m.Header, "comm_close", CommClose{CommID: c.CommID, Data: map[string]any{}})
 	return nil
 }
 

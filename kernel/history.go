@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"encoding/json"
 	"sync"
 	"unicode/utf8"
 )
@@ -12,28 +11,9 @@ import (
 type history struct {
 	mu      sync.Mutex
 	session int
-	entries []historyEntry
+	entries []HistoryEntry
 	limit   int // entries
 	size    int // bytes of text in entries
-}
-
-type historyEntry struct {
-	session, line int
-	input         string
-	output        *string // execute_result text/plain, if any
-}
-
-// historyRequest is a history_request's content.
-type historyRequest struct {
-	Output     bool   `json:"output"`
-	Raw        bool   `json:"raw"`
-	AccessType string `json:"hist_access_type"`
-	Session    int    `json:"session"`
-	Start      int    `json:"start"`
-	Stop       int    `json:"stop"`
-	N          int    `json:"n"`
-	Pattern    string `json:"pattern"`
-	Unique     bool   `json:"unique"`
 }
 
 func newHistory(limit int) *history { return &history{session: 1, limit: limit} }
@@ -55,7 +35,7 @@ func (h *history) add(line int, input string, output *string) {
 		o := clip(*output)
 		output = &o
 	}
-	h.entries = append(h.entries, historyEntry{h.session, line, input, output})
+	h.entries = append(h.entries, HistoryEntry{Session: h.session, Line: line, Input: input, Output: output})
 	h.size += entrySize(h.entries[len(h.entries)-1])
 	drop := 0
 	if len(h.entries) > h.limit {
@@ -69,14 +49,14 @@ func (h *history) add(line int, input string, output *string) {
 		drop++
 	}
 	if drop > 0 {
-		h.entries = append([]historyEntry(nil), h.entries[drop:]...)
+		h.entries = append([]HistoryEntry(nil), h.entries[drop:]...)
 	}
 }
 
-func entrySize(e historyEntry) int {
-	n := len(e.input)
-	if e.output != nil {
-		n += len(*e.output)
+func entrySize(e HistoryEntry) int {
+	n := len(e.Input)
+	if e.Output != nil {
+		n += len(*e.Output)
 	}
 	return n
 }
@@ -100,12 +80,12 @@ func (h *history) restart() {
 	h.mu.Unlock()
 }
 
-// query answers a history request with the entries as history_reply
-// lists them: [session, line, input] or [session, line, [input, output]].
-func (h *history) query(r historyRequest) []json.RawMessage {
+// query answers a history request with the entries it selects, each to
+// be sent with its output when the request asked for output.
+func (h *history) query(r HistoryRequest) []HistoryEntry {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	var sel []historyEntry
+	var sel []HistoryEntry
 	switch r.AccessType {
 	case "tail":
 		sel = lastN(h.entries, r.N)
@@ -115,7 +95,7 @@ func (h *history) query(r historyRequest) []json.RawMessage {
 			s += h.session
 		}
 		for _, e := range h.entries {
-			if e.session == s && e.line >= r.Start && (r.Stop <= 0 || e.line < r.Stop) {
+			if e.Session == s && e.Line >= r.Start && (r.Stop <= 0 || e.Line < r.Stop) {
 				sel = append(sel, e)
 			}
 		}
@@ -125,7 +105,7 @@ func (h *history) query(r historyRequest) []json.RawMessage {
 			pattern = "*"
 		}
 		for _, e := range h.entries {
-			if globMatch(pattern, e.input) {
+			if globMatch(pattern, e.Input) {
 				sel = append(sel, e)
 			}
 		}
@@ -133,11 +113,11 @@ func (h *history) query(r historyRequest) []json.RawMessage {
 			// Keep the latest occurrence of each input, in order.
 			last := map[string]int{}
 			for i, e := range sel {
-				last[e.input] = i
+				last[e.Input] = i
 			}
-			var uniq []historyEntry
+			var uniq []HistoryEntry
 			for i, e := range sel {
-				if last[e.input] == i {
+				if last[e.Input] == i {
 					uniq = append(uniq, e)
 				}
 			}
@@ -145,30 +125,18 @@ func (h *history) query(r historyRequest) []json.RawMessage {
 		}
 		sel = lastN(sel, r.N)
 	}
-	out := make([]json.RawMessage, 0, len(sel))
-	for _, e := range sel {
-		var v []any
-		if r.Output {
-			var o any
-			if e.output != nil {
-				o = *e.output
-			}
-			v = []any{e.session, e.line, []any{e.input, o}}
-		} else {
-			v = []any{e.session, e.line, e.input}
-		}
-		b, _ := json.Marshal(v)
-		out = append(out, b)
+	for i := range sel {
+		sel[i].withOutput = r.Output
 	}
-	return out
+	return sel
 }
 
 // lastN returns the last n entries, or all of them when n <= 0.
-func lastN(es []historyEntry, n int) []historyEntry {
+func lastN(es []HistoryEntry, n int) []HistoryEntry {
 	if n <= 0 || n >= len(es) {
-		return append([]historyEntry(nil), es...)
+		return append([]HistoryEntry(nil), es...)
 	}
-	return append([]historyEntry(nil), es[len(es)-n:]...)
+	return append([]HistoryEntry(nil), es[len(es)-n:]...)
 }
 
 // globMatch matches s against a glob pattern as IPython's history search

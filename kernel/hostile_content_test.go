@@ -167,7 +167,7 @@ func TestPortsWrittenBack(t *testing.T) {
 				t.Errorf("mode after writing: %v, %v; want 0640", st.Mode(), err)
 			}
 			c := kerneltest.Connect(t, path)
-			if r := c.KernelInfo(); r.Status != string(kernel.StatusOK) {
+			if r := c.KernelInfo(); r.Status != kernel.StatusOK {
 				t.Errorf("kernel_info through the written file: %+v", r)
 			}
 		})

@@ -120,7 +120,7 @@ func TestOversizedFramesAreCut(t *testing.T) {
 					}
 					conn.Close()
 					cuts++
-					if r := c.KernelInfo(); r.Status != string(kernel.StatusOK) {
+					if r := c.KernelInfo(); r.Status != kernel.StatusOK {
 						t.Fatalf("%s, %s: kernel_info after it: %+v", tc.name, ch, r)
 					}
 				}

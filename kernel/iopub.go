@@ -75,7 +75,7 @@ func (k *Kernel) publisher() {
 		if pend == nil {
 			return
 		}
-		k.sendIOPub(pend.parent, "stream", map[string]any{"name": pend.name, "text": pend.text.String()})
+		k.sendIOPub(pend.parent, "stream", StreamContent{Name: pend.name, Text: pend.text.String()})
 		pend = nil
 		timer.Stop()
 		tick = nil

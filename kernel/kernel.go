@@ -198,7 +198,7 @@ func (k *Kernel) Serve(ctx context.Context) error {
 	writers.Go(func() { k.writer(Stdin, k.stdinSock, k.stdinOut) })
 	writers.Go(k.publisher)
 
-	k.publish(Header{}, "status", map[string]any{"execution_state": "starting"})
+	k.publish(Header{}, "status", StatusContent{ExecutionState: "starting"})
 	workers.Go(k.shellWorker)
 	workers.Go(k.controlWorker)
 	workers.Go(k.quickWorker)

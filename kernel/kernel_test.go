@@ -45,7 +45,7 @@ func TestKernelInfo(t *testing.T) {
 		req := c.Send(ch, "kernel_info_request", nil)
 		reply := c.WaitReply(req)
 		checkWrapped(t, req, c.WaitIdle(req))
-		var info kerneltest.KernelInfoReply
+		var info kernel.KernelInfoReply
 		if err := reply.DecodeContent(&info); err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +131,7 @@ func TestExecutionCount(t *testing.T) {
 	if len(reqs) != 4 || !reqs[1].Silent || reqs[1].StoreHistory || reqs[2].StoreHistory || !reqs[3].StoreHistory || reqs[3].ExecutionCount != 2 {
 		t.Errorf("engine saw %+v", reqs)
 	}
-	hist := c.History(kerneltest.HistoryRequest{AccessType: "tail", N: 10})
+	hist := c.History(kernel.HistoryRequest{AccessType: "tail", N: 10})
 	if len(hist) != 2 || hist[0].Line != 1 || hist[1].Line != 2 {
 		t.Errorf("history %+v, want the two stored cells", hist)
 	}
@@ -254,13 +254,12 @@ func TestComplete(t *testing.T) {
 	if r.Status != "ok" || !slices.Equal(r.Matches, []string{"Println", "Printf"}) || r.CursorStart != cursor-3 || r.CursorEnd != cursor {
 		t.Errorf("complete_reply %+v", r)
 	}
-	types, _ := r.Metadata["_jupyter_types_experimental"].([]any)
+	types := r.Metadata.Types
 	if len(types) != 2 {
-		t.Fatalf("_jupyter_types_experimental %v", r.Metadata)
+		t.Fatalf("_jupyter_types_experimental %+v", r.Metadata)
 	}
-	first, _ := types[0].(map[string]any)
-	if first["text"] != "Println" || first["type"] != "function" || first["start"] != float64(cursor-3) || first["end"] != float64(cursor) {
-		t.Errorf("type entry %v", first)
+	if first := types[0]; first.Text != "Println" || first.Type != "function" || first.Start != cursor-3 || first.End != cursor {
+		t.Errorf("type entry %+v", first)
 	}
 	r = c.Complete("héllo", 2)
 	if !slices.Equal(r.Matches, []string{"héllo"}) || r.CursorStart != 0 || r.CursorEnd != 2 {
@@ -291,11 +290,11 @@ func TestIsComplete(t *testing.T) {
 	c := kerneltest.NewServer(t, newFakeEngine())
 	for _, tc := range []struct {
 		code string
-		want kerneltest.IsCompleteReply
+		want kernel.IsCompleteReply
 	}{
-		{"x := 1", kerneltest.IsCompleteReply{Status: "complete"}},
-		{"for {", kerneltest.IsCompleteReply{Status: "incomplete", Indent: "\t"}},
-		{"}}", kerneltest.IsCompleteReply{Status: "invalid"}},
+		{"x := 1", kernel.IsCompleteReply{Status: "complete"}},
+		{"for {", kernel.IsCompleteReply{Status: "incomplete", Indent: "\t"}},
+		{"}}", kernel.IsCompleteReply{Status: "invalid"}},
 	} {
 		if got := c.IsComplete(tc.code); got != tc.want {
 			t.Errorf("IsComplete(%q) = %+v, want %+v", tc.code, got, tc.want)
@@ -312,37 +311,37 @@ func TestHistory(t *testing.T) {
 	str := func(s string) *string { return &s }
 	tests := []struct {
 		name string
-		req  kerneltest.HistoryRequest
-		want []kerneltest.HistoryEntry
+		req  kernel.HistoryRequest
+		want []kernel.HistoryEntry
 	}{
-		{"tail", kerneltest.HistoryRequest{AccessType: "tail", N: 2},
-			[]kerneltest.HistoryEntry{{Session: 1, Line: 4, Input: "value one"}, {Session: 1, Line: 5, Input: "side s"}}},
-		{"tail output", kerneltest.HistoryRequest{AccessType: "tail", N: 2, Output: true},
-			[]kerneltest.HistoryEntry{{Session: 1, Line: 4, Input: "value one", Output: str("one")}, {Session: 1, Line: 5, Input: "side s"}}},
-		{"range", kerneltest.HistoryRequest{AccessType: "range", Session: 0, Start: 2, Stop: 4},
-			[]kerneltest.HistoryEntry{{Session: 1, Line: 2, Input: "value one"}, {Session: 1, Line: 3, Input: "print b"}}},
-		{"range to end", kerneltest.HistoryRequest{AccessType: "range", Session: 1, Start: 5},
-			[]kerneltest.HistoryEntry{{Session: 1, Line: 5, Input: "side s"}}},
-		{"search", kerneltest.HistoryRequest{AccessType: "search", Pattern: "print*"},
-			[]kerneltest.HistoryEntry{{Session: 1, Line: 1, Input: "print a"}, {Session: 1, Line: 3, Input: "print b"}}},
-		{"search n", kerneltest.HistoryRequest{AccessType: "search", Pattern: "print ?", N: 1},
-			[]kerneltest.HistoryEntry{{Session: 1, Line: 3, Input: "print b"}}},
-		{"search unique", kerneltest.HistoryRequest{AccessType: "search", Pattern: "*one", Unique: true},
-			[]kerneltest.HistoryEntry{{Session: 1, Line: 4, Input: "value one"}}},
-		{"search none", kerneltest.HistoryRequest{AccessType: "search", Pattern: "nothing*"}, []kerneltest.HistoryEntry{}},
+		{"tail", kernel.HistoryRequest{AccessType: "tail", N: 2},
+			[]kernel.HistoryEntry{{Session: 1, Line: 4, Input: "value one"}, {Session: 1, Line: 5, Input: "side s"}}},
+		{"tail output", kernel.HistoryRequest{AccessType: "tail", N: 2, Output: true},
+			[]kernel.HistoryEntry{{Session: 1, Line: 4, Input: "value one", Output: str("one")}, {Session: 1, Line: 5, Input: "side s"}}},
+		{"range", kernel.HistoryRequest{AccessType: "range", Session: 0, Start: 2, Stop: 4},
+			[]kernel.HistoryEntry{{Session: 1, Line: 2, Input: "value one"}, {Session: 1, Line: 3, Input: "print b"}}},
+		{"range to end", kernel.HistoryRequest{AccessType: "range", Session: 1, Start: 5},
+			[]kernel.HistoryEntry{{Session: 1, Line: 5, Input: "side s"}}},
+		{"search", kernel.HistoryRequest{AccessType: "search", Pattern: "print*"},
+			[]kernel.HistoryEntry{{Session: 1, Line: 1, Input: "print a"}, {Session: 1, Line: 3, Input: "print b"}}},
+		{"search n", kernel.HistoryRequest{AccessType: "search", Pattern: "print ?", N: 1},
+			[]kernel.HistoryEntry{{Session: 1, Line: 3, Input: "print b"}}},
+		{"search unique", kernel.HistoryRequest{AccessType: "search", Pattern: "*one", Unique: true},
+			[]kernel.HistoryEntry{{Session: 1, Line: 4, Input: "value one"}}},
+		{"search none", kernel.HistoryRequest{AccessType: "search", Pattern: "nothing*"}, []kernel.HistoryEntry{}},
 	}
 	for _, tc := range tests {
 		got := c.History(tc.req)
 		if len(got) == 0 && len(tc.want) == 0 {
 			continue
 		}
-		if !reflect.DeepEqual(got, tc.want) {
+		if fmtHistory(got) != fmtHistory(tc.want) {
 			t.Errorf("%s: history %s, want %s", tc.name, fmtHistory(got), fmtHistory(tc.want))
 		}
 	}
 }
 
-func fmtHistory(es []kerneltest.HistoryEntry) string {
+func fmtHistory(es []kernel.HistoryEntry) string {
 	var b strings.Builder
 	for _, e := range es {
 		fmt.Fprintf(&b, "[%d %d %q", e.Session, e.Line, e.Input)

@@ -126,8 +126,8 @@ func TestRestart(t *testing.T) {
 		t.Errorf("after restart: %s count %d stdout %q, want ok 1", r.Status, r.ExecutionCount, r.Stdout)
 	}
 	// History keeps the old session; the new one is numbered 2.
-	hist := c.History(kerneltest.HistoryRequest{AccessType: "tail", N: 3})
-	want := []kerneltest.HistoryEntry{{Session: 1, Line: 1, Input: "print one"}, {Session: 1, Line: 2, Input: "print two"}, {Session: 2, Line: 1, Input: "print three"}}
+	hist := c.History(kernel.HistoryRequest{AccessType: "tail", N: 3})
+	want := []kernel.HistoryEntry{{Session: 1, Line: 1, Input: "print one"}, {Session: 1, Line: 2, Input: "print two"}, {Session: 2, Line: 1, Input: "print three"}}
 	if fmtHistory(hist) != fmtHistory(want) {
 		t.Errorf("history %s, want %s", fmtHistory(hist), fmtHistory(want))
 	}

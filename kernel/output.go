@@ -22,19 +22,15 @@ func (o *cellOutput) Display(d DisplayData) {
 	if d.Update {
 		msgType = "update_display_data"
 	}
-	transient := map[string]any{}
-	if d.DisplayID != "" {
-		transient["display_id"] = d.DisplayID
-	}
-	o.k.publish(o.parent, msgType, map[string]any{
-		"data":      orEmpty(d.Data),
-		"metadata":  orEmpty(d.Metadata),
-		"transient": transient,
+	o.k.publish(o.parent, msgType, DisplayContent{
+		Data:      orEmpty(d.Data),
+		Metadata:  orEmpty(d.Metadata),
+		Transient: Transient{DisplayID: d.DisplayID},
 	})
 }
 
 func (o *cellOutput) Clear(wait bool) {
-	o.k.publish(o.parent, "clear_output", map[string]any{"wait": wait})
+	o.k.publish(o.parent, "clear_output", ClearOutput{Wait: wait})
 }
 
 // errShuttingDown is returned by Input when the kernel stops while it
@@ -50,7 +46,7 @@ func (o *cellOutput) Input(ctx context.Context, prompt string, password bool) (s
 	k := o.k
 	// The prompt should follow the output printed before it.
 	k.flushIOPub(ctx)
-	m, err := k.newMessage(o.parent, "input_request", map[string]any{"prompt": prompt, "password": password})
+	m, err := k.newMessage(o.parent, "input_request", InputRequest{Prompt: prompt, Password: password})
 	if err != nil {
 		return "", err
 	}

@@ -173,7 +173,7 @@ func benchLines(b *testing.B, c *kerneltest.Client) {
 func benchComplete(b *testing.B, c *kerneltest.Client) {
 	var l latencies
 	for b.Loop() {
-		var r kerneltest.CompleteReply
+		var r kernel.CompleteReply
 		l.time(func() { r = c.Complete(goCells.Complete, len(goCells.Complete)) })
 		if r.Status != "ok" || !slices.Contains(r.Matches, "Println") {
 			b.Fatalf("completing %q: status %s, matches %v", goCells.Complete, r.Status, r.Matches)
@@ -221,7 +221,7 @@ func BenchmarkSpinlabCompleteExpression(b *testing.B) {
 	const code = "res.Workers[0]."
 	var l latencies
 	for b.Loop() {
-		var r kerneltest.CompleteReply
+		var r kernel.CompleteReply
 		l.time(func() { r = c.Complete(code, len(code)) })
 		if r.Status != "ok" || !slices.Contains(r.Matches, "Spawn") {
 			b.Fatalf("completing %q: status %s, matches %v", code, r.Status, r.Matches)
@@ -238,7 +238,7 @@ func BenchmarkSpinlabInspect(b *testing.B) {
 	const code = "runtimes.Processes("
 	var l latencies
 	for b.Loop() {
-		var r kerneltest.InspectReply
+		var r kernel.InspectReply
 		l.time(func() { r = c.Inspect(code, len(code), 0) })
 		if text, _ := r.Data["text/plain"].(string); !r.Found || !strings.Contains(text, "snippet string") {
 			b.Fatalf("inspecting %q: found %v, %q", code, r.Found, text)

@@ -22,23 +22,21 @@ func startKernel(t *testing.T) *kerneltest.Client {
 
 // matchTypes returns the _jupyter_types_experimental entries of a reply
 // by their text.
-func matchTypes(t *testing.T, r kerneltest.CompleteReply) map[string]map[string]any {
+func matchTypes(t *testing.T, r kernel.CompleteReply) map[string]kernel.CompletionItem {
 	t.Helper()
-	items, _ := r.Metadata["_jupyter_types_experimental"].([]any)
+	items := r.Metadata.Types
 	if len(items) != len(r.Matches) {
 		t.Fatalf("%d _jupyter_types_experimental entries for %d matches", len(items), len(r.Matches))
 	}
-	out := map[string]map[string]any{}
+	out := map[string]kernel.CompletionItem{}
 	for _, it := range items {
-		m, _ := it.(map[string]any)
-		text, _ := m["text"].(string)
-		if _, ok := m["signature"].(string); !ok {
-			t.Errorf("entry %v has no signature (ipykernel sends \"\" when there is none)", m)
+		if it.Signature == nil {
+			t.Errorf("entry %+v has no signature (ipykernel sends \"\" when there is none)", it)
 		}
-		if m["start"] != float64(r.CursorStart) || m["end"] != float64(r.CursorEnd) {
-			t.Errorf("entry %v: start and end differ from the reply's %d..%d", m, r.CursorStart, r.CursorEnd)
+		if it.Start != r.CursorStart || it.End != r.CursorEnd {
+			t.Errorf("entry %+v: start and end differ from the reply's %d..%d", it, r.CursorStart, r.CursorEnd)
 		}
-		out[text] = m
+		out[it.Text] = it
 	}
 	return out
 }
@@ -91,8 +89,8 @@ run := runtimes.Go(1, func(int) {})`
 			t.Errorf("complete %q: cursor %d..%d, want %d..%d", tt.code, r.CursorStart, r.CursorEnd, tt.start, len([]rune(tt.code)))
 		}
 		entry := matchTypes(t, r)[tt.want]
-		if entry["type"] != tt.kind || entry["signature"] != tt.sig {
-			t.Errorf("complete %q: %q has type %v, signature %v; want %q, %q", tt.code, tt.want, entry["type"], entry["signature"], tt.kind, tt.sig)
+		if sig := entry.Signature; entry.Type != tt.kind || sig == nil || *sig != tt.sig {
+			t.Errorf("complete %q: %q has type %v, signature %v; want %q, %q", tt.code, tt.want, entry.Type, sig, tt.kind, tt.sig)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package kerneltest_test
 import (
 	"context"
 	"encoding/json"
-	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -87,13 +86,17 @@ func TestNoGoroutineLeak(t *testing.T) {
 }
 
 func TestHistoryEntryJSON(t *testing.T) {
-	var got []kerneltest.HistoryEntry
+	var got []kernel.HistoryEntry
 	if err := json.Unmarshal([]byte(`[[1, 2, "a"], [1, 3, ["b", "out"]], [2, 1, ["c", null]]]`), &got); err != nil {
 		t.Fatal(err)
 	}
 	out := "out"
-	want := []kerneltest.HistoryEntry{{1, 2, "a", nil}, {1, 3, "b", &out}, {2, 1, "c", nil}}
-	if !reflect.DeepEqual(got, want) {
+	want := []kernel.HistoryEntry{{Session: 1, Line: 2, Input: "a"}, {Session: 1, Line: 3, Input: "b", Output: &out}, {Session: 2, Line: 1, Input: "c"}}
+	// Entries read from the pair form go out in it again.
+	if b, err := json.Marshal(got); err != nil || string(b) != `[[1,2,"a"],[1,3,["b","out"]],[2,1,["c",null]]]` {
+		t.Errorf("entries do not go out as they came: %s, %v", b, err)
+	}
+	if !historyEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 	for _, bad := range []string{`[[1, 2]]`, `[[1, 2, 3]]`, `[[1, 2, ["a"]]]`} {
@@ -101,4 +104,18 @@ func TestHistoryEntryJSON(t *testing.T) {
 			t.Errorf("%s accepted", bad)
 		}
 	}
+}
+
+// historyEqual compares entries by what they hold.
+func historyEqual(a, b []kernel.HistoryEntry) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Session != y.Session || x.Line != y.Line || x.Input != y.Input || (x.Output == nil) != (y.Output == nil) || x.Output != nil && *x.Output != *y.Output {
+			return false
+		}
+	}
+	return true
 }

@@ -2,7 +2,6 @@ package kerneltest
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/spinlab/spinlab/kernel"
@@ -11,41 +10,34 @@ import (
 func jsonMarshal(v any) (json.RawMessage, error) { return json.Marshal(v) }
 
 // ExecuteOption changes a field of an execute_request.
-type ExecuteOption func(*executeRequest)
-
-type executeRequest struct {
-	Code            string            `json:"code"`
-	Silent          bool              `json:"silent"`
-	StoreHistory    bool              `json:"store_history"`
-	UserExpressions map[string]string `json:"user_expressions"`
-	AllowStdin      bool              `json:"allow_stdin"`
-	StopOnError     bool              `json:"stop_on_error"`
-}
+type ExecuteOption func(*kernel.ExecuteRequestContent)
 
 // Silent sets silent: true (which also means store_history: false).
 func Silent() ExecuteOption {
-	return func(r *executeRequest) { r.Silent, r.StoreHistory = true, false }
+	return func(r *kernel.ExecuteRequestContent) { r.Silent, r.StoreHistory = true, ptr(false) }
 }
 
 // StoreHistory sets store_history (default true).
 func StoreHistory(store bool) ExecuteOption {
-	return func(r *executeRequest) { r.StoreHistory = store }
+	return func(r *kernel.ExecuteRequestContent) { r.StoreHistory = ptr(store) }
 }
 
 // UserExpressions sets user_expressions.
 func UserExpressions(exprs map[string]string) ExecuteOption {
-	return func(r *executeRequest) { r.UserExpressions = exprs }
+	return func(r *kernel.ExecuteRequestContent) { r.UserExpressions = exprs }
 }
 
 // AllowStdin sets allow_stdin (default true).
 func AllowStdin(allow bool) ExecuteOption {
-	return func(r *executeRequest) { r.AllowStdin = allow }
+	return func(r *kernel.ExecuteRequestContent) { r.AllowStdin = ptr(allow) }
 }
 
 // StopOnError sets stop_on_error (default true).
 func StopOnError(stop bool) ExecuteOption {
-	return func(r *executeRequest) { r.StopOnError = stop }
+	return func(r *kernel.ExecuteRequestContent) { r.StopOnError = ptr(stop) }
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // Result is what a front end sees of one execute request: the reply and
 // the iopub messages with the request as parent, up to status idle.
@@ -64,7 +56,7 @@ type Result struct {
 	// Stdout and Stderr concatenate the stream messages of each name.
 	Stdout, Stderr string
 	// Input is the execute_input, if any.
-	Input *ExecuteInput
+	Input *kernel.ExecuteInput
 	// ExecuteResult is the execute_result, if any.
 	ExecuteResult *kernel.DisplayData
 	// Displays are the display_data and update_display_data messages,
@@ -74,12 +66,6 @@ type Result struct {
 	Clears []bool
 	// IOPubError is the error message published on iopub, if any.
 	IOPubError *kernel.Error
-}
-
-// ExecuteInput is an execute_input's content.
-type ExecuteInput struct {
-	Code           string `json:"code"`
-	ExecutionCount int    `json:"execution_count"`
 }
 
 // Types returns the msg_type of each iopub message, in order.
@@ -99,7 +85,8 @@ func (c *Client) Execute(code string, opts ...ExecuteOption) *Result {
 
 // SendExecute sends an execute_request without waiting.
 func (c *Client) SendExecute(code string, opts ...ExecuteOption) *kernel.Message {
-	r := executeRequest{Code: code, StoreHistory: true, AllowStdin: true, StopOnError: true, UserExpressions: map[string]string{}}
+	// Every field explicit, as jupyter_client sends them.
+	r := kernel.ExecuteRequestContent{Code: code, StoreHistory: ptr(true), AllowStdin: ptr(true), StopOnError: ptr(true), UserExpressions: map[string]string{}}
 	for _, o := range opts {
 		o(&r)
 	}
@@ -112,23 +99,20 @@ func (c *Client) WaitExecute(req *kernel.Message) *Result {
 	c.t.Helper()
 	reply := c.WaitReply(req)
 	res := &Result{Request: req, Reply: reply, IOPub: c.WaitIdle(req)}
-	var content struct {
-		Status          kernel.Status                      `json:"status"`
-		ExecutionCount  int                                `json:"execution_count"`
-		UserExpressions map[string]kernel.ExpressionResult `json:"user_expressions"`
-		kernel.Error
-	}
+	var content kernel.ExecuteReplyContent
 	c.decode(reply, &content)
 	res.Status, res.ExecutionCount, res.UserExpressions = content.Status, content.ExecutionCount, content.UserExpressions
 	if content.Status == kernel.StatusError {
-		e := content.Error
-		res.Error = &e
+		res.Error = content.Error
+		if res.Error == nil {
+			res.Error = &kernel.Error{}
+		}
 	}
 	var stdout, stderr strings.Builder
 	for _, m := range res.IOPub {
 		switch m.Header.MsgType {
 		case "stream":
-			var s struct{ Name, Text string }
+			var s kernel.StreamContent
 			c.decode(m, &s)
 			switch s.Name {
 			case "stdout":
@@ -137,28 +121,20 @@ func (c *Client) WaitExecute(req *kernel.Message) *Result {
 				stderr.WriteString(s.Text)
 			}
 		case "execute_input":
-			var in ExecuteInput
+			var in kernel.ExecuteInput
 			c.decode(m, &in)
 			res.Input = &in
 		case "execute_result":
-			var d kernel.DisplayData
-			c.decode(m, &d)
-			res.ExecuteResult = &d
+			var r kernel.ExecuteResult
+			c.decode(m, &r)
+			res.ExecuteResult = &kernel.DisplayData{Data: r.Data, Metadata: r.Metadata}
 		case "display_data", "update_display_data":
-			var d struct {
-				kernel.DisplayData
-				Transient struct {
-					DisplayID string `json:"display_id"`
-				} `json:"transient"`
-			}
+			var d kernel.DisplayContent
 			c.decode(m, &d)
-			d.DisplayData.DisplayID = d.Transient.DisplayID
-			d.DisplayData.Update = m.Header.MsgType == "update_display_data"
-			res.Displays = append(res.Displays, d.DisplayData)
+			res.Displays = append(res.Displays, kernel.DisplayData{Data: d.Data, Metadata: d.Metadata,
+				DisplayID: d.Transient.DisplayID, Update: m.Header.MsgType == "update_display_data"})
 		case "clear_output":
-			var cl struct {
-				Wait bool `json:"wait"`
-			}
+			var cl kernel.ClearOutput
 			c.decode(m, &cl)
 			res.Clears = append(res.Clears, cl.Wait)
 		case "error":
@@ -194,126 +170,42 @@ func (c *Client) request(ch kernel.Channel, msgType string, content, v any) *ker
 	return reply
 }
 
-// KernelInfoReply is a kernel_info_reply's content.
-type KernelInfoReply struct {
-	Status                string              `json:"status"`
-	ProtocolVersion       string              `json:"protocol_version"`
-	Implementation        string              `json:"implementation"`
-	ImplementationVersion string              `json:"implementation_version"`
-	LanguageInfo          kernel.LanguageInfo `json:"language_info"`
-	Banner                string              `json:"banner"`
-	HelpLinks             []kernel.HelpLink   `json:"help_links"`
-}
-
 // KernelInfo asks for kernel_info on shell.
-func (c *Client) KernelInfo() KernelInfoReply {
+func (c *Client) KernelInfo() kernel.KernelInfoReply {
 	c.t.Helper()
-	var r KernelInfoReply
+	var r kernel.KernelInfoReply
 	c.request(kernel.Shell, "kernel_info_request", nil, &r)
 	return r
 }
 
-// CompleteReply is a complete_reply's content.
-type CompleteReply struct {
-	Status      string         `json:"status"`
-	Matches     []string       `json:"matches"`
-	CursorStart int            `json:"cursor_start"`
-	CursorEnd   int            `json:"cursor_end"`
-	Metadata    map[string]any `json:"metadata"`
-}
-
 // Complete asks for completions at a cursor (in code points).
-func (c *Client) Complete(code string, cursor int) CompleteReply {
+func (c *Client) Complete(code string, cursor int) kernel.CompleteReply {
 	c.t.Helper()
-	var r CompleteReply
-	c.request(kernel.Shell, "complete_request", map[string]any{"code": code, "cursor_pos": cursor}, &r)
+	var r kernel.CompleteReply
+	c.request(kernel.Shell, "complete_request", kernel.CompleteRequest{Code: code, CursorPos: &cursor}, &r)
 	return r
-}
-
-// InspectReply is an inspect_reply's content.
-type InspectReply struct {
-	Status   string         `json:"status"`
-	Found    bool           `json:"found"`
-	Data     map[string]any `json:"data"`
-	Metadata map[string]any `json:"metadata"`
 }
 
 // Inspect asks for help at a cursor (in code points).
-func (c *Client) Inspect(code string, cursor, detail int) InspectReply {
+func (c *Client) Inspect(code string, cursor, detail int) kernel.InspectReply {
 	c.t.Helper()
-	var r InspectReply
-	c.request(kernel.Shell, "inspect_request", map[string]any{"code": code, "cursor_pos": cursor, "detail_level": detail}, &r)
+	var r kernel.InspectReply
+	c.request(kernel.Shell, "inspect_request", kernel.InspectRequest{Code: code, CursorPos: &cursor, DetailLevel: detail}, &r)
 	return r
-}
-
-// IsCompleteReply is an is_complete_reply's content.
-type IsCompleteReply struct {
-	Status string `json:"status"`
-	Indent string `json:"indent"`
 }
 
 // IsComplete asks whether code is ready to run.
-func (c *Client) IsComplete(code string) IsCompleteReply {
+func (c *Client) IsComplete(code string) kernel.IsCompleteReply {
 	c.t.Helper()
-	var r IsCompleteReply
-	c.request(kernel.Shell, "is_complete_request", map[string]any{"code": code}, &r)
+	var r kernel.IsCompleteReply
+	c.request(kernel.Shell, "is_complete_request", kernel.IsCompleteRequest{Code: code}, &r)
 	return r
 }
 
-// HistoryRequest is a history_request's content.
-type HistoryRequest struct {
-	Output     bool   `json:"output"`
-	Raw        bool   `json:"raw"`
-	AccessType string `json:"hist_access_type"` // "tail", "range" or "search"
-	Session    int    `json:"session"`
-	Start      int    `json:"start"`
-	Stop       int    `json:"stop"`
-	N          int    `json:"n"`
-	Pattern    string `json:"pattern"`
-	Unique     bool   `json:"unique"`
-}
-
-// HistoryEntry is one entry of a history_reply.
-type HistoryEntry struct {
-	Session, Line int
-	Input         string
-	Output        *string // with HistoryRequest.Output: the text output, if any
-}
-
-// UnmarshalJSON reads [session, line, input] or
-// [session, line, [input, output]].
-func (e *HistoryEntry) UnmarshalJSON(b []byte) error {
-	var raw []json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	if len(raw) != 3 {
-		return fmt.Errorf("history entry with %d fields, want 3", len(raw))
-	}
-	if err := json.Unmarshal(raw[0], &e.Session); err != nil {
-		return err
-	}
-	if err := json.Unmarshal(raw[1], &e.Line); err != nil {
-		return err
-	}
-	if err := json.Unmarshal(raw[2], &e.Input); err == nil {
-		return nil
-	}
-	var pair []*string
-	if err := json.Unmarshal(raw[2], &pair); err != nil || len(pair) != 2 || pair[0] == nil {
-		return fmt.Errorf("history entry input %s is neither a string nor [input, output]", raw[2])
-	}
-	e.Input, e.Output = *pair[0], pair[1]
-	return nil
-}
-
 // History asks for history and returns its entries.
-func (c *Client) History(r HistoryRequest) []HistoryEntry {
+func (c *Client) History(r kernel.HistoryRequest) []kernel.HistoryEntry {
 	c.t.Helper()
-	var reply struct {
-		Status  string         `json:"status"`
-		History []HistoryEntry `json:"history"`
-	}
+	var reply kernel.HistoryReply
 	c.request(kernel.Shell, "history_request", r, &reply)
 	if reply.Status != "ok" {
 		c.t.Fatalf("kerneltest: history_reply status %q", reply.Status)
@@ -327,17 +219,11 @@ func (c *Client) Interrupt() {
 	c.request(kernel.Control, "interrupt_request", nil, nil)
 }
 
-// ShutdownReply is a shutdown_reply's content.
-type ShutdownReply struct {
-	Status  string `json:"status"`
-	Restart bool   `json:"restart"`
-}
-
 // Shutdown sends shutdown_request on control and waits for the reply.
-func (c *Client) Shutdown(restart bool) ShutdownReply {
+func (c *Client) Shutdown(restart bool) kernel.ShutdownReply {
 	c.t.Helper()
-	req := c.Send(kernel.Control, "shutdown_request", map[string]any{"restart": restart})
-	var r ShutdownReply
+	req := c.Send(kernel.Control, "shutdown_request", kernel.ShutdownRequest{Restart: restart})
+	var r kernel.ShutdownReply
 	c.decode(c.WaitReply(req), &r)
 	return r
 }
