@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,13 +41,34 @@ type Result struct {
 // Definition is one package-level definition made by a cell.
 type Definition struct {
 	// Kind is "import", "type", "func", "const" or "var".
-	Kind string
+	Kind string `json:"kind"`
 	// Name is the defined name (for a method, "Type.Method"; for an
 	// import, the package's local name).
-	Name string
+	Name string `json:"name"`
 	// Source declares it. For a var, Source declares it at its zero value
 	// with its type ("var n int"): values do not survive a crash.
-	Source string
+	Source string `json:"source"`
+}
+
+// MergeDefinitions appends add to defs: a definition replaces an earlier
+// one of the same name (an import without a name, one of the same path),
+// and moves to the end, since it may use what was defined in between.
+// The result is what a new session must replay, in order.
+func MergeDefinitions(defs, add []Definition) []Definition {
+	for _, d := range add {
+		k := d.key()
+		defs = slices.DeleteFunc(defs, func(o Definition) bool { return o.key() == k })
+		defs = append(defs, d)
+	}
+	return defs
+}
+
+// key is what makes two definitions the same one.
+func (d Definition) key() string {
+	if d.Kind == "import" && (d.Name == "" || d.Name == "_" || d.Name == ".") {
+		return "import " + d.Source
+	}
+	return d.Name
 }
 
 // Error is a user-facing error: a compile error, a panic, a runtime error,

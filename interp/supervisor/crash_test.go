@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spinlab/spinlab/interp"
 	"github.com/spinlab/spinlab/interp/supervisor"
 	"github.com/spinlab/spinlab/kernel"
 )
@@ -69,7 +70,7 @@ var names []string`)
 		}
 	}
 	defs := s.Definitions()
-	if !slices.ContainsFunc(defs, func(d supervisor.Definition) bool { return d.Name == "double" }) {
+	if !slices.ContainsFunc(defs, func(d interp.Definition) bool { return d.Name == "double" }) {
 		t.Errorf("definitions after the restart: %+v", defs)
 	}
 }

@@ -287,7 +287,7 @@ func (e *evalServer) execute(ctx context.Context, cancel context.CancelFunc, f *
 		}
 		done.Reset = res.Reset
 		for _, d := range res.Definitions {
-			done.Definitions = append(done.Definitions, Definition{Kind: d.Kind, Name: d.Name, Source: d.Source})
+			done.Definitions = append(done.Definitions, d)
 		}
 	}
 	if err != nil {
@@ -333,11 +333,7 @@ func (e *evalServer) request(f *frame) {
 			}
 		}
 	case typeRestore:
-		defs := make([]interp.Definition, len(f.Definitions))
-		for i, d := range f.Definitions {
-			defs[i] = interp.Definition{Kind: d.Kind, Name: d.Name, Source: d.Source}
-		}
-		if err := e.sess.Restore(defs); err != nil {
+		if err := e.sess.Restore(f.Definitions); err != nil {
 			reply.Error = toWireError(err)
 		}
 	default:

@@ -1,5 +1,7 @@
 package supervisor
 
+import "github.com/spinlab/spinlab/interp"
+
 // The private channel between the kernel (the supervisor) and `spinlab
 // eval` (the evaluator) is an internal/child channel: requests go
 // supervisor → evaluator, events and replies evaluator → supervisor, each
@@ -45,23 +47,15 @@ type frame struct {
 	// all stream text before that marker.
 	Sync uint64 `json:"sync,omitempty"`
 
-	Execute     *executeBody `json:"execute,omitempty"`
-	Done        *doneBody    `json:"done,omitempty"`
-	Inspect     *inspectBody `json:"inspect,omitempty"`
-	Definitions []Definition `json:"definitions,omitempty"`
-	Display     *displayBody `json:"display,omitempty"`
-	Clear       *clearBody   `json:"clear,omitempty"`
-	Input       *inputBody   `json:"input,omitempty"`
-	Ready       *readyBody   `json:"ready,omitempty"`
-	Error       *wireError   `json:"error,omitempty"`
-}
-
-// Definition is one top-level declaration of the session, kept by the
-// supervisor so that it can rebuild the session in a new evaluator.
-type Definition struct {
-	Kind   string `json:"kind"` // import, type, func, const or var
-	Name   string `json:"name"`
-	Source string `json:"source"`
+	Execute     *executeBody        `json:"execute,omitempty"`
+	Done        *doneBody           `json:"done,omitempty"`
+	Inspect     *inspectBody        `json:"inspect,omitempty"`
+	Definitions []interp.Definition `json:"definitions,omitempty"`
+	Display     *displayBody        `json:"display,omitempty"`
+	Clear       *clearBody          `json:"clear,omitempty"`
+	Input       *inputBody          `json:"input,omitempty"`
+	Ready       *readyBody          `json:"ready,omitempty"`
+	Error       *wireError          `json:"error,omitempty"`
 }
 
 type executeBody struct {
@@ -77,7 +71,7 @@ type executeBody struct {
 type doneBody struct {
 	Value           *bundle               `json:"value,omitempty"`
 	Error           *wireError            `json:"error,omitempty"`
-	Definitions     []Definition          `json:"definitions,omitempty"`
+	Definitions     []interp.Definition   `json:"definitions,omitempty"`
 	Reset           bool                  `json:"reset,omitempty"`
 	UserExpressions map[string]exprResult `json:"user_expressions,omitempty"`
 }

@@ -107,22 +107,6 @@ func TestStreamFlushesSoon(t *testing.T) {
 	}
 }
 
-func TestMergeDefinitions(t *testing.T) {
-	d := func(kind, name string) Definition {
-		return Definition{Kind: kind, Name: name, Source: kind + " " + name}
-	}
-	defs := mergeDefinitions(nil, []Definition{d("import", "fmt"), d("type", "T"), d("func", "f"), d("var", "x")})
-	defs = mergeDefinitions(defs, []Definition{d("func", "T"), d("func", "f"), {Kind: "import", Name: "_", Source: `import _ "embed"`}})
-	var got []string
-	for _, d := range defs {
-		got = append(got, d.Kind+" "+d.Name)
-	}
-	want := "import fmt|var x|func T|func f|import _"
-	if strings.Join(got, "|") != want {
-		t.Errorf("merged = %s, want %s", strings.Join(got, "|"), want)
-	}
-}
-
 func TestDeathReason(t *testing.T) {
 	tests := []struct {
 		tail string

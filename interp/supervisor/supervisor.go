@@ -69,10 +69,10 @@ type Supervisor struct {
 	startMu sync.Mutex // serialises starting evaluators
 
 	mu      sync.Mutex
-	ev      *evaluator      // the current evaluator; nil before the first start
-	out     kernel.Output   // the running cell's output, else the last cell's
-	cellCtx context.Context // the running cell's context, nil between cells
-	defs    []Definition    // what a new evaluator must replay, oldest first
+	ev      *evaluator          // the current evaluator; nil before the first start
+	out     kernel.Output       // the running cell's output, else the last cell's
+	cellCtx context.Context     // the running cell's context, nil between cells
+	defs    []interp.Definition // what a new evaluator must replay, oldest first
 	closed  bool
 	sent    int // stream bytes sent to out
 	dropped int // stream bytes dropped for out, past MaxCellOutput
@@ -158,7 +158,7 @@ func (s *Supervisor) Info() kernel.Info {
 // Execute runs a cell in the evaluator. A cell that is exit or quit
 // alone asks the front end to end the session, as IPython does.
 func (s *Supervisor) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Output) kernel.ExecuteReply {
-	if interp.IsExit(s.interpDefinitions(), req.Code) {
+	if interp.IsExit(s.Definitions(), req.Code) {
 		return kernel.ExecuteReply{Status: kernel.StatusOK, Payload: []map[string]any{{"source": "ask_exit", "keepkernel": false}}}
 	}
 	s.setOutput(out, ctx)
@@ -314,7 +314,7 @@ func (s *Supervisor) finish(f *frame) kernel.ExecuteReply {
 	if d.Reset {
 		s.defs = nil
 	}
-	s.defs = mergeDefinitions(s.defs, d.Definitions)
+	s.defs = interp.MergeDefinitions(s.defs, d.Definitions)
 	s.mu.Unlock()
 
 	reply := kernel.ExecuteReply{Status: kernel.StatusOK}
@@ -440,27 +440,8 @@ func (s *Supervisor) restoreError() string {
 	return s.ev.restoreErr
 }
 
-// mergeDefinitions appends add to defs; a definition replaces an earlier
-// one of the same name (the later one may use things defined in between,
-// so it moves to the end).
-func mergeDefinitions(defs, add []Definition) []Definition {
-	for _, d := range add {
-		k := definitionKey(d)
-		defs = slices.DeleteFunc(defs, func(o Definition) bool { return definitionKey(o) == k })
-		defs = append(defs, d)
-	}
-	return defs
-}
-
-func definitionKey(d Definition) string {
-	if d.Kind == "import" && (d.Name == "" || d.Name == "_" || d.Name == ".") {
-		return "import " + d.Source
-	}
-	return d.Name
-}
-
 // Definitions returns what a new evaluator would replay, oldest first.
-func (s *Supervisor) Definitions() []Definition {
+func (s *Supervisor) Definitions() []interp.Definition {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.defs)
@@ -470,7 +451,7 @@ func (s *Supervisor) Definitions() []Definition {
 // session's definitions and the symbol tables (interp.Complete): no round
 // trip to the evaluator, and answers while a cell runs.
 func (s *Supervisor) Complete(ctx context.Context, code string, cursorPos int) (kernel.Completion, error) {
-	c := interp.Complete(s.interpDefinitions(), code, cursorPos)
+	c := interp.Complete(s.Definitions(), code, cursorPos)
 	out := kernel.Completion{
 		Matches:     make([]string, len(c.Matches)),
 		CursorStart: c.Start,
@@ -489,7 +470,7 @@ func (s *Supervisor) Complete(ctx context.Context, code string, cursorPos int) (
 // (interp.Inspect), and asks the evaluator for what needs the live
 // session: values of variables, doc comments of session declarations.
 func (s *Supervisor) Inspect(ctx context.Context, code string, cursorPos, detailLevel int) (kernel.Inspection, error) {
-	if b, ok := interp.Inspect(s.interpDefinitions(), code, cursorPos, detailLevel); ok {
+	if b, ok := interp.Inspect(s.Definitions(), code, cursorPos, detailLevel); ok {
 		return kernel.Inspection{Found: true, Data: b.Data, Metadata: orEmpty(b.Metadata)}, nil
 	}
 	f, err := s.request(ctx, &frame{Type: typeInspect, Inspect: &inspectBody{Code: code, Cursor: cursorPos, Detail: detailLevel}})
@@ -501,17 +482,6 @@ func (s *Supervisor) Inspect(ctx context.Context, code string, cursorPos, detail
 		return kernel.Inspection{Data: map[string]any{}, Metadata: map[string]any{}}, nil
 	}
 	return kernel.Inspection{Found: true, Data: in.Value.Data, Metadata: orEmpty(in.Value.Metadata)}, nil
-}
-
-// interpDefinitions returns the session's definitions as interp has them.
-func (s *Supervisor) interpDefinitions() []interp.Definition {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defs := make([]interp.Definition, len(s.defs))
-	for i, d := range s.defs {
-		defs[i] = interp.Definition(d)
-	}
-	return defs
 }
 
 // IsComplete answers in the kernel process (interp.IsComplete parses,
