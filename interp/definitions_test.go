@@ -22,4 +22,3 @@ func TestMergeDefinitions(t *testing.T) {
 		t.Errorf("merged = %s, want %s", strings.Join(got, "|"), want)
 	}
 }
-
