@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -94,4 +95,20 @@ func median(vs []int64) int64 {
 	vs = slices.Clone(vs)
 	slices.Sort(vs)
 	return vs[len(vs)/2]
+}
+
+// Keeping the figures out of each other's way must not change them: every
+// worker is named, timed and has its own result (stub.go's worker*workers).
+func TestRunInProcessFigures(t *testing.T) {
+	const n = 3
+	r := spinlabRunInProcess("goroutine", n)
+	if len(r.Workers) != n || r.Mode != "goroutine" || r.Wall <= 0 || r.CPUPerWorker {
+		t.Fatalf("run %+v", r)
+	}
+	for i, w := range r.Workers {
+		if w.Worker != i || w.PID != os.Getpid() || w.Spawn < 0 || w.Time < 0 || w.Spawn+w.Time > r.Wall ||
+			string(w.Result) != strconv.Itoa(i*n) || w.Error != "" || w.value != nil || w.Memory == 0 {
+			t.Errorf("worker %d: %+v", i, w)
+		}
+	}
 }
