@@ -64,7 +64,7 @@ func TestMeasureCompiled(t *testing.T) {
 		// does, runs, replies and waits again. Back to back (a Go
 		// benchmark's loop, the other threads still spinning) is shown too.
 		// Rounds interleave the two, so that load falls on both alike.
-		const workers, trials, rounds = 8, 20, 5
+		const workers, trials, rounds = 8, 10, 10
 		served := startServedGoroutines(t, workers)
 		var walls, bare []float64
 		for range rounds {
