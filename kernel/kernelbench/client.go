@@ -184,25 +184,21 @@ func (c *Client) record(e *Exchange, m *kernel.Message, at time.Time, iopub bool
 		if e.Reply == nil {
 			e.Reply, e.Replied = m, at
 			close(e.replied)
-			var s struct {
-				Status string `json:"status"`
-			}
+			var s kernel.InterruptReply // any reply's status
 			m.DecodeContent(&s)
-			e.Status = s.Status
+			e.Status = string(s.Status)
 		}
 		return
 	}
 	switch m.Header.MsgType {
 	case "status":
-		var s struct {
-			State string `json:"execution_state"`
-		}
+		var s kernel.StatusContent
 		m.DecodeContent(&s)
-		if s.State == "idle" && e.Idle.IsZero() {
+		if s.ExecutionState == "idle" && e.Idle.IsZero() {
 			e.Idle = at
 		}
 	case "stream":
-		var s struct{ Name, Text string }
+		var s kernel.StreamContent
 		m.DecodeContent(&s)
 		e.StreamMessages++
 		if s.Name == "stderr" {
@@ -211,9 +207,7 @@ func (c *Client) record(e *Exchange, m *kernel.Message, at time.Time, iopub bool
 			e.Stdout.WriteString(s.Text)
 		}
 	case "display_data", "execute_result", "update_display_data":
-		var d struct {
-			Data map[string]any `json:"data"`
-		}
+		var d kernel.DisplayContent // execute_result's data too
 		m.DecodeContent(&d)
 		var types []string
 		for t := range d.Data {
@@ -221,9 +215,7 @@ func (c *Client) record(e *Exchange, m *kernel.Message, at time.Time, iopub bool
 		}
 		e.Displays = append(e.Displays, types)
 	case "error":
-		var er struct {
-			Name string `json:"ename"`
-		}
+		var er kernel.Error
 		m.DecodeContent(&er)
 		e.Errors = append(e.Errors, er.Name)
 	}
@@ -339,23 +331,22 @@ func (c *Client) WaitReady(ctx context.Context) error {
 // Execute runs code (store_history false, as a benchmark's cells are not
 // the user's history) and waits for its reply and status idle.
 func (c *Client) Execute(ctx context.Context, code string) (*Exchange, error) {
-	return c.Request(ctx, kernel.Shell, "execute_request", map[string]any{
-		"code": code, "silent": false, "store_history": false,
-		"user_expressions": map[string]any{}, "allow_stdin": false, "stop_on_error": false,
+	no := false
+	return c.Request(ctx, kernel.Shell, "execute_request", kernel.ExecuteRequestContent{
+		Code: code, StoreHistory: &no, UserExpressions: map[string]string{}, AllowStdin: &no, StopOnError: &no,
 	})
 }
 
 // Complete asks for completions at the end of code.
 func (c *Client) Complete(ctx context.Context, code string) (*Exchange, error) {
-	return c.Request(ctx, kernel.Shell, "complete_request", map[string]any{
-		"code": code, "cursor_pos": len([]rune(code)),
-	})
+	cursor := len([]rune(code))
+	return c.Request(ctx, kernel.Shell, "complete_request", kernel.CompleteRequest{Code: code, CursorPos: &cursor})
 }
 
 // Shutdown asks the kernel to shut down (on control, as jupyter_client
 // does) and waits for the reply.
 func (c *Client) Shutdown(ctx context.Context) error {
-	_, err := c.replyOnly(ctx, kernel.Control, "shutdown_request", map[string]any{"restart": false})
+	_, err := c.replyOnly(ctx, kernel.Control, "shutdown_request", kernel.ShutdownRequest{Restart: false})
 	return err
 }
 

@@ -199,9 +199,7 @@ func measure(ctx context.Context, cfg Config, rep *Report, spec Spec, w Workload
 		if err != nil {
 			return fmt.Errorf("kernel %s: %w", name, err)
 		}
-		var reply struct {
-			Matches []string `json:"matches"`
-		}
+		var reply kernel.CompleteReply
 		e.Reply.DecodeContent(&reply)
 		if e.Status != string(kernel.StatusOK) || len(reply.Matches) == 0 {
 			return fmt.Errorf("kernel %s: completing %q: status %q, %d matches", name, w.Complete, e.Status, len(reply.Matches))
