@@ -143,9 +143,10 @@ func (k *Kernel) kill() {
 // Memory is the resident memory of a kernel, process by process: the
 // process its kernelspec started (spinlab's kernel, ipykernel) and every
 // process below it (spinlab's evaluator and workers, ipykernel's
-// subprocesses), all in bytes. What a user pays for is TotalPSS: a sum of
+// subprocesses), all in bytes. What a user pays for is Distinct: a sum of
 // RSS counts the pages that processes share (one binary, one library)
-// once per process; a sum of PSS counts them once.
+// once per process; Distinct counts them once, and a sum of PSS counts a
+// share of them.
 type Memory struct {
 	PID    int   // the kernel process
 	Kernel int64 // its VmRSS
@@ -161,6 +162,14 @@ type Memory struct {
 	KernelPSS int64
 	ChildPSS  []int64
 	HasPSS    bool
+	// Distinct is the bytes of the distinct physical pages resident in
+	// the kernel and its children (DistinctResident), if HasDistinct:
+	// a page they share counts once, and in full, however many other
+	// processes map it too (PSS would give them a share of it: the
+	// bench-kernel process itself maps spinlab's binary when it measures
+	// spinlab).
+	Distinct    int64
+	HasDistinct bool
 }
 
 // Total is the kernel's reading plus its children's: the sum of the
@@ -209,6 +218,7 @@ func ReadMemory(pid int) (Memory, error) {
 		m.ChildPSS = append(m.ChildPSS, p)
 		m.Children += r
 	}
+	m.Distinct, m.HasDistinct, _ = DistinctResident(append([]int{pid}, m.ChildPIDs...))
 	return m, nil
 }
 
