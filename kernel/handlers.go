@@ -107,6 +107,8 @@ func (k *Kernel) abortQueued() {
 // handle answers one request between status busy and idle. It reports
 // whether the queued execute requests are to be aborted.
 func (k *Kernel) handle(ch Channel, m *Message) (abort bool) {
+	k.idle.Busy()
+	defer k.idle.Idle()
 	k.publish(m.Header, "status", busy)
 	defer k.publish(m.Header, "status", idle)
 	defer func() {

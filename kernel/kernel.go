@@ -11,7 +11,14 @@ import (
 	"time"
 
 	"github.com/go-zeromq/zmq4"
+
+	"github.com/spinlab/spinlab/internal/idlemem"
 )
+
+// idleReleaseMin is how much requests must have allocated since the last
+// release for Options.IdleRelease to collect: not worth a collection for
+// a few status messages.
+const idleReleaseMin = 1 << 20
 
 // Options configures a Kernel.
 type Options struct {
@@ -28,6 +35,12 @@ type Options struct {
 	// within its shutdown_wait_time (5s). Without it, the kernel restarts
 	// the engine in place and keeps serving.
 	ExitOnRestart bool
+	// IdleRelease, if positive, is how long the kernel waits, idle after
+	// a request, before it collects the garbage that requests left behind
+	// (a large output's messages) and gives the free pages back to the
+	// OS (package idlemem); requests within it cancel that. 0 leaves
+	// memory to the runtime's own pace.
+	IdleRelease time.Duration
 }
 
 // Kernel serves an Engine over the five sockets of the Jupyter protocol.
@@ -55,6 +68,7 @@ type Kernel struct {
 	hist          *history
 	flush         time.Duration
 	exitOnRestart bool
+	idle          *idlemem.Releaser // nil without Options.IdleRelease
 
 	shellSock, controlSock, stdinSock, iopubSock, hbSock zmq4.Socket
 
@@ -134,6 +148,9 @@ func New(info ConnectionInfo, engine Engine, opts Options) (*Kernel, error) {
 		runCtx:        runCtx,
 		cancelAll:     cancelAll,
 		inputs:        map[string]chan inputReply{},
+	}
+	if opts.IdleRelease > 0 {
+		k.idle = idlemem.New(opts.IdleRelease, idleReleaseMin)
 	}
 	if !signer.Signs() {
 		// jupyter_client warns too; without a key, anyone who can reach

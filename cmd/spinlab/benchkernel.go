@@ -28,9 +28,10 @@ func benchKernelCommand(args []string) int {
 Bench-kernel starts each KERNEL (a kernelspec name, as 'jupyter kernelspec
 list' shows it, or a kernelspec directory) from its kernel.json with a
 fresh connection file, as Jupyter does, and measures it over the Jupyter
-protocol: resident memory of all the kernel's processes (the one its
-kernelspec starts and every process below it) idle and after a round,
-then of the kernel process alone; cold start to kernel_info_reply, a
+protocol: memory of all the kernel's processes (the one its kernelspec
+starts and every process below it) idle and after a round, as the sum of
+their PSS (pages they share, such as one binary's, counted once) and of
+their RSS (counted in each), then the RSS of the kernel process alone; cold start to kernel_info_reply, a
 trivial cell's round trip, a cell printing 10,000 lines (each line
 checked), complete_request and a 1,000-point line chart. The kernels take
 turns round by round. The Markdown table (the README's) gives medians and

@@ -21,6 +21,13 @@ import (
 // (runtime/debug.SetMemoryLimit): idle, the kernel holds about 25 MB.
 const kernelMemoryLimit = 128 << 20
 
+// kernelIdleRelease is how long the kernel waits, idle, before it
+// collects its garbage and returns the free pages to the OS: with
+// GOGC=400 the garbage of a large output would otherwise stay until the
+// next requests allocate four times the live heap. Requests sent back to
+// back start within it and cancel it.
+const kernelIdleRelease = 200 * time.Millisecond
+
 func kernelCommand(args []string) int {
 	// Signals before anything else (package earlysignal has caught them
 	// since the binary's init): a SIGINT or SIGTERM while the kernel
@@ -77,7 +84,9 @@ interrupts the running cell, SIGTERM shuts the kernel down.`, fs.PrintDefaults)
 	// jupyter_client restarts a kernel by a shutdown_request with restart
 	// set, then a new process: exit on it, or every restart from a front
 	// end would wait out jupyter_client's 5 s and a kill.
-	k, err := kernel.New(info, engine, kernel.Options{Logger: logger, ExitOnRestart: true})
+	// Idle after a request, the kernel gives back what it allocated
+	// (a 10,000-line cell's messages): see kernelIdleRelease.
+	k, err := kernel.New(info, engine, kernel.Options{Logger: logger, ExitOnRestart: true, IdleRelease: kernelIdleRelease})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "spinlab kernel: %s\n", oneLine(err))
 		return 1

@@ -38,6 +38,7 @@ const (
 	streamFlushSize  = 64 << 10              // flush at once beyond this
 	tailSize         = 256 << 10             // how much of stderr is kept for crash reports (with goroutine dumps)
 	crashHeadSize    = 4 << 10               // how much of a crash report's start is kept
+	streamKeepCap    = 256 << 10             // the largest buf kept for reuse once emptied
 )
 
 // dumpLineStart matches the first line of one goroutine's entry in a Go
@@ -313,7 +314,13 @@ func (s *stream) flush(limit uint64, all bool) {
 		n -= incompleteRune(s.buf)
 	}
 	text := string(s.buf[:n])
-	s.buf = append(s.buf[:0], s.buf[n:]...)
+	if n == len(s.buf) && cap(s.buf) > streamKeepCap {
+		// A burst of output grew buf while the sink was busy: let the
+		// collector have it rather than keep it for the next burst.
+		s.buf = nil
+	} else {
+		s.buf = append(s.buf[:0], s.buf[n:]...)
+	}
 	s.base += uint64(n)
 	s.armLocked()
 	s.mu.Unlock()

@@ -107,6 +107,44 @@ func TestStreamFlushesSoon(t *testing.T) {
 	}
 }
 
+// A burst of output that piles up while the sink is busy grows the
+// stream's buffer; once the burst is passed on, the buffer goes with it
+// instead of staying at its largest for the rest of the session.
+func TestStreamLetsGoOfABurstsBuffer(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var rec sinkRecorder
+	release := make(chan struct{})
+	var once sync.Once
+	s := newStream("stdout", r, func(name, text string) {
+		once.Do(func() { <-release }) // the first sink call holds the rest back
+		rec.sink(name, text)
+	})
+	burst := strings.Repeat("0123456789abcdef", 256<<10) // 4 MiB
+	go func() {
+		w.WriteString("first\n")
+		time.Sleep(20 * time.Millisecond) // past streamFlushDelay: its own flush, which blocks
+		w.WriteString(burst)
+		close(release)
+	}()
+	want := "first\n" + burst
+	for deadline := time.Now().Add(10 * time.Second); rec.String() != want && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := rec.String(); got != want {
+		t.Fatalf("passed on %d bytes, want %d", len(got), len(want))
+	}
+	s.mu.Lock()
+	c := cap(s.buf)
+	s.mu.Unlock()
+	if c > streamKeepCap {
+		t.Errorf("after the burst the stream keeps a buffer of %d KiB", c>>10)
+	}
+}
+
 func TestDeathReason(t *testing.T) {
 	tests := []struct {
 		tail string

@@ -75,6 +75,26 @@ func (fakeGo) IsComplete(ctx context.Context, code string) (kernel.Completeness,
 func (fakeGo) Shutdown(ctx context.Context, restart bool) error { return nil }
 
 func serveFake(mode, connectionFile string) int {
+	if mode == "sleep" {
+		time.Sleep(10 * time.Minute)
+		return 0
+	}
+	if mode == "twin" {
+		// A kernel whose child is the same binary, as spinlab's
+		// evaluator is: the two share its pages.
+		self, err := os.Executable()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		child := exec.Command(self, "sleep")
+		child.Env = append(os.Environ(), fakeKernelEnv+"=sleep")
+		if err := child.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer child.Process.Kill()
+	}
 	if mode == "child" {
 		// A kernel with a process below it, as spinlab has its evaluator
 		// and ipykernel may have subprocesses: the test ends it with the
@@ -142,6 +162,10 @@ func TestRunMeasuresEveryFigure(t *testing.T) {
 	want := map[string]int{
 		FigColdStart: 2, FigFirstCell: 2, FigExecute: 6, FigComplete: 4, FigLines: 2,
 		FigFirstPlot: 2, FigPlot: 2, FigRSSKernel: 2, FigRSSChild: 2, FigRSSTotal: 2, FigRSSAfter: 2, FigRSSAfterT: 2,
+		FigPSSTotal: 2, FigPSSAfterT: 2,
+	}
+	if _, ok, _ := DistinctResident([]int{os.Getpid()}); ok {
+		want[FigMemTotal], want[FigMemAfterT] = 2, 2
 	}
 	for _, k := range []string{"fake-a", "fake-b"} {
 		for fig, n := range want {
@@ -157,7 +181,7 @@ func TestRunMeasuresEveryFigure(t *testing.T) {
 	rep.WriteTable(&b)
 	for _, s := range []string{
 		"| figure | fake-a p50 / p95 | fake-b p50 / p95 | ratio fake-b/fake-a p50 / p95 | target | met |\n| --- | ---: | ---: | ---: | --- | --- |\n",
-		"| " + FigColdStart + " | ", " MB |", "× / ", "| ≤ 0.2× both | ", "Samples per kernel: " + FigRSSTotal + " 2, ",
+		"| " + FigColdStart + " | ", " MB |", "× / ", "| ≤ 0.2× both | ", "Samples per kernel: ", FigPSSTotal + " 2, ", "Memory rows: \"each page once\" is",
 	} {
 		if !strings.Contains(b.String(), s) {
 			t.Errorf("table lacks %q:\n%s", s, b.String())
@@ -281,6 +305,17 @@ func TestMemoryRowsComeFirstAndAddUp(t *testing.T) {
 		}
 	}
 	s := rep.Samples["fake-parent"]
+	for i, m := range mems {
+		if !m.HasPSS || m.KernelPSS <= 0 || len(m.ChildPSS) != 1 || m.ChildPSS[0] <= 0 {
+			t.Errorf("reading %d: PSS %v: kernel %d, children %v", i, m.HasPSS, m.KernelPSS, m.ChildPSS)
+		}
+		if m.TotalPSS() != m.KernelPSS+m.ChildPSS[0] {
+			t.Errorf("reading %d: PSS total %d, kernel %d + child %d", i, m.TotalPSS(), m.KernelPSS, m.ChildPSS[0])
+		}
+	}
+	if got, want := s[FigPSSTotal][0], float64(mems[0].TotalPSS()); got != want {
+		t.Errorf("%s: %v, want the first reading's %v", FigPSSTotal, got, want)
+	}
 	for _, rows := range [][3]string{{FigRSSTotal, FigRSSKernel, FigRSSChild}, {FigRSSAfterT, FigRSSAfter, FigRSSChildAfter}} {
 		for i := range s[rows[0]] {
 			if tot, k, c := s[rows[0]][i], s[rows[1]][i], s[rows[2]][i]; tot != k+c || c <= 0 {
@@ -291,7 +326,10 @@ func TestMemoryRowsComeFirstAndAddUp(t *testing.T) {
 	var b strings.Builder
 	rep.WriteTable(&b)
 	lines := strings.Split(b.String(), "\n")
-	wantOrder := []string{FigRSSTotal, FigRSSAfterT, FigRSSKernel, FigRSSAfter, FigRSSChild, FigRSSChildAfter, FigColdStart}
+	wantOrder := []string{FigPSSTotal, FigPSSAfterT, FigRSSTotal, FigRSSAfterT, FigRSSKernel, FigRSSAfter, FigRSSChild, FigRSSChildAfter, FigColdStart}
+	if mems[0].HasDistinct {
+		wantOrder = append([]string{FigMemTotal, FigMemAfterT}, wantOrder...)
+	}
 	for i, fig := range wantOrder {
 		if row := lines[2+i]; !strings.HasPrefix(row, "| "+fig+" |") {
 			t.Errorf("row %d is %q, want %q", i+1, row, fig)
@@ -384,4 +422,98 @@ func TestMemoryAgreesWithPs(t *testing.T) {
 		t.Logf("pid %d: VmRSS %d kB, smaps_rollup %d kB", p.PID, p.RSS>>10, kb)
 	}
 	t.Logf("ours %d kB (kernel %d kB + %d children), ps %d kB", m.Total()>>10, m.Kernel>>10, len(m.ChildPIDs), psTotal>>10)
+}
+
+// TestSharedPagesCountOnce runs a kernel whose child is the same
+// binary, as spinlab's evaluator is: the sum of RSS counts the binary's
+// pages that both map twice, the sum of PSS once, and each process's PSS
+// agrees with the Pss of its mappings in /proc/PID/smaps (a reading of
+// its own, mapping by mapping).
+func TestSharedPagesCountOnce(t *testing.T) {
+	installFake(t, "fake-twin", "twin")
+	spec, err := FindSpec("fake-twin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	k, err := Start(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Stop()
+	// Readings of a process that still starts would not agree: wait
+	// until the twin sleeps (its RSS the same over three readings).
+	kids := Descendants(k.PID)
+	if len(kids) != 1 {
+		t.Fatalf("children %v, want the twin", kids)
+	}
+	for last, same := int64(-1), 0; same < 3; time.Sleep(50 * time.Millisecond) {
+		rss, err := RSS(kids[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rss == last {
+			same++
+		} else {
+			last, same = rss, 0
+		}
+	}
+	m, err := k.Memory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.HasPSS || len(m.ChildPIDs) != 1 {
+		t.Fatalf("PSS %v, children %v: want the PSS of the kernel and its twin", m.HasPSS, m.ChildPIDs)
+	}
+	// Pages both processes map (the binary's, libc's): at least what
+	// the smaller of the two maps from the binary, minus what it
+	// touched alone, is counted twice by RSS. A megabyte is far below
+	// what the Go runtime and package initialisation touch in each.
+	if m.Total()-m.TotalPSS() < 1<<20 {
+		t.Errorf("RSS total %d kB, PSS total %d kB: want PSS to count the shared binary once", m.Total()>>10, m.TotalPSS()>>10)
+	}
+	pids := append([]int{m.PID}, m.ChildPIDs...)
+	pss := append([]int64{m.KernelPSS}, m.ChildPSS...)
+	rss := append([]int64{m.Kernel}, m.ChildRSS...)
+	for i, pid := range pids {
+		if pss[i] > rss[i] {
+			t.Errorf("pid %d: PSS %d kB above RSS %d kB", pid, pss[i]>>10, rss[i]>>10)
+		}
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kb int64
+		for line := range strings.Lines(string(b)) {
+			if v, ok := strings.CutPrefix(line, "Pss:"); ok {
+				n, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+				kb += n
+			}
+		}
+		// Moments apart, and smaps rounds each mapping's share down.
+		if d := kb<<10 - pss[i]; d > 1<<20 || d < -1<<20 {
+			t.Errorf("pid %d: PSS %d kB, smaps mappings %d kB", pid, pss[i]>>10, kb)
+		}
+	}
+	t.Logf("RSS %d + %d kB, PSS %d + %d kB", m.Kernel>>10, m.ChildRSS[0]>>10, m.KernelPSS>>10, m.ChildPSS[0]>>10)
+
+	if !m.HasDistinct {
+		t.Skip("no physical page numbers in /proc/PID/pagemap (needs CAP_SYS_ADMIN)")
+	}
+	// The union of the two processes' pages: at least either one's,
+	// below their sum by what they share.
+	if m.Distinct < max(m.Kernel, m.ChildRSS[0])-1<<20 || m.Distinct > m.Total()-1<<20 {
+		t.Errorf("distinct pages %d kB; RSS %d + %d kB", m.Distinct>>10, m.Kernel>>10, m.ChildRSS[0]>>10)
+	}
+	// One process alone: its distinct pages are its RSS.
+	child := m.ChildPIDs[0]
+	one, ok, err := DistinctResident([]int{child})
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if rss, _ := RSS(child); one-rss > 256<<10 || rss-one > 256<<10 {
+		t.Errorf("pid %d: distinct pages %d kB, VmRSS %d kB", child, one>>10, rss>>10)
+	}
+	t.Logf("distinct pages %d kB", m.Distinct>>10)
 }

@@ -143,7 +143,10 @@ func (k *Kernel) kill() {
 // Memory is the resident memory of a kernel, process by process: the
 // process its kernelspec started (spinlab's kernel, ipykernel) and every
 // process below it (spinlab's evaluator and workers, ipykernel's
-// subprocesses), all in bytes. What a user pays for is Total.
+// subprocesses), all in bytes. What a user pays for is Distinct: a sum of
+// RSS counts the pages that processes share (one binary, one library)
+// once per process; Distinct counts them once, and a sum of PSS counts a
+// share of them.
 type Memory struct {
 	PID    int   // the kernel process
 	Kernel int64 // its VmRSS
@@ -152,31 +155,70 @@ type Memory struct {
 	ChildPIDs []int
 	ChildRSS  []int64
 	Children  int64
+	// KernelPSS and ChildPSS (same order as ChildPIDs) are the PSS of
+	// the same processes, read in the same pass; HasPSS says whether
+	// all of them could be read (smaps_rollup: Linux 4.14 and later,
+	// and the reader must be allowed to ptrace the process).
+	KernelPSS int64
+	ChildPSS  []int64
+	HasPSS    bool
+	// Distinct is the bytes of the distinct physical pages resident in
+	// the kernel and its children (DistinctResident), if HasDistinct:
+	// a page they share counts once, and in full, however many other
+	// processes map it too (PSS would give them a share of it: the
+	// bench-kernel process itself maps spinlab's binary when it measures
+	// spinlab).
+	Distinct    int64
+	HasDistinct bool
 }
 
 // Total is the kernel's reading plus its children's: the sum of the
-// per-process readings, each taken once.
+// per-process RSS readings, each taken once.
 func (m Memory) Total() int64 { return m.Kernel + m.Children }
 
-// Memory reads the kernel's VmRSS and that of its descendants.
+// TotalPSS is the sum of the PSS of the kernel and its children: their
+// private memory, and each page they share counted once (a page shared
+// with processes outside the kernel counts for the kernel's share).
+func (m Memory) TotalPSS() int64 {
+	t := m.KernelPSS
+	for _, p := range m.ChildPSS {
+		t += p
+	}
+	return t
+}
+
+// Memory reads the kernel's VmRSS and PSS and those of its descendants.
 func (k *Kernel) Memory() (Memory, error) { return ReadMemory(k.PID) }
 
-// ReadMemory reads the VmRSS of pid and of each of its descendants. A
-// descendant that exits between listing and reading is left out: it holds
-// no memory any more.
+// ReadMemory reads the VmRSS and PSS of pid and of each of its
+// descendants. A descendant that exits between listing and reading is
+// left out: it holds no memory any more.
 func ReadMemory(pid int) (Memory, error) {
 	rss, err := RSS(pid)
 	if err != nil {
 		return Memory{}, err
 	}
 	m := Memory{PID: pid, Kernel: rss}
+	pss, err := PSS(pid)
+	m.KernelPSS, m.HasPSS = pss, err == nil
 	for _, c := range Descendants(pid) {
-		if r, err := RSS(c); err == nil {
-			m.ChildPIDs = append(m.ChildPIDs, c)
-			m.ChildRSS = append(m.ChildRSS, r)
-			m.Children += r
+		r, err := RSS(c)
+		if err != nil {
+			continue
 		}
+		p, err := PSS(c)
+		if err != nil {
+			if _, gone := RSS(c); gone != nil {
+				continue
+			}
+			m.HasPSS = false
+		}
+		m.ChildPIDs = append(m.ChildPIDs, c)
+		m.ChildRSS = append(m.ChildRSS, r)
+		m.ChildPSS = append(m.ChildPSS, p)
+		m.Children += r
 	}
+	m.Distinct, m.HasDistinct, _ = DistinctResident(append([]int{pid}, m.ChildPIDs...))
 	return m, nil
 }
 

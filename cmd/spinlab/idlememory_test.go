@@ -1,0 +1,65 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spinlab/spinlab/kernel"
+	"github.com/spinlab/spinlab/kernel/kernelbench"
+)
+
+// TestKernelGivesMemoryBackWhenIdle runs a cell that leaves garbage
+// behind in the evaluator (64 MiB in 4 KiB pieces, live until the cell
+// ends, so that the collector's goal has grown past it) and in the kernel
+// process (8 MiB of output, turned into messages): idle afterwards, both
+// processes collect it and hand the pages back to the OS, where the
+// runtime alone keeps them until something allocates again.
+func TestKernelGivesMemoryBackWhenIdle(t *testing.T) {
+	c, kp := startKernel(t)
+	if r := c.Execute("x := 1"); r.Status != kernel.StatusOK {
+		t.Fatalf("first cell: %s", r.Status)
+	}
+	kpid := kp.cmd.Process.Pid
+	kids := kernelbench.Descendants(kpid)
+	if len(kids) != 1 {
+		t.Fatalf("children of the kernel %v, want the evaluator", kids)
+	}
+	eval := kids[0]
+	time.Sleep(time.Second) // past the start-up's own release
+	evalBefore, _ := kernelbench.RSS(eval)
+	kernelBefore, _ := kernelbench.RSS(kpid)
+
+	r := c.Execute(`func() {
+	var keep [][]byte
+	for i := 0; i < 16384; i++ {
+		b := make([]byte, 4096)
+		b[0] = 1
+		keep = append(keep, b)
+	}
+}()
+for i := 0; i < 8; i++ {
+	fmt.Print(strings.Repeat("x", 1<<20))
+}`)
+	if r.Status != kernel.StatusOK || len(r.Stdout) != 8<<20 || strings.Trim(r.Stdout, "x") != "" {
+		t.Fatalf("cell: status %s, %d bytes of stdout", r.Status, len(r.Stdout))
+	}
+	evalAfter, _ := kernelbench.RSS(eval)
+	kernelAfter, _ := kernelbench.RSS(kpid)
+	var evalIdle, kernelIdle int64
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		evalIdle, _ = kernelbench.RSS(eval)
+		kernelIdle, _ = kernelbench.RSS(kpid)
+		if evalIdle < evalBefore+16<<20 && kernelIdle < kernelBefore+6<<20 {
+			break
+		}
+	}
+	t.Logf("evaluator RSS %d MiB before the cell, %d MiB after it, %d MiB idle; kernel process %d, %d, %d MiB",
+		evalBefore>>20, evalAfter>>20, evalIdle>>20, kernelBefore>>20, kernelAfter>>20, kernelIdle>>20)
+	if evalIdle >= evalBefore+16<<20 {
+		t.Errorf("evaluator: RSS %d MiB before the cell, %d MiB idle after it: its 64 MiB of garbage were not given back", evalBefore>>20, evalIdle>>20)
+	}
+	if kernelIdle >= kernelBefore+6<<20 {
+		t.Errorf("kernel process: RSS %d MiB before the cell, %d MiB idle after it: the output's garbage was not given back", kernelBefore>>20, kernelIdle>>20)
+	}
+}
