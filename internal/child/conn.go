@@ -28,6 +28,14 @@ func (c *Conn) Send(v any) error { return c.w.WriteFrame(v) }
 // the channel (or exited) between frames.
 func (c *Conn) Receive(v any) error { return c.r.ReadFrame(v) }
 
+// SendWith writes v as one frame followed by attached as its attachment
+// (see internal/framing); an empty attached sends the frame alone.
+func (c *Conn) SendWith(v any, attached []byte) error { return c.w.WriteFrameWith(v, attached) }
+
+// ReceiveAttachment reads the attachment that the last frame Receive read
+// announced.
+func (c *Conn) ReceiveAttachment() ([]byte, error) { return c.r.ReadAttachment() }
+
 // CloseSend closes the sending direction: the other end reads io.EOF
 // after the frames already sent.
 func (c *Conn) CloseSend() error { return c.out.Close() }
