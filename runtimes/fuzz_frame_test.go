@@ -51,7 +51,7 @@ func FuzzReadFrame(f *testing.F) {
 	for _, seed := range [][]byte{
 		withAttachment(fmt.Sprintf(`{"type":"result","worker":1,"attached":%d}`, len(value)), value),
 		withAttachment(fmt.Sprintf(`{"type":"run","attached":%d}`, len(prog)), prog),
-		withAttachment(`{"type":"result","attached":3}`, value),             // fewer announced than sent
+		withAttachment(`{"type":"result","attached":3}`, value),                             // fewer announced than sent
 		withAttachment(fmt.Sprintf(`{"type":"result","attached":%d}`, len(value)+9), value), // more
 		withAttachment(`{"type":"result","attached":-1}`, value),
 		append(lengthPrefixed(`{"type":"result","attached":5}`, -1), 0xff, 0xff, 0xff, 0xff), // a lying attachment length

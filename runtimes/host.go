@@ -39,7 +39,7 @@ type Program struct {
 
 // Var is one copied session variable.
 type Var struct {
-	Name  string `json:"name"`
+	Name string `json:"name"`
 	Type string `json:"type"` // Go source of its type, as the session declares it
 	// Value is its value in the binary value encoding (EncodeValue; an
 	// Evaluator decodes it with DecodeValueInto into its own declaration

@@ -70,7 +70,7 @@ type frame struct {
 	Decoded  int64           `json:"decoded,omitempty"`  // its program decoded
 	Start    int64           `json:"start,omitempty"`    // first instruction of the snippet
 	End      int64           `json:"end,omitempty"`      // snippet done
-	Value    json.RawMessage `json:"value,omitempty"` // a compiled child's result as JSON
+	Value    json.RawMessage `json:"value,omitempty"`    // a compiled child's result as JSON
 	Error    string          `json:"error,omitempty"`
 	// Attached is the length of the attachment that follows the frame:
 	// a run frame's Program, a result frame's value.
