@@ -33,6 +33,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envTestWorker) == "1" && len(os.Args) > 1 && os.Args[1] == "worker" {
 		os.Exit(runtimes.WorkerMainPrepared(context.Background(), prepareEvaluator))
 	}
+	if os.Getenv(envTestEcho) == "1" {
+		os.Exit(echoMain())
+	}
 	if os.Getenv(envTestParent) == "1" {
 		os.Exit(parentMain())
 	}

@@ -120,8 +120,14 @@ func readFrame(receive func(any) error, attachment func() ([]byte, error)) (*fra
 	return f, b, nil
 }
 
-// encodeProgram is the attachment of a run frame.
-func encodeProgram(p Program) ([]byte, error) { return EncodeValue(p) }
+// encodeProgram is the attachment of a run frame, in one allocation.
+func encodeProgram(p Program) ([]byte, error) {
+	size := 64 + len(p.Source) + len(p.Snippet)
+	for _, v := range p.Vars {
+		size += 16 + len(v.Name) + len(v.Type) + len(v.Value)
+	}
+	return appendValue(make([]byte, 0, size), p)
+}
 
 // decodeProgram reads a run frame's attachment.
 func decodeProgram(b []byte) (Program, error) {

@@ -122,8 +122,11 @@ var errUnsupported = errors.New("unsupported")
 // EncodeValue returns the binary encoding of v (see the top of
 // runtimes/value.go), typed as v's dynamic type. A nil v encodes as a
 // nil interface.
-func EncodeValue(v any) ([]byte, error) {
-	buf := []byte{valueVersion}
+func EncodeValue(v any) ([]byte, error) { return appendValue(nil, v) }
+
+// appendValue appends EncodeValue's encoding of v to buf.
+func appendValue(buf []byte, v any) ([]byte, error) {
+	buf = append(buf, valueVersion)
 	if v == nil {
 		return append(buf, vkNil), nil
 	}
@@ -639,7 +642,9 @@ func sameShape(u, t reflect.Type) bool {
 // DecodeValue decodes what EncodeValue encoded, as a value of the type it
 // was encoded with (see runtimes/value.go for what resolve adds). Hostile
 // input gets an error, never a panic or an allocation out of proportion
-// to its size.
+// to its size. A []byte in the value shares data's memory rather than
+// copying it (a payload is read once, not twice): the caller must not
+// modify data afterwards.
 func DecodeValue(data []byte, resolve TypeResolver) (v any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -666,7 +671,7 @@ func DecodeValue(data []byte, resolve TypeResolver) (v any, err error) {
 // DecodeValueInto decodes what EncodeValue encoded into *ptr, whose type
 // must have the shape of the encoded one (a child's own declaration of
 // the variable's type): an interpreted struct type is matched field by
-// field.
+// field. As with DecodeValue, a []byte in the value shares data's memory.
 func DecodeValueInto(data []byte, ptr any) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -951,10 +956,9 @@ func (d *valueDecoder) readData(t *vtype, dst reflect.Value, depth int) error {
 			return fmt.Errorf("the encoded value claims %d elements in %d bytes", n, len(d.data))
 		}
 		if dst.Type().Elem().Kind() == reflect.Uint8 {
-			s := reflect.MakeSlice(dst.Type(), n, n)
-			copy(s.Bytes(), d.data[:n])
+			// Shared with the input, not copied (see DecodeValue).
+			dst.Set(reflect.ValueOf(d.data[:n:n]).Convert(dst.Type()))
 			d.data = d.data[n:]
-			dst.Set(s)
 			return nil
 		}
 		s := reflect.MakeSlice(dst.Type(), n, n)

@@ -105,14 +105,27 @@ func readRaw(r io.Reader, max uint32) ([]byte, error) {
 	if size > max {
 		return nil, fmt.Errorf("frame of %d bytes is over the %d-byte limit: the channel is corrupt", size, max)
 	}
-	var b bytes.Buffer
-	if size <= 1<<20 {
-		b.Grow(int(size)) // small: at once; large: as it arrives
+	// Up to 16 MiB at once (virtual memory until the bytes arrive),
+	// then doubling as they arrive, never beyond size: a lying length
+	// costs at most 16 MiB more than what arrives, and a true one at
+	// most one more copy of the payload.
+	b := make([]byte, 0, min(size, 16<<20))
+	for uint32(len(b)) < size {
+		if len(b) == cap(b) {
+			nb := make([]byte, len(b), min(2*uint64(cap(b)), uint64(size)))
+			copy(nb, b)
+			b = nb
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil && uint32(len(b)) < size {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, fmt.Errorf("short frame (%d of %d bytes): %w", len(b), size, err)
+		}
 	}
-	if n, err := io.CopyN(&b, r, int64(size)); err != nil {
-		return nil, fmt.Errorf("short frame (%d of %d bytes): %w", n, size, err)
-	}
-	return b.Bytes(), nil
+	return b, nil
 }
 
 // Writer writes frames to one stream; it is safe for concurrent use.
