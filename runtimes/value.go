@@ -63,6 +63,7 @@ import (
 	"math"
 	"reflect"
 	"time"
+	"unsafe"
 )
 
 const valueVersion = 1
@@ -118,6 +119,10 @@ func resolverOf(h Host) TypeResolver {
 }
 
 var errUnsupported = errors.New("unsupported")
+
+// littleEndian reports that this machine stores a float64 as the encoding
+// does, so that a []float64 can be copied as its memory.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // EncodeValue returns the binary encoding of v (see the top of
 // runtimes/value.go), typed as v's dynamic type. A nil v encodes as a
@@ -343,6 +348,10 @@ func appendFastSlice(buf []byte, v reflect.Value) ([]byte, bool) {
 		return append(buf, v.Bytes()...), true
 	case reflect.Float64:
 		if s, ok := v.Interface().([]float64); ok {
+			if littleEndian && len(s) > 0 {
+				// The encoding's byte order is the machine's: one copy.
+				return append(buf, unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), 8*len(s))...), true
+			}
 			buf = growBy(buf, 8*len(s))
 			for _, x := range s {
 				buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(x))
@@ -1038,6 +1047,11 @@ func (d *valueDecoder) readElems(t *vtype, s reflect.Value, n, depth int) error 
 func (d *valueDecoder) readFastSlice(s reflect.Value) bool {
 	switch x := s.Interface().(type) {
 	case []float64:
+		if littleEndian && len(x) > 0 {
+			copy(unsafe.Slice((*byte)(unsafe.Pointer(&x[0])), 8*len(x)), d.data)
+			d.data = d.data[8*len(x):]
+			return true
+		}
 		for i := range x {
 			x[i] = math.Float64frombits(binary.LittleEndian.Uint64(d.data[8*i:]))
 		}
