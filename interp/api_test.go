@@ -2,7 +2,6 @@ package interp
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 	"sync"
@@ -222,13 +221,13 @@ var mu sync.Mutex`)
 			t.Errorf("source lacks %q:\n%s", want, p.Source)
 		}
 	}
-	// The program crosses a process boundary as JSON.
-	data, err := json.Marshal(p)
+	// The program crosses a process boundary in the value encoding.
+	data, err := runtimes.EncodeValue(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var q runtimes.Program
-	if err := json.Unmarshal(data, &q); err != nil {
+	if err := runtimes.DecodeValueInto(data, &q); err != nil {
 		t.Fatal(err)
 	}
 	v, err := EvalProgram(context.Background(), q, 1, 2)

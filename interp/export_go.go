@@ -244,7 +244,8 @@ func (s *Session) finalHasValue(snippet string, e ast.Expr) bool {
 }
 
 // goVars copies the named session variables for the compiled program: as
-// process mode copies them (JSON values with their types' source), except
+// process mode copies them (values with their types' source; JSON here,
+// which the generated program decodes with encoding/json), except
 // that synchronisation state (a sync.Mutex, an atomic) starts at its zero
 // value, as in a fresh program.
 func (s *Session) goVars(names []string, defs []Definition) ([]runtimes.Var, error) {

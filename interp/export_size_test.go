@@ -125,7 +125,7 @@ func TestSpawnMatchesChildClock(t *testing.T) {
 		t.Fatal(r.Err)
 	}
 	w := r.Runs[0].Workers[0]
-	child, ok := w.Result.(float64) // JSON-decoded
+	child, ok := w.Result.(int64) // as the snippet made it
 	if !ok {
 		t.Fatalf("result %v (%s)", w.Result, w.Error)
 	}

@@ -2,12 +2,14 @@ package interp
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"reflect"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/spinlab/spinlab/interp/symbols"
 
 	"github.com/spinlab/spinlab/runtimes"
 )
@@ -144,8 +146,8 @@ func (s *Session) snippetSource(snippet string) (src, plain string, imports []*u
 }
 
 // Export prepares a Program for a child process: the session's imports,
-// types, functions and constants as source, and JSON copies of the
-// session variables the snippet names.
+// types, functions and constants as source, and copies of the session
+// variables the snippet names in runtimes' value encoding.
 func (s *Session) Export(snippet string) (runtimes.Program, error) {
 	p := runtimes.Program{Snippet: snippet}
 	s.mu2.Lock()
@@ -237,7 +239,7 @@ func (s *Session) Export(snippet string) (runtimes.Program, error) {
 		if varType[n] == "" {
 			varType[n] = v.Type().String()
 		}
-		data, err := json.Marshal(v.Interface())
+		data, err := runtimes.EncodeValue(v.Interface())
 		if err != nil {
 			bad = append(bad, fmt.Sprintf("%s (%v)", n, err))
 			continue
@@ -248,6 +250,16 @@ func (s *Session) Export(snippet string) (runtimes.Program, error) {
 		return p, fmt.Errorf("cannot copy to a child process: %s; pass the values the snippet needs in copyable variables", strings.Join(bad, ", "))
 	}
 	return p, nil
+}
+
+// LookupType names a type of a package the session can import, so that
+// a process-mode result of that type comes back as itself
+// (runtimes.TypeLookup).
+func (s *Session) LookupType(pkgPath, name string) reflect.Type {
+	if v, ok := symbols.Table(symbolKey(pkgPath))[name]; ok && v.Kind() == reflect.Pointer && v.IsNil() && v.Type().Elem().Name() == name {
+		return v.Type().Elem()
+	}
+	return nil
 }
 
 // snippetNames lists the identifiers a snippet uses.
@@ -314,7 +326,7 @@ func uncopyable(t reflect.Type, seen map[reflect.Type]bool) string {
 
 // EvalProgram runs a Program in a fresh interpreter, as a spinlab worker
 // child does: the program's source, then each variable decoded from its
-// JSON copy, then the snippet with worker and workers defined. It returns
+// encoded copy, then the snippet with worker and workers defined. It returns
 // the value of the snippet's last expression. It matches
 // runtimes.Evaluator.
 func EvalProgram(ctx context.Context, p runtimes.Program, worker, workers int) (any, error) {
@@ -351,22 +363,43 @@ func (s *Session) evalProgram(ctx context.Context, p runtimes.Program, worker, w
 			return nil, fmt.Errorf("program source: %w", err)
 		}
 	}
+	t0 := time.Now()
 	for _, v := range p.Vars {
 		if err := s.setVar(ctx, v); err != nil {
 			return nil, err
 		}
 	}
+	runtimes.CountDecode(ctx, time.Since(t0))
 	fn, err := s.Compile(p.Snippet)
 	if err != nil {
 		return nil, err
 	}
 	runtimes.MarkStart(ctx) // spawn latency ends here: the snippet's first instruction
-	return fn(ctx, worker, workers)
+	v, err := fn(ctx, worker, workers)
+	return portable(v), err
+}
+
+// portable returns the value itself where the session holds it in its
+// printing wrapper (an interpreted struct type, which prints as compiled
+// Go prints it in this process): the wrapper cannot cross to another
+// process, the value can.
+func portable(v any) any {
+	switch x := v.(type) {
+	case formatted:
+		if x.v.IsValid() && x.v.CanInterface() {
+			return x.v.Interface()
+		}
+	case []any:
+		for i := range x {
+			x[i] = portable(x[i])
+		}
+	}
+	return v
 }
 
 var _ runtimes.Evaluator = EvalProgram
 
-// setVar declares a variable and sets it from its JSON copy.
+// setVar declares a variable and sets it from its encoded copy.
 func (s *Session) setVar(ctx context.Context, v runtimes.Var) error {
 	if _, err := s.run(ctx, "var "+v.Name+" "+v.Type); err != nil {
 		return fmt.Errorf("declare variable %s %s: %w", v.Name, v.Type, err)
@@ -376,7 +409,7 @@ func (s *Session) setVar(ctx context.Context, v runtimes.Var) error {
 		return fmt.Errorf("variable %s cannot be set", v.Name)
 	}
 	ptr := reflect.New(g.Type())
-	if err := json.Unmarshal(v.Value, ptr.Interface()); err != nil {
+	if err := runtimes.DecodeValueInto(v.Value, ptr.Interface()); err != nil {
 		return fmt.Errorf("decode variable %s: %w", v.Name, err)
 	}
 	g.Set(ptr.Elem())

@@ -336,7 +336,7 @@ func runCompiledProcesses(ctx context.Context, p *compiledProgram, n int, opts P
 	r := &Run{Mode: Process, Runner: Compiled, Machine: p.machine, CPUPerWorker: true, Pooled: opts.Pool,
 		CopyBytes: len(p.vars)}
 	opts.Command = []string{p.bin.Path}
-	runProcesses(ctx, r, n, p.vars, opts)
+	runProcesses(ctx, r, n, programWire{json: p.vars}, opts)
 	return r
 }
 

@@ -35,14 +35,22 @@
 // `spinlab worker` command, whose body is WorkerMain), unless
 // ProcessOptions.Command or $SPINLAB_WORKER_BIN says otherwise. A child
 // is started by internal/child: it runs in its own process group, gets
-// SIGKILL when this process dies, reads its Program as a length-prefixed
-// JSON frame on a private channel (which what the snippet starts does not
-// inherit) and answers on it; its stdout and stderr carry only the user's
+// SIGKILL when this process dies, reads its Program on a private channel
+// (which what the snippet starts does not inherit) and answers on it; its
+// stdout and stderr carry only the user's
 // output, forwarded line by line and tagged "[wN] " when a run has more
 // than one worker. An interrupt (a cancelled context) or KillAll kills
 // children with their process groups and reaps them. A worker that
 // panics, exits non-zero or dies of a signal is reported on that worker
 // with the start and end of its stderr, and the others' results stand.
+//
+// Values cross the channel in a binary encoding (EncodeValue; the format
+// is at the top of value.go): a []byte or string as its raw bytes, a
+// []float64 as its 8-byte values, and with its Go type, so that a
+// child's result reads back as the int, []byte, time.Duration or
+// map[string]int the snippet returned, not as JSON's float64 and maps.
+// WorkerStats.CopyIn and CopyOut time the whole trip of the copy each
+// way: encoding, the pipe and decoding.
 //
 // # Runners: interpreted and compiled
 //

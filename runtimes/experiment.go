@@ -97,7 +97,7 @@ func (e Experiment) RunContext(ctx context.Context) *Results {
 
 	interpreted := slices.Contains(plan.runners, Interpreted)
 	var work workFunc
-	var prog []byte
+	var prog programWire
 	var copyTime time.Duration
 	if interpreted && slices.ContainsFunc(plan.modes, func(m Mode) bool { return m != Process }) {
 		if work, err = e.compile(); err != nil {
@@ -111,10 +111,11 @@ func (e Experiment) RunContext(ctx context.Context) *Results {
 			res.Err = errNoSessionForProcesses
 			return res
 		}
-		if prog, copyTime, err = exportProgram(h, e.Snippet, e.Process.Vars); err != nil {
+		if prog.attached, copyTime, err = exportProgram(h, e.Snippet, e.Process.Vars); err != nil {
 			res.Err = err
 			return res
 		}
+		prog.resolve = resolverOf(h)
 	}
 	popts := e.Process
 	popts.Pool = popts.Pool || e.Pool
@@ -187,7 +188,7 @@ sweep:
 						r.Race, r.Races = e.Race, races.since(mark)
 					case m == Process:
 						r = &Run{Mode: Process, Machine: res.Machine, CPUPerWorker: true, Pooled: popts.Pool,
-							CopyBytes: len(prog), CopyTime: copyTime}
+							CopyBytes: len(prog.attached), CopyTime: copyTime}
 						runProcesses(ctx, r, n, prog, popts)
 					default:
 						r = runInProcess(ctx, m, n, work)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"testing"
 
@@ -20,12 +21,42 @@ func lengthPrefixed(payload string, n int64) []byte {
 	return append(b, payload...)
 }
 
+// withAttachment returns a frame announcing len(att) attached bytes,
+// followed by them.
+func withAttachment(head string, att []byte) []byte {
+	b := lengthPrefixed(head, -1)
+	b = binary.BigEndian.AppendUint32(b, uint32(len(att)))
+	return append(b, att...)
+}
+
+func mustEncode(f *testing.F, v any) []byte {
+	b, err := EncodeValue(v)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return b
+}
+
 // FuzzReadFrame feeds the worker protocol's frame reader whatever a
-// broken or hostile child could write on fd 4. The reader must never
-// panic, and a frame it accepts must survive a write/read round trip.
+// broken or hostile child could write on fd 4, and what it reads to the
+// decoders of a result and of a program. Nothing may panic, and a frame
+// it accepts must survive a write/read round trip with its attachment.
 // The seeds (here and in testdata/fuzz/FuzzReadFrame) run in plain go test.
 func FuzzReadFrame(f *testing.F) {
+	value := mustEncode(f, map[string][]float64{"a": {1, 2}})
+	prog, err := encodeProgram(Program{Source: "type T struct{ X int }", Snippet: "x", Vars: []Var{{Name: "x", Type: "[]byte", Value: mustEncode(f, []byte("xyz"))}}})
+	if err != nil {
+		f.Fatal(err)
+	}
 	for _, seed := range [][]byte{
+		withAttachment(fmt.Sprintf(`{"type":"result","worker":1,"attached":%d}`, len(value)), value),
+		withAttachment(fmt.Sprintf(`{"type":"run","attached":%d}`, len(prog)), prog),
+		withAttachment(`{"type":"result","attached":3}`, value),                             // fewer announced than sent
+		withAttachment(fmt.Sprintf(`{"type":"result","attached":%d}`, len(value)+9), value), // more
+		withAttachment(`{"type":"result","attached":-1}`, value),
+		append(lengthPrefixed(`{"type":"result","attached":5}`, -1), 0xff, 0xff, 0xff, 0xff), // a lying attachment length
+		withAttachment(`{"type":"result","attached":2}`, []byte{1, 77}),
+		withAttachment(`{"type":"run","attached":2}`, []byte{1, 0}),
 		lengthPrefixed(`{"type":"ready","pid":42}`, -1),
 		lengthPrefixed(`{"type":"result","worker":1,"start":1,"end":2,"value":{"a":[1,2]}}`, -1),
 		lengthPrefixed(`{"type":"run","program":{"snippet":"1"},"worker":0,"workers":4}`, -1),
@@ -46,21 +77,26 @@ func FuzzReadFrame(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fr, err := readFrame(framing.NewReader(bytes.NewReader(data), maxFrame).ReadFrame)
+		r := framing.NewReader(bytes.NewReader(data), maxFrame)
+		fr, att, err := readFrame(r.ReadFrame, r.ReadAttachment)
 		if err != nil {
 			return
 		}
+		// What the parent and the child do with an attachment.
+		_, _ = DecodeValue(att, nil)
+		_, _ = decodeProgram(att)
 		var buf bytes.Buffer
-		if err := framing.NewWriter(&buf).WriteFrame(fr); err != nil {
+		if err := framing.NewWriter(&buf).WriteFrameWith(fr, att); err != nil {
 			t.Fatalf("a frame that was read does not write back: %v", err)
 		}
-		again, err := readFrame(framing.NewReader(&buf, maxFrame).ReadFrame)
+		r = framing.NewReader(&buf, maxFrame)
+		again, att2, err := readFrame(r.ReadFrame, r.ReadAttachment)
 		if err != nil {
 			t.Fatalf("a frame written back does not read: %v", err)
 		}
 		a, _ := json.Marshal(fr)
 		b, _ := json.Marshal(again)
-		if !bytes.Equal(a, b) {
+		if !bytes.Equal(a, b) || !bytes.Equal(att, att2) {
 			t.Fatalf("round trip changed the frame:\n%s\n%s", a, b)
 		}
 	})
@@ -75,7 +111,8 @@ func TestReadFrameAllocatesWhatArrives(t *testing.T) {
 	data := lengthPrefixed(`{"type":"ready"}`, claimed)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	if _, err := readFrame(framing.NewReader(bytes.NewReader(data), maxFrame).ReadFrame); err == nil {
+	r := framing.NewReader(bytes.NewReader(data), maxFrame)
+	if _, _, err := readFrame(r.ReadFrame, r.ReadAttachment); err == nil {
 		t.Fatal("a short frame was accepted")
 	}
 	runtime.ReadMemStats(&after)

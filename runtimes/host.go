@@ -39,9 +39,12 @@ type Program struct {
 
 // Var is one copied session variable.
 type Var struct {
-	Name  string `json:"name"`
-	Type  string `json:"type"`  // Go source of its type, as the session declares it
-	Value []byte `json:"value"` // JSON encoding of its value
+	Name string `json:"name"`
+	Type string `json:"type"` // Go source of its type, as the session declares it
+	// Value is its value in the binary value encoding (EncodeValue; an
+	// Evaluator decodes it with DecodeValueInto into its own declaration
+	// of the variable). In a GoProgram it is JSON.
+	Value []byte `json:"value"`
 }
 
 // Evaluator runs a Program's snippet in a fresh interpreter inside a

@@ -5,7 +5,6 @@ package runtimes_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -17,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/spinlab/spinlab/runtimes"
 	"github.com/traefik/yaegi/interp"
@@ -32,6 +32,9 @@ const (
 func TestMain(m *testing.M) {
 	if os.Getenv(envTestWorker) == "1" && len(os.Args) > 1 && os.Args[1] == "worker" {
 		os.Exit(runtimes.WorkerMainPrepared(context.Background(), prepareEvaluator))
+	}
+	if os.Getenv(envTestEcho) == "1" {
+		os.Exit(echoMain())
 	}
 	if os.Getenv(envTestParent) == "1" {
 		os.Exit(parentMain())
@@ -137,7 +140,7 @@ func (h *testHost) Export(snippet string) (runtimes.Program, error) {
 		case reflect.Chan, reflect.Func, reflect.UnsafePointer:
 			return p, fmt.Errorf("variable %s cannot be copied to a child process: it is a %s", name, v.Kind())
 		}
-		b, err := json.Marshal(v.Interface())
+		b, err := runtimes.EncodeValue(v.Interface())
 		if err != nil {
 			return p, fmt.Errorf("variable %s cannot be copied to a child process: %w", name, err)
 		}
@@ -220,6 +223,7 @@ func evalIn(ctx context.Context, i *interp.Interpreter, p runtimes.Program, work
 			return nil, err
 		}
 	}
+	t0 := time.Now()
 	for _, v := range p.Vars {
 		if _, err := i.Eval("var " + v.Name + " " + v.Type); err != nil {
 			return nil, err
@@ -228,10 +232,11 @@ func evalIn(ctx context.Context, i *interp.Interpreter, p runtimes.Program, work
 		if err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal(v.Value, ptr.Interface()); err != nil {
+		if err := runtimes.DecodeValueInto(v.Value, ptr.Interface()); err != nil {
 			return nil, fmt.Errorf("variable %s: %w", v.Name, err)
 		}
 	}
+	runtimes.CountDecode(ctx, time.Since(t0))
 	fn, err := compileSnippet(i, p.Snippet, "spinSnippet")
 	if err != nil {
 		return nil, err

@@ -77,11 +77,11 @@ func TestFrames(t *testing.T) {
 		w.Close()
 	}()
 	fr := framing.NewReader(r, maxFrame)
-	f, err := readFrame(fr.ReadFrame)
+	f, _, err := readFrame(fr.ReadFrame, fr.ReadAttachment)
 	if err != nil || f.Type != frameRun || f.Worker != 3 || string(f.Program) != `{"snippet":"x"}` {
 		t.Fatalf("%+v %v", f, err)
 	}
-	if _, err := readFrame(fr.ReadFrame); err == nil {
+	if _, _, err := readFrame(fr.ReadFrame, fr.ReadAttachment); err == nil {
 		t.Fatal("read past the end")
 	}
 }

@@ -51,8 +51,9 @@ type ProcessOptions struct {
 	Host Host
 	// Vars are values the snippet uses by name that are not the
 	// session's top-level variables: a loop's or function's locals,
-	// which a child cannot see. Each is copied to every child as JSON,
-	// like a session variable, and wins over one of the same name.
+	// which a child cannot see. Each is copied to every child in the
+	// binary value encoding (EncodeValue), like a session variable, and
+	// wins over one of the same name.
 	Vars Vars
 }
 
@@ -72,7 +73,8 @@ var errNoSessionForProcesses = fmt.Errorf("process mode needs a spinlab session,
 // session's imports, types and functions and a copy of the session
 // variables the snippet names; what it changes the parent never sees.
 // The value of the snippet's last expression comes back as the worker's
-// Result. It needs a spinlab session (see SetHost).
+// Result, with its Go type (see EncodeValue for what keeps its type). It
+// needs a spinlab session (see SetHost).
 func Processes(n int, snippet string) *Run {
 	return ProcessesContext(cellContext(), n, snippet, ProcessOptions{})
 }
@@ -95,7 +97,7 @@ func ProcessesContext(ctx context.Context, n int, snippet string, opts ProcessOp
 		return r
 	}
 	r.CopyBytes, r.CopyTime = len(prog), took
-	runProcesses(ctx, r, n, prog, opts)
+	runProcesses(ctx, r, n, programWire{attached: prog, resolve: resolverOf(h)}, opts)
 	stderr := opts.Stderr
 	if stderr == nil {
 		stderr = os.Stderr
@@ -118,18 +120,26 @@ func exportProgram(h Host, snippet string, vars Vars) ([]byte, time.Duration, er
 		if v == nil {
 			return nil, 0, fmt.Errorf("process mode: Vars[%q] is nil: a child needs a typed value to declare the variable", name)
 		}
-		data, err := json.Marshal(v)
+		data, err := EncodeValue(v)
 		if err != nil {
 			return nil, 0, fmt.Errorf("process mode: Vars[%q] cannot be copied to a child process: %w", name, err)
 		}
 		p.Vars = slices.DeleteFunc(p.Vars, func(x Var) bool { return x.Name == name })
 		p.Vars = append(p.Vars, Var{Name: name, Type: reflect.TypeOf(v).String(), Value: data})
 	}
-	b, err := json.Marshal(p)
+	b, err := encodeProgram(p)
 	if err != nil {
 		return nil, 0, fmt.Errorf("process mode: encode the program: %w", err)
 	}
 	return b, time.Duration(monotonic() - t0), nil
+}
+
+// programWire is how a run's program goes to its children, and how their
+// results are read.
+type programWire struct {
+	json     json.RawMessage // a compiled program's variables, as JSON
+	attached []byte          // an interpreted program, in the value encoding
+	resolve  TypeResolver    // names the types of results
 }
 
 func workerCommand(opts ProcessOptions) ([]string, error) {
@@ -147,7 +157,7 @@ func workerCommand(opts ProcessOptions) ([]string, error) {
 }
 
 // runProcesses fills r with a process-mode run of the encoded program.
-func runProcesses(ctx context.Context, r *Run, n int, prog []byte, opts ProcessOptions) {
+func runProcesses(ctx context.Context, r *Run, n int, prog programWire, opts ProcessOptions) {
 	defer notSessionVariable(r)
 	if n < 1 {
 		r.Err = fmt.Errorf("process mode: need at least 1 worker, got %d", n)
@@ -211,7 +221,7 @@ func runProcesses(ctx context.Context, r *Run, n int, prog []byte, opts ProcessO
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			runChild(ctx, &r.Workers[i], kids[i], argv, opts, out, prog, n, cs)
+			runChild(ctx, &r.Workers[i], kids[i], argv, opts, out, prog, r.CopyTime, n, cs)
 		}()
 	}
 	wg.Wait()
@@ -255,7 +265,7 @@ func startChild(ctx context.Context, argv []string, opts ProcessOptions, worker 
 
 // awaitReady waits for a pool child's ready frame.
 func (c *workerProcess) awaitReady() error {
-	f, err := readFrame(c.Receive)
+	f, _, err := readFrame(c.Receive, c.ReceiveAttachment)
 	if err != nil {
 		return fmt.Errorf("worker process %d did not get ready: %w", c.Pid, err)
 	}
@@ -266,8 +276,9 @@ func (c *workerProcess) awaitReady() error {
 }
 
 // runChild runs worker ws: starts its child unless the pool did, hands
-// it the program, collects its result, reaps it and fills in ws.
-func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []string, opts ProcessOptions, out *outputMux, prog []byte, n int, cs *childSampler) {
+// it the program once it is ready, collects its result, reaps it and
+// fills in ws. encoding is the parent's share of the program's copy.
+func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []string, opts ProcessOptions, out *outputMux, prog programWire, encoding time.Duration, n int, cs *childSampler) {
 	asked := monotonic()
 	if c == nil {
 		if ws.Error != "" {
@@ -286,15 +297,28 @@ func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []str
 	defer c.stopWatch()
 
 	var res *frame
-	sendErr := c.Send(&frame{Type: frameRun, Program: prog, Worker: ws.Worker, Workers: n})
+	var value []byte
+	var sent, arrived int64
+	// A cold child is sent its program once it is ready (a pool child
+	// is ready already), so that the program's time in the pipe is not
+	// the child's start-up. A child that dies first is reported below.
+	readyErr := error(nil)
+	if !opts.Pool {
+		readyErr = c.awaitReady()
+	}
+	sendErr := readyErr
+	if sendErr == nil {
+		sent = monotonic()
+		sendErr = c.SendWith(&frame{Type: frameRun, Program: prog.json, Attached: len(prog.attached), Worker: ws.Worker, Workers: n}, prog.attached)
+	}
 	c.CloseSend()
 	for sendErr == nil {
-		f, err := readFrame(c.Receive)
+		f, att, err := readFrame(c.Receive, c.ReceiveAttachment)
 		if err != nil {
 			break
 		}
 		if f.Type == frameResult {
-			res = f
+			res, value, arrived = f, att, monotonic()
 			break
 		}
 	}
@@ -326,10 +350,23 @@ func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []str
 		ws.Spawn = time.Duration(res.Start - asked)
 		ws.Time = time.Duration(res.End - res.Start)
 		ws.Decode = time.Duration(res.Decoded - res.Received)
-		if len(res.Value) > 0 {
-			if err := json.Unmarshal(res.Value, &ws.Result); err != nil {
-				ws.Error = fmt.Sprintf("decode the result: %v", err)
-			}
+		if res.Received > 0 {
+			ws.CopyIn = encoding + time.Duration(res.Received-sent) + ws.Decode
+		}
+		ws.ResultBytes = len(value) + len(res.Value)
+		t0 := monotonic()
+		var err error
+		switch {
+		case len(value) > 0:
+			ws.Result, err = DecodeValue(value, prog.resolve)
+		case len(res.Value) > 0:
+			err = json.Unmarshal(res.Value, &ws.Result)
+		}
+		if err != nil {
+			ws.Error = fmt.Sprintf("decode the result: %v", err)
+		}
+		if res.Sent > 0 && ws.ResultBytes > 0 {
+			ws.CopyOut = time.Duration(res.Encode + arrived - res.Sent + monotonic() - t0)
 		}
 		if res.Error != "" {
 			ws.Error = res.Error

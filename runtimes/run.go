@@ -58,9 +58,10 @@ type Run struct {
 	// children's OS threads seen at one moment (sampled from
 	// /proc/<pid>/status every 2ms); PeakThreads does not include them.
 	ChildThreads int `json:"peak_child_threads,omitempty"`
-	// CopyBytes and CopyTime are the IPC cost of process mode: the size
-	// of the encoded Program sent to each child and the time to export
-	// and encode it.
+	// CopyBytes and CopyTime are the parent's side of process mode's
+	// IPC cost: the size of the encoded Program sent to each child and
+	// the time to export and encode it. WorkerStats.CopyIn is the whole
+	// trip.
 	CopyBytes int           `json:"copy_bytes,omitempty"`
 	CopyTime  time.Duration `json:"copy_ns,omitempty"`
 	// Pooled reports whether process workers came from a warm pool
@@ -98,9 +99,21 @@ type WorkerStats struct {
 	// sending the program) to the snippet's first instruction.
 	Spawn time.Duration `json:"spawn_ns"`
 	// Decode is the time a child took to decode the Program it was sent
-	// (process mode's share of the IPC cost; the evaluator's decoding of
-	// variable values is part of Spawn).
+	// and set its variables from it (process mode's share of the IPC
+	// cost; it is also part of Spawn).
 	Decode time.Duration `json:"decode_ns,omitempty"`
+	// CopyIn is the whole trip of the program into a process-mode
+	// child: the parent's export and encoding (Run.CopyTime), the pipe
+	// (from the parent's first write to the child having read it all;
+	// the child is ready and reading by then), and the child's decoding
+	// (Decode). Both ends are read from CLOCK_MONOTONIC, which processes
+	// share.
+	CopyIn time.Duration `json:"copy_in_ns,omitempty"`
+	// CopyOut is the whole trip of the Result back: the child's
+	// encoding, the pipe and the parent's decoding; ResultBytes is its
+	// size on the wire.
+	CopyOut     time.Duration `json:"copy_out_ns,omitempty"`
+	ResultBytes int           `json:"result_bytes,omitempty"`
 	// Time is the worker's own run time, first instruction to last.
 	Time time.Duration `json:"run_ns"`
 	// User and System are the worker's CPU time when Run.CPUPerWorker.
@@ -118,8 +131,10 @@ type WorkerStats struct {
 	// died first): what one more child costs is nearer Private than RSS.
 	PSS     uint64 `json:"pss_bytes,omitempty"`
 	Private uint64 `json:"private_bytes,omitempty"`
-	// Result is the value of the snippet's last expression (JSON-decoded
-	// in process mode), or nil.
+	// Result is the value of the snippet's last expression, or nil. In
+	// process mode it crossed the pipe in the value encoding and keeps
+	// its Go type where both sides know it (see EncodeValue); a compiled
+	// child's is JSON-decoded (numbers are float64).
 	Result any `json:"result,omitempty"`
 	// Error says why the worker failed: a panic, an error, a non-zero
 	// exit, a signal. Empty when it succeeded.

@@ -131,7 +131,7 @@ counter`)
 		if w.Error != "" {
 			t.Fatalf("worker %d: %s\n%s", w.Worker, w.Error, w.Stderr)
 		}
-		if want := float64(115 + w.Worker); w.Result != want {
+		if want := 115 + w.Worker; w.Result != want { // an int, as the snippet made it
 			t.Errorf("worker %d result = %v, want %v", w.Worker, w.Result, want)
 		}
 	}
@@ -206,7 +206,7 @@ func TestProcessesHaveDistinctPIDs(t *testing.T) {
 			t.Fatalf("pid %d not distinct: %+v", w.PID, r.Workers)
 		}
 		pids[w.PID] = true
-		if w.Result != float64(w.Worker*10) {
+		if w.Result != w.Worker*10 {
 			t.Errorf("worker %d result %v", w.Worker, w.Result)
 		}
 		if w.Memory < 1<<20 {
@@ -293,7 +293,7 @@ worker + 100`)
 		t.Fatal(r.Err)
 	}
 	w := r.Workers
-	if w[0].Error != "" || w[0].Result != float64(100) {
+	if w[0].Error != "" || w[0].Result != 100 {
 		t.Errorf("worker 0 = %+v", w[0])
 	}
 	if !strings.Contains(w[1].Error+w[1].Stderr, "boom") {
@@ -496,7 +496,7 @@ func TestWarmPool(t *testing.T) {
 		t.Error("warm run not marked pooled")
 	}
 	for _, w := range warm.Workers {
-		if w.Error != "" || w.Result != float64(w.Worker) {
+		if w.Error != "" || w.Result != w.Worker {
 			t.Errorf("pool worker %d: %+v", w.Worker, w)
 		}
 	}

@@ -2,7 +2,6 @@ package runtimes
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spinlab/spinlab/internal/child"
 )
@@ -48,7 +48,7 @@ func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Eval
 		fmt.Fprintln(os.Stderr, "spinlab worker: parent gone:", err)
 		return 2
 	}
-	f, err := readFrame(conn.Receive)
+	f, att, err := readFrame(conn.Receive, conn.ReceiveAttachment)
 	if errors.Is(err, io.EOF) {
 		return 0 // an idle pool child told to go away
 	}
@@ -61,8 +61,8 @@ func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Eval
 		fmt.Fprintf(os.Stderr, "spinlab worker: expected a run frame, got %q\n", f.Type)
 		return 2
 	}
-	var p Program
-	if err := json.Unmarshal(f.Program, &p); err != nil {
+	p, err := decodeProgram(att)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab worker: bad program:", err)
 		return 2
 	}
@@ -76,19 +76,25 @@ func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Eval
 	if start == 0 {
 		start = received
 	}
+	// The evaluator's decoding of the variables counts as decoding.
+	decoded += m.decoding()
 	res := &frame{Type: frameResult, Worker: f.Worker, Received: received, Decoded: decoded, Start: start, End: end, PeakRSS: peakRSS()}
 	res.PSS, res.Private = smapsRollup()
+	var value []byte
 	if evalErr != nil {
 		res.Error = evalErr.Error()
 	} else if v != nil {
-		b, err := json.Marshal(v)
+		t0 := monotonic()
+		b, err := EncodeValue(v)
+		res.Encode = monotonic() - t0
 		if err != nil {
-			res.Error = fmt.Sprintf("the result, a %T, cannot be sent back to the parent: %v", v, err)
+			res.Error = fmt.Sprintf("the result cannot be sent back to the parent: %v", err)
 		} else {
-			res.Value = b
+			value, res.Attached = b, len(b)
 		}
 	}
-	if err := conn.Send(res); err != nil {
+	res.Sent = monotonic()
+	if err := conn.SendWith(res, value); err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab worker: parent gone:", err)
 		return 2
 	}
@@ -101,9 +107,30 @@ func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Eval
 type startKey struct{}
 
 type startMark struct {
-	once sync.Once
-	at   int64
-	mu   sync.Mutex
+	once   sync.Once
+	at     int64
+	decode int64
+	mu     sync.Mutex
+}
+
+func (m *startMark) decoding() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.decode
+}
+
+// CountDecode adds d to the worker's decoding time (WorkerStats.Decode):
+// an Evaluator reports with it, under the context WorkerMain gave it, the
+// time it took to decode the program's variables and set its own. Elsewhere
+// it does nothing.
+func CountDecode(ctx context.Context, d time.Duration) {
+	m, ok := ctx.Value(startKey{}).(*startMark)
+	if !ok {
+		return
+	}
+	m.mu.Lock()
+	m.decode += int64(d)
+	m.mu.Unlock()
 }
 
 func (m *startMark) get() int64 {

@@ -2,6 +2,7 @@ package child
 
 import (
 	"errors"
+	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -24,6 +25,21 @@ func waitExited(pid int) bool {
 			return err == nil
 		}
 	}
+}
+
+// growPipe asks for a pipe buffer of n bytes on f (F_SETPIPE_SZ), best
+// effort: past /proc/sys/fs/pipe-max-size or the user's pipe quota the
+// pipe keeps its size.
+func growPipe(f *os.File, n int) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return
+	}
+	rc.Control(func(fd uintptr) {
+		if cur, err := unix.FcntlInt(fd, unix.F_GETPIPE_SZ, 0); err == nil && cur < n {
+			unix.FcntlInt(fd, unix.F_SETPIPE_SZ, n)
+		}
+	})
 }
 
 // dupCloexecTo makes newfd a close-on-exec copy of oldfd.

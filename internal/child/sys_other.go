@@ -4,6 +4,7 @@ package child
 
 import (
 	"errors"
+	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -20,6 +21,8 @@ func sysProcAttr(sig syscall.Signal) *syscall.SysProcAttr {
 // waitExited cannot wait without reaping here: the group is killed after
 // the reap instead.
 func waitExited(pid int) bool { return false }
+
+func growPipe(*os.File, int) {}
 
 func dupCloexecTo(oldfd, newfd int) error {
 	if err := unix.Dup2(oldfd, newfd); err != nil {

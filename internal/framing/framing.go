@@ -33,6 +33,16 @@
 // json.Marshal's output, and reads with io.ReadFull of 4 bytes then of the
 // length.
 //
+// # Attachments
+//
+// A protocol may follow a frame with an attachment: the same 4-byte
+// length, then that many bytes that are not JSON (a binary payload, sent
+// as it is rather than base64-encoded inside the JSON). The frame before
+// it says that an attachment follows (the worker protocol: a non-zero
+// "attached" member, its length); a reader reads it with ReadAttachment
+// under the same bound, and a writer sends the frame and its attachment
+// with WriteFrameWith, which holds the lock across both.
+//
 // How the two streams reach a child (file descriptors 3 and 4 and the
 // environment variable that vouches for them) is internal/child's
 // contract, documented there.
@@ -84,6 +94,40 @@ func Read(r io.Reader, max uint32, v any) error {
 	return nil
 }
 
+// readRaw reads a 4-byte length of at most max and that many bytes,
+// allocating what arrives.
+func readRaw(r io.Reader, max uint32) ([]byte, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return nil, err
+	}
+	size := binary.BigEndian.Uint32(hdr[:])
+	if size > max {
+		return nil, fmt.Errorf("frame of %d bytes is over the %d-byte limit: the channel is corrupt", size, max)
+	}
+	// Up to 16 MiB at once (virtual memory until the bytes arrive),
+	// then doubling as they arrive, never beyond size: a lying length
+	// costs at most 16 MiB more than what arrives, and a true one at
+	// most one more copy of the payload.
+	b := make([]byte, 0, min(size, 16<<20))
+	for uint32(len(b)) < size {
+		if len(b) == cap(b) {
+			nb := make([]byte, len(b), min(2*uint64(cap(b)), uint64(size)))
+			copy(nb, b)
+			b = nb
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil && uint32(len(b)) < size {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, fmt.Errorf("short frame (%d of %d bytes): %w", len(b), size, err)
+		}
+	}
+	return b, nil
+}
+
 // Writer writes frames to one stream; it is safe for concurrent use.
 type Writer struct {
 	mu sync.Mutex
@@ -105,6 +149,30 @@ func (w *Writer) WriteFrame(v any) error {
 	return err
 }
 
+// WriteFrameWith writes v as one frame and attached, when not empty, as
+// the attachment that follows it, with no other frame in between.
+func (w *Writer) WriteFrameWith(v any, attached []byte) error {
+	buf, err := Encode(v)
+	if err != nil {
+		return fmt.Errorf("encode a frame: %w", err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(attached) == 0 {
+		_, err = w.w.Write(buf)
+		return err
+	}
+	if uint64(len(attached)) > 1<<32-1 {
+		return fmt.Errorf("an attachment of %d bytes is over the 4 GiB frame limit", len(attached))
+	}
+	buf = binary.BigEndian.AppendUint32(buf, uint32(len(attached)))
+	if _, err := w.w.Write(buf); err != nil {
+		return err
+	}
+	_, err = w.w.Write(attached)
+	return err
+}
+
 // Reader reads frames of at most a given size from one stream, buffered.
 // One goroutine owns it.
 type Reader struct {
@@ -119,3 +187,13 @@ func NewReader(r io.Reader, max uint32) *Reader {
 
 // ReadFrame reads the next frame into v, with Read's error contract.
 func (r *Reader) ReadFrame(v any) error { return Read(r.r, r.max, v) }
+
+// ReadAttachment reads the attachment that the last frame announced, of
+// at most the Reader's bound. End of file before it is an error.
+func (r *Reader) ReadAttachment() ([]byte, error) {
+	b, err := readRaw(r.r, r.max)
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return b, err
+}

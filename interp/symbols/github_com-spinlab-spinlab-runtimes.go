@@ -21,8 +21,12 @@ func init() {
 			"BenchWith":          reflect.ValueOf(runtimes.BenchWith),
 			"Compiled":           reflect.ValueOf(runtimes.Compiled),
 			"CompiledAvailable":  reflect.ValueOf(runtimes.CompiledAvailable),
+			"CountDecode":        reflect.ValueOf(runtimes.CountDecode),
+			"DecodeValue":        reflect.ValueOf(runtimes.DecodeValue),
+			"DecodeValueInto":    reflect.ValueOf(runtimes.DecodeValueInto),
 			"DefaultMaxChildren": reflect.ValueOf(runtimes.DefaultMaxChildren),
 			"DefaultWorkers":     reflect.ValueOf(runtimes.DefaultWorkers),
+			"EncodeValue":        reflect.ValueOf(runtimes.EncodeValue),
 			"EnvWorkerBin":       reflect.ValueOf(constant.MakeFromLiteral("\"SPINLAB_WORKER_BIN\"", token.STRING, 0)),
 			"ErrNoHost":          reflect.ValueOf(&runtimes.ErrNoHost).Elem(),
 			"ErrNoToolchain":     reflect.ValueOf(&runtimes.ErrNoToolchain).Elem(),
@@ -70,6 +74,8 @@ func init() {
 			"Run":            reflect.ValueOf((*runtimes.Run)(nil)),
 			"Runner":         reflect.ValueOf((*runtimes.Runner)(nil)),
 			"Summary":        reflect.ValueOf((*runtimes.Summary)(nil)),
+			"TypeLookup":     reflect.ValueOf((*runtimes.TypeLookup)(nil)),
+			"TypeResolver":   reflect.ValueOf((*runtimes.TypeResolver)(nil)),
 			"Var":            reflect.ValueOf((*runtimes.Var)(nil)),
 			"Vars":           reflect.ValueOf((*runtimes.Vars)(nil)),
 			"WorkerStats":    reflect.ValueOf((*runtimes.WorkerStats)(nil)),
@@ -78,6 +84,7 @@ func init() {
 			"_CellContexter": reflect.ValueOf((*_github_com_spinlab_spinlab_runtimes_CellContexter)(nil)),
 			"_GoExporter":    reflect.ValueOf((*_github_com_spinlab_spinlab_runtimes_GoExporter)(nil)),
 			"_Host":          reflect.ValueOf((*_github_com_spinlab_spinlab_runtimes_Host)(nil)),
+			"_TypeLookup":    reflect.ValueOf((*_github_com_spinlab_spinlab_runtimes_TypeLookup)(nil)),
 		}
 	}
 }
@@ -114,4 +121,14 @@ func (W _github_com_spinlab_spinlab_runtimes_Host) Compile(snippet string) (func
 }
 func (W _github_com_spinlab_spinlab_runtimes_Host) Export(snippet string) (runtimes.Program, error) {
 	return W.WExport(snippet)
+}
+
+// _github_com_spinlab_spinlab_runtimes_TypeLookup is an interface wrapper for TypeLookup type
+type _github_com_spinlab_spinlab_runtimes_TypeLookup struct {
+	IValue      interface{}
+	WLookupType func(pkgPath string, name string) reflect.Type
+}
+
+func (W _github_com_spinlab_spinlab_runtimes_TypeLookup) LookupType(pkgPath string, name string) reflect.Type {
+	return W.WLookupType(pkgPath, name)
 }
