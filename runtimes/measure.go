@@ -47,10 +47,6 @@ const cpuTick = 10 * time.Millisecond
 // below the noise floor (5 ticks).
 func cpuNoisy(wall time.Duration) bool { return wall < 5*cpuTick }
 
-// threadCPU is the CPU time of the calling OS thread; meaningful only when
-// the goroutine is locked to its thread.
-func threadCPU() cpuTimes { return rusageTimes(unix.RUSAGE_THREAD) }
-
 // processCPU is the CPU time of this whole process.
 func processCPU() cpuTimes { return rusageTimes(unix.RUSAGE_SELF) }
 

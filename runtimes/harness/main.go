@@ -194,7 +194,7 @@ func spinlabOpenChannel() (in, out *os.File, err error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("open /dev/null: %w", err)
 		}
-		err = syscall.Dup3(null, fd, syscall.O_CLOEXEC)
+		err = spinlabDupCloexecTo(null, fd)
 		syscall.Close(null)
 		if err != nil {
 			return nil, nil, fmt.Errorf("replace fd %d: %w", fd, err)
@@ -276,7 +276,7 @@ func spinlabRunOne(worker, workers int) *spinlabFrame {
 // runtimes' runInProcess does.
 func spinlabRunInProcess(mode string, n int) *spinlabRun {
 	thread := mode == "thread"
-	r := &spinlabRun{Mode: mode, CPUPerWorker: thread, Workers: make([]spinlabWorker, n)}
+	r := &spinlabRun{Mode: mode, CPUPerWorker: thread && spinlabThreadCPUKnown, Workers: make([]spinlabWorker, n)}
 	pid := os.Getpid()
 	values := make([]any, n)
 	sampler := spinlabStartSampler()
@@ -295,8 +295,8 @@ func spinlabRunInProcess(mode string, n int) *spinlabRun {
 			var c0 spinlabCPU
 			if thread {
 				runtime.LockOSThread() // never unlocked: the thread exits with the worker
-				ws.TID = syscall.Gettid()
-				c0 = spinlabRusage(spinlabRusageThread)
+				ws.TID = spinlabGettid()
+				c0 = spinlabThreadCPU()
 			}
 			start := spinlabNanotime()
 			ws.Spawn = time.Duration(start - asked)
@@ -304,7 +304,7 @@ func spinlabRunInProcess(mode string, n int) *spinlabRun {
 			ws.Time = time.Duration(spinlabNanotime() - start)
 			values[i], ws.Error, ws.Stderr = v, errText, stack
 			if thread {
-				c := spinlabRusage(spinlabRusageThread).sub(c0)
+				c := spinlabThreadCPU().sub(c0)
 				ws.User, ws.System = c.user, c.sys
 				sampler.sample()
 			}

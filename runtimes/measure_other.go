@@ -1,0 +1,19 @@
+//go:build !linux
+
+package runtimes
+
+// Outside Linux a thread's own CPU time has no getrusage (RUSAGE_THREAD
+// is Linux's; macOS has it only through Mach's thread_info, out of reach
+// without cgo) and a thread has no id that /proc lists. Thread mode still
+// runs one locked OS thread per worker and measures wall times, spawn
+// latency and the process's CPU total; per-worker CPU is marked absent
+// (Run.CPUPerWorker false) and so is the thread id (WorkerStats.TID 0).
+
+// threadCPUKnown is false: threadCPU does not measure here.
+const threadCPUKnown = false
+
+// threadCPU is zero, which Run.CPUPerWorker false marks as no figure.
+func threadCPU() cpuTimes { return cpuTimes{} }
+
+// gettid is 0, no thread id.
+func gettid() int { return 0 }
