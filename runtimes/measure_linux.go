@@ -12,3 +12,6 @@ func threadCPU() cpuTimes { return rusageTimes(unix.RUSAGE_THREAD) }
 
 // gettid is the calling OS thread's id (WorkerStats.TID).
 func gettid() int { return unix.Gettid() }
+
+// threadIDsKnown says that gettid is the thread's id.
+const threadIDsKnown = true

@@ -17,3 +17,7 @@ func threadCPU() cpuTimes { return cpuTimes{} }
 
 // gettid is 0, no thread id.
 func gettid() int { return 0 }
+
+// threadIDsKnown is false: gettid is no id, and whether a worker got a
+// new thread (WorkerStats.NewThread) is not known either.
+const threadIDsKnown = false
