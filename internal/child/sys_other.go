@@ -10,8 +10,8 @@ import (
 )
 
 // Outside Linux there is no parent-death signal and no subreaper: a child
-// still gets its own process group, but it outlives a parent that dies
-// without cleaning up.
+// still gets its own process group, and on macOS the child itself
+// watches for its parent's exit (parent_darwin.go).
 
 func sysProcAttr(sig syscall.Signal) *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true}
