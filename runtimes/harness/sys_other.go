@@ -8,9 +8,65 @@ package main
 // getrusage; no PSS.
 
 import (
+	"errors"
+	"os"
 	"runtime"
+	"strconv"
 	"syscall"
 )
+
+// init is internal/child's watchParent (parent_darwin.go) by hand: no
+// parent-death signal outside Linux, so the parent passes the signal it
+// wants in SPINLAB_DEATH_SIGNAL, and the program sends it to itself when
+// its parent exits, which a kqueue filter on the parent's pid reports.
+// The variable is removed either way: it is not for what the snippet
+// starts.
+func init() {
+	s, ok := os.LookupEnv("SPINLAB_DEATH_SIGNAL")
+	if !ok {
+		return
+	}
+	os.Unsetenv("SPINLAB_DEATH_SIGNAL")
+	sig, err := strconv.Atoi(s)
+	if err != nil || sig <= 0 || os.Getenv("SPINLAB_CHANNEL") != "3,4" {
+		return
+	}
+	die := func() { syscall.Kill(os.Getpid(), syscall.Signal(sig)) }
+	ppid := os.Getppid()
+	if ppid == 1 {
+		die()
+		return
+	}
+	kq, err := syscall.Kqueue()
+	if err != nil {
+		return
+	}
+	syscall.CloseOnExec(kq)
+	var ev syscall.Kevent_t
+	syscall.SetKevent(&ev, ppid, syscall.EVFILT_PROC, syscall.EV_ADD|syscall.EV_ONESHOT)
+	ev.Fflags = syscall.NOTE_EXIT
+	if _, err := syscall.Kevent(kq, []syscall.Kevent_t{ev}, nil, nil); err != nil || os.Getppid() != ppid {
+		syscall.Close(kq)
+		if err == nil || errors.Is(err, syscall.ESRCH) {
+			die()
+		}
+		return
+	}
+	go func() {
+		defer syscall.Close(kq)
+		events := make([]syscall.Kevent_t, 1)
+		for {
+			got, err := syscall.Kevent(kq, nil, events, nil)
+			if errors.Is(err, syscall.EINTR) {
+				continue
+			}
+			if err == nil && got > 0 {
+				die()
+			}
+			return
+		}
+	}()
+}
 
 // spinlabThreadCPUKnown is false: no RUSAGE_THREAD here.
 const spinlabThreadCPUKnown = false
