@@ -31,5 +31,5 @@ func dupCloexecTo(oldfd, newfd int) error {
 
 // BecomeSubreaper is Linux only; elsewhere it returns an error saying so.
 func BecomeSubreaper() error {
-	return errors.New("child subreapers are a Linux feature: orphans of the session go to init")
+	return errors.New("child subreapers are a Linux feature: orphans of the session go to init (launchd on macOS)")
 }
