@@ -86,14 +86,6 @@ func startingStack() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// osThreads reads the number of OS threads of this process (0 if it
-// cannot); see threadCounter for the cheaper repeated form.
-func osThreads() int {
-	c := openThreadCounter()
-	defer c.close()
-	return c.count()
-}
-
 // threadCounter reads the thread count of this process from
 // /proc/self/stat (field 20, num_threads), keeping the file open and
 // rereading it with pread: about a tenth of the cost of reading

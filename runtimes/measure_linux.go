@@ -10,6 +10,14 @@ const threadCPUKnown = true
 // the goroutine is locked to its thread.
 func threadCPU() cpuTimes { return rusageTimes(unix.RUSAGE_THREAD) }
 
+// osThreads reads the number of OS threads of this process (0 if it
+// cannot); see threadCounter for the cheaper repeated form.
+func osThreads() int {
+	c := openThreadCounter()
+	defer c.close()
+	return c.count()
+}
+
 // gettid is the calling OS thread's id (WorkerStats.TID).
 func gettid() int { return unix.Gettid() }
 

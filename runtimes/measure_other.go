@@ -21,3 +21,9 @@ func gettid() int { return 0 }
 // threadIDsKnown is false: gettid is no id, and whether a worker got a
 // new thread (WorkerStats.NewThread) is not known either.
 const threadIDsKnown = false
+
+// osThreads is the Go runtime's count of its OS threads (goThreads; 0
+// if it has none): there is no /proc/self/stat to read the OS's count
+// from, and a program without cgo has no thread the runtime did not
+// start but the few macOS's libc may start for itself.
+func osThreads() int { return max(goThreads(), 0) }
