@@ -1,9 +1,6 @@
 package runtimes
 
 import (
-	"bytes"
-	"os"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -102,26 +99,4 @@ func (s *childSampler) finish() int {
 	s.stopped = true
 	s.timer.Stop()
 	return s.peakSum
-}
-
-// readChildStatus reads Threads and VmHWM (bytes) of pid from
-// /proc/<pid>/status; zeros for what it cannot read (a zombie has no
-// VmHWM, a reaped process no file).
-func readChildStatus(pid int) (threads int, hwm uint64) {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0, 0
-	}
-	for line := range bytes.SplitSeq(data, []byte{'\n'}) {
-		if v, ok := bytes.CutPrefix(line, []byte("Threads:")); ok {
-			threads, _ = strconv.Atoi(string(bytes.TrimSpace(v)))
-		} else if v, ok := bytes.CutPrefix(line, []byte("VmHWM:")); ok {
-			f := bytes.Fields(v)
-			if len(f) > 0 {
-				kib, _ := strconv.ParseUint(string(f[0]), 10, 64)
-				hwm = kib * 1024
-			}
-		}
-	}
-	return threads, hwm
 }

@@ -301,7 +301,7 @@ func (s *server) close() {
 // runCompiledInProcess runs n compiled workers as goroutines or locked
 // threads inside the server's program.
 func (s *server) run(mode Mode, n int) *Run {
-	r := &Run{Mode: mode, Runner: Compiled, Machine: s.prog.machine, CPUPerWorker: mode == Thread}
+	r := &Run{Mode: mode, Runner: Compiled, Machine: s.prog.machine, CPUPerWorker: mode == Thread && threadCPUKnown}
 	if n < 1 {
 		r.Err = fmt.Errorf("%s mode: need at least 1 worker, got %d", mode, n)
 		return r

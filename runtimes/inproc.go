@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // Go runs fn in n goroutines, one per worker (0..n-1), waits for all of
@@ -45,7 +43,7 @@ type workFunc func(ctx context.Context, worker, workers int) (any, error)
 // runInProcess runs n workers as goroutines (mode Goroutine) or as locked
 // threads (mode Thread).
 func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
-	r := &Run{Mode: mode, Machine: ThisMachine(), CPUPerWorker: mode == Thread}
+	r := &Run{Mode: mode, Machine: ThisMachine(), CPUPerWorker: mode == Thread && threadCPUKnown}
 	if n < 1 {
 		r.Err = fmt.Errorf("%s mode: need at least 1 worker, got %d", mode, n)
 		return r
@@ -77,7 +75,7 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 			go func() {
 				defer wg.Done()
 				runtime.LockOSThread() // never unlocked: the thread exits with the worker
-				ws.TID = unix.Gettid()
+				ws.TID = gettid()
 				ws.NewThread = existing != nil && !existing[ws.TID]
 				c0 := threadCPU()
 				runWorker(ctx, ws, asked, work, n)

@@ -47,10 +47,6 @@ const cpuTick = 10 * time.Millisecond
 // below the noise floor (5 ticks).
 func cpuNoisy(wall time.Duration) bool { return wall < 5*cpuTick }
 
-// threadCPU is the CPU time of the calling OS thread; meaningful only when
-// the goroutine is locked to its thread.
-func threadCPU() cpuTimes { return rusageTimes(unix.RUSAGE_THREAD) }
-
 // processCPU is the CPU time of this whole process.
 func processCPU() cpuTimes { return rusageTimes(unix.RUSAGE_SELF) }
 
@@ -88,14 +84,6 @@ func startingStack() uint64 {
 		return 2048
 	}
 	return s[0].Value.Uint64()
-}
-
-// osThreads reads the number of OS threads of this process (0 if it
-// cannot); see threadCounter for the cheaper repeated form.
-func osThreads() int {
-	c := openThreadCounter()
-	defer c.close()
-	return c.count()
 }
 
 // threadCounter reads the thread count of this process from

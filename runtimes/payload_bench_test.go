@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/spinlab/spinlab/runtimes"
-	"golang.org/x/sys/unix"
 )
 
 // envTestEcho makes the test binary the native baseline's child: it
@@ -141,13 +140,5 @@ func BenchmarkPayloadRoundTrip(b *testing.B) {
 			b.ReportMetric(float64(copyTime)/float64(native), "copy/native")
 			b.ReportMetric(float64(wireBytes)/float64(2*size), "wire/payload")
 		})
-	}
-}
-
-// growPipe sets a pipe's buffer to n bytes, as internal/child does for a
-// large payload.
-func growPipe(f *os.File, n int) {
-	if rc, err := f.SyscallConn(); err == nil {
-		rc.Control(func(fd uintptr) { unix.FcntlInt(fd, unix.F_SETPIPE_SZ, n) })
 	}
 }

@@ -476,6 +476,9 @@ func threadsText(m Mode, parent, children int) string {
 	if m != Process {
 		return strconv.Itoa(parent)
 	}
+	if !childThreadsSampled {
+		return strconv.Itoa(parent) + "+?"
+	}
 	return strconv.Itoa(parent) + "+" + strconv.Itoa(children)
 }
 
@@ -591,7 +594,7 @@ func (res *Results) busy() bool {
 // busyNote says how much CPU others used during the experiment.
 func (res *Results) busyNote() string {
 	if !res.BusyChecked || res.Elapsed <= 0 {
-		return "busy machine: not checked (/proc/stat unreadable)"
+		return busyUncheckedNote
 	}
 	share := float64(res.OtherCPU) / (float64(res.Elapsed) * float64(max(1, res.Machine.NumCPU)))
 	s := fmt.Sprintf("other processes used %s of CPU (%.0f%% of %d CPUs) during the %s experiment", formatDuration(res.OtherCPU), 100*share, res.Machine.NumCPU, roundDuration(res.Elapsed))

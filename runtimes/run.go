@@ -237,9 +237,13 @@ func (r *Run) summary() string {
 	fmt.Fprintf(&b, "%s × %d (%s): wall %s, CPU user %s sys %s, peak %d OS threads",
 		r.Mode, len(r.Workers), r.Runner, formatDuration(r.Wall), cpuText(r.User, r.Wall), cpuText(r.System, r.Wall), r.PeakThreads)
 	if r.Mode == Process {
-		fmt.Fprintf(&b, " in this process + %d in the children", r.ChildThreads)
+		if childThreadsSampled {
+			fmt.Fprintf(&b, " in this process + %d in the children", r.ChildThreads)
+		} else {
+			b.WriteString(" in this process (the children's are not counted: that needs Linux's /proc)")
+		}
 	}
-	if r.Mode == Thread {
+	if r.Mode == Thread && threadIDsKnown {
 		fmt.Fprintf(&b, ", %d of %d workers on a new OS thread (only their spawn includes creating it)", r.newThreads(), len(r.Workers))
 	}
 	if r.Mode == Process {
@@ -261,6 +265,14 @@ func (r *Run) summary() string {
 		fmt.Fprintf(&b, " (error: %v)", r.Err)
 	}
 	return b.String()
+}
+
+// noCPUPerWorkerNote says why a run has no per-worker CPU times.
+func (r *Run) noCPUPerWorkerNote() string {
+	if r.Mode == Thread && !threadCPUKnown {
+		return "per-thread CPU time needs Linux (RUSAGE_THREAD); the run's CPU is the process total"
+	}
+	return "per-worker CPU is not attributable in goroutine mode; the run's CPU is the process total"
 }
 
 func (r *Run) cpuCell(d time.Duration) string {
@@ -290,6 +302,9 @@ func (r *Run) idHeader() string {
 func (r *Run) id(w WorkerStats) string {
 	switch r.Mode {
 	case Thread:
+		if w.TID == 0 && !threadIDsKnown {
+			return "–"
+		}
 		return fmt.Sprint(w.TID)
 	case Process:
 		return fmt.Sprint(w.PID)
@@ -313,7 +328,7 @@ func (r *Run) String() string {
 		tw.Flush()
 	}
 	if !r.CPUPerWorker && len(r.Workers) > 0 {
-		b.WriteString("per-worker CPU is not attributable in goroutine mode; the run's CPU is the process total\n")
+		b.WriteString(r.noCPUPerWorkerNote() + "\n")
 	}
 	if cpuNoisy(r.Wall) && len(r.Workers) > 0 {
 		b.WriteString(cpuNote + "\n")
@@ -381,7 +396,7 @@ func (r *Run) Bundle() display.Bundle {
 	}
 	fmt.Fprintf(&b, `<div style="color:#666;font-size:85%%;margin-top:4px">%s`, html.EscapeString(r.Machine.String()))
 	if !r.CPUPerWorker && len(r.Workers) > 0 {
-		b.WriteString(" · per-worker CPU is not attributable in goroutine mode; the run's CPU is the process total")
+		b.WriteString(" · " + r.noCPUPerWorkerNote()) // no character to escape
 	}
 	if cpuNoisy(r.Wall) && len(r.Workers) > 0 {
 		b.WriteString(" · " + html.EscapeString(cpuNote))

@@ -15,7 +15,9 @@
 //     sends the signal when the thread that forked the child exits, and Go
 //     retires threads (every locked goroutine that returns takes its
 //     thread along), so every child is forked from one OS thread that
-//     never exits;
+//     never exits. macOS has no such signal: there the child watches
+//     for its parent's exit itself (a kqueue filter set up by Open) and
+//     sends itself the signal;
 //   - with stdin on /dev/null, stdout and stderr on pipes whose read ends
 //     are Process.Stdout and Process.Stderr (the caller must read them, or
 //     the child blocks once a pipe buffer is full);
@@ -51,7 +53,9 @@
 // # Descendants
 //
 // Descendants, KillDescendants and BecomeSubreaper find and end every
-// process below a pid, at any depth, by the parent links in /proc; the
+// process below a pid, at any depth, by the parent links in the process
+// table (/proc on Linux, sysctl kern.proc on macOS; subreapers are
+// Linux's alone, so BecomeSubreaper fails elsewhere); the
 // kernel and the evaluator use them so that nothing a session started
 // outlives it (see their docs for what can still escape).
 package child

@@ -43,6 +43,9 @@ func Open(maxFrame uint32) (*Conn, error) {
 			return nil, fmt.Errorf("%w: fd %d: %v", ErrNoChannel, fd, err)
 		}
 	}
+	if err := watchParent(); err != nil {
+		return nil, err
+	}
 	if s, ok := os.LookupEnv(EnvMemoryLimit); ok {
 		os.Unsetenv(EnvMemoryLimit)
 		if err := limitMemory(s); err != nil {

@@ -25,7 +25,8 @@ type Spec struct {
 	Dir string
 	// MemoryLimit, if non-zero, limits the child's address space to this
 	// many bytes (RLIMIT_AS), applied by the child itself in Open, before
-	// it does any work.
+	// it does any work. Linux only: macOS does not enforce RLIMIT_AS, and
+	// Start fails there rather than start a child without its limit.
 	MemoryLimit uint64
 	// DeathSignal is sent to the child when this process dies; zero means
 	// SIGKILL. A child that must clean up after itself (kill its own
@@ -95,12 +96,17 @@ func Start(spec Spec) (*Process, error) {
 	}
 	env = append(env[:len(env):len(env)], EnvChannel+"="+channelValue)
 	if spec.MemoryLimit > 0 {
+		if err := memoryLimitSupported(); err != nil {
+			closeAll()
+			return nil, fmt.Errorf("start %s: %w", spec.Argv[0], err)
+		}
 		env = append(env, EnvMemoryLimit+"="+strconv.FormatUint(spec.MemoryLimit, 10))
 	}
 	sig := spec.DeathSignal
 	if sig == 0 {
 		sig = syscall.SIGKILL
 	}
+	env = deathSignalEnv(env, sig)
 	cmd := exec.Command(spec.Argv[0], spec.Argv[1:]...)
 	cmd.Env = env
 	cmd.Dir = spec.Dir

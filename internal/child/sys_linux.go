@@ -42,6 +42,16 @@ func growPipe(f *os.File, n int) {
 	})
 }
 
+// deathSignalEnv returns env as it is: on Linux the kernel sends the
+// parent-death signal (sysProcAttr), with nothing for the child to do.
+func deathSignalEnv(env []string, sig syscall.Signal) []string { return env }
+
+// watchParent has nothing to do on Linux (see deathSignalEnv).
+func watchParent() error { return nil }
+
+// memoryLimitSupported is nil: Linux enforces RLIMIT_AS.
+func memoryLimitSupported() error { return nil }
+
 // dupCloexecTo makes newfd a close-on-exec copy of oldfd.
 func dupCloexecTo(oldfd, newfd int) error { return unix.Dup3(oldfd, newfd, unix.O_CLOEXEC) }
 

@@ -11,8 +11,8 @@ import (
 )
 
 // Outside Linux there is no parent-death signal and no subreaper: a child
-// still gets its own process group, but it outlives a parent that dies
-// without cleaning up.
+// still gets its own process group, and on macOS the child itself
+// watches for its parent's exit (parent_darwin.go).
 
 func sysProcAttr(sig syscall.Signal) *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true}
@@ -34,5 +34,5 @@ func dupCloexecTo(oldfd, newfd int) error {
 
 // BecomeSubreaper is Linux only; elsewhere it returns an error saying so.
 func BecomeSubreaper() error {
-	return errors.New("child subreapers are a Linux feature: orphans of the session go to init")
+	return errors.New("child subreapers are a Linux feature: orphans of the session go to init (launchd on macOS)")
 }

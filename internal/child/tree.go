@@ -2,57 +2,21 @@ package child
 
 import (
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// proc is one entry of /proc.
+// proc is one entry of the process table (readProcs).
 type proc struct {
 	pid, ppid int
 	zombie    bool
 }
 
-// readProcs reads the parent link and state of every process.
-func readProcs() []proc {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
-	procs := make([]proc, 0, len(entries))
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue // gone meanwhile
-		}
-		// pid (comm) state ppid ...; comm may hold spaces and parentheses.
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) < 2 {
-			continue
-		}
-		ppid, err := strconv.Atoi(f[1])
-		if err != nil {
-			continue
-		}
-		procs = append(procs, proc{pid: pid, ppid: ppid, zombie: f[0] == "Z" || f[0] == "X"})
-	}
-	return procs
-}
-
 // Descendants returns the pids of every live (not zombie) process below
-// pid, at any depth, found by the parent links in /proc; parents come
-// before their children.
+// pid, at any depth, found by the parent links in the process table
+// (/proc on Linux, sysctl kern.proc on macOS); parents come before their
+// children.
 func Descendants(pid int) []int {
 	var out []int
 	for _, p := range descendants(pid, readProcs()) {

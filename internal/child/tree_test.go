@@ -3,6 +3,7 @@ package child_test
 import (
 	"os"
 	"os/exec"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -43,5 +44,29 @@ func TestKillDescendants(t *testing.T) {
 	}
 	if left := child.Descendants(os.Getpid()); len(left) > 0 {
 		t.Errorf("left: %v", left)
+	}
+}
+
+// TestDescendantsFindsAChild: a child and its own child are found through
+// the process table on every OS (/proc on Linux, sysctl on macOS), with
+// no subreaper needed, and KillDescendants ends them.
+func TestDescendantsFindsAChild(t *testing.T) {
+	cmd := exec.Command("sh", "-c", "sleep 323 & wait")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	var below []int
+	deadline := time.Now().Add(5 * time.Second)
+	for len(below) < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		below = child.Descendants(os.Getpid())
+	}
+	if len(below) < 2 || !slices.Contains(below, cmd.Process.Pid) {
+		cmd.Process.Kill()
+		t.Fatalf("descendants %v, want the shell %d first and its sleep", below, cmd.Process.Pid)
+	}
+	if n := child.KillDescendants(os.Getpid()); n < 2 {
+		t.Errorf("KillDescendants signalled %d, want at least 2", n)
 	}
 }

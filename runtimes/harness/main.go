@@ -202,7 +202,7 @@ func spinlabOpenChannel() (in, out *os.File, err error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("open /dev/null: %w", err)
 		}
-		err = syscall.Dup3(null, fd, syscall.O_CLOEXEC)
+		err = spinlabDupCloexecTo(null, fd)
 		syscall.Close(null)
 		if err != nil {
 			return nil, nil, fmt.Errorf("replace fd %d: %w", fd, err)
@@ -286,7 +286,7 @@ func spinlabRunOne(worker, workers int) *spinlabFrame {
 // first worker's is t0 itself) and around each worker's snippet.
 func spinlabRunInProcess(mode string, n int) *spinlabRun {
 	thread := mode == "thread"
-	r := &spinlabRun{Mode: mode, CPUPerWorker: thread, Workers: make([]spinlabWorker, n)}
+	r := &spinlabRun{Mode: mode, CPUPerWorker: thread && spinlabThreadCPUKnown, Workers: make([]spinlabWorker, n)}
 	pid := os.Getpid()
 	for i := range r.Workers {
 		r.Workers[i].Worker, r.Workers[i].PID = i, pid
@@ -305,8 +305,8 @@ func spinlabRunInProcess(mode string, n int) *spinlabRun {
 			var c0 spinlabCPU
 			if thread {
 				runtime.LockOSThread() // never unlocked: the thread exits with the worker
-				ws.TID = syscall.Gettid()
-				c0 = spinlabRusage(spinlabRusageThread)
+				ws.TID = spinlabGettid()
+				c0 = spinlabThreadCPU()
 			}
 			start := spinlabNanotime()
 			ws.Spawn = time.Duration(start - asked)
@@ -317,7 +317,7 @@ func spinlabRunInProcess(mode string, n int) *spinlabRun {
 				ws.Error, ws.Stderr = errText, stack
 			}
 			if thread {
-				c := spinlabRusage(spinlabRusageThread).sub(c0)
+				c := spinlabThreadCPU().sub(c0)
 				ws.User, ws.System = c.user, c.sys
 				sampler.sample()
 			}

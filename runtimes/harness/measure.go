@@ -8,10 +8,8 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"runtime/metrics"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -23,8 +21,6 @@ import (
 //
 //go:linkname spinlabNanotime runtime.nanotime
 func spinlabNanotime() int64
-
-const spinlabRusageThread = 1 // RUSAGE_THREAD on Linux
 
 type spinlabCPU struct{ user, sys time.Duration }
 
@@ -143,51 +139,6 @@ func (s *spinlabSampler) finish(lockedThreads bool) int {
 		}
 	}
 	return s.peak
-}
-
-// spinlabPeakRSS is VmHWM from /proc/self/status in bytes, or 0.
-func spinlabPeakRSS() int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			fields := strings.Fields(rest)
-			if len(fields) == 0 {
-				return 0
-			}
-			kib, _ := strconv.ParseInt(fields[0], 10, 64)
-			return kib * 1024
-		}
-	}
-	return 0
-}
-
-// spinlabSmapsRollup is Pss and Private_Clean+Private_Dirty from
-// /proc/self/smaps_rollup in bytes (runtimes' smapsRollup), or zeros.
-func spinlabSmapsRollup() (pss, private int64) {
-	data, err := os.ReadFile("/proc/self/smaps_rollup")
-	if err != nil {
-		return 0, 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		kib, err := strconv.ParseInt(f[1], 10, 64)
-		if err != nil {
-			continue
-		}
-		switch f[0] {
-		case "Pss:":
-			pss = kib * 1024
-		case "Private_Clean:", "Private_Dirty:":
-			private += kib * 1024
-		}
-	}
-	return pss, private
 }
 
 // spinlabStackBytes is the runtime's stack memory (runtimes' stackBytes).

@@ -2,12 +2,13 @@ package kernelbench
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/spinlab/spinlab/internal/child"
 )
 
 // RSS returns the resident set size of a process in bytes, from VmRSS in
@@ -51,30 +52,9 @@ func procKB(path, key string) (int64, error) {
 	return 0, fmt.Errorf("%s has no %s line", path, strings.TrimSuffix(key, ":"))
 }
 
-// Descendants returns the pids of the children of pid, their children
-// and so on, from /proc/PID/task/*/children.
-func Descendants(pid int) []int {
-	var out []int
-	queue := []int{pid}
-	for len(queue) > 0 {
-		p := queue[0]
-		queue = queue[1:]
-		tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", p))
-		for _, t := range tasks {
-			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/children", p, t.Name()))
-			if err != nil {
-				continue
-			}
-			for _, f := range bytes.Fields(b) {
-				if c, err := strconv.Atoi(string(f)); err == nil {
-					out = append(out, c)
-					queue = append(queue, c)
-				}
-			}
-		}
-	}
-	return out
-}
+// Descendants returns the pids below pid, at any depth (internal/child
+// reads them from /proc).
+func Descendants(pid int) []int { return child.Descendants(pid) }
 
 // DistinctResident returns the bytes of the distinct physical pages that
 // the processes pids have resident: the union of their resident pages,
