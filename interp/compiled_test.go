@@ -50,6 +50,11 @@ func TestCompiledExperimentAllModes(t *testing.T) {
 				t.Errorf("%s worker %d: %s\n%s", run.Mode, w.Worker, w.Error, w.Stderr)
 			}
 			results = append(results, fmt.Sprint(w.Result))
+			// The result keeps the type the snippet returned: an int,
+			// not JSON's float64.
+			if _, ok := w.Result.(int); !ok {
+				t.Errorf("%s worker %d: result %v is a %T, want an int", run.Mode, w.Worker, w.Result, w.Result)
+			}
 		}
 		if got := strings.Join(results, " "); got != "200 202" {
 			t.Errorf("%s results %q, want \"200 202\"", run.Mode, got)
@@ -76,6 +81,19 @@ func TestCompiledExperimentAllModes(t *testing.T) {
 	}
 	if got := fmt.Sprint(r.Runs[0].Results()...); got != "200 202" {
 		t.Errorf("pooled results %q, want \"200 202\"", got)
+	}
+
+	// Named compiled types and composites come back as themselves.
+	e.Snippet, e.Modes, e.Pool = "[]time.Duration{time.Duration(worker) * time.Second}", runtimes.AllModes(), false
+	mustExec(t, s, `import "time"`)
+	r = e.Run()
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	for _, run := range r.Runs {
+		if got, ok := run.Workers[1].Result.([]time.Duration); !ok || len(got) != 1 || got[0] != time.Second {
+			t.Errorf("%s: result %v is a %T, want []time.Duration{1s}", run.Mode, run.Workers[1].Result, run.Workers[1].Result)
+		}
 	}
 }
 

@@ -64,6 +64,7 @@ type compiledProgram struct {
 	vars    []byte // the encoded Program{Vars} every child decodes
 	race    bool
 	machine Machine
+	resolve TypeResolver // names the types of results
 }
 
 // buildSnippet exports the snippet from h, generates its program and
@@ -115,7 +116,7 @@ func buildSnippet(ctx context.Context, h Host, snippet string, at Position, race
 	}
 	m := ThisMachine()
 	m.GoVersion = tc.Version
-	return &compiledProgram{bin: bin, tc: tc, vars: vars, race: race, machine: m}, nil
+	return &compiledProgram{bin: bin, tc: tc, vars: vars, race: race, machine: m, resolve: resolverOf(h)}, nil
 }
 
 // ownImports refuses imports of spinlab's own packages when the running
@@ -205,7 +206,10 @@ type compiledFrame struct {
 	Sync    bool            `json:"sync,omitempty"`
 	Error   string          `json:"error,omitempty"`
 	Run     *Run            `json:"run,omitempty"`
-	Bench   *BenchResult    `json:"bench,omitempty"`
+	// Results holds each in-process worker's result in the value
+	// encoding (EncodeValue), nil where a worker had none.
+	Results [][]byte     `json:"results,omitempty"`
+	Bench   *BenchResult `json:"bench,omitempty"`
 }
 
 // server is a compiled program started once to serve in-process runs
@@ -327,6 +331,16 @@ func (s *server) run(mode Mode, n int) *Run {
 	}
 	got := reply.Run
 	got.Mode, got.Runner, got.Machine = mode, Compiled, s.prog.machine
+	for i, b := range reply.Results {
+		if i >= len(got.Workers) || len(b) == 0 {
+			continue
+		}
+		v, err := DecodeValue(b, s.prog.resolve)
+		if err != nil && got.Workers[i].Error == "" {
+			got.Workers[i].Error = fmt.Sprintf("decode the result: %v", err)
+		}
+		got.Workers[i].Result = v
+	}
 	return got
 }
 
@@ -336,7 +350,7 @@ func runCompiledProcesses(ctx context.Context, p *compiledProgram, n int, opts P
 	r := &Run{Mode: Process, Runner: Compiled, Machine: p.machine, CPUPerWorker: true, Pooled: opts.Pool,
 		CopyBytes: len(p.vars)}
 	opts.Command = []string{p.bin.Path}
-	runProcesses(ctx, r, n, programWire{json: p.vars}, opts)
+	runProcesses(ctx, r, n, programWire{json: p.vars, resolve: p.resolve}, opts)
 	return r
 }
 

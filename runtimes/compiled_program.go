@@ -47,14 +47,14 @@ type GoExporter interface {
 // The harness is the fixed part of every compiled program (see package
 // harness); stub.go, which stands in for cell.go, is left out.
 //
-//go:embed harness/main.go harness/frame.go harness/measure.go harness/sys_linux.go harness/sys_other.go
+//go:embed harness/main.go harness/frame.go harness/measure.go harness/sys_linux.go harness/sys_other.go harness/value.go
 var harnessFS embed.FS
 
 // programFiles returns the files of the compiled program: the harness and
 // the generated cell.go.
 func programFiles(p GoProgram) (map[string]string, error) {
 	files := map[string]string{"cell.go": cellSource(p)}
-	for _, name := range []string{"main.go", "frame.go", "measure.go", "sys_linux.go", "sys_other.go"} {
+	for _, name := range []string{"main.go", "frame.go", "measure.go", "sys_linux.go", "sys_other.go", "value.go"} {
 		b, err := harnessFS.ReadFile("harness/" + name)
 		if err != nil {
 			return nil, fmt.Errorf("compiled runner: the harness is missing %s: %w", name, err)

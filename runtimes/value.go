@@ -61,7 +61,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"time"
 	"unsafe"
 )
 
@@ -84,38 +83,6 @@ const (
 
 // maxValueDepth bounds the nesting of types and values on both sides.
 const maxValueDepth = 200
-
-// TypeResolver names the compiled types a reader can rebuild: it returns
-// the type called name in the package with the given import path, or nil.
-type TypeResolver func(pkgPath, name string) reflect.Type
-
-// TypeLookup is implemented by a Host that can name compiled types (the
-// session's symbol tables): process-mode results of those types come
-// back as themselves. Without it, only the types of package time are
-// known by name.
-type TypeLookup interface {
-	LookupType(pkgPath, name string) reflect.Type
-}
-
-var knownTypes = map[[2]string]reflect.Type{
-	{"time", "Duration"}: reflect.TypeFor[time.Duration](),
-	{"time", "Time"}:     reflect.TypeFor[time.Time](),
-	{"time", "Month"}:    reflect.TypeFor[time.Month](),
-	{"time", "Weekday"}:  reflect.TypeFor[time.Weekday](),
-}
-
-// resolverOf returns the resolver of h, falling back on knownTypes.
-func resolverOf(h Host) TypeResolver {
-	l, _ := h.(TypeLookup)
-	return func(pkgPath, name string) reflect.Type {
-		if l != nil {
-			if t := l.LookupType(pkgPath, name); t != nil {
-				return t
-			}
-		}
-		return knownTypes[[2]string{pkgPath, name}]
-	}
-}
 
 var errUnsupported = errors.New("unsupported")
 

@@ -11,8 +11,41 @@ import (
 	"go/token"
 	"math"
 	"reflect"
+	"time"
 	"unsafe"
 )
+
+// TypeResolver names the compiled types a reader can rebuild: it returns
+// the type called name in the package with the given import path, or nil.
+type TypeResolver func(pkgPath, name string) reflect.Type
+
+// TypeLookup is implemented by a Host that can name compiled types (the
+// session's symbol tables): process-mode results of those types come
+// back as themselves. Without it, only the types of package time are
+// known by name.
+type TypeLookup interface {
+	LookupType(pkgPath, name string) reflect.Type
+}
+
+var knownTypes = map[[2]string]reflect.Type{
+	{"time", "Duration"}: reflect.TypeFor[time.Duration](),
+	{"time", "Time"}:     reflect.TypeFor[time.Time](),
+	{"time", "Month"}:    reflect.TypeFor[time.Month](),
+	{"time", "Weekday"}:  reflect.TypeFor[time.Weekday](),
+}
+
+// resolverOf returns the resolver of h, falling back on knownTypes.
+func resolverOf(h Host) TypeResolver {
+	l, _ := h.(TypeLookup)
+	return func(pkgPath, name string) reflect.Type {
+		if l != nil {
+			if t := l.LookupType(pkgPath, name); t != nil {
+				return t
+			}
+		}
+		return knownTypes[[2]string{pkgPath, name}]
+	}
+}
 
 // vtype is a decoded type description: the Go type to build (rt) and the
 // shape its data has.

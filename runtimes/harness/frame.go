@@ -55,3 +55,20 @@ func spinlabReadFrame(r io.Reader, v any) error {
 	}
 	return nil
 }
+
+// spinlabWriteFrameWith writes v and, when attachment is not nil, the
+// attachment after it (framing's format: the same 4-byte length, then the
+// raw bytes), with v's Attached set to its length, in one write.
+func spinlabWriteFrameWith(w io.Writer, v *spinlabFrame, attachment []byte) error {
+	if attachment == nil {
+		return spinlabWriteFrame(w, v)
+	}
+	v.Attached = len(attachment)
+	buf, err := spinlabEncodeFrame(v)
+	if err != nil {
+		return err
+	}
+	buf = binary.BigEndian.AppendUint32(buf, uint32(len(attachment)))
+	_, err = w.Write(append(buf, attachment...))
+	return err
+}

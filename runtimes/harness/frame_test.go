@@ -2,15 +2,18 @@ package main
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/spinlab/spinlab/internal/framing"
+	"github.com/spinlab/spinlab/runtimes"
 )
 
 // The harness's frame code is a copy of internal/framing (a compiled
 // program cannot import it): frames must cross between the two intact.
 func TestFrameRoundTripWithFraming(t *testing.T) {
-	sent := &spinlabFrame{Type: "result", Worker: 3, Start: 7, End: 9, Value: []byte(`{"a":[1,2]}`), Error: "é\n"}
+	sent := &spinlabFrame{Type: "result", Worker: 3, Start: 7, End: 9, Error: "é\n"}
 
 	// harness → framing
 	var buf bytes.Buffer
@@ -28,7 +31,7 @@ func TestFrameRoundTripWithFraming(t *testing.T) {
 	if err := framing.Read(&buf, spinlabMaxFrame, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Type != sent.Type || got.Worker != 3 || string(got.Value) != `{"a":[1,2]}` || got.Error != sent.Error {
+	if got.Type != sent.Type || got.Worker != 3 || got.Error != sent.Error {
 		t.Fatalf("framing.Read got %+v", got)
 	}
 
@@ -50,5 +53,48 @@ func TestFrameRoundTripWithFraming(t *testing.T) {
 	// a corrupt length is refused without allocating it
 	if err := spinlabReadFrame(bytes.NewReader([]byte{0xff, 0xff, 0xff, 0xff}), &run); err == nil {
 		t.Fatal("an over-long frame was accepted")
+	}
+}
+
+// A result frame with its value attached, as the harness writes it, reads
+// back through internal/framing and runtimes' decoder with its Go type:
+// the harness's value.go is the same encoder as runtimes'.
+func TestResultAttachmentRoundTrip(t *testing.T) {
+	for _, v := range []any{42, int64(-7), "é", []byte("raw"), map[string]int{"a": 1}, []float64{1.5, 2}, time.Second, nil} {
+		enc, errText := spinlabEncodeValue(v)
+		if errText != "" {
+			t.Fatal(errText)
+		}
+		var buf bytes.Buffer
+		if err := spinlabWriteFrameWith(&buf, &spinlabFrame{Type: "result"}, enc); err != nil {
+			t.Fatal(err)
+		}
+		r := framing.NewReader(&buf, spinlabMaxFrame)
+		var f struct {
+			Type     string `json:"type"`
+			Attached int    `json:"attached"`
+		}
+		if err := r.ReadFrame(&f); err != nil {
+			t.Fatal(err)
+		}
+		if v == nil {
+			if f.Attached != 0 || buf.Len() != 0 {
+				t.Fatalf("nil: attached %d, %d bytes left", f.Attached, buf.Len())
+			}
+			continue
+		}
+		att, err := r.ReadAttachment()
+		if err != nil || f.Attached != len(att) {
+			t.Fatalf("%v: attachment %d bytes (frame says %d): %v", v, len(att), f.Attached, err)
+		}
+		got, err := runtimes.DecodeValue(att, func(pkg, name string) reflect.Type {
+			if pkg == "time" && name == "Duration" {
+				return reflect.TypeFor[time.Duration]()
+			}
+			return nil
+		})
+		if err != nil || !reflect.DeepEqual(got, v) {
+			t.Errorf("%v (%T) came back as %v (%T), %v", v, v, got, got, err)
+		}
 	}
 }

@@ -11,7 +11,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -42,18 +41,28 @@ type spinlabFrame struct {
 	Sync bool `json:"sync,omitempty"`
 
 	// result
-	Received int64           `json:"received,omitempty"`
-	Decoded  int64           `json:"decoded,omitempty"`
-	Start    int64           `json:"start,omitempty"`
-	End      int64           `json:"end,omitempty"`
-	Value    json.RawMessage `json:"value,omitempty"`
-	Error    string          `json:"error,omitempty"`
-	PeakRSS  int64           `json:"peak_rss,omitempty"`
-	PSS      int64           `json:"pss,omitempty"`
-	Private  int64           `json:"private,omitempty"`
+	Received int64  `json:"received,omitempty"`
+	Decoded  int64  `json:"decoded,omitempty"`
+	Start    int64  `json:"start,omitempty"`
+	End      int64  `json:"end,omitempty"`
+	Error    string `json:"error,omitempty"`
+	PeakRSS  int64  `json:"peak_rss,omitempty"`
+	PSS      int64  `json:"pss,omitempty"`
+	Private  int64  `json:"private,omitempty"`
+
+	// Attached is the length of the value that follows a result frame
+	// as an attachment (framing's: 4-byte length, raw bytes), in
+	// runtimes' value encoding (value.go, spinlabvEncodeValue).
+	Attached int `json:"attached,omitempty"`
 
 	// run-result and bench-result
-	Run   *spinlabRun         `json:"run,omitempty"`
+	Run *spinlabRun `json:"run,omitempty"`
+	// Results holds each in-process worker's result in the value
+	// encoding (base64 in the JSON), nil where a worker had none.
+	Results [][]byte `json:"results,omitempty"`
+
+	// value is a result frame's attachment.
+	value []byte
 	Bench *spinlabBenchResult `json:"bench,omitempty"`
 }
 
@@ -76,20 +85,21 @@ type spinlabRun struct {
 	Stacks       uint64          `json:"stack_bytes,omitempty"`
 	PeakThreads  int             `json:"peak_threads"`
 	Workers      []spinlabWorker `json:"workers"`
+
+	results [][]byte // each worker's, for the frame's Results
 }
 
 type spinlabWorker struct {
-	Worker int             `json:"worker"`
-	PID    int             `json:"pid"`
-	TID    int             `json:"tid,omitempty"`
-	Spawn  time.Duration   `json:"spawn_ns"`
-	Time   time.Duration   `json:"run_ns"`
-	User   time.Duration   `json:"cpu_user_ns"`
-	System time.Duration   `json:"cpu_system_ns"`
-	Memory uint64          `json:"memory_bytes"`
-	Result json.RawMessage `json:"result,omitempty"`
-	Error  string          `json:"error,omitempty"`
-	Stderr string          `json:"stderr,omitempty"`
+	Worker int           `json:"worker"`
+	PID    int           `json:"pid"`
+	TID    int           `json:"tid,omitempty"`
+	Spawn  time.Duration `json:"spawn_ns"`
+	Time   time.Duration `json:"run_ns"`
+	User   time.Duration `json:"cpu_user_ns"`
+	System time.Duration `json:"cpu_system_ns"`
+	Memory uint64        `json:"memory_bytes"`
+	Error  string        `json:"error,omitempty"`
+	Stderr string        `json:"stderr,omitempty"`
 
 	// value is the snippet's result until it is encoded into Result.
 	value any
@@ -151,7 +161,8 @@ func spinlabMain() int {
 			reply = spinlabRunOne(f.Worker, f.Workers)
 			reply.Received, reply.Decoded = received, decoded
 		case f.Type == "run":
-			reply = &spinlabFrame{Type: "run-result", Run: spinlabRunInProcess(f.Mode, f.Workers)}
+			run := spinlabRunInProcess(f.Mode, f.Workers)
+			reply = &spinlabFrame{Type: "run-result", Run: run, Results: run.results}
 		default:
 			fmt.Fprintf(os.Stderr, "spinlab compiled worker: unexpected %q frame\n", f.Type)
 			return 2
@@ -159,7 +170,7 @@ func spinlabMain() int {
 		if f.Sync {
 			os.Stderr.WriteString(spinlabSyncLine)
 		}
-		if err := spinlabWriteFrame(out, reply); err != nil {
+		if err := spinlabWriteFrameWith(out, reply, reply.value); err != nil {
 			return 2
 		}
 		if f.Type == "run" && f.Mode == "" {
@@ -252,11 +263,13 @@ func spinlabCellFrame(stack string) string {
 	return ""
 }
 
-func spinlabEncodeValue(v any) (json.RawMessage, string) {
+// spinlabEncodeValue encodes a result in runtimes' value encoding, which
+// keeps its Go type (value.go is a generated copy of runtimes/value.go).
+func spinlabEncodeValue(v any) ([]byte, string) {
 	if v == nil {
 		return nil, ""
 	}
-	b, err := json.Marshal(v)
+	b, err := spinlabvEncodeValue(v)
 	if err != nil {
 		return nil, fmt.Sprintf("the result, a %T, cannot be sent back to the parent: %v", v, err)
 	}
@@ -273,7 +286,7 @@ func spinlabRunOne(worker, workers int) *spinlabFrame {
 		os.Stderr.WriteString(stack)
 	}
 	if errText == "" {
-		res.Value, res.Error = spinlabEncodeValue(v)
+		res.value, res.Error = spinlabEncodeValue(v)
 	}
 	res.PeakRSS = spinlabPeakRSS()
 	res.PSS, res.Private = spinlabSmapsRollup()
@@ -286,7 +299,7 @@ func spinlabRunOne(worker, workers int) *spinlabFrame {
 // first worker's is t0 itself) and around each worker's snippet.
 func spinlabRunInProcess(mode string, n int) *spinlabRun {
 	thread := mode == "thread"
-	r := &spinlabRun{Mode: mode, CPUPerWorker: thread && spinlabThreadCPUKnown, Workers: make([]spinlabWorker, n)}
+	r := &spinlabRun{Mode: mode, CPUPerWorker: thread && spinlabThreadCPUKnown, Workers: make([]spinlabWorker, n), results: make([][]byte, n)}
 	pid := os.Getpid()
 	for i := range r.Workers {
 		r.Workers[i].Worker, r.Workers[i].PID = i, pid
@@ -341,7 +354,7 @@ func spinlabRunInProcess(mode string, n int) *spinlabRun {
 		ws := &r.Workers[i]
 		ws.Memory = (r.Allocated + r.Stacks) / uint64(n)
 		if ws.Error == "" {
-			ws.Result, ws.Error = spinlabEncodeValue(ws.value)
+			r.results[i], ws.Error = spinlabEncodeValue(ws.value)
 		}
 		ws.value = nil
 	}

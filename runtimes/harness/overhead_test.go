@@ -1,9 +1,9 @@
 package main
 
 import (
+	"github.com/spinlab/spinlab/runtimes"
 	"os"
 	"slices"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -112,8 +112,12 @@ func TestRunInProcessFigures(t *testing.T) {
 	}
 	for i, w := range r.Workers {
 		if w.Worker != i || w.PID != os.Getpid() || w.Spawn < 0 || w.Time < 0 || w.Spawn+w.Time > r.Wall ||
-			string(w.Result) != strconv.Itoa(i*n) || w.Error != "" || w.value != nil || w.Memory == 0 {
+			w.Error != "" || w.value != nil || w.Memory == 0 {
 			t.Errorf("worker %d: %+v", i, w)
+		}
+		// The result in runtimes' value encoding, with its type (int).
+		if v, err := runtimes.DecodeValue(r.results[i], nil); err != nil || v != any(i*n) {
+			t.Errorf("worker %d: result %v (%T), %v; want the int %d", i, v, v, err, i*n)
 		}
 	}
 }

@@ -7,6 +7,8 @@ package main
 
 import "testing"
 
+//go:generate env SPINLAB_UPDATE=1 go test -run TestValueCopyIsCurrent .
+
 func spinlabSnippet(worker, workers int) any { return worker * workers }
 
 func spinlabSetVar(name string, _ []byte) error { return nil }
