@@ -25,8 +25,9 @@ package runtimes
 //   - The child evaluates it and answers {"type":"result", received,
 //     decoded, start, end, encode_ns, sent, attached or error} with the
 //     value of the snippet's last expression attached (EncodeValue:
-//     it keeps its Go type), then exits. A compiled child may send the
-//     value as JSON in "value" instead. A pool child just waits for its
+//     it keeps its Go type; a compiled child encodes it with the
+//     harness's generated copy of value.go), then exits. A JSON "value"
+//     member is still read. A pool child just waits for its
 //     run frame; end of file on fd 3 tells it to exit quietly.
 //   - Timestamps are CLOCK_MONOTONIC nanoseconds, which every process on
 //     the machine shares, so the parent can measure spawn latency.
@@ -70,7 +71,7 @@ type frame struct {
 	Decoded  int64           `json:"decoded,omitempty"`  // its program decoded
 	Start    int64           `json:"start,omitempty"`    // first instruction of the snippet
 	End      int64           `json:"end,omitempty"`      // snippet done
-	Value    json.RawMessage `json:"value,omitempty"`    // a compiled child's result as JSON
+	Value    json.RawMessage `json:"value,omitempty"`    // a result as JSON (no longer sent)
 	Error    string          `json:"error,omitempty"`
 	// Attached is the length of the attachment that follows the frame:
 	// a run frame's Program, a result frame's value.

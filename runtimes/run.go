@@ -131,10 +131,10 @@ type WorkerStats struct {
 	// died first): what one more child costs is nearer Private than RSS.
 	PSS     uint64 `json:"pss_bytes,omitempty"`
 	Private uint64 `json:"private_bytes,omitempty"`
-	// Result is the value of the snippet's last expression, or nil. In
-	// process mode it crossed the pipe in the value encoding and keeps
-	// its Go type where both sides know it (see EncodeValue); a compiled
-	// child's is JSON-decoded (numbers are float64).
+	// Result is the value of the snippet's last expression, or nil.
+	// From a child or a compiled program it crossed in the value
+	// encoding and keeps its Go type where both sides know it (see
+	// EncodeValue).
 	Result any `json:"result,omitempty"`
 	// Error says why the worker failed: a panic, an error, a non-zero
 	// exit, a signal. Empty when it succeeded.
