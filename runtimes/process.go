@@ -353,14 +353,11 @@ func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []str
 		if res.Received > 0 {
 			ws.CopyIn = encoding + time.Duration(res.Received-sent) + ws.Decode
 		}
-		ws.ResultBytes = len(value) + len(res.Value)
+		ws.ResultBytes = len(value)
 		t0 := monotonic()
 		var err error
-		switch {
-		case len(value) > 0:
+		if len(value) > 0 {
 			ws.Result, err = DecodeValue(value, prog.resolve)
-		case len(res.Value) > 0:
-			err = json.Unmarshal(res.Value, &ws.Result)
 		}
 		if err != nil {
 			ws.Error = fmt.Sprintf("decode the result: %v", err)

@@ -26,9 +26,9 @@ package runtimes
 //     decoded, start, end, encode_ns, sent, attached or error} with the
 //     value of the snippet's last expression attached (EncodeValue:
 //     it keeps its Go type; a compiled child encodes it with the
-//     harness's generated copy of value.go), then exits. A JSON "value"
-//     member is still read. A pool child just waits for its
-//     run frame; end of file on fd 3 tells it to exit quietly.
+//     harness's generated copy of value.go), then exits. A pool child
+//     just waits for its run frame; end of file on fd 3 tells it to
+//     exit quietly.
 //   - Timestamps are CLOCK_MONOTONIC nanoseconds, which every process on
 //     the machine shares, so the parent can measure spawn latency.
 //   - $SPINLAB_MEMORY_LIMIT (bytes), when set, is applied by the child
@@ -67,12 +67,11 @@ type frame struct {
 	Workers int             `json:"workers,omitempty"`
 
 	// result
-	Received int64           `json:"received,omitempty"` // run frame read (monotonic ns)
-	Decoded  int64           `json:"decoded,omitempty"`  // its program decoded
-	Start    int64           `json:"start,omitempty"`    // first instruction of the snippet
-	End      int64           `json:"end,omitempty"`      // snippet done
-	Value    json.RawMessage `json:"value,omitempty"`    // a result as JSON (no longer sent)
-	Error    string          `json:"error,omitempty"`
+	Received int64  `json:"received,omitempty"` // run frame read (monotonic ns)
+	Decoded  int64  `json:"decoded,omitempty"`  // its program decoded
+	Start    int64  `json:"start,omitempty"`    // first instruction of the snippet
+	End      int64  `json:"end,omitempty"`      // snippet done
+	Error    string `json:"error,omitempty"`
 	// Attached is the length of the attachment that follows the frame:
 	// a run frame's Program, a result frame's value.
 	Attached int `json:"attached,omitempty"`
