@@ -408,7 +408,7 @@ func (k *Kernel) isComplete(m *Message) error {
 		k.log.Warn("is_complete", "err", err)
 		cs = Completeness{Status: "unknown"}
 	}
-	content := IsCompleteReply{Status: cs.Status, Indent: cs.Indent}
+	content := IsCompleteReply(cs)
 	switch cs.Status {
 	case "complete", "invalid", "incomplete":
 	default:

@@ -311,9 +311,7 @@ func (e *evalServer) execute(ctx context.Context, cancel context.CancelFunc, f *
 			done.Value = &bundle{Data: res.Value.Data, Metadata: res.Value.Metadata}
 		}
 		done.Reset = res.Reset
-		for _, d := range res.Definitions {
-			done.Definitions = append(done.Definitions, d)
-		}
+		done.Definitions = append(done.Definitions, res.Definitions...)
 	}
 	if err != nil {
 		done.Error = toWireError(err)

@@ -86,7 +86,7 @@ const (
 // maxValueDepth bounds the nesting of types and values on both sides.
 const spinlabvMaxValueDepth = 200
 
-var spinlabvErrUnsupported = errors.New("unsupported")
+var errSpinlabvUnsupported = errors.New("unsupported")
 
 // littleEndian reports that this machine stores a float64 as the encoding
 // does, so that a []float64 can be copied as its memory.
@@ -104,7 +104,7 @@ func spinlabvAppendValue(buf []byte, v any) ([]byte, error) {
 		return append(buf, spinlabvVkNil), nil
 	}
 	out, err := spinlabvAppendTyped(buf, reflect.ValueOf(v))
-	if errors.Is(err, spinlabvErrUnsupported) {
+	if errors.Is(err, errSpinlabvUnsupported) {
 		// Unexported state without MarshalBinary: JSON, as before.
 		j, jerr := json.Marshal(v)
 		if jerr != nil {
@@ -151,7 +151,7 @@ func spinlabvAppendString(buf []byte, s string) []byte {
 
 func spinlabvAppendType(buf []byte, t reflect.Type, depth int) ([]byte, error) {
 	if depth > spinlabvMaxValueDepth {
-		return nil, fmt.Errorf("%s: types nested more than %d deep (a recursive type?): %w", t, spinlabvMaxValueDepth, spinlabvErrUnsupported)
+		return nil, fmt.Errorf("%s: types nested more than %d deep (a recursive type?): %w", t, spinlabvMaxValueDepth, errSpinlabvUnsupported)
 	}
 	if t.Kind() == reflect.Interface {
 		return append(buf, spinlabvVkInterface), nil
@@ -190,7 +190,7 @@ func spinlabvAppendType(buf []byte, t reflect.Type, depth int) ([]byte, error) {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			if !f.IsExported() {
-				return nil, fmt.Errorf("%s has unexported field %s: %w", t, f.Name, spinlabvErrUnsupported)
+				return nil, fmt.Errorf("%s has unexported field %s: %w", t, f.Name, errSpinlabvUnsupported)
 			}
 			buf = spinlabvAppendString(buf, f.Name)
 			var err error
@@ -205,7 +205,7 @@ func spinlabvAppendType(buf []byte, t reflect.Type, depth int) ([]byte, error) {
 
 func spinlabvAppendData(buf []byte, v reflect.Value, depth int) ([]byte, error) {
 	if depth > spinlabvMaxValueDepth {
-		return nil, fmt.Errorf("values nested more than %d deep (a cycle?): %w", spinlabvMaxValueDepth, spinlabvErrUnsupported)
+		return nil, fmt.Errorf("values nested more than %d deep (a cycle?): %w", spinlabvMaxValueDepth, errSpinlabvUnsupported)
 	}
 	t := v.Type()
 	if spinlabvByName(t) {

@@ -31,6 +31,9 @@ func valueCopySource(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	rename := func(name string) string {
+		if rest, ok := strings.CutPrefix(name, "err"); ok { // errFoo stays an error's name
+			return "errSpinlabv" + rest
+		}
 		r, n := utf8.DecodeRuneInString(name)
 		return "spinlabv" + string(unicode.ToUpper(r)) + name[n:]
 	}
