@@ -43,6 +43,8 @@ type rewriter struct {
 	globals  map[string]reflect.Value
 	funcs    map[string]funcType // functions the cell declares
 	copies   []loopCopy
+	loopGos  map[*ast.GoStmt]bool // go statements a loop runs (loopscope.go)
+	loopLits []*ast.FuncLit       // function literals a loop makes to escape
 
 	cellTypes map[string]string // type declarations of the cell (rewrite_results.go)
 	varTypes  map[string]string // types of the names the cell declares (typeinfer.go)
@@ -312,6 +314,7 @@ func (u *unit) outText(n ast.Node) string {
 func (r *rewriter) unit(u *unit) {
 	r.renames = map[*ast.Ident]string{}
 	r.copies = nil
+	r.loopClosures(u.file)
 	r.iterTypes(u)
 	var ranges []*ast.RangeStmt
 	ast.Inspect(u.file, func(n ast.Node) bool {
@@ -351,7 +354,7 @@ func (r *rewriter) unit(u *unit) {
 		}
 	}
 	r.loopScopes(u)
-	r.loopFuncArgs(u)
+	r.loopFuncLits(u)
 }
 
 // needsFuncScope reports whether a top-level compound statement declares
@@ -645,14 +648,36 @@ func (r *rewriter) goStmt(u *unit, n *ast.GoStmt) {
 		u.edit(lparen, lparen, cellArg+sep)
 		at := u.offset(lit.Body.Lbrace) + 1
 		u.edit(at, at, guard)
+		if r.loopGos[n] {
+			// In a loop: "g := []func() T{func() T { return LIT }}[0](); go g(args)"
+			// (loopscope.go). The function is read from a variable: the
+			// function expression of a go statement, when it is a call,
+			// is evaluated in the new goroutine.
+			typ := u.outText(lit.Type)
+			g := r.goName()
+			u.edit(u.offset(n.Pos()), u.offset(lit.Pos()), g+" := []func() "+typ+"{func() "+typ+" { return ")
+			u.edit(u.offset(lit.End()), u.offset(lit.End()), " }}[0](); go "+g)
+		}
 		return
 	}
 	// go f(x) becomes go func(cell int) { guard; f(x) }(cell): the
 	// arguments are evaluated in the new goroutine rather than before it
 	// starts.
 	start, end := u.offset(n.Call.Pos()), u.offset(n.Call.End())
+	if r.loopGos[n] {
+		g := r.goName()
+		u.edit(u.offset(n.Pos()), start, g+" := []func() func(int){func() func(int) { return func(_spinlabCell int) {"+guard+" ")
+		u.edit(end, end, " } }}[0](); go "+g+"("+cellArg+")")
+		return
+	}
 	u.edit(start, start, "func(_spinlabCell int) {"+guard+" ")
 	u.edit(end, end, " }("+cellArg+")")
+}
+
+// goName is a fresh name for the function of a go statement in a loop.
+func (r *rewriter) goName() string {
+	r.loops++
+	return fmt.Sprintf("_spinlabG%d", r.loops)
 }
 
 // rangeAssign rewrites "for k, v = range x" (assigning to existing
