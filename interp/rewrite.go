@@ -355,6 +355,7 @@ func (r *rewriter) unit(u *unit) {
 	}
 	r.loopScopes(u)
 	r.loopFuncLits(u)
+	r.selectBranches(u)
 }
 
 // needsFuncScope reports whether a top-level compound statement declares
