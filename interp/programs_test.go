@@ -20,7 +20,6 @@ var programGaps = map[string]string{
 	"generic_pair":        "a generic function [K comparable, V any] returning []Pair[K, V] does not compile (undefined type for V)",
 	"generics_map_filter": "a type parameter inferred from a compiled function argument (Map(evens, strconv.Itoa)) does not compile (undefined type for U)",
 	"json_roundtrip":      "encoding/json marshals an unexported field of an interpreted struct (as \"Xskip\")",
-	"method_values":       "calling a method value or method expression (a.Add, (*Acc).Add) panics (reflect: Call with too many input arguments)",
 	"stringer":            "fmt's %d of a named type with a String method, and a slice of such values, print the interpreted representation",
 	"type_switch":         "a type switch case error or fmt.Stringer does not match a value of a compiled type (*errors.errorString)",
 }

@@ -42,6 +42,7 @@ type rewriter struct {
 	intTypes map[string]bool       // session types whose underlying type is an integer
 	globals  map[string]reflect.Value
 	funcs    map[string]funcType // functions the cell declares
+	methods  map[string]method   // methods of interpreted types, by "T.M" (methodexpr.go)
 	copies   []loopCopy
 	loopGos  map[*ast.GoStmt]bool // go statements a loop runs (loopscope.go)
 	loopLits []*ast.FuncLit       // function literals a loop makes to escape
@@ -94,6 +95,7 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 			}
 		}
 	}
+	r.methods = s.methodsOf(units, defs)
 	r.inferVarTypes(units)
 	return r
 }
@@ -315,6 +317,7 @@ func (r *rewriter) unit(u *unit) {
 	r.renames = map[*ast.Ident]string{}
 	r.copies = nil
 	r.loopClosures(u.file)
+	r.methodExprs(u)
 	r.iterTypes(u)
 	var ranges []*ast.RangeStmt
 	ast.Inspect(u.file, func(n ast.Node) bool {
