@@ -21,7 +21,6 @@ var programGaps = map[string]string{
 	"generics_map_filter": "a type parameter inferred from a compiled function argument (Map(evens, strconv.Itoa)) does not compile (undefined type for U)",
 	"json_roundtrip":      "encoding/json marshals an unexported field of an interpreted struct (as \"Xskip\")",
 	"stringer":            "fmt's %d of a named type with a String method, and a slice of such values, print the interpreted representation",
-	"type_switch":         "a type switch case error or fmt.Stringer does not match a value of a compiled type (*errors.errorString)",
 }
 
 // TestPrograms is the differential corpus: every testdata/programs/*.go is

@@ -43,6 +43,7 @@ type rewriter struct {
 	globals  map[string]reflect.Value
 	funcs    map[string]funcType // functions the cell declares
 	methods  map[string]method   // methods of interpreted types, by "T.M" (methodexpr.go)
+	defs     []Definition        // the session's definitions
 	copies   []loopCopy
 	loopGos  map[*ast.GoStmt]bool // go statements a loop runs (loopscope.go)
 	loopLits []*ast.FuncLit       // function literals a loop makes to escape
@@ -96,6 +97,7 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 		}
 	}
 	r.methods = s.methodsOf(units, defs)
+	r.defs = defs
 	r.inferVarTypes(units)
 	return r
 }
@@ -356,6 +358,7 @@ func (r *rewriter) unit(u *unit) {
 			u.edit(u.offset(st.End()), u.offset(st.End()), " }()")
 		}
 	}
+	r.typeSwitches(u)
 	r.loopScopes(u)
 	r.loopFuncLits(u)
 	r.selectBranches(u)
