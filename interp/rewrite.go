@@ -20,6 +20,11 @@ import (
 //     semantics; a three-clause loop that assigns its variable in the body
 //     keeps the old semantics);
 //   - go statements recover panics and report them on the cell;
+//   - closures a loop makes on other goroutines' behalf are made in a
+//     frame of their own (loopscope.go);
+//   - branches out of select cases, method expressions used as values and
+//     type switches with compiled interface cases are rewritten around
+//     yaegi's gaps (selectbranch.go, methodexpr.go, typeswitch.go);
 //   - display.Show(x) and h.Update(x) pass values of interpreted types that
 //     have a Bundle method as rendered bundles.
 
