@@ -335,6 +335,19 @@ func (r *rewriter) unit(u *unit) {
 			r.rangeAssign(u, n)
 		case *ast.ForStmt:
 			r.loopVars(u, n.Body, forVars(n), n.Post)
+		case *ast.CommClause:
+			// yaegi v0.16.1 stores every receive of "case v := <-ch" in
+			// one variable: a closure of the case body gets its own copy,
+			// as for a loop variable.
+			if as, ok := n.Comm.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+				var vars []*ast.Ident
+				for _, e := range as.Lhs {
+					if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+						vars = append(vars, id)
+					}
+				}
+				r.loopVars(u, &ast.BlockStmt{Lbrace: n.Colon, List: n.Body}, vars, nil)
+			}
 		case *ast.CallExpr:
 			r.call(u, n)
 		case *ast.GoStmt:
