@@ -348,6 +348,16 @@ func (r *rewriter) unit(u *unit) {
 				}
 				r.loopVars(u, &ast.BlockStmt{Lbrace: n.Colon, List: n.Body}, vars, nil)
 			}
+		case *ast.TypeSwitchStmt:
+			// Likewise the variable a type switch binds.
+			if as, ok := n.Assign.(*ast.AssignStmt); ok && len(as.Lhs) == 1 {
+				if id, ok := as.Lhs[0].(*ast.Ident); ok && id.Name != "_" {
+					for _, c := range n.Body.List {
+						cc := c.(*ast.CaseClause)
+						r.loopVars(u, &ast.BlockStmt{Lbrace: cc.Colon, List: cc.Body}, []*ast.Ident{id}, nil)
+					}
+				}
+			}
 		case *ast.CallExpr:
 			r.call(u, n)
 		case *ast.GoStmt:

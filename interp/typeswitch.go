@@ -107,8 +107,10 @@ func (r *rewriter) typeSwitch(u *unit, ts *ast.TypeSwitchStmt) {
 			}
 		}
 		if name != "" {
-			at := u.offset(cc.Colon) + 1
-			u.edit(at, at, " "+name+" := "+bind+"; _ = "+name+";")
+			// Over the colon, so that a copy of the variable for the case's
+			// closures (loopVars), inserted after it, comes after.
+			at := u.offset(cc.Colon)
+			u.edit(at, at+1, ": "+name+" := "+bind+"; _ = "+name+";")
 		}
 	}
 }

@@ -1,9 +1,11 @@
 package main
 
 // Closures made in loops and select cases, run later or on other
-// goroutines: each sees the variables of its own iteration or receive.
+// goroutines: each sees the variables of its own iteration, receive or
+// type switch case.
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -77,4 +79,29 @@ func main() {
 	}
 	wg.Wait()
 	fmt.Println(res)
+
+	var shown []string
+	for _, v := range []any{1, 2, errors.New("e3"), "s4"} {
+		switch x := v.(type) {
+		case int:
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				mu.Lock()
+				shown = append(shown, fmt.Sprint("int ", x))
+				mu.Unlock()
+			}()
+		case error, string:
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				mu.Lock()
+				shown = append(shown, fmt.Sprint("other ", x))
+				mu.Unlock()
+			}()
+		}
+	}
+	wg.Wait()
+	sort.Strings(shown)
+	fmt.Println(shown)
 }
