@@ -124,19 +124,34 @@ func isCompileError(err error) bool {
 }
 
 func parseErrorMessage(u *unit, code string, cell int, err error) string {
+	return strings.Join(parseErrorLines(u, code, cell, err), "\n")
+}
+
+// maxErrors is how many errors the go command's compiler reports before
+// it stops with "too many errors".
+const maxErrors = 10
+
+// parseErrorLines are the errors of a parse of an item, one a line, with
+// cell positions.
+func parseErrorLines(u *unit, code string, cell int, err error) []string {
 	var list scanner.ErrorList
-	if errors.As(err, &list) && len(list) > 0 {
-		var lines []string
-		for i, e := range list {
-			if i == 3 {
-				lines = append(lines, fmt.Sprintf("(and %d more errors)", len(list)-3))
-				break
-			}
-			lines = append(lines, u.cellPos(code, cell, e.Pos)+": "+e.Msg)
-		}
-		return strings.Join(lines, "\n")
+	if !errors.As(err, &list) || len(list) == 0 {
+		return []string{err.Error()}
 	}
-	return err.Error()
+	var lines []string
+	for _, e := range list {
+		lines = append(lines, u.cellPos(code, cell, e.Pos)+": "+e.Msg)
+	}
+	return lines
+}
+
+// limitErrors keeps the first maxErrors lines and says "too many errors"
+// after them, as the go command does.
+func limitErrors(lines []string) []string {
+	if len(lines) > maxErrors {
+		return append(lines[:maxErrors:maxErrors], "too many errors")
+	}
+	return lines
 }
 
 // unsupportedTopLevel rejects statements that yaegi v0.16.1 mishandles at

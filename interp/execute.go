@@ -225,12 +225,17 @@ func (s *Session) prepare(code string, cell int) ([]*unit, error) {
 		return nil, &Error{Name: "CompileError", Message: cellName(cell) + ":" + err.Error()}
 	}
 	var units []*unit
+	var syntax []string // the syntax errors of all the items, as go build reports them
 	for _, it := range items {
 		u, err := parseUnit(it)
 		if err != nil {
-			return nil, &Error{Name: "CompileError", Message: parseErrorMessage(u0(it), code, cell, err)}
+			syntax = append(syntax, parseErrorLines(u0(it), code, cell, err)...)
+			continue
 		}
 		units = append(units, u)
+	}
+	if len(syntax) > 0 {
+		return nil, &Error{Name: "CompileError", Message: strings.Join(limitErrors(syntax), "\n")}
 	}
 	if err := unsupportedTopLevel(code, cell, units); err != nil {
 		return nil, err

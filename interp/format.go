@@ -316,6 +316,9 @@ func (r *typeRegistry) formatArgs(format string, xs []any) (string, []any) {
 				}
 			default:
 				a := r.arg(xs[arg])
+				if !strings.ContainsRune("vsqxX", verb) {
+					a = methodless(a)
+				}
 				out[arg] = a
 			}
 		}
@@ -326,6 +329,33 @@ func (r *typeRegistry) formatArgs(format string, xs []any) (string, []any) {
 		format = string(b)
 	}
 	return format, out
+}
+
+// symbolsPath is the package of the symbol tables, whose wrappers
+// (_fmt_Stringer) are yaegi's in form.
+const symbolsPath = "github.com/spinlab/spinlab/interp/symbols"
+
+// methodless returns the value inside yaegi's wrapper of a plain
+// interpreted type with an Error or String method (type Color int), for
+// a verb with which fmt calls neither (%d of Color(1) is 1, as in Go: the
+// wrapper is a struct, which %d printed as {1 0x...}). A wrapper of a
+// Format method stays: fmt calls Format for every verb.
+func methodless(a any) any {
+	if a == nil {
+		return a
+	}
+	t := reflect.TypeOf(a)
+	if !isWrapper(t) && !(t.Kind() == reflect.Struct && t.NumField() > 0 && t.Field(0).Name == "IValue" && t.PkgPath() == symbolsPath) {
+		return a
+	}
+	if _, ok := a.(fmt.Formatter); ok {
+		return a
+	}
+	v := unwrapInterpreted(reflect.ValueOf(a).Field(0))
+	if !v.IsValid() || !v.CanInterface() {
+		return a
+	}
+	return v.Interface()
 }
 
 // Format implements fmt.Formatter with fmt's own order of methods.

@@ -20,6 +20,11 @@ import (
 //     semantics; a three-clause loop that assigns its variable in the body
 //     keeps the old semantics);
 //   - go statements recover panics and report them on the cell;
+//   - closures a loop makes on other goroutines' behalf are made in a
+//     frame of their own (loopscope.go);
+//   - branches out of select cases, method expressions used as values and
+//     type switches with compiled interface cases are rewritten around
+//     yaegi's gaps (selectbranch.go, methodexpr.go, typeswitch.go);
 //   - display.Show(x) and h.Update(x) pass values of interpreted types that
 //     have a Bundle method as rendered bundles.
 
@@ -42,7 +47,11 @@ type rewriter struct {
 	intTypes map[string]bool       // session types whose underlying type is an integer
 	globals  map[string]reflect.Value
 	funcs    map[string]funcType // functions the cell declares
+	methods  map[string]method   // methods of interpreted types, by "T.M" (methodexpr.go)
+	defs     []Definition        // the session's definitions
 	copies   []loopCopy
+	loopGos  map[*ast.GoStmt]bool // go statements a loop runs (loopscope.go)
+	loopLits []*ast.FuncLit       // function literals a loop makes to escape
 
 	cellTypes map[string]string // type declarations of the cell (rewrite_results.go)
 	varTypes  map[string]string // types of the names the cell declares (typeinfer.go)
@@ -92,6 +101,8 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 			}
 		}
 	}
+	r.methods = s.methodsOf(units, defs)
+	r.defs = defs
 	r.inferVarTypes(units)
 	return r
 }
@@ -312,6 +323,8 @@ func (u *unit) outText(n ast.Node) string {
 func (r *rewriter) unit(u *unit) {
 	r.renames = map[*ast.Ident]string{}
 	r.copies = nil
+	r.loopClosures(u.file)
+	r.methodExprs(u)
 	r.iterTypes(u)
 	var ranges []*ast.RangeStmt
 	ast.Inspect(u.file, func(n ast.Node) bool {
@@ -322,6 +335,29 @@ func (r *rewriter) unit(u *unit) {
 			r.rangeAssign(u, n)
 		case *ast.ForStmt:
 			r.loopVars(u, n.Body, forVars(n), n.Post)
+		case *ast.CommClause:
+			// yaegi v0.16.1 stores every receive of "case v := <-ch" in
+			// one variable: a closure of the case body gets its own copy,
+			// as for a loop variable.
+			if as, ok := n.Comm.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+				var vars []*ast.Ident
+				for _, e := range as.Lhs {
+					if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+						vars = append(vars, id)
+					}
+				}
+				r.loopVars(u, &ast.BlockStmt{Lbrace: n.Colon, List: n.Body}, vars, nil)
+			}
+		case *ast.TypeSwitchStmt:
+			// Likewise the variable a type switch binds.
+			if as, ok := n.Assign.(*ast.AssignStmt); ok && len(as.Lhs) == 1 {
+				if id, ok := as.Lhs[0].(*ast.Ident); ok && id.Name != "_" {
+					for _, c := range n.Body.List {
+						cc := c.(*ast.CaseClause)
+						r.loopVars(u, &ast.BlockStmt{Lbrace: cc.Colon, List: cc.Body}, []*ast.Ident{id}, nil)
+					}
+				}
+			}
 		case *ast.CallExpr:
 			r.call(u, n)
 		case *ast.GoStmt:
@@ -350,8 +386,10 @@ func (r *rewriter) unit(u *unit) {
 			u.edit(u.offset(st.End()), u.offset(st.End()), " }()")
 		}
 	}
+	r.typeSwitches(u)
 	r.loopScopes(u)
-	r.loopFuncArgs(u)
+	r.loopFuncLits(u)
+	r.selectBranches(u)
 }
 
 // needsFuncScope reports whether a top-level compound statement declares
@@ -645,14 +683,36 @@ func (r *rewriter) goStmt(u *unit, n *ast.GoStmt) {
 		u.edit(lparen, lparen, cellArg+sep)
 		at := u.offset(lit.Body.Lbrace) + 1
 		u.edit(at, at, guard)
+		if r.loopGos[n] {
+			// In a loop: "g := []func() T{func() T { return LIT }}[0](); go g(args)"
+			// (loopscope.go). The function is read from a variable: the
+			// function expression of a go statement, when it is a call,
+			// is evaluated in the new goroutine.
+			typ := u.outText(lit.Type)
+			g := r.goName()
+			u.edit(u.offset(n.Pos()), u.offset(lit.Pos()), g+" := []func() "+typ+"{func() "+typ+" { return ")
+			u.edit(u.offset(lit.End()), u.offset(lit.End()), " }}[0](); go "+g)
+		}
 		return
 	}
 	// go f(x) becomes go func(cell int) { guard; f(x) }(cell): the
 	// arguments are evaluated in the new goroutine rather than before it
 	// starts.
 	start, end := u.offset(n.Call.Pos()), u.offset(n.Call.End())
+	if r.loopGos[n] {
+		g := r.goName()
+		u.edit(u.offset(n.Pos()), start, g+" := []func() func(int){func() func(int) { return func(_spinlabCell int) {"+guard+" ")
+		u.edit(end, end, " } }}[0](); go "+g+"("+cellArg+")")
+		return
+	}
 	u.edit(start, start, "func(_spinlabCell int) {"+guard+" ")
 	u.edit(end, end, " }("+cellArg+")")
+}
+
+// goName is a fresh name for the function of a go statement in a loop.
+func (r *rewriter) goName() string {
+	r.loops++
+	return fmt.Sprintf("_spinlabG%d", r.loops)
 }
 
 // rangeAssign rewrites "for k, v = range x" (assigning to existing

@@ -26,3 +26,19 @@ fmt.Println(x)`)
 		t.Errorf("output %q, want %q", got, want)
 	}
 }
+
+// TestStringerVerbs checks fmt's verbs on a plain interpreted type with a
+// String method against what Go prints: fmt calls String for %v, %s, %q,
+// %x and %X only, so %d prints the number (it printed yaegi's wrapper
+// struct, "{1 5544960}").
+func TestStringerVerbs(t *testing.T) {
+	s, out, _ := newTestSession(t)
+	mustExec(t, s, "type Hue int\nfunc (h Hue) String() string { return fmt.Sprintf(\"hue%d\", int(h)) }")
+	mustExec(t, s, `h := Hue(10)
+fmt.Printf("%v %s %q %x %d %5d %o %c|\n", h, h, h, h, h, h, h, Hue(65))
+fmt.Println(fmt.Sprintf("%d", h), fmt.Errorf("%d %v", h, h))`)
+	want := "hue10 hue10 \"hue10\" 6875653130 10    10 12 A|\n10 10 hue10\n"
+	if got := out.String(); got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+}
