@@ -128,6 +128,9 @@ func (h *history) query(r HistoryRequest) []HistoryEntry {
 	for i := range sel {
 		sel[i].withOutput = r.Output
 	}
+	if sel == nil {
+		sel = []HistoryEntry{} // "history": [], never null (jupyter console iterates it)
+	}
 	return sel
 }
 

@@ -400,3 +400,14 @@ func TestConnectRequest(t *testing.T) {
 		t.Errorf("connect_reply %v, want %v", ports, want)
 	}
 }
+
+// An empty history goes out as "history": [], not null: jupyter console
+// iterates it as soon as it starts, and crashed on null.
+func TestEmptyHistoryIsAList(t *testing.T) {
+	c := kerneltest.NewServer(t, newFakeEngine())
+	req := c.Send(kernel.Shell, "history_request", kernel.HistoryRequest{AccessType: "tail", N: 10})
+	reply := c.WaitReply(req)
+	if !strings.Contains(string(reply.Content), `"history":[]`) {
+		t.Fatalf("history_reply of an empty history: %s", reply.Content)
+	}
+}
