@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/spinlab/spinlab/interp/internal/yaegix"
 )
 
 // unit is one parsed item of a cell, ready to evaluate.
@@ -156,7 +158,7 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 				e.Name, e.Message = "CompileError", s.diagnoseUntypable(code, cell, units)
 				e.Traceback = []string{e.Message}
 			}
-			if e, ok := uerr.(*Error); ok && e.Name == "CompileError" && vagueUndefinedRE.MatchString(e.Message) {
+			if e, ok := uerr.(*Error); ok && e.Name == "CompileError" && yaegix.IsVagueUndefined(e.Message) {
 				if pos, name := s.undefinedName(code, cell, units); name != "" {
 					e.Message = pos + ": undefined: " + name
 				} else if pos, ok := strings.CutSuffix(e.Message, ": constant definition loop"); ok {

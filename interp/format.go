@@ -13,6 +13,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/spinlab/spinlab/interp/internal/yaegix"
 )
 
 // Printing of interpreted types. yaegi v0.16.1 builds a struct type of an
@@ -206,14 +208,14 @@ func (r *typeRegistry) arg(x any) any {
 	if x == nil {
 		return x
 	}
-	v := unwrapInterpreted(reflect.ValueOf(x))
+	v := yaegix.Unwrap(reflect.ValueOf(x))
 	if !v.IsValid() {
 		return x
 	}
 	var w any
 	if isWrapper(v.Type()) {
 		w = x
-		v = unwrapInterpreted(v.Field(0))
+		v = yaegix.Unwrap(v.Field(0))
 		if !v.IsValid() {
 			return x
 		}
@@ -351,7 +353,7 @@ func methodless(a any) any {
 	if _, ok := a.(fmt.Formatter); ok {
 		return a
 	}
-	v := unwrapInterpreted(reflect.ValueOf(a).Field(0))
+	v := yaegix.Unwrap(reflect.ValueOf(a).Field(0))
 	if !v.IsValid() || !v.CanInterface() {
 		return a
 	}
@@ -678,7 +680,7 @@ func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods 
 			}
 			return
 		}
-		p.value(unwrapInterpreted(v.Elem()), nil, depth+1, methods)
+		p.value(yaegix.Unwrap(v.Elem()), nil, depth+1, methods)
 	default:
 		if v.CanInterface() {
 			fmt.Fprintf(&p.buf, p.leaf, v.Interface())
@@ -692,7 +694,7 @@ func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods 
 // an interpreted value in yaegi's own interface form.
 func (p *valuePrinter) field(v reflect.Value, _ *namedType) reflect.Value {
 	if v.Kind() == reflect.Interface && !v.IsNil() {
-		if u := unwrapInterpreted(v.Elem()); u.IsValid() && u.Type() != v.Elem().Type() {
+		if u := yaegix.Unwrap(v.Elem()); u.IsValid() && u.Type() != v.Elem().Type() {
 			return u
 		}
 	}

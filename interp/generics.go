@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	yaegi "github.com/traefik/yaegi/interp"
 )
 
@@ -195,7 +196,7 @@ func sortFunc(x any, cmpFn any, stable bool) {
 func innerValue(x any) any {
 	v := reflect.ValueOf(x)
 	if v.IsValid() && isWrapper(v.Type()) {
-		if in := unwrapInterpreted(v.Field(0)); in.IsValid() && in.CanInterface() {
+		if in := yaegix.Unwrap(v.Field(0)); in.IsValid() && in.CanInterface() {
 			return in.Interface()
 		}
 	}

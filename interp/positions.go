@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/spinlab/spinlab/interp/internal/yaegix"
 )
 
 // Cells are told apart in the interpreter's positions: line l of cell n
@@ -61,13 +63,11 @@ func cellName(cell int) string {
 	return "cell[" + strconv.Itoa(cell) + "]"
 }
 
-var posRE = regexp.MustCompile(`(?:_\.go:)?(\d+):(\d+)`)
-
 // mapPositions rewrites interpreter positions "line:col" into cell
 // positions "cell[n]:line:col".
 func mapPositions(msg string, current int) string {
-	return posRE.ReplaceAllStringFunc(msg, func(m string) string {
-		sub := posRE.FindStringSubmatch(m)
+	return yaegix.PositionRE.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := yaegix.PositionRE.FindStringSubmatch(m)
 		line, _ := strconv.Atoi(sub[1])
 		if line < lineBase {
 			return strings.TrimPrefix(m, "_.go:")

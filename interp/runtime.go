@@ -6,10 +6,10 @@ import (
 	"io"
 	"log"
 	"reflect"
-	"regexp"
 	"strings"
 	"sync"
 
+	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	yaegi "github.com/traefik/yaegi/interp"
 
 	"github.com/spinlab/spinlab/kernel/display"
@@ -233,10 +233,8 @@ type stderrFilter struct {
 
 func newStderrFilter(w io.Writer) *stderrFilter { return &stderrFilter{w: w} }
 
-var panicLineRE = regexp.MustCompile(`^(?:_\.go:)?\d+:\d+: panic: .*\(\.\.\.\)\n$`)
-
 func (f *stderrFilter) Write(p []byte) (int, error) {
-	if panicLineRE.Match(p) {
+	if yaegix.IsPanicLine(p) {
 		f.mu.Lock()
 		if len(f.tb) < 100 {
 			line := mapPositions(strings.TrimSuffix(string(p), "\n"), f.cell)

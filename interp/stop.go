@@ -6,19 +6,10 @@ import (
 	"runtime"
 	"runtime/debug"
 	"time"
-	_ "unsafe" // go:linkname
 
+	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	yaegi "github.com/traefik/yaegi/interp"
 )
-
-// yaegiStop stops every running interpreted goroutine of an interpreter:
-// loops end at their next iteration and channel operations return. yaegi
-// v0.16.1 only does this when the context of an EvalWithContext is done,
-// and then abandons the evaluation while it still unwinds; the session
-// needs to stop it and then wait for it, so it reaches the method itself.
-//
-//go:linkname yaegiStop github.com/traefik/yaegi/interp.(*Interpreter).stop
-func yaegiStop(*yaegi.Interpreter)
 
 // run evaluates src in the session's interpreter until it ends or ctx is
 // done. On cancellation it stops the interpreted code and waits a moment
@@ -86,7 +77,7 @@ func (s *Session) stop(yi *yaegi.Interpreter) {
 		close(s.wake)
 		s.wake = nil
 	}
-	yaegiStop(yi)
+	yaegix.Stop(yi) // see package yaegix
 }
 
 // sleep is time.Sleep for interpreted code: an interrupt cuts it short, so

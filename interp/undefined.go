@@ -2,15 +2,12 @@ package interp
 
 import (
 	"go/ast"
-	"regexp"
 	"strings"
 )
 
-// yaegi v0.16.1 reports an undefined name in a short variable declaration
-// as "constant definition loop" and elsewhere as "CFG post-order panic:
-// incomplete type x". When it does, the session finds the undefined name
-// itself and reports it the way the Go compiler would.
-var vagueUndefinedRE = regexp.MustCompile(`(constant|variable) definition loop|incomplete type|CFG post-order panic`)
+// yaegi reports an undefined name vaguely (yaegix.IsVagueUndefined);
+// when it does, the session finds the undefined name itself and reports
+// it the way the Go compiler would.
 
 // untypedDefine explains yaegi's "definition loop" for a cell-level
 // variable whose value's type it cannot work out in advance, as with an

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	"github.com/spinlab/spinlab/kernel/display"
 )
 
@@ -24,16 +25,16 @@ func values(v reflect.Value) []reflect.Value {
 	}
 	out := make([]reflect.Value, len(vals))
 	for i, x := range vals {
-		out[i] = unwrapInterpreted(reflect.ValueOf(x))
+		out[i] = yaegix.Unwrap(reflect.ValueOf(x))
 		if out[i].IsValid() && out[i].CanInterface() {
 			switch r := out[i].Interface().(type) {
 			case richValue:
-				if w := unwrapInterpreted(reflect.ValueOf(r.V)); w.IsValid() && w.CanInterface() {
+				if w := yaegix.Unwrap(reflect.ValueOf(r.V)); w.IsValid() && w.CanInterface() {
 					r.V = w.Interface()
 				}
 				out[i] = reflect.ValueOf(r)
 			case textValue:
-				if w := unwrapInterpreted(reflect.ValueOf(r.V)); w.IsValid() && w.CanInterface() {
+				if w := yaegix.Unwrap(reflect.ValueOf(r.V)); w.IsValid() && w.CanInterface() {
 					r.V = w.Interface()
 				}
 				out[i] = reflect.ValueOf(r)
