@@ -5,8 +5,6 @@ package symbols
 import (
 	"context"
 	"github.com/spinlab/spinlab/runtimes"
-	"go/constant"
-	"go/token"
 	"reflect"
 )
 
@@ -21,13 +19,11 @@ func init() {
 			"BenchWith":          reflect.ValueOf(runtimes.BenchWith),
 			"Compiled":           reflect.ValueOf(runtimes.Compiled),
 			"CompiledAvailable":  reflect.ValueOf(runtimes.CompiledAvailable),
-			"CountDecode":        reflect.ValueOf(runtimes.CountDecode),
 			"DecodeValue":        reflect.ValueOf(runtimes.DecodeValue),
 			"DecodeValueInto":    reflect.ValueOf(runtimes.DecodeValueInto),
 			"DefaultMaxChildren": reflect.ValueOf(runtimes.DefaultMaxChildren),
 			"DefaultWorkers":     reflect.ValueOf(runtimes.DefaultWorkers),
 			"EncodeValue":        reflect.ValueOf(runtimes.EncodeValue),
-			"EnvWorkerBin":       reflect.ValueOf(constant.MakeFromLiteral("\"SPINLAB_WORKER_BIN\"", token.STRING, 0)),
 			"ErrNoHost":          reflect.ValueOf(&runtimes.ErrNoHost).Elem(),
 			"ErrNoToolchain":     reflect.ValueOf(&runtimes.ErrNoToolchain).Elem(),
 			"Go":                 reflect.ValueOf(runtimes.Go),
@@ -36,7 +32,6 @@ func init() {
 			"Interpreted":        reflect.ValueOf(runtimes.Interpreted),
 			"KillAll":            reflect.ValueOf(runtimes.KillAll),
 			"LiveChildren":       reflect.ValueOf(runtimes.LiveChildren),
-			"MarkStart":          reflect.ValueOf(runtimes.MarkStart),
 			"ParseMode":          reflect.ValueOf(runtimes.ParseMode),
 			"ParseModes":         reflect.ValueOf(runtimes.ParseModes),
 			"ParseRunner":        reflect.ValueOf(runtimes.ParseRunner),
@@ -44,13 +39,10 @@ func init() {
 			"Process":            reflect.ValueOf(runtimes.Process),
 			"Processes":          reflect.ValueOf(runtimes.Processes),
 			"ProcessesContext":   reflect.ValueOf(runtimes.ProcessesContext),
-			"SetHost":            reflect.ValueOf(runtimes.SetHost),
 			"ThisMachine":        reflect.ValueOf(runtimes.ThisMachine),
 			"Thread":             reflect.ValueOf(runtimes.Thread),
 			"Threads":            reflect.ValueOf(runtimes.Threads),
 			"ThreadsContext":     reflect.ValueOf(runtimes.ThreadsContext),
-			"WorkerMain":         reflect.ValueOf(runtimes.WorkerMain),
-			"WorkerMainPrepared": reflect.ValueOf(runtimes.WorkerMainPrepared),
 
 			// type definitions
 			"BenchOptions":   reflect.ValueOf((*runtimes.BenchOptions)(nil)),
