@@ -240,18 +240,12 @@ type IsCompleteRequest struct {
 	Code string `json:"code"`
 }
 
-// IsCompleteReply is an is_complete_reply's content: Status is
-// "complete", "incomplete" (with the next line's Indent), "invalid" or
-// "unknown".
-type IsCompleteReply struct {
-	Status string `json:"status"`
-	Indent string `json:"indent"`
-}
+// Completeness (engine.go) is an is_complete_reply's content as it is.
 
 // MarshalJSON sends indent with "incomplete" only, as the protocol has it.
-func (r IsCompleteReply) MarshalJSON() ([]byte, error) {
+func (r Completeness) MarshalJSON() ([]byte, error) {
 	if r.Status == "incomplete" {
-		type plain IsCompleteReply
+		type plain Completeness
 		return json.Marshal(plain(r))
 	}
 	return json.Marshal(struct {

@@ -165,8 +165,9 @@ type Inspection struct {
 	Metadata map[string]any
 }
 
-// Completeness is an is_complete_reply's content.
+// Completeness is an is_complete_reply's content, as the engine gives it
+// and as it goes on the wire.
 type Completeness struct {
-	Status string // "complete", "incomplete", "invalid" or "unknown"
-	Indent string // with "incomplete": the indent of the next line
+	Status string `json:"status"` // "complete", "incomplete", "invalid" or "unknown"
+	Indent string `json:"indent"` // with "incomplete": the indent of the next line
 }

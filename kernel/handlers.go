@@ -408,13 +408,12 @@ func (k *Kernel) isComplete(m *Message) error {
 		k.log.Warn("is_complete", "err", err)
 		cs = Completeness{Status: "unknown"}
 	}
-	content := IsCompleteReply(cs)
 	switch cs.Status {
 	case "complete", "invalid", "incomplete":
 	default:
-		content.Status = "unknown"
+		cs.Status = "unknown"
 	}
-	k.reply(Shell, m, "is_complete_reply", content, nil)
+	k.reply(Shell, m, "is_complete_reply", cs, nil)
 	return nil
 }
 

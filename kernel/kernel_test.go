@@ -290,11 +290,11 @@ func TestIsComplete(t *testing.T) {
 	c := kerneltest.NewServer(t, newFakeEngine())
 	for _, tc := range []struct {
 		code string
-		want kernel.IsCompleteReply
+		want kernel.Completeness
 	}{
-		{"x := 1", kernel.IsCompleteReply{Status: "complete"}},
-		{"for {", kernel.IsCompleteReply{Status: "incomplete", Indent: "\t"}},
-		{"}}", kernel.IsCompleteReply{Status: "invalid"}},
+		{"x := 1", kernel.Completeness{Status: "complete"}},
+		{"for {", kernel.Completeness{Status: "incomplete", Indent: "\t"}},
+		{"}}", kernel.Completeness{Status: "invalid"}},
 	} {
 		if got := c.IsComplete(tc.code); got != tc.want {
 			t.Errorf("IsComplete(%q) = %+v, want %+v", tc.code, got, tc.want)

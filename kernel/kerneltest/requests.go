@@ -195,9 +195,9 @@ func (c *Client) Inspect(code string, cursor, detail int) kernel.InspectReply {
 }
 
 // IsComplete asks whether code is ready to run.
-func (c *Client) IsComplete(code string) kernel.IsCompleteReply {
+func (c *Client) IsComplete(code string) kernel.Completeness {
 	c.t.Helper()
-	var r kernel.IsCompleteReply
+	var r kernel.Completeness
 	c.request(kernel.Shell, "is_complete_request", kernel.IsCompleteRequest{Code: code}, &r)
 	return r
 }
