@@ -110,7 +110,7 @@ func (r ExecuteReplyContent) MarshalJSON() ([]byte, error) {
 			Payload         []map[string]any            `json:"payload"`
 		}{r.Status, r.ExecutionCount, exprs, payload})
 	case StatusError:
-		e := Error{Name: "Error", Value: "the cell failed without an error message"}
+		var e Error // the kernel always sets one (execute.go)
 		if r.Error != nil {
 			e = *r.Error
 		}
