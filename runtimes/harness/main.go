@@ -4,7 +4,9 @@
 // a benchmark loop (spinlabBench), the session's definitions it uses and
 // the variables it names (spinlabSetVar). The harness speaks the worker
 // protocol of runtimes/protocol.go on fds 3 and 4 and measures what the
-// interpreted runner measures, with the same meaning per field.
+// interpreted runner measures, with the same meaning per field. Results
+// go back in runtimes' value encoding, which keeps their Go types:
+// value.go is a generated copy of runtimes/value.go (go generate).
 //
 // It imports only the standard library: the program is built in a module
 // of its own, which cannot import spinlab's internal packages.
