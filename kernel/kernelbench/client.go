@@ -184,9 +184,11 @@ func (c *Client) record(e *Exchange, m *kernel.Message, at time.Time, iopub bool
 		if e.Reply == nil {
 			e.Reply, e.Replied = m, at
 			close(e.replied)
-			var s kernel.InterruptReply // any reply's status
+			var s struct { // every reply's content has a status
+				Status string `json:"status"`
+			}
 			m.DecodeContent(&s)
-			e.Status = string(s.Status)
+			e.Status = s.Status
 		}
 		return
 	}
