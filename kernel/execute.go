@@ -13,16 +13,17 @@ func boolOr(b *bool, def bool) bool {
 	return *b
 }
 
-// execute runs a cell and reports whether the queued execute requests
-// are to be aborted (an error with stop_on_error).
+// execute runs a cell and returns how many queued shell requests are to
+// be aborted after an error with stop_on_error: those queued before the
+// reply goes out, counted before it does.
 //
 // As in ipykernel, the execution count grows only for cells that are
 // stored in history (store_history and not silent), and a silent cell
 // publishes no execute_input, execute_result or error.
-func (k *Kernel) execute(m *Message) (abort bool, err error) {
+func (k *Kernel) execute(m *Message) (abort int, err error) {
 	var c ExecuteRequestContent
 	if err := decode(m, &c); err != nil {
-		return false, err
+		return 0, err
 	}
 	store := boolOr(c.StoreHistory, true) && !c.Silent
 	k.mu.Lock()
@@ -91,10 +92,13 @@ func (k *Kernel) execute(m *Message) (abort bool, err error) {
 	if store {
 		k.hist.add(count, c.Code, textPlain(r.Result))
 	}
+	if status == StatusError && boolOr(c.StopOnError, true) {
+		abort = len(k.shellIn)
+	}
 	k.reply(Shell, m, "execute_reply", content, map[string]any{
 		"started": started, "dependencies_met": true, "engine": k.session, "status": status,
 	})
-	return status == StatusError && boolOr(c.StopOnError, true), nil
+	return abort, nil
 }
 
 // runEngine calls Engine.Execute, turning a panic into an error reply so

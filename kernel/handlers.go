@@ -17,13 +17,21 @@ var (
 	idle = StatusContent{ExecutionState: "idle"}
 )
 
+// testHookAfterHandle, when set by a test, runs after each shell request
+// is handled, before any abort.
+var testHookAfterHandle func()
+
 // shellWorker handles shell requests one at a time.
 func (k *Kernel) shellWorker() {
 	for {
 		select {
 		case m := <-k.shellIn:
-			if k.handle(Shell, m) {
-				k.abortQueued()
+			n := k.handle(Shell, m)
+			if testHookAfterHandle != nil {
+				testHookAfterHandle()
+			}
+			if n > 0 {
+				k.abortQueued(n)
 			}
 		case <-k.stop:
 			return
@@ -80,12 +88,14 @@ func (k *Kernel) quickWorker() {
 	}
 }
 
-// abortQueued answers the execute requests queued on shell at the moment
-// of the error with status "aborted", as ipykernel does after an error
-// with stop_on_error. Other queued requests are handled normally, in
-// order; requests that arrive meanwhile are not aborted.
-func (k *Kernel) abortQueued() {
-	for range len(k.shellIn) {
+// abortQueued answers the execute requests among the next n on shell (those
+// queued when the failing cell replied) with status "aborted", as ipykernel
+// does after an error with stop_on_error. Other queued requests are handled
+// normally, in order; requests that arrived after the reply are not
+// aborted: a front end may send its next cell as soon as it reads the
+// error.
+func (k *Kernel) abortQueued(n int) {
+	for range n {
 		select {
 		case m := <-k.shellIn:
 			if m.Header.MsgType != "execute_request" {
@@ -104,9 +114,9 @@ func (k *Kernel) abortQueued() {
 	}
 }
 
-// handle answers one request between status busy and idle. It reports
-// whether the queued execute requests are to be aborted.
-func (k *Kernel) handle(ch Channel, m *Message) (abort bool) {
+// handle answers one request between status busy and idle. It returns how
+// many queued shell requests stop_on_error aborts (see abortQueued).
+func (k *Kernel) handle(ch Channel, m *Message) (abort int) {
 	k.idle.Busy()
 	defer k.idle.Idle()
 	k.publish(m.Header, "status", busy)
@@ -114,7 +124,7 @@ func (k *Kernel) handle(ch Channel, m *Message) (abort bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			k.log.Error("panic while handling a request", "channel", ch, "msg_type", m.Header.MsgType, "panic", p)
-			abort = false
+			abort = 0
 		}
 	}()
 	t := m.Header.MsgType

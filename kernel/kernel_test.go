@@ -411,3 +411,21 @@ func TestEmptyHistoryIsAList(t *testing.T) {
 		t.Fatalf("history_reply of an empty history: %s", reply.Content)
 	}
 }
+
+// TestStopOnErrorSparesLaterRequests: stop_on_error aborts only what was
+// queued when the failing cell replied. A front end that sends its next
+// cell as soon as it reads the error reply must see that cell run, not
+// aborted, however late the kernel's shell worker gets to the abort (the
+// hook stands for a loaded machine, where CI once saw it happen).
+func TestStopOnErrorSparesLaterRequests(t *testing.T) {
+	kernel.SetTestHookAfterHandle(t, func() { time.Sleep(30 * time.Millisecond) })
+	c := kerneltest.NewServer(t, newFakeEngine())
+	for i := range 5 {
+		if r := c.Execute("error E boom"); r.Status != kernel.StatusError {
+			t.Fatalf("round %d: failing cell: %s", i, r.Status)
+		}
+		if r := c.Execute("value next"); r.Status != kernel.StatusOK {
+			t.Fatalf("round %d: the cell sent after the error reply: status %s, want ok (%+v)", i, r.Status, r.Error)
+		}
+	}
+}

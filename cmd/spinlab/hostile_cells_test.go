@@ -76,7 +76,7 @@ func hostileResult(r *kerneltest.Result) string {
 		if r.Error != nil {
 			return r.Error.Name + ": " + r.Error.Value
 		}
-		return ""
+		return "(no result; status " + string(r.Status) + ")"
 	}
 	s, _ := r.ExecuteResult.Data["text/plain"].(string)
 	return s
