@@ -13,10 +13,10 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/internal/child"
 	"github.com/spinlab/spinlab/internal/idlemem"
 	"github.com/spinlab/spinlab/interp"
-	"github.com/spinlab/spinlab/kernel/display"
 	"github.com/spinlab/spinlab/runtimes"
 )
 
