@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/runtimes"
 )
 

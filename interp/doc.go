@@ -98,7 +98,7 @@
 // # Boundaries
 //
 // interp never imports the protocol (package kernel) nor zmq4. It imports
-// kernel/display for bundles and runtimes for experiments, and implements
+// display for bundles and runtimes for experiments, and implements
 // runtimes.Host. The evaluator process (interp/supervisor) owns file
 // descriptors, process exit and restarts; yaegi symbol tables of the
 // bundled packages are generated into interp/symbols.

@@ -87,7 +87,7 @@ func (s *Session) recordGoSources(defs []Definition, written []goSource) {
 
 // Paths of the packages every session imports for its cells.
 const (
-	displayPath  = "github.com/spinlab/spinlab/kernel/display"
+	displayPath  = "github.com/spinlab/spinlab/display"
 	runtimesPath = "github.com/spinlab/spinlab/runtimes"
 )
 

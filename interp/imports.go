@@ -48,7 +48,7 @@ var preferred = map[string]string{
 	"vg":       "gonum.org/v1/plot/vg",
 	"stat":     "gonum.org/v1/gonum/stat",
 	"floats":   "gonum.org/v1/gonum/floats",
-	"display":  "github.com/spinlab/spinlab/kernel/display",
+	"display":  "github.com/spinlab/spinlab/display",
 	"runtimes": "github.com/spinlab/spinlab/runtimes",
 }
 

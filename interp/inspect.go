@@ -10,9 +10,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/interp/docs"
 	"github.com/spinlab/spinlab/interp/symbols"
-	"github.com/spinlab/spinlab/kernel/display"
 )
 
 // Inspect describes the name at cursor (a rune offset), as Shift-Tab

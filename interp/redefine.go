@@ -38,7 +38,7 @@ func importPath(d Definition) string {
 // units left empty.
 func (s *Session) dropKnownImports(units []*unit) []*unit {
 	known := map[string]string{
-		"display":  "github.com/spinlab/spinlab/kernel/display",
+		"display":  "github.com/spinlab/spinlab/display",
 		"runtimes": "github.com/spinlab/spinlab/runtimes",
 	}
 	for _, d := range s.Definitions() {

@@ -12,7 +12,7 @@ import (
 	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	yaegi "github.com/traefik/yaegi/interp"
 
-	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/display"
 )
 
 // Names the session adds to the interpreter. They start with _spinlab so
@@ -30,7 +30,7 @@ const prelude = `
 import (
 	_spinlabfmt "fmt"
 	_spinlabrt "spinlab.dev/rt"
-	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/runtimes"
 )
 

@@ -13,7 +13,7 @@ import (
 
 	yaegi "github.com/traefik/yaegi/interp"
 
-	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/runtimes"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/display"
 )
 
 // A %%spin cell and a Results that is a cell's final value show two

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/interp/internal/yaegix"
-	"github.com/spinlab/spinlab/kernel/display"
 )
 
 // values unpacks what the value collector returned.

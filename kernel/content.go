@@ -17,6 +17,12 @@ import (
 // ErrorReply then, and the reply types embed *Error so that a client
 // decodes either shape into them (nil on success; encoding/json leaves
 // the fields of a nil embedded pointer out).
+//
+// The engine hands the kernel MIME bundles as display.Bundle values; the
+// contents that carry one (ExecuteResult, DisplayContent, InspectReply,
+// ExpressionResult) spell out its data and metadata instead of embedding
+// it, because the protocol wants "metadata": {} where display.Bundle's
+// JSON leaves empty metadata out.
 
 // StatusContent is an iopub status message's content: "starting",
 // "busy" or "idle".

@@ -6,7 +6,10 @@
 // It knows nothing of Go evaluation. It drives an Engine, which it
 // defines (engine.go): the engine runs cells and answers completion,
 // inspection and is_complete; the kernel owns everything on the wire, the
-// execution counter and the history.
+// execution counter and the history. MIME bundles are display.Bundle
+// values, the type that user code and the interpreter build them with:
+// package display is a leaf (no sockets, no interpreter), so the kernel
+// imports it and neither side converts.
 //
 // A binary serves a kernel like this:
 //

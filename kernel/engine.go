@@ -3,6 +3,8 @@ package kernel
 import (
 	"context"
 	"errors"
+
+	"github.com/spinlab/spinlab/display"
 )
 
 // Engine evaluates code on behalf of the kernel. The kernel owns the
@@ -84,6 +86,7 @@ type Output interface {
 	// Stream sends text on "stdout" or "stderr".
 	Stream(name, text string)
 	// Display sends display_data, or update_display_data when d.Update.
+	// A nil d.Metadata means none.
 	Display(d DisplayData)
 	// Clear sends clear_output.
 	Clear(wait bool)
@@ -96,13 +99,13 @@ type Output interface {
 // not accept input requests.
 var ErrStdinNotAllowed = errors.New("this front end does not support input requests")
 
-// DisplayData is a MIME bundle with its metadata, as sent in display_data,
-// update_display_data and execute_result.
+// DisplayData is one display_data or update_display_data: a MIME bundle
+// and where it goes. It encodes as the bundle's fields followed by
+// "display_id" and "update", each omitted when empty.
 type DisplayData struct {
-	Data      map[string]any `json:"data"`
-	Metadata  map[string]any `json:"metadata"`
-	DisplayID string         `json:"-"` // transient.display_id, if any
-	Update    bool           `json:"-"` // update_display_data instead of display_data
+	display.Bundle
+	DisplayID string `json:"display_id,omitempty"` // transient.display_id, if any
+	Update    bool   `json:"update,omitempty"`     // update_display_data instead of display_data
 }
 
 // Status is the status of an execute_reply.
@@ -119,7 +122,7 @@ const (
 type ExecuteReply struct {
 	Status Status
 	// Result is the execute_result, nil when the cell has no value.
-	Result *DisplayData
+	Result *display.Bundle
 	// Error is set when Status is StatusError.
 	Error *Error
 	// UserExpressions holds one entry per requested expression.
@@ -158,11 +161,11 @@ type Completion struct {
 	Signatures []string
 }
 
-// Inspection is an inspect_reply's content.
+// Inspection is an inspect_reply's content: the bundle that describes
+// the name at the cursor, when Found.
 type Inspection struct {
-	Found    bool
-	Data     map[string]any
-	Metadata map[string]any
+	Found bool
+	display.Bundle
 }
 
 // Completeness is an is_complete_reply's content, as the engine gives it

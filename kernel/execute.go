@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/spinlab/spinlab/display"
 )
 
 func boolOr(b *bool, def bool) bool {
@@ -118,7 +120,7 @@ func (k *Kernel) runEngine(ctx context.Context, req ExecuteRequest, out Output) 
 }
 
 // textPlain returns the text/plain of a result for history, if any.
-func textPlain(d *DisplayData) *string {
+func textPlain(d *display.Bundle) *string {
 	if d == nil {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/kernel"
 )
 
@@ -107,7 +108,7 @@ func (e *fakeEngine) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 			}
 			wg.Wait()
 		case "value":
-			reply.Result = &kernel.DisplayData{Data: map[string]any{"text/plain": arg}}
+			reply.Result = &display.Bundle{Data: map[string]any{"text/plain": arg}}
 		case "error":
 			name, msg, _ := strings.Cut(arg, " ")
 			return fail(name, msg)
@@ -128,7 +129,7 @@ func (e *fakeEngine) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 			}
 		case "display", "update":
 			id, text, _ := strings.Cut(arg, " ")
-			out.Display(kernel.DisplayData{Data: map[string]any{"text/plain": text}, DisplayID: id, Update: cmd == "update"})
+			out.Display(kernel.DisplayData{Bundle: display.Bundle{Data: map[string]any{"text/plain": text}}, DisplayID: id, Update: cmd == "update"})
 		case "clear":
 			out.Clear(true)
 		case "input":
@@ -144,7 +145,7 @@ func (e *fakeEngine) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 			go func() {
 				<-e.release
 				out.Stream("stdout", arg+"\n")
-				out.Display(kernel.DisplayData{Data: map[string]any{"text/plain": "late " + arg}})
+				out.Display(kernel.DisplayData{Bundle: display.Bundle{Data: map[string]any{"text/plain": "late " + arg}}})
 			}()
 		case "side":
 			e.mu.Lock()
@@ -199,7 +200,7 @@ func (e *fakeEngine) Inspect(ctx context.Context, code string, cursor, detail in
 	w, _ := wordAt(code, cursor)
 	for _, known := range words {
 		if w == known {
-			return kernel.Inspection{Found: true, Data: map[string]any{"text/plain": fmt.Sprintf("%s (detail %d)", w, detail)}}, nil
+			return kernel.Inspection{Found: true, Bundle: display.Bundle{Data: map[string]any{"text/plain": fmt.Sprintf("%s (detail %d)", w, detail)}}}, nil
 		}
 	}
 	return kernel.Inspection{}, nil

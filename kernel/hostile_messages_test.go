@@ -18,6 +18,7 @@ import (
 
 	"github.com/go-zeromq/zmq4"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/kernel"
 	"github.com/spinlab/spinlab/kernel/kerneltest"
 )
@@ -60,7 +61,7 @@ func (e *hostileEngine) Execute(ctx context.Context, req kernel.ExecuteRequest, 
 			left -= k
 		}
 	}
-	rep := kernel.ExecuteReply{Status: kernel.StatusOK, Result: &kernel.DisplayData{Data: map[string]any{"text/plain": fmt.Sprint(len(req.Code))}}}
+	rep := kernel.ExecuteReply{Status: kernel.StatusOK, Result: &display.Bundle{Data: map[string]any{"text/plain": fmt.Sprint(len(req.Code))}}}
 	if len(req.UserExpressions) > 0 {
 		rep.UserExpressions = map[string]kernel.ExpressionResult{}
 		for name, expr := range req.UserExpressions {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/kernel"
 	"github.com/spinlab/spinlab/kernel/kerneltest"
 )
@@ -191,9 +192,9 @@ func TestDisplays(t *testing.T) {
 	c := kerneltest.NewServer(t, newFakeEngine())
 	r := c.Execute("print a\ndisplay d1 first\nupdate d1 second\nclear\ndisplay - plain")
 	want := []kernel.DisplayData{
-		{Data: map[string]any{"text/plain": "first"}, Metadata: map[string]any{}, DisplayID: "d1"},
-		{Data: map[string]any{"text/plain": "second"}, Metadata: map[string]any{}, DisplayID: "d1", Update: true},
-		{Data: map[string]any{"text/plain": "plain"}, Metadata: map[string]any{}, DisplayID: "-"},
+		{Bundle: display.Bundle{Data: map[string]any{"text/plain": "first"}, Metadata: map[string]any{}}, DisplayID: "d1"},
+		{Bundle: display.Bundle{Data: map[string]any{"text/plain": "second"}, Metadata: map[string]any{}}, DisplayID: "d1", Update: true},
+		{Bundle: display.Bundle{Data: map[string]any{"text/plain": "plain"}, Metadata: map[string]any{}}, DisplayID: "-"},
 	}
 	if !reflect.DeepEqual(r.Displays, want) {
 		t.Errorf("displays\n%+v\nwant\n%+v", r.Displays, want)

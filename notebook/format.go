@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/spinlab/spinlab/display"
 )
 
 // file mirrors the JSON of an nbformat 4 notebook for reading.
@@ -29,15 +31,14 @@ type fileCell struct {
 }
 
 type fileOutput struct {
-	OutputType     string         `json:"output_type"`
-	Name           string         `json:"name"`
-	Text           multiline      `json:"text"`
-	Data           map[string]any `json:"data"`
-	Metadata       map[string]any `json:"metadata"`
-	ExecutionCount *int           `json:"execution_count"`
-	EName          string         `json:"ename"`
-	EValue         string         `json:"evalue"`
-	Traceback      []string       `json:"traceback"`
+	OutputType string    `json:"output_type"`
+	Name       string    `json:"name"`
+	Text       multiline `json:"text"`
+	display.Bundle
+	ExecutionCount *int     `json:"execution_count"`
+	EName          string   `json:"ename"`
+	EValue         string   `json:"evalue"`
+	Traceback      []string `json:"traceback"`
 }
 
 // multiline is a string that the file holds as a string or a list of lines.
@@ -112,7 +113,8 @@ func readOutput(fo fileOutput) (Output, error) {
 	case Stream:
 		o.Name, o.Text = fo.Name, string(fo.Text)
 	case DisplayData, ExecuteResult:
-		o.Data, o.Metadata = orEmpty(fo.Data), orEmpty(fo.Metadata)
+		o.Bundle = withMetadata(fo.Bundle)
+		o.Data = orEmpty(o.Data)
 		joinBundle(o.Data)
 		o.ExecutionCount = deref(fo.ExecutionCount)
 	case ErrorOutput:
@@ -142,6 +144,13 @@ func orEmpty(m map[string]any) map[string]any {
 		return map[string]any{}
 	}
 	return m
+}
+
+// withMetadata returns b with an empty Metadata for none, as an Output
+// holds it.
+func withMetadata(b display.Bundle) display.Bundle {
+	b.Metadata = orEmpty(b.Metadata)
+	return b
 }
 
 func deref(p *int) int {

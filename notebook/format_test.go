@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/spinlab/spinlab/display"
 )
 
 func readTestdata(t *testing.T, name string) *Notebook {
@@ -141,7 +143,7 @@ func TestNewNotebookFormat(t *testing.T) {
 	c.ID = "00000000"
 	c.ExecutionCount = 1
 	c.Outputs = []Output{
-		{Type: ExecuteResult, ExecutionCount: 1, Data: map[string]any{"text/plain": "1", "text/html": "<b>1</b>\n"}},
+		{Type: ExecuteResult, ExecutionCount: 1, Bundle: display.Bundle{Data: map[string]any{"text/plain": "1", "text/html": "<b>1</b>\n"}}},
 		{Type: Stream, Name: "stdout", Text: ""},
 	}
 	nb.Cells = append(nb.Cells, c)

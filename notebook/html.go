@@ -9,6 +9,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/spinlab/spinlab/display"
 )
 
 // mimeOrder is the order in which an output's representations are
@@ -108,7 +110,7 @@ func renderOutput(o Output) string {
 	case ErrorOutput:
 		return "<pre class=\"error\">" + html.EscapeString(errorText(o)) + "</pre>"
 	case DisplayData, ExecuteResult:
-		return renderBundle(o.Data, o.Metadata)
+		return renderBundle(o.Bundle)
 	}
 	return ""
 }
@@ -128,9 +130,9 @@ func errorText(o Output) string {
 	}
 }
 
-func renderBundle(data, meta map[string]any) string {
+func renderBundle(b display.Bundle) string {
 	for _, mime := range mimeOrder {
-		v, ok := data[mime]
+		v, ok := b.Data[mime]
 		if !ok {
 			continue
 		}
@@ -139,17 +141,17 @@ func renderBundle(data, meta map[string]any) string {
 		case "text/html":
 			return "<div class=\"html\">" + s + "</div>"
 		case "image/png", "image/jpeg", "image/gif":
-			return "<img src=\"data:" + mime + ";base64," + compactBase64(s) + "\"" + imageSize(meta, mime) + " alt=\"\">"
+			return "<img src=\"data:" + mime + ";base64," + compactBase64(s) + "\"" + imageSize(b.Metadata, mime) + " alt=\"\">"
 		case "image/svg+xml":
-			return "<img src=\"" + dataURI(mime, []byte(s)) + "\"" + imageSize(meta, mime) + " alt=\"\">"
+			return "<img src=\"" + dataURI(mime, []byte(s)) + "\"" + imageSize(b.Metadata, mime) + " alt=\"\">"
 		case "text/markdown":
 			return "<div class=\"markdown\">" + renderMarkdown(s, nil) + "</div>"
 		case "application/json":
-			b, err := json.MarshalIndent(v, "", "  ")
+			js, err := json.MarshalIndent(v, "", "  ")
 			if err != nil {
 				continue
 			}
-			return "<pre class=\"json\">" + html.EscapeString(string(b)) + "</pre>"
+			return "<pre class=\"json\">" + html.EscapeString(string(js)) + "</pre>"
 		default:
 			return "<pre>" + html.EscapeString(StripANSI(s)) + "</pre>"
 		}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/spinlab/spinlab/display"
 )
 
 func exportHTML(t *testing.T, nb *Notebook, title string) string {
@@ -58,9 +60,9 @@ func TestWriteHTMLEscapes(t *testing.T) {
 	nb.Cells[1].ExecutionCount = 7
 	nb.Cells[1].Outputs = []Output{
 		{Type: Stream, Name: "stdout", Text: "<b> & \x1b[1;31mred\x1b[0m\n"},
-		{Type: ExecuteResult, ExecutionCount: 7, Data: map[string]any{"text/plain": "a < b"}},
+		{Type: ExecuteResult, ExecutionCount: 7, Bundle: display.Bundle{Data: map[string]any{"text/plain": "a < b"}}},
 		{Type: ErrorOutput, EName: "panic", EValue: "<nil> map", Traceback: nil},
-		{Type: DisplayData, Data: map[string]any{"image/svg+xml": `<svg xmlns="http://www.w3.org/2000/svg"/>`, "text/plain": "svg"}},
+		{Type: DisplayData, Bundle: display.Bundle{Data: map[string]any{"image/svg+xml": `<svg xmlns="http://www.w3.org/2000/svg"/>`, "text/plain": "svg"}}},
 	}
 	page := exportHTML(t, nb, "A <title>")
 	for _, want := range []string{

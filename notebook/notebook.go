@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"slices"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/kernel"
 )
 
@@ -57,17 +58,17 @@ const (
 )
 
 // Output is one output of a code cell. Which fields are set depends on
-// Type: Name and Text for a stream, Data and Metadata for display_data and
-// execute_result (plus ExecutionCount), EName, EValue and Traceback for an
-// error. Data holds text values as strings, whatever their layout in the file.
+// Type: Name and Text for a stream, the Bundle (Data and Metadata) for
+// display_data and execute_result (plus ExecutionCount), EName, EValue and
+// Traceback for an error. Data holds text values as strings, whatever their
+// layout in the file; Metadata is never nil.
 type Output struct {
 	Type OutputType
 
 	Name string // "stdout" or "stderr"
 	Text string
 
-	Data           map[string]any
-	Metadata       map[string]any
+	display.Bundle
 	ExecutionCount int
 
 	EName     string

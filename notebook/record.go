@@ -79,8 +79,7 @@ func (r *recorder) clear(i int) {
 // with mu held.
 func (r *recorder) update(id string, d kernel.DisplayData) {
 	for _, ref := range r.displays[id] {
-		o := &r.nb.Cells[ref.cell].Outputs[ref.index]
-		o.Data, o.Metadata = d.Data, orEmpty(d.Metadata)
+		r.nb.Cells[ref.cell].Outputs[ref.index].Bundle = withMetadata(d.Bundle)
 	}
 }
 
@@ -128,7 +127,7 @@ func (o *cellOutput) Display(d kernel.DisplayData) {
 	if d.Update {
 		return
 	}
-	i := r.add(o.cell, Output{Type: DisplayData, Data: d.Data, Metadata: orEmpty(d.Metadata)})
+	i := r.add(o.cell, Output{Type: DisplayData, Bundle: withMetadata(d.Bundle)})
 	if d.DisplayID != "" {
 		r.displays[d.DisplayID] = append(r.displays[d.DisplayID], outputRef{o.cell, i})
 	}
@@ -165,7 +164,7 @@ func (o *cellOutput) result(count int, reply kernel.ExecuteReply) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if d := reply.Result; d != nil {
-		r.add(o.cell, Output{Type: ExecuteResult, Data: d.Data, Metadata: orEmpty(d.Metadata), ExecutionCount: count})
+		r.add(o.cell, Output{Type: ExecuteResult, Bundle: withMetadata(*d), ExecutionCount: count})
 	}
 	if e := reply.Error; e != nil {
 		r.add(o.cell, Output{Type: ErrorOutput, EName: e.Name, EValue: e.Value, Traceback: e.Traceback})

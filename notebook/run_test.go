@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/kernel"
 )
 
@@ -72,9 +73,9 @@ func (e *fakeEngine) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 		case "eprint":
 			out.Stream("stderr", arg+"\n")
 		case "display", "update":
-			out.Display(kernel.DisplayData{Data: map[string]any{"text/plain": text}, DisplayID: id, Update: cmd == "update"})
+			out.Display(kernel.DisplayData{Bundle: display.Bundle{Data: map[string]any{"text/plain": text}}, DisplayID: id, Update: cmd == "update"})
 		case "html":
-			out.Display(kernel.DisplayData{Data: map[string]any{"text/html": arg, "text/plain": "html"}})
+			out.Display(kernel.DisplayData{Bundle: display.Bundle{Data: map[string]any{"text/html": arg, "text/plain": "html"}}})
 		case "clear":
 			out.Clear(false)
 		case "clearwait":
@@ -91,7 +92,7 @@ func (e *fakeEngine) Execute(ctx context.Context, req kernel.ExecuteRequest, out
 		case "fail":
 			return kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{Name: id, Value: text, Traceback: []string{id + ": " + text}}}
 		case "result":
-			reply.Result = &kernel.DisplayData{Data: map[string]any{"text/plain": arg}}
+			reply.Result = &display.Bundle{Data: map[string]any{"text/plain": arg}}
 		case "wedge":
 			e.mu.Lock() // orders the Add before release's Wait
 			e.woke.Add(1)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/display"
 )
 
 // BenchResult is a Go benchmark of a snippet or function, as the %%bench

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/internal/gobuild"
-	"github.com/spinlab/spinlab/kernel/display"
 )
 
 // ErrNoToolchain is the error of a compiled run on a machine without the

@@ -5,7 +5,7 @@ import (
 	"html"
 	"time"
 
-	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/display"
 )
 
 // String describes the progress in one line.

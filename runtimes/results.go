@@ -13,7 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/display"
 )
 
 // Results are the runs of an Experiment, kept for later cells: Runs holds

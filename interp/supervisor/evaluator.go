@@ -13,10 +13,11 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/internal/child"
 	"github.com/spinlab/spinlab/internal/idlemem"
 	"github.com/spinlab/spinlab/interp"
-	"github.com/spinlab/spinlab/kernel/display"
+	"github.com/spinlab/spinlab/kernel"
 	"github.com/spinlab/spinlab/runtimes"
 )
 
@@ -308,7 +309,7 @@ func (e *evalServer) execute(ctx context.Context, cancel context.CancelFunc, f *
 	}
 	if res != nil {
 		if res.Value != nil {
-			done.Value = &bundle{Data: res.Value.Data, Metadata: res.Value.Metadata}
+			done.Value = res.Value
 		}
 		done.Reset = res.Reset
 		done.Definitions = append(done.Definitions, res.Definitions...)
@@ -324,7 +325,7 @@ func (e *evalServer) execute(ctx context.Context, cancel context.CancelFunc, f *
 				done.UserExpressions[name] = exprResult{Error: toWireError(err)}
 				continue
 			}
-			done.UserExpressions[name] = exprResult{Value: &bundle{Data: b.Data, Metadata: b.Metadata}}
+			done.UserExpressions[name] = exprResult{Value: &b}
 		}
 	}
 	e.mu.Lock()
@@ -354,7 +355,7 @@ func (e *evalServer) request(f *frame) {
 			b, found := e.sess.Inspect(in.Code, in.Cursor, in.Detail)
 			reply.Inspect = &inspectBody{Found: found}
 			if found {
-				reply.Inspect.Value = &bundle{Data: b.Data, Metadata: b.Metadata}
+				reply.Inspect.Value = &b
 			}
 		}
 	case typeRestore:
@@ -369,9 +370,7 @@ func (e *evalServer) request(f *frame) {
 
 // Publish implements display.Publisher.
 func (e *evalServer) Publish(b display.Bundle, displayID string, update bool) {
-	e.sendSynced(&frame{Type: typeDisplay, Display: &displayBody{
-		Data: b.Data, Metadata: b.Metadata, DisplayID: displayID, Update: update,
-	}})
+	e.sendSynced(&frame{Type: typeDisplay, Display: &kernel.DisplayData{Bundle: b, DisplayID: displayID, Update: update}})
 }
 
 // Clear implements display.Publisher.

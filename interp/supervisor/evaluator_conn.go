@@ -254,7 +254,7 @@ func (ev *evaluator) handle(f *frame) {
 		ev.p.syncStreams(f.Sync)
 		if d := f.Display; d != nil {
 			if out, _ := ev.s.output(); out != nil {
-				out.Display(kernel.DisplayData{Data: d.Data, Metadata: orEmpty(d.Metadata), DisplayID: d.DisplayID, Update: d.Update})
+				out.Display(*d)
 			}
 		}
 	case typeClear:

@@ -1,6 +1,10 @@
 package supervisor
 
-import "github.com/spinlab/spinlab/interp"
+import (
+	"github.com/spinlab/spinlab/display"
+	"github.com/spinlab/spinlab/interp"
+	"github.com/spinlab/spinlab/kernel"
+)
 
 // The private channel between the kernel (the supervisor) and `spinlab
 // eval` (the evaluator) is an internal/child channel: requests go
@@ -10,6 +14,10 @@ import "github.com/spinlab/spinlab/interp"
 // Requests carry an ID that their reply repeats. Events (display, clear,
 // input_request) are not replies: the supervisor sends them to the Output of
 // the running cell, or of the last cell when none runs.
+//
+// MIME bundles travel as display.Bundle's JSON and display events as
+// kernel.DisplayData's, so that neither side converts between bundle
+// types (TestFrameEncoding pins the bytes).
 
 // Frame types, supervisor → evaluator.
 const (
@@ -51,7 +59,7 @@ type frame struct {
 	Done        *doneBody           `json:"done,omitempty"`
 	Inspect     *inspectBody        `json:"inspect,omitempty"`
 	Definitions []interp.Definition `json:"definitions,omitempty"`
-	Display     *displayBody        `json:"display,omitempty"`
+	Display     *kernel.DisplayData `json:"display,omitempty"`
 	Clear       *clearBody          `json:"clear,omitempty"`
 	Input       *inputBody          `json:"input,omitempty"`
 	Ready       *readyBody          `json:"ready,omitempty"`
@@ -69,7 +77,7 @@ type executeBody struct {
 }
 
 type doneBody struct {
-	Value           *bundle               `json:"value,omitempty"`
+	Value           *display.Bundle       `json:"value,omitempty"`
 	Error           *wireError            `json:"error,omitempty"`
 	Definitions     []interp.Definition   `json:"definitions,omitempty"`
 	Reset           bool                  `json:"reset,omitempty"`
@@ -77,13 +85,8 @@ type doneBody struct {
 }
 
 type exprResult struct {
-	Value *bundle    `json:"value,omitempty"`
-	Error *wireError `json:"error,omitempty"`
-}
-
-type bundle struct {
-	Data     map[string]any `json:"data"`
-	Metadata map[string]any `json:"metadata,omitempty"`
+	Value *display.Bundle `json:"value,omitempty"`
+	Error *wireError      `json:"error,omitempty"`
 }
 
 type wireError struct {
@@ -99,15 +102,8 @@ type inspectBody struct {
 	Cursor int    `json:"cursor"`
 	Detail int    `json:"detail,omitempty"`
 	// In the reply:
-	Found bool    `json:"found,omitempty"`
-	Value *bundle `json:"value,omitempty"`
-}
-
-type displayBody struct {
-	Data      map[string]any `json:"data"`
-	Metadata  map[string]any `json:"metadata,omitempty"`
-	DisplayID string         `json:"display_id,omitempty"`
-	Update    bool           `json:"update,omitempty"`
+	Found bool            `json:"found,omitempty"`
+	Value *display.Bundle `json:"value,omitempty"`
 }
 
 type clearBody struct {

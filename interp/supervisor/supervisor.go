@@ -319,7 +319,7 @@ func (s *Supervisor) finish(f *frame) kernel.ExecuteReply {
 
 	reply := kernel.ExecuteReply{Status: kernel.StatusOK}
 	if d.Value != nil {
-		reply.Result = &kernel.DisplayData{Data: d.Value.Data, Metadata: orEmpty(d.Value.Metadata)}
+		reply.Result = d.Value
 	}
 	if d.Error != nil {
 		reply.Status = kernel.StatusError
@@ -471,17 +471,17 @@ func (s *Supervisor) Complete(ctx context.Context, code string, cursorPos int) (
 // session: values of variables, doc comments of session declarations.
 func (s *Supervisor) Inspect(ctx context.Context, code string, cursorPos, detailLevel int) (kernel.Inspection, error) {
 	if b, ok := interp.Inspect(s.Definitions(), code, cursorPos, detailLevel); ok {
-		return kernel.Inspection{Found: true, Data: b.Data, Metadata: orEmpty(b.Metadata)}, nil
+		return kernel.Inspection{Found: true, Bundle: b}, nil
 	}
 	f, err := s.request(ctx, &frame{Type: typeInspect, Inspect: &inspectBody{Code: code, Cursor: cursorPos, Detail: detailLevel}})
 	if err != nil {
-		return kernel.Inspection{Data: map[string]any{}, Metadata: map[string]any{}}, err
+		return kernel.Inspection{}, err
 	}
 	in := f.Inspect
 	if in == nil || !in.Found || in.Value == nil {
-		return kernel.Inspection{Data: map[string]any{}, Metadata: map[string]any{}}, nil
+		return kernel.Inspection{}, nil
 	}
-	return kernel.Inspection{Found: true, Data: in.Value.Data, Metadata: orEmpty(in.Value.Metadata)}, nil
+	return kernel.Inspection{Found: true, Bundle: *in.Value}, nil
 }
 
 // IsComplete answers in the kernel process (interp.IsComplete parses,

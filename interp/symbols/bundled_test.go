@@ -18,7 +18,7 @@ import (
 func TestSpinlabTablesAreCurrent(t *testing.T) {
 	for _, pkg := range []struct{ dir, key string }{
 		{"../../runtimes", "github.com/spinlab/spinlab/runtimes/runtimes"},
-		{"../../kernel/display", "github.com/spinlab/spinlab/kernel/display/display"},
+		{"../../display", "github.com/spinlab/spinlab/display/display"},
 	} {
 		table := Table(pkg.key)
 		if table == nil {

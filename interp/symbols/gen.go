@@ -63,7 +63,7 @@ time unicode unicode/utf16 unicode/utf8
 
 // bundled are the packages outside std that every build carries.
 var bundled = strings.Fields(`
-github.com/spinlab/spinlab/kernel/display
+github.com/spinlab/spinlab/display
 github.com/spinlab/spinlab/runtimes
 gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw
 gonum.org/v1/plot/plotutil gonum.org/v1/plot/palette gonum.org/v1/plot/font gonum.org/v1/plot/text

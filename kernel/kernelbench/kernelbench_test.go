@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/kernel"
 )
 
@@ -48,7 +49,7 @@ func (f fakeGo) Execute(ctx context.Context, req kernel.ExecuteRequest, out kern
 		}
 		out.Stream("stdout", b.String())
 	case w.Plot:
-		out.Display(kernel.DisplayData{Data: map[string]any{"image/png": "iVBOR", "text/plain": "plot"}})
+		out.Display(kernel.DisplayData{Bundle: display.Bundle{Data: map[string]any{"image/png": "iVBOR", "text/plain": "plot"}}})
 	case w.PlotSetup:
 		if f.mode == "noplot" {
 			return kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{Name: "ImportError", Value: "no plotting here"}}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/kernel"
 	"github.com/spinlab/spinlab/kernel/kerneltest"
 )
@@ -23,7 +24,7 @@ func (shout) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.
 		return kernel.ExecuteReply{Status: kernel.StatusError, Error: &kernel.Error{Name: "Failure", Value: "asked to fail"}}
 	}
 	out.Stream("stdout", strings.ToUpper(req.Code)+"\n")
-	return kernel.ExecuteReply{Status: kernel.StatusOK, Result: &kernel.DisplayData{
+	return kernel.ExecuteReply{Status: kernel.StatusOK, Result: &display.Bundle{
 		Data: map[string]any{"text/plain": fmt.Sprint(len(req.Code))},
 	}}
 }

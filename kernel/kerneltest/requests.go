@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/kernel"
 )
 
@@ -58,7 +59,7 @@ type Result struct {
 	// Input is the execute_input, if any.
 	Input *kernel.ExecuteInput
 	// ExecuteResult is the execute_result, if any.
-	ExecuteResult *kernel.DisplayData
+	ExecuteResult *display.Bundle
 	// Displays are the display_data and update_display_data messages,
 	// with DisplayID and Update set.
 	Displays []kernel.DisplayData
@@ -125,13 +126,16 @@ func (c *Client) WaitExecute(req *kernel.Message) *Result {
 			c.decode(m, &in)
 			res.Input = &in
 		case "execute_result":
-			var r kernel.ExecuteResult
+			var r display.Bundle // the content's data and metadata
 			c.decode(m, &r)
-			res.ExecuteResult = &kernel.DisplayData{Data: r.Data, Metadata: r.Metadata}
+			res.ExecuteResult = &r
 		case "display_data", "update_display_data":
-			var d kernel.DisplayContent
+			var d struct {
+				display.Bundle
+				Transient kernel.Transient `json:"transient"`
+			}
 			c.decode(m, &d)
-			res.Displays = append(res.Displays, kernel.DisplayData{Data: d.Data, Metadata: d.Metadata,
+			res.Displays = append(res.Displays, kernel.DisplayData{Bundle: d.Bundle,
 				DisplayID: d.Transient.DisplayID, Update: m.Header.MsgType == "update_display_data"})
 		case "clear_output":
 			var cl kernel.ClearOutput

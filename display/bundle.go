@@ -7,9 +7,14 @@ package display
 // "image/svg+xml", ...), base64-encoded strings for binary types
 // ("image/png", "image/jpeg"), and any JSON value for "application/json".
 // Every bundle made by this package carries "text/plain".
+//
+// Bundle is spinlab's one MIME bundle type: the kernel sends it as the
+// data and metadata of display_data, update_display_data, execute_result
+// and inspect_reply, the evaluator process hands it to the kernel in that
+// JSON form, and a notebook's outputs hold it. A nil Metadata means none.
 type Bundle struct {
-	Data     map[string]any
-	Metadata map[string]any
+	Data     map[string]any `json:"data"`
+	Metadata map[string]any `json:"metadata,omitempty"`
 }
 
 // Bundler is implemented by values that display themselves richly, both
