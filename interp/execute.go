@@ -92,7 +92,7 @@ func (u *unit) cellPos(code string, cell int, p token.Position) string {
 }
 
 // execute runs code as cell number cell (0 for user expressions: nothing
-// is recorded). Callers hold s.mu.
+// is recorded). Callers hold s.cellMu.
 func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, error) {
 	res := &Result{}
 	// An interrupted cell may still be unwinding: let it finish first.

@@ -51,8 +51,8 @@ func (s *Session) recordGoSources(defs []Definition, written []goSource) {
 	if len(defs) == 0 || len(written) == 0 {
 		return
 	}
-	s.mu2.Lock()
-	defer s.mu2.Unlock()
+	s.defsMu.Lock()
+	defer s.defsMu.Unlock()
 	if s.goSrc == nil {
 		s.goSrc = map[string]goSource{}
 	}
@@ -148,14 +148,14 @@ func (s *Session) ExportGo(snippet string, at runtimes.Position) (runtimes.GoPro
 		}
 	}
 	defs, _ := s.snapshot()
-	s.mu2.Lock()
+	s.defsMu.Lock()
 	written := make(map[string]goSource, len(defs))
 	for _, d := range defs {
 		if g, ok := s.goSrc[d.Source]; ok {
 			written[d.Source] = g
 		}
 	}
-	s.mu2.Unlock()
+	s.defsMu.Unlock()
 	source := func(d Definition) string {
 		if g, ok := written[d.Source]; ok {
 			return g.text

@@ -150,7 +150,7 @@ func (s *Session) snippetSource(snippet string) (src, plain string, imports []*u
 // variables the snippet names in runtimes' value encoding.
 func (s *Session) Export(snippet string) (runtimes.Program, error) {
 	p := runtimes.Program{Snippet: snippet}
-	s.mu2.Lock()
+	s.defsMu.Lock()
 	defs := append([]Definition(nil), s.defs...)
 	// The child's session rewrites what it is sent, as this one did: send
 	// each definition as it was written where it is known, not its
@@ -162,7 +162,7 @@ func (s *Session) Export(snippet string) (runtimes.Program, error) {
 			written[d.Source] = g.text
 		}
 	}
-	s.mu2.Unlock()
+	s.defsMu.Unlock()
 	asWritten := func(d Definition) string {
 		if w, ok := written[d.Source]; ok {
 			return w

@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"reflect"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/spinlab/spinlab/display"
@@ -356,9 +357,7 @@ func (in inspector) sessionDoc(name string, detail int) (text string, ok, known 
 // withDoc puts a definition's doc comment, if the cell that made it had
 // one, above its source.
 func (s *Session) withDoc(name, source string) string {
-	s.mu2.Lock()
-	doc := s.docs[name]
-	s.mu2.Unlock()
+	doc := s.docs.get(name)
 	if doc == "" {
 		return source
 	}
@@ -413,16 +412,38 @@ func (s *Session) noteDocs(code string, res *Result) {
 			}
 		}
 	}
-	s.mu2.Lock()
-	defer s.mu2.Unlock()
-	if s.docs == nil {
-		s.docs = map[string]string{}
+	s.docs.note(res.Definitions, found)
+}
+
+// docComments are the doc comments of a session's definitions, by name.
+// A cell writes them when it ends; Inspect reads them, while a cell may
+// run. The zero value is empty and ready to use.
+type docComments struct {
+	mu     sync.Mutex
+	byName map[string]string
+}
+
+// get returns the doc comment of the definition name, or "".
+func (d *docComments) get(name string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.byName[name]
+}
+
+// note records the doc comments, in found by name, of defs, just made:
+// a definition without one in found forgets the comment of the one it
+// replaced.
+func (d *docComments) note(defs []Definition, found map[string]string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.byName == nil {
+		d.byName = map[string]string{}
 	}
-	for _, d := range res.Definitions {
-		if doc, ok := found[d.Name]; ok && doc != "" {
-			s.docs[d.Name] = doc
+	for _, def := range defs {
+		if doc := found[def.Name]; doc != "" {
+			d.byName[def.Name] = doc
 		} else {
-			delete(s.docs, d.Name)
+			delete(d.byName, def.Name)
 		}
 	}
 }

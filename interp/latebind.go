@@ -39,7 +39,7 @@ type defRefs struct {
 }
 
 // refsOf returns the identifiers (and selected names) d's source uses.
-// Callers hold s.mu.
+// Callers hold s.cellMu.
 func (s *Session) refsOf(d Definition) map[string]bool {
 	key := d.Kind + " " + d.Name
 	if r, ok := s.refs[key]; ok && r.source == d.Source {
@@ -123,7 +123,7 @@ func (s *Session) dependents(changed map[string]bool, skip map[string]bool) []De
 
 // rebind makes the callers of redefined names use their new definitions.
 // redefined are the definitions an evaluation replaced (by their new
-// versions); defined are all the definitions it made. Callers hold s.mu.
+// versions); defined are all the definitions it made. Callers hold s.cellMu.
 func (s *Session) rebind(redefined, defined []Definition) {
 	if len(redefined) == 0 {
 		return
@@ -173,7 +173,7 @@ func names(defs []Definition) string {
 
 // noteOrigin remembers where a definition was made, as the //line
 // directive that places its source at its cell's line, for evaluations
-// of its source again (rebind). Callers hold s.mu.
+// of its source again (rebind). Callers hold s.cellMu.
 func (s *Session) noteOrigin(u *unit, d Definition, cell int) {
 	if u.synthetic || cell <= 0 {
 		return

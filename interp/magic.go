@@ -213,7 +213,7 @@ func positive(v string, min int) (int, error) {
 	return n, nil
 }
 
-// runMagic runs a parsed magic. Callers hold s.mu.
+// runMagic runs a parsed magic. Callers hold s.cellMu.
 func (s *Session) runMagic(ctx context.Context, m magic) (*Result, error) {
 	res := &Result{}
 	switch m.Name {

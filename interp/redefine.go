@@ -10,8 +10,8 @@ import (
 
 // importDef returns the import definition of a name, if any.
 func (s *Session) importDef(name string) (Definition, bool) {
-	s.mu2.Lock()
-	defer s.mu2.Unlock()
+	s.defsMu.Lock()
+	defer s.defsMu.Unlock()
 	for i := len(s.defs) - 1; i >= 0; i-- {
 		if d := s.defs[i]; d.Kind == kindImport && d.Name == name {
 			return d, true
@@ -84,7 +84,7 @@ func (s *Session) dropKnownImports(units []*unit) []*unit {
 // declaration, so the session moves to a fresh interpreter where the
 // definitions are replayed with the new type, and copies every variable
 // whose type is unchanged. Functions that no longer compile and variables
-// of changed types are reported on stderr. Callers hold s.mu.
+// of changed types are reported on stderr. Callers hold s.cellMu.
 func (s *Session) redefineTypes(units []*unit) {
 	changed := map[string]string{}    // type name -> new source
 	reimported := map[string]string{} // import name -> new source
@@ -136,7 +136,7 @@ func (s *Session) redefineTypes(units []*unit) {
 // replayed, and copies every variable whose type is unchanged. Functions
 // that no longer compile and variables of changed types are reported on
 // stderr, as what happened after the event named by after. Callers hold
-// s.mu.
+// s.cellMu.
 func (s *Session) moveToFresh(defs []Definition, after string) {
 	oldGlobals := s.globals()
 	yi, err := newInterpreter(s.stdout, s.stderr, s)
@@ -144,9 +144,9 @@ func (s *Session) moveToFresh(defs []Definition, after string) {
 		fmt.Fprintf(s.stderr.w, "%s: %v\n", after, err)
 		return
 	}
-	s.mu2.Lock()
+	s.defsMu.Lock()
 	s.yi, s.defs, s.names = yi, nil, map[string]bool{}
-	s.mu2.Unlock()
+	s.defsMu.Unlock()
 	failed := s.restore(defs)
 	var lost []string
 	newGlobals := s.globals()

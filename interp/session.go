@@ -93,22 +93,47 @@ func (e *Error) Error() string {
 
 // Session is one interpreter session: the definitions and variables of a
 // notebook. Methods are safe for concurrent use; cells run one at a time.
+//
+// Locks, in the order they may be taken: cellMu, then any one of defsMu,
+// frameMu, stopMu and docs' lock. Those four are leaves: none is held while
+// another lock is taken, so Inspect, Complete, Interrupt and an
+// experiment's Export, which run while a cell holds cellMu, never wait for
+// the cell.
 type Session struct {
 	stdout io.Writer
 	stderr *stderrFilter
 
-	mu sync.Mutex // serialises cells and magics
+	// cellMu serialises cells, magics, Expression and Restore, and guards
+	// refs and origin.
+	cellMu sync.Mutex
 
-	// mu2 guards the fields below for readers that run while a cell holds
-	// mu (Compile and Export, called by an experiment the cell runs);
-	// writers hold both.
+	// refs and origin serve late binding (latebind.go).
+	refs   map[string]defRefs // by "kind name": the names a definition uses
+	origin map[string]string  // by "kind name": the //line directive of its cell
+
+	// defsMu guards the interpreter and what was defined in it, the fields
+	// below, for readers that run while a cell holds cellMu (Inspect,
+	// Complete; Export and Compile, called by an experiment the cell
+	// runs). Writers hold cellMu too.
+	defsMu sync.Mutex
+	yi     *yaegi.Interpreter
+	cells  int          // number of cells executed (the next cell is cells+1)
+	defs   []Definition // current definitions, oldest first; a redefinition replaces
+	names  map[string]bool
+	// goSrc maps a definition's Source (rewritten for the interpreter)
+	// to its text as written and its place in its cell, for the compiled
+	// runner (see ExportGo).
+	goSrc map[string]goSource
+
 	// frameMu orders the interpreter's frame set-up by an evaluation
 	// before the session's reads of global variables: every statement
 	// group starts with a call to syncFrame (see groupSource), so that an
 	// evaluation that was interrupted and never unwound (blocked in
-	// compiled code) has published its frame.
+	// compiled code) has published its frame. It guards no field.
 	frameMu sync.Mutex
 
+	// stopMu guards the three fields below, the state of interrupts
+	// (stop.go).
 	stopMu    sync.Mutex
 	stopped   map[*yaegi.Interpreter]bool // stopped since their last evaluation
 	abandoned <-chan struct{}             // closed when an interrupted evaluation has unwound
@@ -125,22 +150,8 @@ type Session struct {
 	// signals are the running cell's registrations for os.Interrupt (signal.go).
 	signals sigSet
 
-	// refs and origin serve late binding (latebind.go); guarded by mu.
-	refs   map[string]defRefs // by "kind name": the names a definition uses
-	origin map[string]string  // by "kind name": the //line directive of its cell
-
-	mu2   sync.Mutex
-	yi    *yaegi.Interpreter
-	cells int          // number of cells executed (the next cell is cells+1)
-	defs  []Definition // current definitions, oldest first; a redefinition replaces
-	names map[string]bool
-	// goSrc maps a definition's Source (rewritten for the interpreter)
-	// to its text as written and its place in its cell, for the compiled
-	// runner (see ExportGo).
-	goSrc map[string]goSource
-
-	regs sync.Map          // *yaegi.Interpreter → its *typeRegistry (format.go)
-	docs map[string]string // doc comments of definitions, by name (see noteDocs)
+	regs sync.Map    // *yaegi.Interpreter → its *typeRegistry (format.go)
+	docs docComments // doc comments of definitions, for Inspect
 }
 
 // New starts a session with display and runtimes imported.
@@ -158,25 +169,25 @@ func New(opts Options) (*Session, error) {
 	return s, nil
 }
 
-// reset replaces the interpreter with a fresh one. Callers hold s.mu (or
+// reset replaces the interpreter with a fresh one. Callers hold s.cellMu (or
 // own s exclusively).
 func (s *Session) reset() error {
 	yi, err := newInterpreter(s.stdout, s.stderr, s)
 	if err != nil {
 		return err
 	}
-	s.mu2.Lock()
+	s.defsMu.Lock()
 	s.yi = yi
 	s.defs = nil
 	s.names = map[string]bool{}
-	s.mu2.Unlock()
+	s.defsMu.Unlock()
 	return nil
 }
 
 // snapshot returns copies of the definitions and defined names.
 func (s *Session) snapshot() ([]Definition, map[string]bool) {
-	s.mu2.Lock()
-	defer s.mu2.Unlock()
+	s.defsMu.Lock()
+	defer s.defsMu.Unlock()
 	names := make(map[string]bool, len(s.names))
 	for k, v := range s.names {
 		names[k] = v
@@ -186,15 +197,15 @@ func (s *Session) snapshot() ([]Definition, map[string]bool) {
 
 // cellNumber returns the number of the running (or last) cell.
 func (s *Session) cellNumber() int {
-	s.mu2.Lock()
-	defer s.mu2.Unlock()
+	s.defsMu.Lock()
+	defer s.defsMu.Unlock()
 	return s.cells
 }
 
 // interpreter returns the current interpreter.
 func (s *Session) interpreter() *yaegi.Interpreter {
-	s.mu2.Lock()
-	defer s.mu2.Unlock()
+	s.defsMu.Lock()
+	defer s.defsMu.Unlock()
 	return s.yi
 }
 
@@ -208,8 +219,8 @@ func (s *Session) Execute(ctx context.Context, code string) (*Result, error) {
 // shows for it (In [n]), which positions name: "cell[n]:2:5". With n <= 0
 // the cell gets the number after the last one, as with Execute.
 func (s *Session) ExecuteCell(ctx context.Context, code string, n int) (*Result, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.cellMu.Lock()
+	defer s.cellMu.Unlock()
 	// Runs the cell starts follow an interrupt of the cell, but not the
 	// end of ctx after the cell returned: a run that a goroutine of the
 	// cell started in the background goes on (until %reset or shutdown).
@@ -221,13 +232,13 @@ func (s *Session) ExecuteCell(ctx context.Context, code string, n int) (*Result,
 	s.exiting.Store(false)
 	s.signals.clear()
 	defer s.signals.clear()
-	s.mu2.Lock()
+	s.defsMu.Lock()
 	if n > 0 {
 		s.cells = n
 	} else {
 		s.cells++
 	}
-	s.mu2.Unlock()
+	s.defsMu.Unlock()
 	if m, ok, err := parseMagic(code); err != nil {
 		return &Result{}, &Error{Name: "MagicError", Message: err.Error()}
 	} else if ok {
@@ -255,8 +266,8 @@ var _ runtimes.CellContexter = (*Session)(nil)
 // Expression evaluates expr for user_expressions and returns its bundle.
 // The expression runs like a cell but its definitions are not reported.
 func (s *Session) Expression(ctx context.Context, expr string) (display.Bundle, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.cellMu.Lock()
+	defer s.cellMu.Unlock()
 	res, err := s.execute(ctx, expr, 0)
 	if err != nil {
 		return display.Bundle{}, err
@@ -272,8 +283,8 @@ func (s *Session) Expression(ctx context.Context, expr string) (display.Bundle, 
 // order (a later definition of a name replaces an earlier one).
 // Definitions that no longer compile are skipped and named in the error.
 func (s *Session) Restore(defs []Definition) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.cellMu.Lock()
+	defer s.cellMu.Unlock()
 	if failed := s.restore(defs); len(failed) > 0 {
 		return fmt.Errorf("restore: could not redefine %s", strings.Join(failed, ", "))
 	}
@@ -283,8 +294,8 @@ func (s *Session) Restore(defs []Definition) error {
 // Definitions returns the session's current definitions, oldest first:
 // the last definition of each name, as Restore needs them.
 func (s *Session) Definitions() []Definition {
-	s.mu2.Lock()
-	defer s.mu2.Unlock()
+	s.defsMu.Lock()
+	defer s.defsMu.Unlock()
 	return append([]Definition(nil), s.defs...)
 }
 
@@ -388,8 +399,8 @@ func (s *Session) evalSource(ctx context.Context, src string) (reflect.Value, er
 
 // record remembers a definition, replacing an earlier one of the same name.
 func (s *Session) record(d Definition) {
-	s.mu2.Lock()
-	defer s.mu2.Unlock()
+	s.defsMu.Lock()
+	defer s.defsMu.Unlock()
 	key := d.Name
 	for i, old := range s.defs {
 		if old.Name == key && (old.Kind == kindImport) == (d.Kind == kindImport) {
@@ -402,7 +413,7 @@ func (s *Session) record(d Definition) {
 }
 
 // afterDefine registers a Bundle method of an interpreted type with the
-// prelude's _spinlabBundlers (see prelude). Callers hold s.mu.
+// prelude's _spinlabBundlers (see prelude). Callers hold s.cellMu.
 func (s *Session) afterDefine(d Definition) {
 	s.afterDefineType(d)
 	if d.Kind != kindFunc || !strings.HasSuffix(d.Name, ".Bundle") {
@@ -426,8 +437,8 @@ func (s *Session) afterDefine(d Definition) {
 
 // definition returns the current definition of name, if any.
 func (s *Session) definition(name string) (Definition, bool) {
-	s.mu2.Lock()
-	defer s.mu2.Unlock()
+	s.defsMu.Lock()
+	defer s.defsMu.Unlock()
 	for i := len(s.defs) - 1; i >= 0; i-- {
 		if s.defs[i].Name == name {
 			return s.defs[i], true
