@@ -12,7 +12,7 @@ import (
 // afterDefineType registers a type a cell declared, and the String, Error
 // and GoString methods of such types, with the interpreter's typeRegistry
 // (format.go), so that its values print as compiled Go prints them.
-// Callers hold s.mu.
+// Callers hold s.cellMu.
 func (s *Session) afterDefineType(d Definition) {
 	var src string
 	switch d.Kind {
