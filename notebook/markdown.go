@@ -5,8 +5,8 @@ import (
 	"html"
 	"regexp"
 	"strings"
-	"sync"
 
+	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -18,48 +18,51 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// Markdown cells are rendered by goldmark as JupyterLab renders them:
-// CommonMark with GitHub's extensions (tables, strikethrough, autolinks,
-// task lists), and TeX between $…$ and $$…$$ kept verbatim for MathJax.
-//
-// Raw HTML differs. JupyterLab shows a markdown cell's HTML through a
-// sanitiser; an exported page is a file opened anywhere, with no content
-// security policy, and an allowlist sanitiser (bluemonday, with its HTML
-// and CSS parsers) costs about 1 MB of package initialisation in every
-// spinlab process, the kernel's included, since they are one binary. So
-// raw HTML is shown as text, except the tags that carry no attributes and
-// only format text (<br>, <sub>, <sup>, <b>, <i>, <kbd>, …), which pass:
-// with no attribute, they can neither run script nor load anything.
-// Links and images to javascript:, vbscript:, file: and data: URLs other
-// than images lose their target (goldmark's check); SVG images pass as
-// data: URIs, since a browser runs no script in an <img>.
+// Markdown cells are rendered as JupyterLab renders them: CommonMark with
+// GitHub's extensions (tables, strikethrough, autolinks, task lists), TeX
+// between $…$ and $$…$$ kept verbatim for MathJax, and raw HTML passed
+// through and then sanitised. goldmark parses and renders; bluemonday's
+// user-content policy, the allowlist that sanitises the HTML of forum
+// posts and comments, removes what could run in the exported page
+// (script, event handlers, javascript: URLs, forms, frames) and keeps
+// what notebooks use for layout (<br>, <sub>, <details>, <img>, tables).
 //
 // The markdown of text/markdown outputs is rendered the same way.
 
-// markdownRenderer parses and renders Markdown. It is built on first use
-// (goldmark.New builds parsers and tables), and is then safe for
-// concurrent use.
-var markdownRenderer = sync.OnceValue(func() goldmark.Markdown {
-	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM, mathExtension{}, rawHTMLExtension{}),
-		goldmark.WithRendererOptions(extension.WithTableCellAlignMethod(extension.TableCellAlignStyle)),
-	)
-})
+// markdownRenderer parses and renders Markdown; it is safe for concurrent use.
+var markdownRenderer = goldmark.New(
+	goldmark.WithExtensions(extension.GFM, mathExtension{}),
+	goldmark.WithRendererOptions(
+		gmhtml.WithUnsafe(), // raw HTML goes on to the sanitiser, not into a placeholder comment
+		extension.WithTableCellAlignMethod(extension.TableCellAlignStyle),
+	),
+)
 
-// renderMarkdown renders src as HTML. attachments (a cell's
+// markdownPolicy is the sanitiser of rendered Markdown; it is safe for
+// concurrent use once built.
+var markdownPolicy = func() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.AllowDataURIImages() // attachments are inlined as data: URIs
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[\w+#.-]+$`)).OnElements("code")
+	p.AllowStyles("text-align").MatchingEnum("left", "right", "center").OnElements("th", "td")
+	p.AllowAttrs("type", "checked", "disabled").OnElements("input") // GFM task lists
+	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
+	return p
+}()
+
+// renderMarkdown renders src as sanitised HTML. attachments (a cell's
 // "attachments") resolves the sources of images written as
 // "attachment:NAME".
 func renderMarkdown(src string, attachments map[string]map[string]any) string {
-	md := markdownRenderer()
 	source := []byte(src)
-	doc := md.Parser().Parse(text.NewReader(source))
+	doc := markdownRenderer.Parser().Parse(text.NewReader(source))
 	resolveAttachments(doc, attachments)
 	var buf bytes.Buffer
-	if err := md.Renderer().Render(&buf, source, doc); err != nil {
-		// Rendering writes to memory, and fails on no input; show the text.
+	if err := markdownRenderer.Renderer().Render(&buf, source, doc); err != nil {
+		// Rendering writes to memory and fails on no input; show the text.
 		return "<pre>" + html.EscapeString(src) + "</pre>\n"
 	}
-	return buf.String()
+	return markdownPolicy.Sanitize(buf.String())
 }
 
 // resolveAttachments points the images of doc that name an attachment at
@@ -91,7 +94,7 @@ func attachmentURI(bundle map[string]any) string {
 // markdownTitle is the text of src's first heading, or "".
 func markdownTitle(src string) string {
 	source := []byte(src)
-	doc := markdownRenderer().Parser().Parse(text.NewReader(source))
+	doc := markdownRenderer.Parser().Parse(text.NewReader(source))
 	var title string
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if h, ok := n.(*ast.Heading); ok && entering {
@@ -233,69 +236,3 @@ func (mathRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		return ast.WalkSkipChildren, nil
 	})
 }
-
-// rawHTMLExtension renders raw HTML as text, but for the tags of
-// formattingTag (see the notes at the top).
-type rawHTMLExtension struct{}
-
-func (rawHTMLExtension) Extend(m goldmark.Markdown) {
-	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(rawHTMLRenderer{}, 100)))
-}
-
-// formattingTag matches one opening or closing tag without attributes of
-// an element that only formats text.
-var formattingTag = regexp.MustCompile(`^</?(?i:b|i|em|strong|u|s|del|ins|mark|small|sub|sup|kbd|code|var|samp|br|wbr)\s*/?>$`)
-
-type rawHTMLRenderer struct{}
-
-func (rawHTMLRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	// goldmark's own image renderer, safe and unsafe, to let SVG data: URIs
-	// through, which its safe one drops.
-	var images [2]renderer.NodeRendererFunc
-	for i, r := range []renderer.NodeRenderer{gmhtml.NewRenderer(), gmhtml.NewRenderer(gmhtml.WithUnsafe())} {
-		r.RegisterFuncs(registerFunc(func(k ast.NodeKind, f renderer.NodeRendererFunc) {
-			if k == ast.KindImage {
-				images[i] = f
-			}
-		}))
-	}
-	reg.Register(ast.KindImage, func(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if bytes.HasPrefix(n.(*ast.Image).Destination, []byte("data:image/svg+xml;")) {
-			return images[1](w, source, n, entering)
-		}
-		return images[0](w, source, n, entering)
-	})
-	reg.Register(ast.KindRawHTML, func(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering {
-			var tag []byte
-			for _, seg := range n.(*ast.RawHTML).Segments.Sliced(0, n.(*ast.RawHTML).Segments.Len()) {
-				tag = append(tag, seg.Value(source)...)
-			}
-			if formattingTag.Match(tag) {
-				w.Write(tag)
-			} else {
-				w.WriteString(html.EscapeString(string(tag)))
-			}
-		}
-		return ast.WalkSkipChildren, nil
-	})
-	reg.Register(ast.KindHTMLBlock, func(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering {
-			b := n.(*ast.HTMLBlock)
-			var sb strings.Builder
-			for _, seg := range b.Lines().Sliced(0, b.Lines().Len()) {
-				sb.Write(seg.Value(source))
-			}
-			if b.HasClosure() {
-				sb.Write(b.ClosureLine.Value(source))
-			}
-			w.WriteString("<p>" + html.EscapeString(strings.TrimRight(sb.String(), "\n")) + "</p>\n")
-		}
-		return ast.WalkSkipChildren, nil
-	})
-}
-
-// registerFunc is a NodeRendererFuncRegisterer made of a function.
-type registerFunc func(ast.NodeKind, renderer.NodeRendererFunc)
-
-func (f registerFunc) Register(k ast.NodeKind, r renderer.NodeRendererFunc) { f(k, r) }
