@@ -34,10 +34,8 @@ var mimeOrder = []string{
 // inline as data: URIs, text escaped and stripped of ANSI color codes.
 // title is the page's title; with "" it is the notebook's first heading.
 //
-// Outputs in text/html and raw cells for text/html are included as they
-// are, as Jupyter shows a trusted notebook's; HTML inside markdown cells
-// and text/markdown outputs is sanitised, as Jupyter always does (see
-// markdown.go).
+// Outputs in text/html are included as they are, as Jupyter shows them;
+// HTML inside markdown cells is escaped (see the renderer's notes).
 func (nb *Notebook) WriteHTML(w io.Writer, title string) error {
 	if title == "" {
 		title = nb.title()
@@ -66,8 +64,10 @@ func (nb *Notebook) title() string {
 		if c.Type != Markdown {
 			continue
 		}
-		if t := markdownTitle(c.Source); t != "" {
-			return t
+		for _, l := range strings.Split(c.Source, "\n") {
+			if g := mdHeading.FindStringSubmatch(l); g != nil && g[2] != "" {
+				return strings.Trim(g[2], "*_`")
+			}
 		}
 	}
 	if t, ok := nb.Metadata["title"].(string); ok && t != "" {
