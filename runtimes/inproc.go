@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/spinlab/spinlab/internal/cputime"
 )
 
 // Go runs fn in n goroutines, one per worker (0..n-1), waits for all of
@@ -61,7 +63,7 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 		existing = taskIDs()
 	}
 	sampler := startThreadSampler()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	alloc0 := heapAllocs()
 
 	var wg sync.WaitGroup
@@ -79,8 +81,8 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 				ws.NewThread = existing != nil && !existing[ws.TID]
 				c0 := threadCPU()
 				runWorker(ctx, ws, asked, work, n)
-				c := threadCPU().sub(c0)
-				ws.User, ws.System = c.user, c.sys
+				c := threadCPU().Sub(c0)
+				ws.User, ws.System = c.User, c.System
 				sampler.sample()
 			}()
 		} else {
@@ -92,8 +94,8 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 	}
 	wg.Wait()
 	r.Wall = time.Duration(monotonic() - t0)
-	cpu := processCPU().sub(cpu0)
-	r.User, r.System = cpu.user, cpu.sys
+	cpu := cputime.Process().Sub(cpu0)
+	r.User, r.System = cpu.User, cpu.System
 	r.Allocated = heapAllocs() - alloc0
 	r.PeakThreads = sampler.finish()
 	r.Stacks = sampler.stacks(uint64(n) * startingStack())
