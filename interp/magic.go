@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spinlab/spinlab/internal/cputime"
 	"github.com/spinlab/spinlab/runtimes"
 )
 
@@ -237,12 +238,12 @@ func (s *Session) runMagic(ctx context.Context, m magic) (*Result, error) {
 		// Keep the statement on its own line number in the cell.
 		code = strings.Repeat("\n", m.Line-1) + strings.Repeat(" ", len("%time ")) + code
 		wall0 := time.Now()
-		user0, sys0 := cpuTimes()
+		cpu0 := cputime.Process()
 		r, err := s.execute(ctx, code, s.cells)
 		wall := time.Since(wall0)
-		user1, sys1 := cpuTimes()
+		cpu := cputime.Process().Sub(cpu0)
 		fmt.Fprintf(s.stdout, "CPU times: user %s, sys %s, total %s\nWall time: %s\n",
-			round(user1-user0), round(sys1-sys0), round(user1-user0+sys1-sys0), round(wall))
+			round(cpu.User), round(cpu.System), round(cpu.Total()), round(wall))
 		return r, err
 	case "spin":
 		o, _ := parseSpinOptions(m.Args)
