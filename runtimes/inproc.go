@@ -15,26 +15,32 @@ import (
 )
 
 // Go runs fn in n goroutines, one per worker (0..n-1), waits for all of
-// them and returns the measured run.
+// them and returns the measured run; see Lab.Go. It runs under the
+// running cell's context.
 func Go(n int, fn func(worker int)) *Run {
-	return GoContext(cellContext(), n, func(_ context.Context, w int) { fn(w) })
+	l := Default()
+	return l.Go(l.CellContext(), n, func(_ context.Context, w int) { fn(w) })
 }
 
-// GoContext is Go with a context that fn can watch to stop early.
-func GoContext(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
+// Go runs fn in n goroutines, one per worker (0..n-1), waits for all of
+// them and returns the measured run. fn can watch ctx to stop early.
+func (l *Lab) Go(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
 	return noteFailures(runInProcess(ctx, Goroutine, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil }), os.Stderr)
+}
+
+// Threads runs fn in n goroutines that each lock an OS thread of their
+// own; see Lab.Threads. It runs under the running cell's context.
+func Threads(n int, fn func(worker int)) *Run {
+	l := Default()
+	return l.Threads(l.CellContext(), n, func(_ context.Context, w int) { fn(w) })
 }
 
 // Threads runs fn in n goroutines that each lock themselves to an OS
 // thread for their whole life and never unlock, so every worker has a
 // thread of its own and the thread exits with it. It waits for all of
-// them and returns the measured run, with per-thread CPU times.
-func Threads(n int, fn func(worker int)) *Run {
-	return ThreadsContext(cellContext(), n, func(_ context.Context, w int) { fn(w) })
-}
-
-// ThreadsContext is Threads with a context that fn can watch to stop early.
-func ThreadsContext(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
+// them and returns the measured run, with per-thread CPU times. fn can
+// watch ctx to stop early.
+func (l *Lab) Threads(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
 	return noteFailures(runInProcess(ctx, Thread, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil }), os.Stderr)
 }
 

@@ -12,23 +12,17 @@ import (
 	"github.com/spinlab/spinlab/internal/child"
 )
 
-// WorkerMain is the body of the `spinlab worker` command: it reads one
-// Program from its parent over the worker protocol, runs it with eval as
-// worker `worker` of `workers`, sends back the value of its last
-// expression and its timings, and returns the process exit code (0 on
-// success, 1 if the snippet failed, 2 if the worker could not talk to its
-// parent). cmd/spinlab calls os.Exit(runtimes.WorkerMain(ctx, interp.EvalProgram)).
-func WorkerMain(ctx context.Context, eval Evaluator) int {
-	return WorkerMainPrepared(ctx, func(context.Context) (Evaluator, error) { return eval, nil })
-}
-
-// WorkerMainPrepared is WorkerMain for an evaluator that is worth
-// preparing before the program arrives (an interpreter with the standard
-// library loaded): prepare runs before the worker says it is ready, so a
-// warm-pool child has done that work when the clock starts, as Python's
-// forkserver has imported its modules. A prepare error ends the worker
-// with exit code 2.
-func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Evaluator, error)) int {
+// WorkerMain is the body of the `spinlab worker` command: it prepares
+// its evaluator with prepare (an interpreter with the standard library
+// loaded) before it says it is ready, so that a warm-pool child has done
+// that work when the clock starts, as Python's forkserver has imported its
+// modules; then it reads one Program from its parent over the worker
+// protocol, runs it as worker `worker` of `workers`, sends back the value
+// of its last expression and its timings, and returns the process exit
+// code: 0 on success, 1 if the snippet failed, 2 if the worker could not
+// prepare or talk to its parent. cmd/spinlab calls
+// os.Exit(runtimes.WorkerMain(ctx, interp.PrepareEvaluator)).
+func WorkerMain(ctx context.Context, prepare func(context.Context) (Evaluator, error)) int {
 	// The channel moves to close-on-exec descriptors: what the snippet
 	// starts does not inherit it.
 	conn, err := child.Open(maxFrame)
