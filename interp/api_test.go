@@ -302,8 +302,8 @@ func TestReset(t *testing.T) {
 
 func TestExperimentFromCell(t *testing.T) {
 	s, _, _ := newTestSession(t)
-	runtimes.SetHost(s)
-	defer runtimes.SetHost(nil)
+	runtimes.SetDefault(s.Lab())
+	defer runtimes.SetDefault(nil)
 	res := mustExec(t, s, `func work(w int) int { return w * 2 }
 r := runtimes.Experiment{Snippet: "work(worker)", Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{1, 2}, Trials: 1, Quiet: true}.Run()
 r.Err == nil`)
@@ -321,8 +321,8 @@ r.Err == nil`)
 // second time, which yaegi refuses ("redeclared in this block").
 func TestSnippetImportIsRecorded(t *testing.T) {
 	s, _, _ := newTestSession(t)
-	runtimes.SetHost(s)
-	defer runtimes.SetHost(nil)
+	runtimes.SetDefault(s.Lab())
+	defer runtimes.SetDefault(nil)
 	for i := 0; i < 2; i++ {
 		res := mustExec(t, s, "r := runtimes.Experiment{Snippet: `time.Sleep(time.Microsecond)`, Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{1}, Trials: 1, Quiet: true}.Run()\nfmt.Sprint(r.Err)")
 		if got := text(res.Value); got != `"<nil>"` {

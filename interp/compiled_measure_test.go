@@ -36,7 +36,7 @@ func TestMeasureCompiled(t *testing.T) {
 			var ours, native []float64
 			var ourAllocs, nativeAllocs int64
 			for range 3 { // interleaved
-				r := runtimes.BenchWith(context.Background(), body, runtimes.BenchOptions{Runner: runtimes.Compiled, Host: s, Quiet: true})
+				r := s.Lab().Bench(context.Background(), body, runtimes.BenchOptions{Runner: runtimes.Compiled, Quiet: true})
 				if r.Err != nil {
 					t.Fatal(r.Err)
 				}
@@ -70,8 +70,7 @@ func TestMeasureCompiled(t *testing.T) {
 		for range rounds {
 			e := runtimes.Experiment{Snippet: "_ = worker", Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{workers},
 				Trials: trials, Warmup: 3, Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
-			e.Process.Host = s
-			r := e.Run()
+			r := s.Lab().Experiment(context.Background(), e)
 			if r.Err != nil {
 				t.Fatal(r.Err)
 			}
@@ -89,14 +88,13 @@ func TestMeasureCompiled(t *testing.T) {
 	t.Run("cached re-run", func(t *testing.T) {
 		e := runtimes.Experiment{Snippet: "worker + 1", Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{1},
 			Trials: 1, Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
-		e.Process.Host = s
-		if r := e.Run(); r.Err != nil { // builds, or finds it cached
+		if r := s.Lab().Experiment(context.Background(), e); r.Err != nil { // builds, or finds it cached
 			t.Fatal(r.Err)
 		}
 		var took []float64
 		for range 5 {
 			t0 := time.Now()
-			r := e.Run()
+			r := s.Lab().Experiment(context.Background(), e)
 			if r.Err != nil || !r.Compiled.Cached {
 				t.Fatalf("re-run: %v, cached %v", r.Err, r.Compiled != nil && r.Compiled.Cached)
 			}
@@ -119,9 +117,8 @@ func TestMeasureCompiled(t *testing.T) {
 		nonce := strconv.FormatInt(time.Now().UnixNano(), 36)
 		e := runtimes.Experiment{Snippet: "s := \"" + nonce + "\"\nlen(s) + worker", Modes: []runtimes.Mode{runtimes.Goroutine},
 			Workers: []int{1}, Trials: 1, Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
-		e.Process.Host = s
 		t0 := time.Now()
-		r := e.Run()
+		r := s.Lab().Experiment(context.Background(), e)
 		ours := time.Since(t0)
 		if r.Err != nil || r.Compiled.Cached {
 			t.Fatalf("first build: %v, cached %v", r.Err, r.Compiled != nil && r.Compiled.Cached)

@@ -18,7 +18,7 @@ func compiledSession(t *testing.T) (*Session, *lockedBuffer, *lockedBuffer) {
 	if testing.Short() {
 		t.Skip("builds programs with the go command")
 	}
-	if _, err := runtimes.CompiledAvailable(context.Background()); err != nil {
+	if _, err := runtimes.NewLab(nil).CompiledAvailable(context.Background()); err != nil {
 		t.Skipf("no toolchain: %v", err)
 	}
 	return newTestSession(t)
@@ -32,8 +32,7 @@ func TestCompiledExperimentAllModes(t *testing.T) {
 	mustExec(t, s, "const base = 100\ntype job struct{ Base int }\nfunc (j job) Do(w int) int { return j.Base + w + offset() }\nfunc offset() int { return base - 100 }\nj := job{Base: 100}\nunused := make(chan int)\n_ = unused")
 	e := runtimes.Experiment{Snippet: "x := j.Do(worker)\nx * workers", Modes: runtimes.AllModes(), Workers: []int{2}, Trials: 1,
 		Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
-	e.Process.Host = s
-	r := e.Run()
+	r := s.Lab().Experiment(context.Background(), e)
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
@@ -75,7 +74,7 @@ func TestCompiledExperimentAllModes(t *testing.T) {
 
 	// A warm pool of compiled children: spawn excludes process start-up.
 	e.Modes, e.Pool = []runtimes.Mode{runtimes.Process}, true
-	r = e.Run()
+	r = s.Lab().Experiment(context.Background(), e)
 	if r.Err != nil || !r.Runs[0].Pooled {
 		t.Fatalf("pool: %v, pooled %v", r.Err, r.Err == nil && r.Runs[0].Pooled)
 	}
@@ -86,7 +85,7 @@ func TestCompiledExperimentAllModes(t *testing.T) {
 	// Named compiled types and composites come back as themselves.
 	e.Snippet, e.Modes, e.Pool = "[]time.Duration{time.Duration(worker) * time.Second}", runtimes.AllModes(), false
 	mustExec(t, s, `import "time"`)
-	r = e.Run()
+	r = s.Lab().Experiment(context.Background(), e)
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
@@ -136,10 +135,9 @@ func TestCompiledPanicAtCellLine(t *testing.T) {
 	for _, m := range runtimes.AllModes() {
 		e := runtimes.Experiment{Snippet: "check(worker)", Modes: []runtimes.Mode{m}, Workers: []int{2}, Trials: 1,
 			Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true, At: runtimes.Position{File: "cell[9]", Line: 2}}
-		e.Process.Host = s
 		var stderr lockedBuffer
 		e.Process.Stderr = &stderr
-		r := e.Run()
+		r := s.Lab().Experiment(context.Background(), e)
 		if r.Err != nil {
 			t.Fatalf("%s: %v", m, r.Err)
 		}
@@ -250,9 +248,8 @@ func TestCompiledChannelNotVisible(t *testing.T) {
 	for _, m := range []runtimes.Mode{runtimes.Goroutine, runtimes.Process} {
 		e := runtimes.Experiment{Snippet: "l3, _ := os.Readlink(\"/proc/self/fd/3\")\nl4, _ := os.Readlink(\"/proc/self/fd/4\")\nos.Getenv(\"SPINLAB_CHANNEL\") + os.Getenv(\"SPINLAB_MEMORY_LIMIT\") + \"|\" + l3 + \"|\" + l4",
 			Modes: []runtimes.Mode{m}, Workers: []int{1}, Trials: 1, Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
-		e.Process.Host = s
 		e.Process.MemoryLimit = 4 << 30
-		r := e.Run()
+		r := s.Lab().Experiment(context.Background(), e)
 		if r.Err != nil {
 			t.Fatal(r.Err)
 		}
@@ -270,8 +267,7 @@ func TestCompiledThirdPartyImport(t *testing.T) {
 	mustExec(t, s, "import \"gonum.org/v1/gonum/stat\"\nxs := []float64{1, 2, 3, 6}")
 	e := runtimes.Experiment{Snippet: "stat.Mean(xs, nil) + float64(worker)", Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{2},
 		Trials: 1, Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
-	e.Process.Host = s
-	r := e.Run()
+	r := s.Lab().Experiment(context.Background(), e)
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
@@ -281,7 +277,7 @@ func TestCompiledThirdPartyImport(t *testing.T) {
 	// spinlab's own packages are not in any module cache when spinlab was
 	// built from source: a clear error, not a go command's riddle.
 	e.Snippet = "display.Markdown(\"x\")"
-	if r := e.Run(); r.Err == nil || !strings.Contains(r.Err.Error(), "a package of spinlab itself") {
+	if r := s.Lab().Experiment(context.Background(), e); r.Err == nil || !strings.Contains(r.Err.Error(), "a package of spinlab itself") {
 		t.Errorf("display in a compiled snippet: %v", r.Err)
 	}
 }
@@ -293,24 +289,23 @@ func TestCompiledInterrupt(t *testing.T) {
 	for _, m := range runtimes.AllModes() {
 		e := runtimes.Experiment{Snippet: "time.Sleep(time.Hour)", Modes: []runtimes.Mode{m}, Workers: []int{2},
 			Trials: 1, Runners: []runtimes.Runner{runtimes.Compiled}, Quiet: true}
-		e.Process.Host = s
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() {
-			for len(runtimes.LiveChildren()) == 0 {
+			for len(s.Lab().LiveChildren()) == 0 {
 				time.Sleep(5 * time.Millisecond)
 			}
 			time.Sleep(100 * time.Millisecond)
 			cancel()
 		}()
 		t0 := time.Now()
-		r := e.RunContext(ctx)
+		r := s.Lab().Experiment(ctx, e)
 		if r.Err == nil || !errors.Is(r.Err, context.Canceled) && !strings.Contains(r.Err.Error(), "interrupted") {
 			t.Errorf("%s: err %v, want an interruption", m, r.Err)
 		}
 		if d := time.Since(t0); d > 20*time.Second {
 			t.Errorf("%s: the interrupted run took %s", m, d)
 		}
-		if live := runtimes.LiveChildren(); len(live) != 0 {
+		if live := s.Lab().LiveChildren(); len(live) != 0 {
 			t.Errorf("%s: children alive after the interrupt: %v", m, live)
 		}
 	}

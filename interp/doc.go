@@ -99,7 +99,9 @@
 //
 // interp never imports the protocol (package kernel) nor zmq4. It imports
 // display for bundles and runtimes for experiments, and implements
-// runtimes.Host. The evaluator process (interp/supervisor) owns file
+// runtimes.Host: each session has its runtimes.Lab (Session.Lab), which
+// its magics run in and which the evaluator installs as runtimes' Default.
+// The evaluator process (interp/supervisor) owns file
 // descriptors, process exit and restarts; yaegi symbol tables of the
 // bundled packages are generated into interp/symbols.
 package interp

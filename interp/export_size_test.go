@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -51,9 +52,8 @@ func TestExportOnlyWhatTheSnippetUses(t *testing.T) {
 // returns the median Spawn over its workers.
 func spawnMedian(t testing.TB, s *Session, bin string, pool bool) time.Duration {
 	e := runtimes.Experiment{Snippet: "worker", Modes: []runtimes.Mode{runtimes.Process}, Workers: []int{4}, Trials: 5, Warmup: 1, Pool: pool, Quiet: true}
-	e.Process.Host = s
 	e.Process.Command = []string{bin, "worker"}
-	r := e.Run()
+	r := s.Lab().Experiment(context.Background(), e)
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
@@ -117,10 +117,9 @@ func TestSpawnMatchesChildClock(t *testing.T) {
 	s, _, _ := newTestSession(t)
 	mustExec(t, s, unrelatedFuncs(80))
 	e := runtimes.Experiment{Snippet: "time.Now().UnixNano()", Modes: []runtimes.Mode{runtimes.Process}, Workers: []int{1}, Trials: 1, Quiet: true}
-	e.Process.Host = s
 	e.Process.Command = []string{bin, "worker"}
 	t0 := time.Now()
-	r := e.Run()
+	r := s.Lab().Experiment(context.Background(), e)
 	if r.Err != nil || len(r.Runs) != 1 {
 		t.Fatal(r.Err)
 	}

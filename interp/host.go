@@ -338,7 +338,7 @@ func EvalProgram(ctx context.Context, p runtimes.Program, worker, workers int) (
 }
 
 // PrepareEvaluator starts the fresh session of a worker before its program
-// arrives, so that a warm-pool worker (runtimes.WorkerMainPrepared) has
+// arrives, so that a warm-pool worker (runtimes.WorkerMain) has
 // loaded the interpreter and its symbol tables when the clock starts. The
 // evaluator it returns runs one program.
 func PrepareEvaluator(context.Context) (runtimes.Evaluator, error) {

@@ -15,8 +15,8 @@ import (
 func TestLateBindingEveryMode(t *testing.T) {
 	t.Setenv(runtimes.EnvWorkerBin, workerBinary(t))
 	s, _, _ := newTestSession(t)
-	runtimes.SetHost(s)
-	defer runtimes.SetHost(nil)
+	runtimes.SetDefault(s.Lab())
+	defer runtimes.SetDefault(nil)
 	mustExec(t, s, `func step() string { return "v1" }`)
 	mustExec(t, s, `func work() string { return "work: " + step() }`)
 	mustExec(t, s, `func step() string { return "v2" }`)

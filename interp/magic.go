@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spinlab/spinlab/internal/cputime"
 	"github.com/spinlab/spinlab/runtimes"
 )
 
@@ -218,12 +219,12 @@ func (s *Session) runMagic(ctx context.Context, m magic) (*Result, error) {
 	res := &Result{}
 	switch m.Name {
 	case "help":
-		b := textBundle(helpText())
+		b := textBundle(s.helpText())
 		res.Value = &b
 	case "env":
 		return s.envMagic(m.Args)
 	case "reset":
-		killed := runtimes.KillAll()
+		killed := s.lab.KillAll()
 		if err := s.reset(); err != nil {
 			return res, &Error{Name: "MagicError", Message: err.Error()}
 		}
@@ -237,12 +238,12 @@ func (s *Session) runMagic(ctx context.Context, m magic) (*Result, error) {
 		// Keep the statement on its own line number in the cell.
 		code = strings.Repeat("\n", m.Line-1) + strings.Repeat(" ", len("%time ")) + code
 		wall0 := time.Now()
-		user0, sys0 := cpuTimes()
+		cpu0 := cputime.Process()
 		r, err := s.execute(ctx, code, s.cells)
 		wall := time.Since(wall0)
-		user1, sys1 := cpuTimes()
+		cpu := cputime.Process().Sub(cpu0)
 		fmt.Fprintf(s.stdout, "CPU times: user %s, sys %s, total %s\nWall time: %s\n",
-			round(user1-user0), round(sys1-sys0), round(user1-user0+sys1-sys0), round(wall))
+			round(cpu.User), round(cpu.System), round(cpu.Total()), round(wall))
 		return r, err
 	case "spin":
 		o, _ := parseSpinOptions(m.Args)
@@ -256,8 +257,7 @@ func (s *Session) runMagic(ctx context.Context, m magic) (*Result, error) {
 			// race=true alone asks for the run the race detector can watch.
 			e.Runners = []runtimes.Runner{runtimes.Compiled}
 		}
-		e.Process.Host = s
-		r := e.RunContext(ctx)
+		r := s.lab.Experiment(ctx, e)
 		// The results go to a variable the next cell can inspect, also
 		// when the sweep was interrupted (they hold what finished).
 		name := fmt.Sprintf("_spin%d", s.cells)
@@ -340,10 +340,11 @@ func (s *Session) bench(ctx context.Context, code string) (*Result, error) {
 	return res, nil
 }
 
-// benchInterpreted is the interpreter's %%bench: runtimes' own code path
-// (BenchWith), which subtracts the cost of the loop with an empty body.
+// benchInterpreted is the interpreter's %%bench: runtimes.Lab.Bench, the
+// code path of runtimes.Bench, which subtracts the cost of the loop with
+// an empty body.
 func (s *Session) benchInterpreted(ctx context.Context, code string) (*runtimes.BenchResult, error) {
-	br := runtimes.BenchWith(ctx, code, runtimes.BenchOptions{Runner: runtimes.Interpreted, Host: s})
+	br := s.lab.Bench(ctx, code, runtimes.BenchOptions{Runner: runtimes.Interpreted})
 	br.Snippet = code
 	if ctx.Err() != nil {
 		return nil, &Error{Name: "interrupted", Message: "the benchmark was interrupted"}
@@ -375,7 +376,7 @@ func (s *Session) benchRunners(ctx context.Context, m magic, runners []runtimes.
 			rows = append(rows, br)
 			continue
 		}
-		br := runtimes.BenchWith(ctx, m.Body, runtimes.BenchOptions{Runner: runtimes.Compiled, Host: s,
+		br := s.lab.Bench(ctx, m.Body, runtimes.BenchOptions{Runner: runtimes.Compiled,
 			At: runtimes.Position{File: fmt.Sprintf("cell[%d]", s.cells), Line: m.Line + 1}})
 		if ctx.Err() != nil {
 			return res, &Error{Name: "interrupted", Message: "the benchmark was interrupted"}
@@ -390,7 +391,7 @@ func (s *Session) benchRunners(ctx context.Context, m magic, runners []runtimes.
 	return res, nil
 }
 
-func helpText() string {
+func (s *Session) helpText() string {
 	var b strings.Builder
 	b.WriteString(`spinlab: Go notebooks on the yaegi interpreter, for concurrency experiments.
 
@@ -432,7 +433,7 @@ Examples
   %%bench runner=compiled
   mu.Lock(); mu.Unlock()
 `)
-	if v, err := runtimes.CompiledAvailable(context.Background()); err != nil {
+	if v, err := s.lab.CompiledAvailable(context.Background()); err != nil {
 		fmt.Fprintf(&b, "\nCompiled runs (runner=compiled) are not available: %v\n", err)
 	} else {
 		fmt.Fprintf(&b, "\nCompiled runs (runner=compiled) build with %s; race=true adds the race detector.\n", v)

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,9 +20,8 @@ func TestProcessMode(t *testing.T) {
 	s, _, _ := newTestSession(t)
 	mustExec(t, s, "type job struct{ Base int }\nfunc (j job) Do(w int) int { return j.Base + w }\nj := job{Base: 100}")
 	e := runtimes.Experiment{Snippet: "j.Do(worker)", Modes: []runtimes.Mode{runtimes.Process}, Workers: []int{2}, Trials: 1, Quiet: true}
-	e.Process.Host = s
 	e.Process.Command = []string{bin, "worker"}
-	r := e.Run()
+	r := s.Lab().Experiment(context.Background(), e)
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
@@ -62,8 +62,8 @@ func workerBinary(t *testing.T) string {
 func TestProcessModeSameCellVariables(t *testing.T) {
 	t.Setenv(runtimes.EnvWorkerBin, workerBinary(t))
 	s, _, _ := newTestSession(t)
-	runtimes.SetHost(s)
-	defer runtimes.SetHost(nil)
+	runtimes.SetDefault(s.Lab())
+	defer runtimes.SetDefault(nil)
 	res := mustExec(t, s, `data := []int{4, 5}
 ch := make(chan int)
 r := runtimes.Processes(1, "len(data)")
@@ -82,8 +82,8 @@ fmt.Sprint(r.Workers[0].Result, " ", r.Workers[0].Error, bad.Err != nil && strin
 func TestProcessModeRewrittenDefinitions(t *testing.T) {
 	t.Setenv(runtimes.EnvWorkerBin, workerBinary(t))
 	s, _, _ := newTestSession(t)
-	runtimes.SetHost(s)
-	defer runtimes.SetHost(nil)
+	runtimes.SetDefault(s.Lab())
+	defer runtimes.SetDefault(nil)
 	mustExec(t, s, "func spawn(n int) int {\n\tvar wg sync.WaitGroup\n\tfor i := 0; i < n; i++ {\n\t\twg.Add(1)\n\t\tgo func() { defer wg.Done(); _ = i }()\n\t}\n\twg.Wait()\n\treturn n\n}")
 	res := mustExec(t, s, "p := runtimes.Processes(1, `spawn(3)`)\nfmt.Sprint(p.Workers[0].Result, p.Workers[0].Error)")
 	if got, want := text(res.Value), `"3"`; got != want {

@@ -16,8 +16,8 @@ import (
 func TestProcessResultsKeepTheirTypes(t *testing.T) {
 	t.Setenv(runtimes.EnvWorkerBin, workerBinary(t))
 	s, _, _ := newTestSession(t)
-	runtimes.SetHost(s)
-	defer runtimes.SetHost(nil)
+	runtimes.SetDefault(s.Lab())
+	defer runtimes.SetDefault(nil)
 	mustExec(t, s, `type point struct{ X, Y int }
 blob := []byte("raw\x00\xff")
 wait := 1500 * time.Millisecond
@@ -78,8 +78,8 @@ pt := point{3, 4}`)
 func TestProcessBytesTravelRaw(t *testing.T) {
 	t.Setenv(runtimes.EnvWorkerBin, workerBinary(t))
 	s, _, _ := newTestSession(t)
-	runtimes.SetHost(s)
-	defer runtimes.SetHost(nil)
+	runtimes.SetDefault(s.Lab())
+	defer runtimes.SetDefault(nil)
 	mustExec(t, s, `payload := make([]byte, 1<<20)
 for i := range payload { payload[i] = byte(i) }`)
 	r := runtimes.Processes(1, "payload")

@@ -9,14 +9,14 @@ import (
 
 // A process-mode snippet that names a loop-local variable fails its run
 // with an error that says so and how to pass the value (it returned nil
-// with r.Err == nil); ProcessOptions.Vars passes it, in ProcessesContext
+// with r.Err == nil); ProcessOptions.Vars passes it, in Lab.Processes
 // and in an Experiment.
 func TestProcessSnippetLocalVariable(t *testing.T) {
 	bin := workerBinary(t)
 	t.Setenv(runtimes.EnvWorkerBin, bin)
 	s, _, _ := newTestSession(t)
-	runtimes.SetHost(s)
-	defer runtimes.SetHost(nil)
+	runtimes.SetDefault(s.Lab())
+	defer runtimes.SetDefault(nil)
 	got := mustExec(t, s, `var msg string
 for _, payload := range [][]byte{make([]byte, 10)} {
 	r := runtimes.Processes(1, "len(payload)")
@@ -30,7 +30,7 @@ msg`)
 	}
 	got = mustExec(t, s, `var out []any
 for _, payload := range [][]byte{make([]byte, 10), make([]byte, 3)} {
-	r := runtimes.ProcessesContext(context.Background(), 1, "len(payload) + worker", runtimes.ProcessOptions{Vars: runtimes.Vars{"payload": payload}})
+	r := runtimes.Default().Processes(context.Background(), 1, "len(payload) + worker", runtimes.ProcessOptions{Vars: runtimes.Vars{"payload": payload}})
 	out = append(out, r.Err, r.Workers[0].Result)
 }
 fmt.Sprint(out)`)

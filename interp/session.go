@@ -143,6 +143,11 @@ type Session struct {
 	// cells), for runtimes.CellContexter.
 	cellCtx atomic.Pointer[context.Context]
 
+	// lab runs the session's snippets: the magics call its methods, and
+	// the evaluator process makes it runtimes' Default lab, so that cells
+	// calling runtimes.Processes reach the same children.
+	lab *runtimes.Lab
+
 	// exiting is set by os.Exit and log.Fatal until the next cell: deferred
 	// calls of interpreted code are skipped (see exit.go).
 	exiting atomic.Bool
@@ -163,6 +168,7 @@ func New(opts Options) (*Session, error) {
 		opts.Stderr = os.Stderr
 	}
 	s := &Session{stdout: opts.Stdout, stderr: newStderrFilter(opts.Stderr)}
+	s.lab = runtimes.NewLab(s)
 	if err := s.reset(); err != nil {
 		return nil, err
 	}
@@ -262,6 +268,11 @@ func (s *Session) CellContext() context.Context {
 }
 
 var _ runtimes.CellContexter = (*Session)(nil)
+
+// Lab returns the runtimes lab of the session, whose Host it is: the one
+// the %%spin and %%bench magics run in and %reset kills the children of.
+// The evaluator process installs it with runtimes.SetDefault.
+func (s *Session) Lab() *runtimes.Lab { return s.lab }
 
 // Expression evaluates expr for user_expressions and returns its bundle.
 // The expression runs like a cell but its definitions are not reported.

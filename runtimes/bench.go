@@ -50,26 +50,46 @@ type BenchOverhead struct {
 	AllocsPerOp int64   `json:"allocs_per_op"`
 }
 
-// Bench benchmarks snippet as the body of a Go benchmark loop (with
-// testing.Benchmark, about a second of iterations, allocations reported),
-// compiled once through the session. The snippet sees worker = 0 and
-// workers = 1. It needs a spinlab session (see SetHost).
-func Bench(snippet string) *BenchResult { return BenchContext(cellContext(), snippet) }
-
-// BenchContext is Bench with a context; cancelling it ends the benchmark
-// early with Err set.
-func BenchContext(ctx context.Context, snippet string) *BenchResult {
-	h, err := currentHost()
-	if err != nil {
-		return &BenchResult{Snippet: snippet, Machine: ThisMachine(), Err: err}
-	}
-	return benchInterpreted(ctx, h, snippet)
+// Bench benchmarks snippet as the body of a Go benchmark loop; see
+// Lab.Bench. It runs the interpreted loop in the Default lab, under the
+// running cell's context.
+func Bench(snippet string) *BenchResult {
+	l := Default()
+	return l.Bench(l.CellContext(), snippet, BenchOptions{})
 }
 
-// benchInterpreted benchmarks snippet compiled by h, minus the same loop
-// with an empty snippet compiled the same way.
-func benchInterpreted(ctx context.Context, h Host, snippet string) *BenchResult {
+// BenchOptions configure Lab.Bench.
+type BenchOptions struct {
+	// Runner runs the loop: Interpreted (the default) times the
+	// interpreter; Compiled builds the body into a Go benchmark loop
+	// (testing.Benchmark in the compiled program), so that ns/op, B/op and
+	// allocs/op are Go's own.
+	Runner Runner
+	// At is where the body's first line is in its cell, for compiled
+	// errors and panics.
+	At Position
+	// Quiet hides the build's progress line.
+	Quiet bool
+}
+
+// Bench benchmarks snippet as the body of a Go benchmark loop (with
+// testing.Benchmark, about a second of iterations, allocations reported),
+// compiled once through the lab's session; the %%bench magic is this
+// method. The snippet sees worker = 0 and workers = 1. With the
+// Interpreted runner the figures are the body's own: the same loop with
+// an empty body, measured before and after it in the same run, is
+// subtracted (BenchResult.Overhead). Cancelling ctx ends the benchmark
+// early with Err set.
+func (l *Lab) Bench(ctx context.Context, snippet string, opts BenchOptions) *BenchResult {
+	if opts.Runner == Compiled {
+		return l.benchCompiled(ctx, snippet, opts)
+	}
 	res := &BenchResult{Snippet: snippet, Machine: ThisMachine()}
+	h, err := l.session()
+	if err != nil {
+		res.Err = err
+		return res
+	}
 	fn, err := h.Compile(snippet)
 	if err != nil {
 		res.Err = fmt.Errorf("compile the snippet: %w", err)
@@ -86,47 +106,18 @@ func benchInterpreted(ctx context.Context, h Host, snippet string) *BenchResult 
 	return bench(ctx, res, call(fn), call(empty))
 }
 
-// BenchOptions configure BenchWith.
-type BenchOptions struct {
-	// Runner runs the loop: Interpreted (the default) times the
-	// interpreter; Compiled builds the body into a Go benchmark loop
-	// (testing.Benchmark in the compiled program), so that ns/op, B/op and
-	// allocs/op are Go's own.
-	Runner Runner
-	// At is where the body's first line is in its cell, for compiled
-	// errors and panics.
-	At Position
-	// Quiet hides the build's progress line.
-	Quiet bool
-	// Host exports the snippet; nil means the one installed by SetHost.
-	Host Host
-}
-
-// BenchWith benchmarks snippet with the given runner.
-func BenchWith(ctx context.Context, snippet string, opts BenchOptions) *BenchResult {
-	if opts.Runner != Compiled {
-		if opts.Host == nil {
-			return BenchContext(ctx, snippet)
-		}
-		return benchInterpreted(ctx, opts.Host, snippet)
-	}
+// benchCompiled runs the benchmark loop of the compiled program: Go's
+// own, with nothing to subtract.
+func (l *Lab) benchCompiled(ctx context.Context, snippet string, opts BenchOptions) *BenchResult {
 	res := &BenchResult{Snippet: snippet, Runner: Compiled, Machine: ThisMachine()}
-	h := opts.Host
-	if h == nil {
-		var err error
-		if h, err = currentHost(); err != nil {
-			res.Err = err
-			return res
-		}
-	}
-	p, err := buildSnippet(ctx, h, snippet, opts.At, false, opts.Quiet)
+	p, err := l.buildSnippet(ctx, snippet, opts.At, false, opts.Quiet)
 	if err != nil {
 		res.Err = err
 		return res
 	}
 	res.Machine = p.machine
 	out := &outputMux{stdout: os.Stdout, stderr: os.Stderr}
-	srv, err := startServer(ctx, p, ProcessOptions{}, out)
+	srv, err := l.startServer(ctx, p, ProcessOptions{}, out)
 	if err != nil {
 		res.Err = err
 		return res
@@ -150,11 +141,12 @@ func BenchWith(ctx context.Context, snippet string, opts BenchOptions) *BenchRes
 	return res
 }
 
-// BenchFunc benchmarks f like Bench does a snippet, for plain Go programs.
+// BenchFunc benchmarks f like Bench does a snippet, for plain Go programs,
+// under the running cell's context.
 func BenchFunc(f func()) *BenchResult {
 	res := &BenchResult{Machine: ThisMachine()}
 	empty := func() {}
-	return bench(cellContext(), res, func(context.Context) error { f(); return nil },
+	return bench(Default().CellContext(), res, func(context.Context) error { f(); return nil },
 		func(context.Context) error { empty(); return nil })
 }
 

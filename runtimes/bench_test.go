@@ -88,7 +88,7 @@ func BenchmarkProcessSpawn(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			var spawns []float64
 			for b.Loop() {
-				r := runtimes.ProcessesContext(b.Context(), 1, `0`, runtimes.ProcessOptions{Pool: tc.pool})
+				r := runtimes.Default().Processes(b.Context(), 1, `0`, runtimes.ProcessOptions{Pool: tc.pool})
 				if r.Err != nil || r.Workers[0].Error != "" {
 					b.Fatal(r.Err, r.Workers)
 				}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/spinlab/spinlab/internal/cputime"
 )
 
 // busyUncheckedNote is the busy note of an experiment whose machine CPU
@@ -34,8 +36,7 @@ func readMachineCPU() machineCPU {
 	}
 	m.busy = time.Duration(ticks) * time.Second / userHZ
 	for _, who := range []int{unix.RUSAGE_SELF, unix.RUSAGE_CHILDREN} {
-		c := rusageTimes(who)
-		m.own += c.user + c.sys
+		m.own += cputime.Of(who).Total()
 	}
 	m.ok = true
 	return m

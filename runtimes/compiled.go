@@ -18,10 +18,10 @@ import (
 // go command; it says what is missing and how to get it.
 var ErrNoToolchain = gobuild.ErrNoToolchain
 
-// toolchains remembers the toolchain found and spinlab's build list, per
-// PATH and GOROOT (which %env can change): finding them costs a go env
-// and, in a test binary, a go list. A failure is not remembered.
-var toolchains struct {
+// toolchainCache remembers the toolchain a lab found and spinlab's build
+// list, per PATH and GOROOT (which %env can change): finding them costs a
+// go env and, in a test binary, a go list. A failure is not remembered.
+type toolchainCache struct {
 	mu   sync.Mutex
 	key  string
 	tc   *gobuild.Toolchain
@@ -30,27 +30,28 @@ var toolchains struct {
 	ver  string
 }
 
-func findToolchain(ctx context.Context) (*gobuild.Toolchain, []gobuild.Module, string, string, error) {
-	toolchains.mu.Lock()
-	defer toolchains.mu.Unlock()
+func (l *Lab) findToolchain(ctx context.Context) (*gobuild.Toolchain, []gobuild.Module, string, string, error) {
+	c := &l.toolchain
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	key := os.Getenv("PATH") + "\x00" + os.Getenv("GOROOT")
-	if toolchains.tc != nil && toolchains.key == key {
-		return toolchains.tc, toolchains.mods, toolchains.main, toolchains.ver, nil
+	if c.tc != nil && c.key == key {
+		return c.tc, c.mods, c.main, c.ver, nil
 	}
 	tc, err := gobuild.FindToolchain(ctx)
 	if err != nil {
 		return nil, nil, "", "", err
 	}
 	main, ver, mods := gobuild.BuildList(ctx, tc)
-	toolchains.key, toolchains.tc, toolchains.mods, toolchains.main, toolchains.ver = key, tc, mods, main, ver
+	c.key, c.tc, c.mods, c.main, c.ver = key, tc, mods, main, ver
 	return tc, mods, main, ver, nil
 }
 
-// CompiledAvailable reports whether compiled runs can happen here, and if
-// not, why (ErrNoToolchain or a broken go command). %help and the kernel
-// banner say it.
-func CompiledAvailable(ctx context.Context) (version string, err error) {
-	tc, _, _, _, err := findToolchain(ctx)
+// CompiledAvailable reports whether the lab's compiled runs can happen
+// here, and if not, why (ErrNoToolchain or a broken go command). %help
+// says it.
+func (l *Lab) CompiledAvailable(ctx context.Context) (version string, err error) {
+	tc, _, _, _, err := l.findToolchain(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -67,11 +68,15 @@ type compiledProgram struct {
 	resolve TypeResolver // names the types of results
 }
 
-// buildSnippet exports the snippet from h, generates its program and
-// builds it (or finds it in the cache), showing the build's progress in
-// the cell unless quiet.
-func buildSnippet(ctx context.Context, h Host, snippet string, at Position, race, quiet bool) (*compiledProgram, error) {
-	tc, mods, mainPath, mainVersion, err := findToolchain(ctx)
+// buildSnippet exports the snippet from the lab's session, generates its
+// program and builds it (or finds it in the cache), showing the build's
+// progress in the cell unless quiet.
+func (l *Lab) buildSnippet(ctx context.Context, snippet string, at Position, race, quiet bool) (*compiledProgram, error) {
+	h, err := l.session()
+	if err != nil {
+		return nil, fmt.Errorf("the compiled runner builds the snippet with the session's definitions: %w", err)
+	}
+	tc, mods, mainPath, mainVersion, err := l.findToolchain(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -223,17 +228,17 @@ type server struct {
 	stderrTail string
 }
 
-func startServer(ctx context.Context, p *compiledProgram, opts ProcessOptions, out *outputMux) (*server, error) {
+func (l *Lab) startServer(ctx context.Context, p *compiledProgram, opts ProcessOptions, out *outputMux) (*server, error) {
 	limit := opts.MaxChildren
 	if limit <= 0 {
 		limit = DefaultMaxChildren()
 	}
-	if err := reserveChildren(1, limit); err != nil {
+	if err := l.children.reserve(1, limit); err != nil {
 		return nil, err
 	}
-	c, err := startChild(ctx, []string{p.bin.Path}, opts, 0, out)
+	c, err := l.startChild(ctx, []string{p.bin.Path}, opts, 0, out)
 	if err != nil {
-		releaseChildren(1)
+		l.children.release(1)
 		return nil, fmt.Errorf("compiled runner: start %s: %w", p.bin.Path, err)
 	}
 	srv := &server{c: c, prog: p}
@@ -279,11 +284,11 @@ func (s *server) reap() *os.ProcessState {
 	t := time.AfterFunc(5*time.Second, c.Kill)
 	state := c.Wait()
 	t.Stop()
-	removeLive(c.Pid)
+	c.lab.children.remove(c.Pid)
 	c.Close()
 	s.stderrTail = c.finishOutput()
 	c.stopWatch()
-	releaseChildren(1)
+	c.lab.children.release(1)
 	s.c = nil
 	return state
 }
@@ -346,11 +351,11 @@ func (s *server) run(mode Mode, n int) *Run {
 
 // runCompiledProcesses runs n children of the compiled program, each one
 // worker, over process mode's protocol.
-func runCompiledProcesses(ctx context.Context, p *compiledProgram, n int, opts ProcessOptions) *Run {
+func (l *Lab) runCompiledProcesses(ctx context.Context, p *compiledProgram, n int, opts ProcessOptions) *Run {
 	r := &Run{Mode: Process, Runner: Compiled, Machine: p.machine, CPUPerWorker: true, Pooled: opts.Pool,
 		CopyBytes: len(p.vars)}
 	opts.Command = []string{p.bin.Path}
-	runProcesses(ctx, r, n, programWire{json: p.vars, resolve: p.resolve}, opts)
+	l.runProcesses(ctx, r, n, programWire{json: p.vars, resolve: p.resolve}, opts)
 	return r
 }
 

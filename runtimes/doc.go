@@ -20,14 +20,23 @@
 // benchmark loop behind the %%bench magic. Every result type displays
 // itself in a notebook (a Bundle method, see package display).
 //
-// # Snippets and the session
+// # Labs, snippets and the session
+//
+// A Lab runs all of this for one interpreter session, with methods that
+// take a context first (Lab.Go, Lab.Threads, Lab.Processes, Lab.Bench,
+// Lab.Experiment) and a Close that ends its children. The package-level
+// Go, Threads, Processes, Bench and Experiment.Run are those methods of
+// the Default lab under the running cell's context (CellContexter), as
+// http.Get is DefaultClient.Get; the %%spin and %%bench magics call the
+// same methods of the same lab.
 //
 // Snippets are Go source evaluated by the notebook's interpreter. This
-// package does not import one: the evaluator process installs its session
-// with SetHost, which compiles snippets for the in-process modes (once per
-// experiment, not per worker) and exports them as a Program for child
-// processes. A plain Go program has no session; it can use Go, Threads,
-// Experiment.Func and BenchFunc, and process mode says it needs a session.
+// package does not import one: the session is a Host, which compiles
+// snippets for the in-process modes (once per experiment, not per worker)
+// and exports them as a Program for child processes, and the evaluator
+// process installs the session's lab with SetDefault. A plain Go program
+// has no session; it can use Go, Threads, Experiment.Func and BenchFunc,
+// and process mode says it needs a session.
 //
 // # Process mode and the worker protocol
 //
@@ -39,7 +48,7 @@
 // (which what the snippet starts does not inherit) and answers on it; its
 // stdout and stderr carry only the user's
 // output, forwarded line by line and tagged "[wN] " when a run has more
-// than one worker. An interrupt (a cancelled context) or KillAll kills
+// than one worker. An interrupt (a cancelled context) or Lab.KillAll kills
 // children with their process groups and reaps them. A worker that
 // panics, exits non-zero or dies of a signal is reported on that worker
 // with the start and end of its stderr, and the others' results stand.
@@ -87,7 +96,7 @@
 // none. Runs, Summaries, CSV, JSON, tables and charts carry the runner;
 // where only the interpreter ran the footer says "interpreted by yaegi".
 //
-// Package state is limited to the installed Host, the registry of live
-// children that KillAll needs, and the toolchain found for compiled runs;
-// each is documented where it is defined.
+// The package's one piece of mutable state is the Default lab; the
+// session, the registry of live children and the toolchain found for
+// compiled runs are the lab's.
 package runtimes

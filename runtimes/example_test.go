@@ -67,14 +67,15 @@ func ExampleResults_CSV() {
 
 // An interrupt is a cancelled context: the experiment stops and keeps
 // the runs that finished.
-func ExampleExperiment_RunContext() {
+func ExampleLab_Experiment() {
 	ctx, cancel := context.WithCancel(context.Background())
-	res := runtimes.Experiment{
+	lab := runtimes.NewLab(nil) // a plain Go program has no session
+	res := lab.Experiment(ctx, runtimes.Experiment{
 		Func:     func(int) {},
 		Workers:  []int{1, 2, 4},
 		Trials:   3,
 		Progress: func(p runtimes.Progress) { cancel() }, // stop after the first run
-	}.RunContext(ctx)
+	})
 	fmt.Println(len(res.Runs), "run;", res.Err)
 	// Output: 1 run; experiment interrupted after 1 of 18 runs: context canceled
 }

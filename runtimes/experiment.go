@@ -17,7 +17,7 @@ type Experiment struct {
 	// Snippet is the Go code each worker runs; it sees worker
 	// (0..workers-1) and workers. It is compiled once for the goroutine
 	// and thread modes (Host.Compile) and exported once for process mode
-	// (Host.Export), never once per worker. It needs a spinlab session.
+	// (Host.Export), never once per worker. It needs the lab's session.
 	Snippet string
 	// Func, if set, is what goroutine and thread workers run instead of
 	// Snippet, so that a plain Go program can run an experiment without
@@ -79,16 +79,20 @@ type Progress struct {
 	Interrupted bool `json:"interrupted,omitempty"`
 }
 
-// Run runs the experiment; see RunContext.
-func (e Experiment) Run() *Results { return e.RunContext(cellContext()) }
+// Run runs the experiment in the Default lab under the running cell's
+// context; see Lab.Experiment.
+func (e Experiment) Run() *Results {
+	l := Default()
+	return l.Experiment(l.CellContext(), e)
+}
 
-// RunContext runs the experiment until done or until ctx is cancelled;
-// then running interpreted workers see their context cancelled, children
-// are killed with their process groups and reaped, and the results so
-// far come back with Err set.
-func (e Experiment) RunContext(ctx context.Context) *Results {
+// Experiment runs e until done or until ctx is cancelled; then running
+// interpreted workers see their context cancelled, children are killed
+// with their process groups and reaped, and the results so far come back
+// with Err set. The %%spin magic is this method.
+func (l *Lab) Experiment(ctx context.Context, e Experiment) *Results {
 	res := &Results{Snippet: e.Snippet, Machine: ThisMachine(), Divide: e.Divide, Started: time.Now()}
-	plan, err := e.plan()
+	plan, err := e.plan(l.host != nil)
 	if err != nil {
 		res.Err = err
 		return res
@@ -100,13 +104,13 @@ func (e Experiment) RunContext(ctx context.Context) *Results {
 	var prog programWire
 	var copyTime time.Duration
 	if interpreted && slices.ContainsFunc(plan.modes, func(m Mode) bool { return m != Process }) {
-		if work, err = e.compile(); err != nil {
+		if work, err = e.compile(l); err != nil {
 			res.Err = err
 			return res
 		}
 	}
 	if interpreted && slices.Contains(plan.modes, Process) {
-		h, err := e.host()
+		h, err := l.session()
 		if err != nil {
 			res.Err = errNoSessionForProcesses
 			return res
@@ -125,12 +129,7 @@ func (e Experiment) RunContext(ctx context.Context) *Results {
 	var srv *server
 	defer func() { srv.close() }()
 	if slices.Contains(plan.runners, Compiled) {
-		h, err := e.host()
-		if err != nil {
-			res.Err = fmt.Errorf("the compiled runner builds the snippet with the session's definitions: %w", err)
-			return res
-		}
-		if compiled, err = buildSnippet(ctx, h, e.Snippet, e.At, e.Race, e.Quiet); err != nil {
+		if compiled, err = l.buildSnippet(ctx, e.Snippet, e.At, e.Race, e.Quiet); err != nil {
 			res.Err = err
 			return res
 		}
@@ -166,14 +165,14 @@ sweep:
 						copts := popts
 						copts.Stdout, copts.Stderr = stdout, races
 						mark := races.count()
-						r = runCompiledProcesses(ctx, compiled, n, copts)
+						r = l.runCompiledProcesses(ctx, compiled, n, copts)
 						r.Race, r.Races = e.Race, races.since(mark)
 					case runner == Compiled:
 						if srv == nil {
 							copts := popts
 							copts.Pool = false
 							out := &outputMux{stdout: stdout, stderr: races}
-							if srv, err = startServer(ctx, compiled, copts, out); err != nil {
+							if srv, err = l.startServer(ctx, compiled, copts, out); err != nil {
 								if ctx.Err() == nil { // else: killed by the interrupt, said below
 									res.Err = err
 								}
@@ -189,7 +188,7 @@ sweep:
 					case m == Process:
 						r = &Run{Mode: Process, Machine: res.Machine, CPUPerWorker: true, Pooled: popts.Pool,
 							CopyBytes: len(prog.attached), CopyTime: copyTime}
-						runProcesses(ctx, r, n, prog, popts)
+						l.runProcesses(ctx, r, n, prog, popts)
 					default:
 						r = runInProcess(ctx, m, n, work)
 					}
@@ -234,7 +233,8 @@ type plan struct {
 	warmup  int
 }
 
-func (e Experiment) plan() (plan, error) {
+// plan fills in the defaults; session says whether the lab has one.
+func (e Experiment) plan(session bool) (plan, error) {
 	p := plan{runners: e.Runners, modes: e.Modes, workers: e.Workers, trials: e.Trials, warmup: e.Warmup}
 	if e.Snippet == "" && e.Func == nil {
 		return p, errors.New("experiment has nothing to run: set Snippet (or Func in a plain Go program)")
@@ -255,7 +255,7 @@ func (e Experiment) plan() (plan, error) {
 	}
 	if len(p.modes) == 0 {
 		p.modes = AllModes()
-		if _, err := currentHost(); err != nil && e.Process.Host == nil {
+		if !session {
 			p.modes = []Mode{Goroutine, Thread}
 		}
 	}
@@ -295,20 +295,13 @@ func DefaultWorkers() []int {
 	return append(ws, top)
 }
 
-func (e Experiment) host() (Host, error) {
-	if e.Process.Host != nil {
-		return e.Process.Host, nil
-	}
-	return currentHost()
-}
-
 // compile returns the in-process work: Func, or the snippet compiled once.
-func (e Experiment) compile() (workFunc, error) {
+func (e Experiment) compile(l *Lab) (workFunc, error) {
 	if e.Func != nil {
 		f := e.Func
 		return func(_ context.Context, w, _ int) (any, error) { f(w); return nil, nil }, nil
 	}
-	h, err := e.host()
+	h, err := l.session()
 	if err != nil {
 		return nil, err
 	}

@@ -242,12 +242,12 @@ func TestResultsShowFirstErrorAndInterruption(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var calls atomic.Int32
 	var shown []runtimes.Progress
-	res = runtimes.Experiment{Func: func(int) {
+	res = runtimes.Default().Experiment(ctx, runtimes.Experiment{Func: func(int) {
 		if calls.Add(1) == 3 {
 			cancel()
 		}
 	}, Modes: []runtimes.Mode{runtimes.Goroutine}, Workers: []int{1}, Trials: 5,
-		Progress: func(p runtimes.Progress) { shown = append(shown, p) }}.RunContext(ctx)
+		Progress: func(p runtimes.Progress) { shown = append(shown, p) }})
 	if len(res.Runs) != 2 || res.Err == nil {
 		t.Errorf("interrupted in the 3rd run: %d runs kept, err %v; want the 2 that finished", len(res.Runs), res.Err)
 	}
@@ -262,7 +262,7 @@ func TestResultsShowFirstErrorAndInterruption(t *testing.T) {
 func TestFailedWorkersNoticeOnStderr(t *testing.T) {
 	newTestHost(t).install(t)
 	var errb strings.Builder
-	r := runtimes.ProcessesContext(context.Background(), 2, `if worker == 1 { panic("kaput") }`, runtimes.ProcessOptions{Stderr: &errb})
+	r := runtimes.Default().Processes(context.Background(), 2, `if worker == 1 { panic("kaput") }`, runtimes.ProcessOptions{Stderr: &errb})
 	if got := len(r.Failed()); got != 1 {
 		t.Fatalf("%d failed, want 1", got)
 	}

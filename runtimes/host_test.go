@@ -31,7 +31,7 @@ const (
 
 func TestMain(m *testing.M) {
 	if os.Getenv(envTestWorker) == "1" && len(os.Args) > 1 && os.Args[1] == "worker" {
-		os.Exit(runtimes.WorkerMainPrepared(context.Background(), prepareEvaluator))
+		os.Exit(runtimes.WorkerMain(context.Background(), prepareEvaluator))
 	}
 	if os.Getenv(envTestEcho) == "1" {
 		os.Exit(echoMain())
@@ -76,11 +76,18 @@ func newInterp() *interp.Interpreter {
 	return i
 }
 
-// install makes h the package's host for the test.
+// install makes a lab of h the Default lab for the test, as the
+// evaluator process does with its session's.
 func (h *testHost) install(t testing.TB) *testHost {
 	t.Helper()
-	runtimes.SetHost(h)
-	t.Cleanup(func() { runtimes.SetHost(nil) })
+	l := runtimes.NewLab(h)
+	runtimes.SetDefault(l)
+	t.Cleanup(func() {
+		runtimes.SetDefault(nil)
+		if err := l.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return h
 }
 

@@ -10,29 +10,37 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/spinlab/spinlab/internal/cputime"
 )
 
 // Go runs fn in n goroutines, one per worker (0..n-1), waits for all of
-// them and returns the measured run.
+// them and returns the measured run; see Lab.Go. It runs under the
+// running cell's context.
 func Go(n int, fn func(worker int)) *Run {
-	return GoContext(cellContext(), n, func(_ context.Context, w int) { fn(w) })
+	l := Default()
+	return l.Go(l.CellContext(), n, func(_ context.Context, w int) { fn(w) })
 }
 
-// GoContext is Go with a context that fn can watch to stop early.
-func GoContext(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
+// Go runs fn in n goroutines, one per worker (0..n-1), waits for all of
+// them and returns the measured run. fn can watch ctx to stop early.
+func (l *Lab) Go(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
 	return noteFailures(runInProcess(ctx, Goroutine, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil }), os.Stderr)
+}
+
+// Threads runs fn in n goroutines that each lock an OS thread of their
+// own; see Lab.Threads. It runs under the running cell's context.
+func Threads(n int, fn func(worker int)) *Run {
+	l := Default()
+	return l.Threads(l.CellContext(), n, func(_ context.Context, w int) { fn(w) })
 }
 
 // Threads runs fn in n goroutines that each lock themselves to an OS
 // thread for their whole life and never unlock, so every worker has a
 // thread of its own and the thread exits with it. It waits for all of
-// them and returns the measured run, with per-thread CPU times.
-func Threads(n int, fn func(worker int)) *Run {
-	return ThreadsContext(cellContext(), n, func(_ context.Context, w int) { fn(w) })
-}
-
-// ThreadsContext is Threads with a context that fn can watch to stop early.
-func ThreadsContext(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
+// them and returns the measured run, with per-thread CPU times. fn can
+// watch ctx to stop early.
+func (l *Lab) Threads(ctx context.Context, n int, fn func(ctx context.Context, worker int)) *Run {
 	return noteFailures(runInProcess(ctx, Thread, n, func(ctx context.Context, w, _ int) (any, error) { fn(ctx, w); return nil, nil }), os.Stderr)
 }
 
@@ -61,7 +69,7 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 		existing = taskIDs()
 	}
 	sampler := startThreadSampler()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	alloc0 := heapAllocs()
 
 	var wg sync.WaitGroup
@@ -79,8 +87,8 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 				ws.NewThread = existing != nil && !existing[ws.TID]
 				c0 := threadCPU()
 				runWorker(ctx, ws, asked, work, n)
-				c := threadCPU().sub(c0)
-				ws.User, ws.System = c.user, c.sys
+				c := threadCPU().Sub(c0)
+				ws.User, ws.System = c.User, c.System
 				sampler.sample()
 			}()
 		} else {
@@ -92,8 +100,8 @@ func runInProcess(ctx context.Context, mode Mode, n int, work workFunc) *Run {
 	}
 	wg.Wait()
 	r.Wall = time.Duration(monotonic() - t0)
-	cpu := processCPU().sub(cpu0)
-	r.User, r.System = cpu.user, cpu.sys
+	cpu := cputime.Process().Sub(cpu0)
+	r.User, r.System = cpu.User, cpu.System
 	r.Allocated = heapAllocs() - alloc0
 	r.PeakThreads = sampler.finish()
 	r.Stacks = sampler.stacks(uint64(n) * startingStack())

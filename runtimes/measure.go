@@ -22,19 +22,6 @@ func monotonic() int64 { return nanotime() }
 //go:linkname nanotime runtime.nanotime
 func nanotime() int64
 
-// cpuTimes is user and system CPU time.
-type cpuTimes struct{ user, sys time.Duration }
-
-func (c cpuTimes) sub(d cpuTimes) cpuTimes { return cpuTimes{c.user - d.user, c.sys - d.sys} }
-
-func rusageTimes(who int) cpuTimes {
-	var ru unix.Rusage
-	if err := unix.Getrusage(who, &ru); err != nil {
-		return cpuTimes{}
-	}
-	return cpuTimes{time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())}
-}
-
 // cpuTick is the granularity of the user/system split of CPU time. The
 // kernel measures a task's total CPU time precisely but splits it into
 // user and system by which one each clock tick caught it in; reports in
@@ -46,9 +33,6 @@ const cpuTick = 10 * time.Millisecond
 // cpuNoisy reports whether a run of this wall time has a user/system split
 // below the noise floor (5 ticks).
 func cpuNoisy(wall time.Duration) bool { return wall < 5*cpuTick }
-
-// processCPU is the CPU time of this whole process.
-func processCPU() cpuTimes { return rusageTimes(unix.RUSAGE_SELF) }
 
 // heapAllocs reads the cumulative bytes allocated on the heap, without
 // stopping the world as runtime.ReadMemStats would.

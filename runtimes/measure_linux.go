@@ -1,6 +1,10 @@
 package runtimes
 
-import "golang.org/x/sys/unix"
+import (
+	"golang.org/x/sys/unix"
+
+	"github.com/spinlab/spinlab/internal/cputime"
+)
 
 // threadCPUKnown says that threadCPU measures the calling thread, so that
 // thread-mode runs have per-worker CPU times (Run.CPUPerWorker).
@@ -8,7 +12,7 @@ const threadCPUKnown = true
 
 // threadCPU is the CPU time of the calling OS thread; meaningful only when
 // the goroutine is locked to its thread.
-func threadCPU() cpuTimes { return rusageTimes(unix.RUSAGE_THREAD) }
+func threadCPU() cputime.Times { return cputime.Of(unix.RUSAGE_THREAD) }
 
 // osThreads reads the number of OS threads of this process (0 if it
 // cannot); see threadCounter for the cheaper repeated form.

@@ -2,6 +2,8 @@
 
 package runtimes
 
+import "github.com/spinlab/spinlab/internal/cputime"
+
 // Outside Linux a thread's own CPU time has no getrusage (RUSAGE_THREAD
 // is Linux's; macOS has it only through Mach's thread_info, out of reach
 // without cgo) and a thread has no id that /proc lists. Thread mode still
@@ -13,7 +15,7 @@ package runtimes
 const threadCPUKnown = false
 
 // threadCPU is zero, which Run.CPUPerWorker false marks as no figure.
-func threadCPU() cpuTimes { return cpuTimes{} }
+func threadCPU() cputime.Times { return cputime.Times{} }
 
 // gettid is 0, no thread id.
 func gettid() int { return 0 }

@@ -122,7 +122,7 @@ func BenchmarkPayloadRoundTrip(b *testing.B) {
 			var wireBytes int
 			n := 0
 			for b.Loop() {
-				r := runtimes.ProcessesContext(b.Context(), 1, "payload", runtimes.ProcessOptions{Pool: true})
+				r := runtimes.Default().Processes(b.Context(), 1, "payload", runtimes.ProcessOptions{Pool: true})
 				if r.Err != nil || r.Workers[0].Error != "" {
 					b.Fatal(r.Err, r.Workers[0].Error)
 				}

@@ -23,7 +23,7 @@ func parentMain() int {
 		return 1
 	}
 	h.defs = append(h.defs, `import "time"`)
-	runtimes.SetHost(h)
+	runtimes.SetDefault(runtimes.NewLab(h))
 	go runtimes.Processes(2, `time.Sleep(time.Minute)`)
 	for len(runtimes.LiveChildren()) < 2 {
 		time.Sleep(5 * time.Millisecond)

@@ -30,8 +30,8 @@ type ProcessOptions struct {
 	// "worker" (os.Executable()), which is `spinlab worker` inside a
 	// spinlab session.
 	Command []string
-	// MaxChildren caps the number of children alive at once in this
-	// process, across runs; a run that would exceed it fails with an
+	// MaxChildren caps the number of children alive at once in the
+	// lab, across its runs; a run that would exceed it fails with an
 	// error saying so. Zero means DefaultMaxChildren().
 	MaxChildren int
 	// MemoryLimit, if non-zero, limits each child's address space to
@@ -47,8 +47,6 @@ type ProcessOptions struct {
 	// tagged "[wN] " when the run has more than one worker. Nil means
 	// os.Stdout and os.Stderr.
 	Stdout, Stderr io.Writer
-	// Host exports the snippet; nil means the one installed by SetHost.
-	Host Host
 	// Vars are values the snippet uses by name that are not the
 	// session's top-level variables: a loop's or function's locals,
 	// which a child cannot see. Each is copied to every child in the
@@ -69,27 +67,27 @@ func DefaultMaxChildren() int { return max(64, 4*runtime.NumCPU()) }
 var errNoSessionForProcesses = fmt.Errorf("process mode needs a spinlab session, whose definitions and variables the children copy: %w", ErrNoHost)
 
 // Processes runs snippet in n `spinlab worker` child processes, waits for
+// all of them and returns the measured run; see Lab.Processes. It runs in
+// the Default lab under the running cell's context.
+func Processes(n int, snippet string) *Run {
+	l := Default()
+	return l.Processes(l.CellContext(), n, snippet, ProcessOptions{})
+}
+
+// Processes runs snippet in n `spinlab worker` child processes, waits for
 // all of them and returns the measured run. Each child starts from the
 // session's imports, types and functions and a copy of the session
 // variables the snippet names; what it changes the parent never sees.
 // The value of the snippet's last expression comes back as the worker's
 // Result, with its Go type (see EncodeValue for what keeps its type). It
-// needs a spinlab session (see SetHost).
-func Processes(n int, snippet string) *Run {
-	return ProcessesContext(cellContext(), n, snippet, ProcessOptions{})
-}
-
-// ProcessesContext is Processes with options and a context: cancelling
-// ctx kills the children with their process groups and reaps them.
-func ProcessesContext(ctx context.Context, n int, snippet string, opts ProcessOptions) *Run {
+// needs the lab's session. Cancelling ctx kills the children with their
+// process groups and reaps them.
+func (l *Lab) Processes(ctx context.Context, n int, snippet string, opts ProcessOptions) *Run {
 	r := &Run{Mode: Process, Machine: ThisMachine(), CPUPerWorker: true, Pooled: opts.Pool}
-	h := opts.Host
-	if h == nil {
-		var err error
-		if h, err = currentHost(); err != nil {
-			r.Err = errNoSessionForProcesses
-			return r
-		}
+	h, err := l.session()
+	if err != nil {
+		r.Err = errNoSessionForProcesses
+		return r
 	}
 	prog, took, err := exportProgram(h, snippet, opts.Vars)
 	if err != nil {
@@ -97,7 +95,7 @@ func ProcessesContext(ctx context.Context, n int, snippet string, opts ProcessOp
 		return r
 	}
 	r.CopyBytes, r.CopyTime = len(prog), took
-	runProcesses(ctx, r, n, programWire{attached: prog, resolve: resolverOf(h)}, opts)
+	l.runProcesses(ctx, r, n, programWire{attached: prog, resolve: resolverOf(h)}, opts)
 	stderr := opts.Stderr
 	if stderr == nil {
 		stderr = os.Stderr
@@ -157,7 +155,7 @@ func workerCommand(opts ProcessOptions) ([]string, error) {
 }
 
 // runProcesses fills r with a process-mode run of the encoded program.
-func runProcesses(ctx context.Context, r *Run, n int, prog programWire, opts ProcessOptions) {
+func (l *Lab) runProcesses(ctx context.Context, r *Run, n int, prog programWire, opts ProcessOptions) {
 	defer notSessionVariable(r)
 	if n < 1 {
 		r.Err = fmt.Errorf("process mode: need at least 1 worker, got %d", n)
@@ -167,11 +165,11 @@ func runProcesses(ctx context.Context, r *Run, n int, prog programWire, opts Pro
 	if limit <= 0 {
 		limit = DefaultMaxChildren()
 	}
-	if err := reserveChildren(n, limit); err != nil {
+	if err := l.children.reserve(n, limit); err != nil {
 		r.Err = err
 		return
 	}
-	defer releaseChildren(n)
+	defer l.children.release(n)
 	argv, err := workerCommand(opts)
 	if err != nil {
 		r.Err = err
@@ -200,7 +198,7 @@ func runProcesses(ctx context.Context, r *Run, n int, prog programWire, opts Pro
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				c, err := startChild(ctx, argv, opts, i, out)
+				c, err := l.startChild(ctx, argv, opts, i, out)
 				if err == nil {
 					cs.add(c.Pid)
 					err = c.awaitReady()
@@ -221,7 +219,7 @@ func runProcesses(ctx context.Context, r *Run, n int, prog programWire, opts Pro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			runChild(ctx, &r.Workers[i], kids[i], argv, opts, out, prog, r.CopyTime, n, cs)
+			l.runChild(ctx, &r.Workers[i], kids[i], argv, opts, out, prog, r.CopyTime, n, cs)
 		}()
 	}
 	wg.Wait()
@@ -240,21 +238,22 @@ func runProcesses(ctx context.Context, r *Run, n int, prog programWire, opts Pro
 // workerProcess is one started worker and the parent's ends of its pipes.
 type workerProcess struct {
 	*child.Process
+	lab       *Lab // whose children it counts among
 	outputs   []*forwarder
 	stopWatch func() bool
 	asked     int64 // when the child was asked to start
 }
 
-// startChild starts one worker process in its own process group, killed
-// if this process dies, with its stdout and stderr forwarded.
-func startChild(ctx context.Context, argv []string, opts ProcessOptions, worker int, out *outputMux) (*workerProcess, error) {
-	c := &workerProcess{asked: monotonic()}
+// startChild starts one worker process of the lab in its own process
+// group, killed if this process dies, with its stdout and stderr forwarded.
+func (l *Lab) startChild(ctx context.Context, argv []string, opts ProcessOptions, worker int, out *outputMux) (*workerProcess, error) {
+	c := &workerProcess{lab: l, asked: monotonic()}
 	p, err := child.Start(child.Spec{Argv: argv, MemoryLimit: opts.MemoryLimit, MaxFrame: maxFrame})
 	if err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
 	}
 	c.Process = p
-	addLive(p.Pid)
+	l.children.add(p.Pid)
 	c.stopWatch = context.AfterFunc(ctx, p.Kill)
 	c.outputs = []*forwarder{
 		out.forward(p.Stdout, out.stdout, worker, false),
@@ -278,14 +277,14 @@ func (c *workerProcess) awaitReady() error {
 // runChild runs worker ws: starts its child unless the pool did, hands
 // it the program once it is ready, collects its result, reaps it and
 // fills in ws. encoding is the parent's share of the program's copy.
-func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []string, opts ProcessOptions, out *outputMux, prog programWire, encoding time.Duration, n int, cs *childSampler) {
+func (l *Lab) runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []string, opts ProcessOptions, out *outputMux, prog programWire, encoding time.Duration, n int, cs *childSampler) {
 	asked := monotonic()
 	if c == nil {
 		if ws.Error != "" {
 			return // the pool failed to start it
 		}
 		var err error
-		if c, err = startChild(ctx, argv, opts, ws.Worker, out); err != nil {
+		if c, err = l.startChild(ctx, argv, opts, ws.Worker, out); err != nil {
 			ws.Error = err.Error()
 			return
 		}
@@ -330,7 +329,7 @@ func runChild(ctx context.Context, ws *WorkerStats, c *workerProcess, argv []str
 	}
 	lastHWM := cs.last(c.Pid)
 	state := c.Wait() // kills what is left in its process group before reaping it
-	removeLive(c.Pid)
+	l.children.remove(c.Pid)
 	c.Close()
 	stderrTail := c.finishOutput()
 
@@ -564,7 +563,7 @@ func notSessionVariable(r *Run) {
 		if m == nil {
 			continue
 		}
-		r.Err = fmt.Errorf("process mode: the snippet uses %s, which is not a session variable: a child process sees the session's top-level variables, types and functions, not a loop's or function's locals; pass it explicitly with runtimes.ProcessesContext(ctx, n, snippet, runtimes.ProcessOptions{Vars: runtimes.Vars{%q: %s}}) (or Experiment.Process.Vars), or define it at the top level of a cell", m[1], m[1], m[1])
+		r.Err = fmt.Errorf("process mode: the snippet uses %s, which is not a session variable: a child process sees the session's top-level variables, types and functions, not a loop's or function's locals; pass it explicitly with lab := runtimes.Default(); lab.Processes(lab.CellContext(), n, snippet, runtimes.ProcessOptions{Vars: runtimes.Vars{%q: %s}}) (or Experiment.Process.Vars), or define it at the top level of a cell", m[1], m[1], m[1])
 		return
 	}
 }

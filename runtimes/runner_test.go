@@ -106,7 +106,7 @@ func TestParseRunners(t *testing.T) {
 	if _, err := ParseRunners("jit"); err == nil || !strings.Contains(err.Error(), "use interpreted or compiled") {
 		t.Fatalf("bad runner: %v", err)
 	}
-	if _, err := (Experiment{Snippet: "1", Race: true}).plan(); err == nil || !strings.Contains(err.Error(), "race detector") {
+	if _, err := (Experiment{Snippet: "1", Race: true}).plan(true); err == nil || !strings.Contains(err.Error(), "race detector") {
 		t.Fatalf("Race without the compiled runner: %v", err)
 	}
 }

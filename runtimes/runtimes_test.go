@@ -235,7 +235,7 @@ func TestProcessOutputAttribution(t *testing.T) {
 		{2, []string{"[w0] out 0", "[w1] out 1"}, []string{"[w0] err 0", "[w1] err 1"}},
 	} {
 		var out, errOut bytes.Buffer
-		r := runtimes.ProcessesContext(t.Context(), tc.n, `fmt.Println("out", worker)
+		r := runtimes.Default().Processes(t.Context(), tc.n, `fmt.Println("out", worker)
 fmt.Fprintln(os.Stderr, "err", worker)`, runtimes.ProcessOptions{Stdout: &out, Stderr: &errOut})
 		if r.Err != nil {
 			t.Fatal(r.Err)
@@ -272,7 +272,7 @@ func TestCopyErrorNamesVariable(t *testing.T) {
 }
 
 func TestProcessModeNeedsSession(t *testing.T) {
-	runtimes.SetHost(nil)
+	runtimes.SetDefault(nil)
 	r := runtimes.Processes(1, `1`)
 	if !errors.Is(r.Err, runtimes.ErrNoHost) || !strings.Contains(r.Err.Error(), "process mode needs a spinlab session") {
 		t.Fatalf("err = %v", r.Err)
@@ -326,7 +326,7 @@ func TestInterruptKillsAndReapsChildren(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	r := runtimes.ProcessesContext(ctx, 3, `time.Sleep(time.Minute)`, runtimes.ProcessOptions{})
+	r := runtimes.Default().Processes(ctx, 3, `time.Sleep(time.Minute)`, runtimes.ProcessOptions{})
 	if took := time.Since(start); took > 10*time.Second {
 		t.Fatalf("interrupted run took %v", took)
 	}
@@ -344,13 +344,13 @@ func TestInterruptKillsAndReapsChildren(t *testing.T) {
 	ctx2, cancel2 := context.WithCancel(t.Context())
 	defer cancel2()
 	var progress atomic.Int32
-	res := runtimes.Experiment{
+	res := runtimes.Default().Experiment(ctx2, runtimes.Experiment{
 		Snippet:  `time.Sleep(50 * time.Millisecond)`,
 		Modes:    []runtimes.Mode{runtimes.Goroutine, runtimes.Process},
 		Workers:  []int{1, 2},
 		Trials:   5,
 		Progress: func(runtimes.Progress) { progress.Add(1); cancel2() },
-	}.RunContext(ctx2)
+	})
 	if res.Err == nil || !errors.Is(res.Err, context.Canceled) {
 		t.Errorf("experiment err = %v", res.Err)
 	}
@@ -372,7 +372,7 @@ func TestKillAll(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if n := runtimes.KillAll(); n != 2 {
+	if n := runtimes.Default().KillAll(); n != 2 {
 		t.Errorf("KillAll killed %d, want 2", n)
 	}
 	select {
@@ -390,7 +390,7 @@ func TestKillAll(t *testing.T) {
 
 func TestMaxChildren(t *testing.T) {
 	newTestHost(t).install(t)
-	r := runtimes.ProcessesContext(t.Context(), 3, `1`, runtimes.ProcessOptions{MaxChildren: 2})
+	r := runtimes.Default().Processes(t.Context(), 3, `1`, runtimes.ProcessOptions{MaxChildren: 2})
 	if r.Err == nil || !strings.Contains(r.Err.Error(), "limit of 2") {
 		t.Fatalf("err = %v", r.Err)
 	}
@@ -401,7 +401,7 @@ func TestMemoryLimit(t *testing.T) {
 		t.Skip("the race detector's shadow memory needs more address space than RLIMIT_AS allows")
 	}
 	newTestHost(t).install(t)
-	r := runtimes.ProcessesContext(t.Context(), 1, `b := make([]byte, 3<<30)
+	r := runtimes.Default().Processes(t.Context(), 1, `b := make([]byte, 3<<30)
 b[len(b)-1] = 1
 len(b)`, runtimes.ProcessOptions{MemoryLimit: 1 << 30})
 	if r.Err != nil {
@@ -487,8 +487,8 @@ func toFloat(v any) float64 {
 
 func TestWarmPool(t *testing.T) {
 	newTestHost(t).install(t)
-	cold := runtimes.ProcessesContext(t.Context(), 2, `worker`, runtimes.ProcessOptions{})
-	warm := runtimes.ProcessesContext(t.Context(), 2, `worker`, runtimes.ProcessOptions{Pool: true})
+	cold := runtimes.Default().Processes(t.Context(), 2, `worker`, runtimes.ProcessOptions{})
+	warm := runtimes.Default().Processes(t.Context(), 2, `worker`, runtimes.ProcessOptions{Pool: true})
 	if cold.Err != nil || warm.Err != nil {
 		t.Fatal(cold.Err, warm.Err)
 	}
@@ -652,7 +652,7 @@ func TestBadWorkerCommand(t *testing.T) {
 		{[]string{"/bin/false"}, "status 1"},
 		{[]string{"/bin/sh", "-c", "echo not a worker >&2"}, "without sending a result"},
 	} {
-		r := runtimes.ProcessesContext(t.Context(), 2, `1`, runtimes.ProcessOptions{Command: tc.cmd, Stderr: &bytes.Buffer{}})
+		r := runtimes.Default().Processes(t.Context(), 2, `1`, runtimes.ProcessOptions{Command: tc.cmd, Stderr: &bytes.Buffer{}})
 		if r.Err != nil {
 			t.Fatal(r.Err)
 		}
@@ -685,8 +685,8 @@ func (h cellHost) CellContext() context.Context { return h.ctx }
 // children are killed and reaped, and the run says it was interrupted.
 func TestProcessesStopWhenTheCellIsInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	runtimes.SetHost(cellHost{newTestHost(t), ctx})
-	t.Cleanup(func() { runtimes.SetHost(nil) })
+	runtimes.SetDefault(runtimes.NewLab(cellHost{newTestHost(t), ctx}))
+	t.Cleanup(func() { runtimes.SetDefault(nil) })
 	time.AfterFunc(300*time.Millisecond, cancel)
 	start := time.Now()
 	r := runtimes.Processes(2, `select {}`)

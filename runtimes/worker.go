@@ -12,19 +12,17 @@ import (
 	"github.com/spinlab/spinlab/internal/child"
 )
 
-// WorkerMainPrepared is the body of the `spinlab worker` command: it
-// prepares the evaluator, reads one Program from its parent over the
-// worker protocol, runs it with the evaluator as worker `worker` of
-// `workers`, sends back the value of its last expression and its timings,
-// and returns the process exit code (0 on success, 1 if the snippet
-// failed, 2 if the worker could not prepare or talk to its parent).
-// cmd/spinlab calls os.Exit(runtimes.WorkerMainPrepared(ctx,
-// interp.PrepareEvaluator)).
-//
-// prepare runs before the worker says it is ready, so a warm-pool child
-// has done that work (an interpreter with the standard library loaded)
-// when the clock starts, as Python's forkserver has imported its modules.
-func WorkerMainPrepared(ctx context.Context, prepare func(context.Context) (Evaluator, error)) int {
+// WorkerMain is the body of the `spinlab worker` command: it prepares
+// its evaluator with prepare (an interpreter with the standard library
+// loaded) before it says it is ready, so that a warm-pool child has done
+// that work when the clock starts, as Python's forkserver has imported its
+// modules; then it reads one Program from its parent over the worker
+// protocol, runs it as worker `worker` of `workers`, sends back the value
+// of its last expression and its timings, and returns the process exit
+// code: 0 on success, 1 if the snippet failed, 2 if the worker could not
+// prepare or talk to its parent. cmd/spinlab calls
+// os.Exit(runtimes.WorkerMain(ctx, interp.PrepareEvaluator)).
+func WorkerMain(ctx context.Context, prepare func(context.Context) (Evaluator, error)) int {
 	// The channel moves to close-on-exec descriptors: what the snippet
 	// starts does not inherit it.
 	conn, err := child.Open(maxFrame)
@@ -114,9 +112,9 @@ func (m *startMark) decoding() int64 {
 }
 
 // CountDecode adds d to the worker's decoding time (WorkerStats.Decode):
-// an Evaluator reports with it, under the context WorkerMainPrepared gave
-// it, the time it took to decode the program's variables and set its own.
-// Elsewhere it does nothing.
+// an Evaluator reports with it, under the context WorkerMain gave it, the
+// time it took to decode the program's variables and set its own. Elsewhere
+// it does nothing.
 func CountDecode(ctx context.Context, d time.Duration) {
 	m, ok := ctx.Value(startKey{}).(*startMark)
 	if !ok {
@@ -135,8 +133,8 @@ func (m *startMark) get() int64 {
 
 // MarkStart records, for spawn latency, that the snippet's first
 // instruction is about to run. An Evaluator calls it with the context
-// WorkerMainPrepared gave it, after setting up its interpreter and just
-// before running the snippet; without it, spawn latency ends when the worker
+// WorkerMain gave it, after setting up its interpreter and just before
+// running the snippet; without it, spawn latency ends when the worker
 // received its program (so it excludes interpreter set-up). Elsewhere it
 // does nothing.
 func MarkStart(ctx context.Context) {

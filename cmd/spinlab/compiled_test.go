@@ -17,7 +17,7 @@ func TestKernelCompiledRunner(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds programs with the go command")
 	}
-	if _, err := runtimes.CompiledAvailable(context.Background()); err != nil {
+	if _, err := runtimes.NewLab(nil).CompiledAvailable(context.Background()); err != nil {
 		t.Skipf("no toolchain: %v", err)
 	}
 	c, _ := startKernel(t)

@@ -30,7 +30,7 @@ there is no reason to run it by hand.`, fs.PrintDefaults)
 	if err := fs.Parse(args); err != nil {
 		return helpOrUsage(err)
 	}
-	return runtimes.WorkerMainPrepared(context.Background(), interp.PrepareEvaluator)
+	return runtimes.WorkerMain(context.Background(), interp.PrepareEvaluator)
 }
 
 // helpOrUsage is the exit code after a flag parse error: 0 for -h.

@@ -160,7 +160,7 @@ for i := 0; i < 20; i++ {
 len(errs)`, check: wantHostileText("20")},
 		{name: "nested processes", code: "r := runtimes.Processes(2, `runtimes.Processes(2, \"1\").Err`)\nr.Err == nil", check: wantHostileText("true")},
 		{name: "no children left", code: `len(runtimes.LiveChildren())`, check: wantHostileText("0")},
-		{name: "memory hog under a limit", code: `r := runtimes.ProcessesContext(context.Background(), 1, "b := make([]byte, 3<<30)\nb[len(b)-1] = 1\nlen(b)", runtimes.ProcessOptions{MemoryLimit: 1 << 30})
+		{name: "memory hog under a limit", code: `r := runtimes.Default().Processes(context.Background(), 1, "b := make([]byte, 3<<30)\nb[len(b)-1] = 1\nlen(b)", runtimes.ProcessOptions{MemoryLimit: 1 << 30})
 r.Workers[0].Error`, check: wantHostileText("memory limit", "1.00 GiB")},
 		{name: "os.Exit in a worker", code: `r := runtimes.Processes(2, "os.Exit(3)")
 r.Workers[0].Error + " | " + r.Workers[1].Error`, check: wantHostileText("3")},

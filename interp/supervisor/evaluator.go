@@ -82,7 +82,7 @@ func ServeEvaluator(ctx context.Context) int {
 	}
 	e.sess = sess
 	display.SetPublisher(e)
-	runtimes.SetHost(sess)
+	runtimes.SetDefault(sess.Lab())
 
 	// The kernel forwards interrupts as frames; a SIGINT sent to the
 	// evaluator directly means the same.
@@ -126,8 +126,9 @@ func endWithParent() {
 	select {} // the signal ends the process
 }
 
-// endDescendants kills the process-mode workers (so that their runs
-// reap them and report them killed) and then every process below the
+// endDescendants closes the session's lab, which kills the process-mode
+// workers (so that their runs reap them and report them killed) and
+// starts no more, and then kills every process below the
 // evaluator. The second step is the one that must happen: it runs even
 // if the first panics, since a panic here would end the evaluator and
 // leave its descendants to init.
@@ -138,7 +139,9 @@ func endDescendants() {
 			fmt.Fprintln(os.Stderr, "spinlab eval: end the workers:", v)
 		}
 	}()
-	runtimes.KillAll()
+	if err := runtimes.Default().Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "spinlab eval:", err)
+	}
 }
 
 // survivePipeErrors makes a write to a broken fd 1 or 2 fail with EPIPE
