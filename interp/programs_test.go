@@ -19,8 +19,6 @@ var programGaps = map[string]string{
 	"fan_in":              "ranging over the channel a variadic function of channels returns panics (reflect: call of reflect.Value.Len on int Value)",
 	"generic_pair":        "a generic function [K comparable, V any] returning []Pair[K, V] does not compile (undefined type for V)",
 	"generics_map_filter": "a type parameter inferred from a compiled function argument (Map(evens, strconv.Itoa)) does not compile (undefined type for U)",
-	"json_roundtrip":      "encoding/json marshals an unexported field of an interpreted struct (as \"Xskip\")",
-	"stringer":            "a slice of a named type with a String method prints its numbers ([2 0]): yaegi represents []Color as []int, so fmt cannot tell it has a String method",
 }
 
 // TestPrograms is the differential corpus: every testdata/programs/*.go is
