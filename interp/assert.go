@@ -35,8 +35,11 @@ import (
 //		return nil, false }(v)
 //
 // For a compiled interface (error, fmt.Stringer, io.Reader) the last line
-// is yaegi's own assertion, which is right for compiled values; a failed
-// assertion without ok panics as Go's does. A type switch with such cases
+// is yaegi's own assertion, which is right for compiled values and for
+// session types that are not structs; a failed assertion without ok
+// panics as Go's does. yaegi's x.(Label), for a type Label string, also
+// holds for a plain string: an interface the session declares and such a
+// type implements is asserted true for values of its underlying type too. A type switch with such cases
 // becomes an expression switch over these assertions (typeswitch.go).
 
 // implementers are the session's concrete types that implement an interface.
@@ -315,6 +318,12 @@ func (r *rewriter) implementersOf(t ast.Expr) (impl implementers, ok bool) {
 		return false
 	}
 	for _, name := range names {
+		if _, isStruct := specs[name].Type.(*ast.StructType); !isStruct && compiled {
+			// yaegi v0.16.1 cannot tell a value of type Label string
+			// from a string in x.(Label), but its own assertion to a
+			// compiled interface gets such types right.
+			continue
+		}
 		for _, ptr := range []bool{false, true} {
 			t := name
 			if ptr {

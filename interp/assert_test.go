@@ -8,7 +8,8 @@ import (
 
 // assertDecls declares an interface with implementations of value and
 // pointer receivers, one through an embedded field, and types with Error
-// and String methods.
+// and String methods (a plain string must not pass for an asLabel, which
+// yaegi cannot tell apart in x.(asLabel)).
 const assertDecls = `type asShape interface{ Area() float64 }
 type asNamed interface {
 	asShape
@@ -23,6 +24,8 @@ func (c *asCircle) String() string { return "circle" }
 type asSquare struct{ asRect }
 type asErr struct{ msg string }
 func (e *asErr) Error() string { return "asErr " + e.msg }
+type asLabel string
+func (l asLabel) String() string { return "label " + string(l) }
 type asWrong struct{}
 func (asWrong) Area() int { return 0 }
 func asDescribe(v any) string {
@@ -67,7 +70,7 @@ func asCheck(v any) {
 // missed interpreted types when it bound its variable.
 func TestInterfaceAssertions(t *testing.T) {
 	cases := []goCase{
-		{name: "type switch", imports: "errors", decls: assertDecls, body: `for _, v := range []any{asRect{2, 3}, &asCircle{1}, asSquare{asRect{1, 1}}, &asErr{"bad"}, errors.New("plain"), 7, asWrong{}, nil, "s"} {
+		{name: "type switch", imports: "errors", decls: assertDecls, body: `for _, v := range []any{asRect{2, 3}, &asCircle{1}, asSquare{asRect{1, 1}}, &asErr{"bad"}, errors.New("plain"), 7, asWrong{}, asLabel("l"), nil, "s"} {
 	fmt.Println(asDescribe(v))
 }
 fmt.Println(asDescribe(asRect{4, 5}), asDescribe(&asErr{"lit"}))`},
