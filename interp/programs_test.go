@@ -16,7 +16,6 @@ import (
 // fails when one of them starts to pass (take it off the list) and when
 // any other program diverges.
 var programGaps = map[string]string{
-	"fan_in":              "ranging over the channel a variadic function of channels returns panics (reflect: call of reflect.Value.Len on int Value)",
 	"generic_pair":        "a generic function [K comparable, V any] returning []Pair[K, V] does not compile (undefined type for V)",
 	"generics_map_filter": "a type parameter inferred from a compiled function argument (Map(evens, strconv.Itoa)) does not compile (undefined type for U)",
 }

@@ -62,6 +62,7 @@ type rewriter struct {
 	varTypes  map[string]string // types of the names the cell declares (typeinfer.go)
 
 	typeSpecs map[string]*ast.TypeSpec // the session's and the cell's types, parsed when needed (assert.go)
+	variadics map[string]string        // variadic parameters of the cell's functions, as slice types (chanrange.go)
 }
 
 // rewrite returns the item's text with the rewrites applied, and keeps the
@@ -111,6 +112,7 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 	r.methods = s.methodsOf(units, defs)
 	r.defs = defs
 	r.inferVarTypes(units)
+	r.variadics = variadicParams(units)
 	return r
 }
 
@@ -338,6 +340,8 @@ func (r *rewriter) unit(u *unit) {
 		switch n := n.(type) {
 		case *ast.RangeStmt:
 			ranges = append(ranges, n)
+			// Before loopVars: the element's variable comes before its copies.
+			r.chanSliceRange(u, n)
 			r.loopVars(u, n.Body, rangeVars(n), nil)
 			r.rangeAssign(u, n)
 		case *ast.ForStmt:
