@@ -63,6 +63,7 @@ type rewriter struct {
 
 	typeSpecs map[string]*ast.TypeSpec // the session's and the cell's types, parsed when needed (assert.go)
 	variadics map[string]string        // variadic parameters of the cell's functions, as slice types (chanrange.go)
+	unitFile  *ast.File                // the unit being rewritten (scopedtype.go)
 }
 
 // rewrite returns the item's text with the rewrites applied, and keeps the
@@ -332,6 +333,7 @@ func (u *unit) outText(n ast.Node) string {
 func (r *rewriter) unit(u *unit) {
 	r.renames = map[*ast.Ident]string{}
 	r.copies = nil
+	r.unitFile = u.file
 	r.loopClosures(u.file)
 	r.methodExprs(u)
 	r.iterTypes(u)

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/spinlab/spinlab/interp/symbols"
 )
 
 // A best-effort static typing of expressions, by their text: what yaegi
@@ -98,6 +100,19 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 		}
 	case *ast.CallExpr:
 		return r.callType(e, text), false
+	case *ast.SelectorExpr:
+		// A function of a compiled package, as a value: strconv.Itoa.
+		pkg, ok := e.X.(*ast.Ident)
+		if !ok || !r.isPackage(pkg.Name) {
+			return "", false
+		}
+		path := packagePath(r.defs, pkg.Name)
+		if path == "" {
+			return "", false
+		}
+		if v, ok := symbols.Table(symbolKey(path))[e.Sel.Name]; ok && v.IsValid() && v.Kind() == reflect.Func {
+			return r.s.sourceType(v.Type()), false
+		}
 	case *ast.FuncLit:
 		return text(e.Type), false
 	case *ast.TypeAssertExpr:
@@ -135,6 +150,9 @@ func (r *rewriter) callType(e *ast.CallExpr, text func(ast.Node) string) string 
 			}
 			if ft, ok := r.funcs[f.Name]; ok && ft.ft.TypeParams == nil && ft.ft.Results != nil && len(ft.ft.Results.List) == 1 && len(ft.ft.Results.List[0].Names) <= 1 {
 				return ft.text(ft.ft.Results.List[0].Type)
+			}
+			if t := r.genericCallType(e, text); t != "" {
+				return t
 			}
 			if d, ok := r.s.definition(f.Name); ok && d.Kind == kindFunc && !strings.Contains(d.Source[:strings.Index(d.Source+"(", "(")], "[") {
 				return r.s.resultType(f.Name)
