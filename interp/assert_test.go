@@ -152,6 +152,23 @@ fmt.Println(fmt.Sprintln(cs), fmt.Errorf("got %v", cs))`},
 	diffGo(t, cases)
 }
 
+// TestStringerSliceSessionVariable checks a slice of a Stringer type
+// declared in an earlier cell, printed and shown as a cell's value: its
+// definition ("var cs []ssColor") gives its type; it printed [2 0].
+func TestStringerSliceSessionVariable(t *testing.T) {
+	s, out, _ := newTestSession(t)
+	mustExec(t, s, `type ssColor int
+func (c ssColor) String() string { return [...]string{"red", "green", "blue"}[c] }`)
+	mustExec(t, s, "cs := []ssColor{2, 0}")
+	mustExec(t, s, "fmt.Println(cs)")
+	if got, want := out.String(), "[blue red]\n"; got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+	if got, want := text(mustExec(t, s, "cs").Value), "[blue red]"; got != want {
+		t.Errorf("value %q, want %q", got, want)
+	}
+}
+
 // TestUnexportedFieldsJSON checks encoding/json and encoding/xml on the
 // unexported fields of an interpreted struct against go run: yaegi
 // v0.16.1 names such a field Xskip, and json marshalled it.

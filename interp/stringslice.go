@@ -12,10 +12,11 @@ import (
 // []int and prints its numbers ([2 0]) where Go calls each element's
 // String method ([blue red]). Where the cell shows the static type of a
 // print argument (a variable or parameter declared []Color or [N]Color, a
-// composite literal), and fmt would call the element's String or Error
-// method (the operands of Print, Println, Sprint, ..., and those of
-// Printf-style verbs %v and %s without #), the session hands fmt the
-// elements as fmt.Stringer (or error) values instead:
+// composite literal, a session variable), and fmt would call the
+// element's String or Error method (the operands of Print, Println,
+// Sprint, ..., those of Printf-style verbs %v, %s, %x, %X and %q without
+// #, and a cell's final expression), the session hands fmt the elements
+// as fmt.Stringer (or error) values instead:
 //
 //	fmt.Println(cs)  →  fmt.Println(func(_spinlabX []Color) []_spinlabfmt.Stringer { ... }(cs))
 
@@ -36,6 +37,19 @@ var printfFuncs = map[string]map[string]int{
 // or arrays of a session type with a String or Error method.
 func (r *rewriter) stringerSlices(u *unit) {
 	text := func(n ast.Node) string { return u.src[u.offset(n.Pos()):u.offset(n.End())] }
+	wrap := func(a ast.Expr) {
+		t, _ := r.exprType(a, text)
+		if conv := r.stringerSlice(t); conv != "" && !strings.Contains(text(a), "\n") {
+			u.edit(u.offset(a.Pos()), u.offset(a.Pos()), conv+"(")
+			u.edit(u.offset(a.End()), u.offset(a.End()), ")")
+		}
+	}
+	// A cell's final expression shows as %v prints it.
+	if e := finalExpr(u); e != nil {
+		if _, isCall := e.(*ast.CallExpr); !isCall {
+			wrap(e)
+		}
+	}
 	ast.Inspect(u.file, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok || call.Ellipsis.IsValid() {
@@ -68,11 +82,7 @@ func (r *rewriter) stringerSlices(u *unit) {
 			}
 		}
 		for _, a := range args {
-			t, _ := r.exprType(a, text)
-			if conv := r.stringerSlice(t); conv != "" && !strings.Contains(text(a), "\n") {
-				u.edit(u.offset(a.Pos()), u.offset(a.Pos()), conv+"(")
-				u.edit(u.offset(a.End()), u.offset(a.End()), ")")
-			}
+			wrap(a)
 		}
 		return true
 	})

@@ -86,6 +86,13 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 			return t, false
 		}
 		if v, ok := r.globals[e.Name]; ok && v.IsValid() {
+			// The declared type of a session variable ("var cs []Color")
+			// names the session's types, which reflection does not.
+			if d, ok := r.s.definition(e.Name); ok && d.Kind == kindVar {
+				if t, ok := strings.CutPrefix(d.Source, "var "+e.Name+" "); ok && t != "" {
+					return t, false
+				}
+			}
 			return r.s.sourceType(v.Type()), false
 		}
 	case *ast.IndexExpr:
