@@ -56,7 +56,14 @@
 // have a Bundle method as rendered bundles; a top-level if, for, switch or
 // block that declares several names at once in a nested block
 // ("z, err := f()") runs inside a function literal called in place,
-// since yaegi loses such names at package level.
+// since yaegi loses such names at package level. An assertion to an
+// interface (v.(Shape), v.(error), a type switch case) tries the session's
+// struct types that implement it, read from their declared methods
+// (assert.go, typeswitch.go); unexported fields of declared struct types
+// are tagged json:"-" xml:"-" (fieldtags.go); print arguments of type
+// []T, T a session type with a String or Error method, reach fmt as
+// []fmt.Stringer (stringslice.go); a range over a slice of channels goes
+// by index (chanrange.go).
 //
 // Newer Go that yaegi cannot run is closed in spinlab's own code (no change
 // to yaegi): slices, maps, cmp and iter.Pull are spinlab's interpreted

@@ -509,8 +509,8 @@ func typeString(r *typeRegistry, t reflect.Type, nt *namedType) string {
 				b.WriteString(fieldName(f.Name, nil, i) + " ")
 			}
 			b.WriteString(typeString(r, f.Type, nil))
-			if f.Tag != "" {
-				b.WriteString(" " + strconv.Quote(string(f.Tag)))
+			if tag := declaredTag(f); tag != "" {
+				b.WriteString(" " + strconv.Quote(string(tag)))
 			}
 		}
 		b.WriteString(" }")

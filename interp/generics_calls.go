@@ -114,14 +114,54 @@ func (r *rewriter) instantiate(u *unit, call *ast.CallExpr) bool {
 		r.wrapDefine(u, call, substituteResult(sig, bind))
 		return false
 	}
+	text := func(n ast.Node) string { return u.src[u.offset(n.Pos()):u.offset(n.End())] }
+	bind, needed, failed := r.bindTypeArgs(sig, tparams, call, text)
+	if failed {
+		return false
+	}
+	if msg := r.checkConstraints(sig, bind, text); msg != "" {
+		// Go rejects the call when it compiles; here it panics when it runs.
+		res := substituteResult(sig, bind)
+		if strings.HasPrefix(res, "(") || res == "" {
+			res = strings.TrimSuffix(strings.TrimPrefix(res, "("), ")")
+			if res != "" {
+				res = "(" + res + ")"
+			}
+		}
+		u.dropEdits(u.offset(call.Pos()), u.offset(call.End()))
+		u.edit(u.offset(call.Pos()), u.offset(call.End()), "func() "+res+" { panic("+strconv.Quote(msg)+") }()")
+		return false
+	}
+	args := make([]string, len(tparams))
+	for i, p := range tparams {
+		b, ok := bind[p]
+		if !ok {
+			return false
+		}
+		args[i] = b.typ
+	}
+	if needed {
+		end := u.offset(call.Fun.End())
+		u.edit(end, end, "["+strings.Join(args, ", ")+"]")
+	}
+	if r.topDefine(u, call) {
+		r.wrapDefine(u, call, substituteResult(sig, bind))
+	}
+	return needed
+}
+
+// bindTypeArgs infers the type parameters of a generic call from the
+// types of its arguments that the cell shows, as Go's inference does for
+// the cases that matter here. needed reports a binding yaegi v0.16.1
+// cannot make itself (through a func-typed or variadic parameter, or from
+// untyped constants only); failed, a conflict or an argument list that
+// does not fit.
+func (r *rewriter) bindTypeArgs(sig funcType, tparams []string, call *ast.CallExpr, text func(ast.Node) string) (bind map[string]typeBinding, needed, failed bool) {
 	isParam := map[string]bool{}
 	for _, p := range tparams {
 		isParam[p] = true
 	}
-	text := func(n ast.Node) string { return u.src[u.offset(n.Pos()):u.offset(n.End())] }
-	bind := map[string]typeBinding{}
-	needed := false
-	failed := false
+	bind = map[string]typeBinding{}
 	var unify func(p ast.Expr, a ast.Expr, atext func(ast.Node) string, untyped, direct bool)
 	unify = func(p ast.Expr, a ast.Expr, atext func(ast.Node) string, untyped, direct bool) {
 		switch p := p.(type) {
@@ -161,6 +201,20 @@ func (r *rewriter) instantiate(u *unit, call *ast.CallExpr) bool {
 			if at, ok := a.(*ast.ChanType); ok {
 				unify(p.Value, at.Value, atext, false, direct)
 			}
+		case *ast.IndexExpr, *ast.IndexListExpr:
+			// An instance of a generic type: Pair[K, V] against Pair[string, int].
+			pb, pi := typeInstance(p)
+			ab, ai := typeInstance(a)
+			pid, ok1 := pb.(*ast.Ident)
+			aid, ok2 := ab.(*ast.Ident)
+			if !ok1 || !ok2 || pid.Name != aid.Name || len(pi) != len(ai) {
+				return
+			}
+			// yaegi v0.16.1 does not infer through a generic type's
+			// arguments ("undefined type for V"): not direct.
+			for i := range pi {
+				unify(pi[i], ai[i], atext, false, false)
+			}
 		case *ast.FuncType:
 			at, ok := a.(*ast.FuncType)
 			if !ok {
@@ -195,12 +249,15 @@ func (r *rewriter) instantiate(u *unit, call *ast.CallExpr) bool {
 					p = &ast.ArrayType{Elt: e.Elt}
 				}
 			} else if i >= len(params) {
-				return false
+				return bind, needed, true
 			}
 		default:
-			return false
+			return bind, needed, true
 		}
 		t, untyped := r.exprType(a, text)
+		if id, ok := a.(*ast.Ident); ok && t == "" {
+			t = r.scopedType(id, text)
+		}
 		if t == "" {
 			if _, isLit := a.(*ast.FuncLit); isLit {
 				t = text(a.(*ast.FuncLit).Type)
@@ -215,38 +272,44 @@ func (r *rewriter) instantiate(u *unit, call *ast.CallExpr) bool {
 		atext := func(n ast.Node) string { return t[n.Pos()-1 : n.End()-1] }
 		unify(p, at, atext, untyped, !variadic)
 	}
+	return bind, needed, failed
+}
+
+// typeInstance splits an instantiated generic type into its generic type
+// and its type arguments.
+func typeInstance(x ast.Expr) (ast.Expr, []ast.Expr) {
+	switch x := x.(type) {
+	case *ast.IndexExpr:
+		return x.X, []ast.Expr{x.Index}
+	case *ast.IndexListExpr:
+		return x.X, x.Indices
+	}
+	return x, nil
+}
+
+// genericCallType is the result type of a call of a generic function of
+// the session or the cell whose type arguments its arguments show, or "".
+func (r *rewriter) genericCallType(call *ast.CallExpr, text func(ast.Node) string) string {
+	sig, ok := r.genericSig(call.Fun)
+	if !ok || sig.ft.Results == nil || len(fieldTypes(sig.ft.Results)) != 1 {
+		return ""
+	}
+	var tparams []string
+	for _, f := range sig.ft.TypeParams.List {
+		for _, n := range f.Names {
+			tparams = append(tparams, n.Name)
+		}
+	}
+	bind, _, failed := r.bindTypeArgs(sig, tparams, call, text)
 	if failed {
-		return false
+		return ""
 	}
-	if msg := r.checkConstraints(sig, bind, text); msg != "" {
-		// Go rejects the call when it compiles; here it panics when it runs.
-		res := substituteResult(sig, bind)
-		if strings.HasPrefix(res, "(") || res == "" {
-			res = strings.TrimSuffix(strings.TrimPrefix(res, "("), ")")
-			if res != "" {
-				res = "(" + res + ")"
-			}
+	for _, p := range tparams {
+		if b, ok := bind[p]; !ok || b.untyped {
+			return ""
 		}
-		u.dropEdits(u.offset(call.Pos()), u.offset(call.End()))
-		u.edit(u.offset(call.Pos()), u.offset(call.End()), "func() "+res+" { panic("+strconv.Quote(msg)+") }()")
-		return false
 	}
-	args := make([]string, len(tparams))
-	for i, p := range tparams {
-		b, ok := bind[p]
-		if !ok {
-			return false
-		}
-		args[i] = b.typ
-	}
-	if needed {
-		end := u.offset(call.Fun.End())
-		u.edit(end, end, "["+strings.Join(args, ", ")+"]")
-	}
-	if r.topDefine(u, call) {
-		r.wrapDefine(u, call, substituteResult(sig, bind))
-	}
-	return needed
+	return substituteResult(sig, bind)
 }
 
 // wrapDefine moves a generic call that defines cell-level variables into

@@ -15,13 +15,7 @@ import (
 // not run as Go does, each with the yaegi v0.16.1 gap it exposes. The test
 // fails when one of them starts to pass (take it off the list) and when
 // any other program diverges.
-var programGaps = map[string]string{
-	"fan_in":              "ranging over the channel a variadic function of channels returns panics (reflect: call of reflect.Value.Len on int Value)",
-	"generic_pair":        "a generic function [K comparable, V any] returning []Pair[K, V] does not compile (undefined type for V)",
-	"generics_map_filter": "a type parameter inferred from a compiled function argument (Map(evens, strconv.Itoa)) does not compile (undefined type for U)",
-	"json_roundtrip":      "encoding/json marshals an unexported field of an interpreted struct (as \"Xskip\")",
-	"stringer":            "a slice of a named type with a String method prints its numbers ([2 0]): yaegi represents []Color as []int, so fmt cannot tell it has a String method",
-}
+var programGaps = map[string]string{}
 
 // TestPrograms is the differential corpus: every testdata/programs/*.go is
 // a whole Go program, built with the go command and run, then run through

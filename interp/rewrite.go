@@ -22,9 +22,14 @@ import (
 //   - go statements recover panics and report them on the cell;
 //   - closures a loop makes on other goroutines' behalf are made in a
 //     frame of their own (loopscope.go);
-//   - branches out of select cases, method expressions used as values and
-//     type switches with compiled interface cases are rewritten around
-//     yaegi's gaps (selectbranch.go, methodexpr.go, typeswitch.go);
+//   - branches out of select cases, method expressions used as values,
+//     type switches with interface cases or cases of session types, and
+//     assertions to interfaces are rewritten around yaegi's gaps
+//     (selectbranch.go, methodexpr.go, typeswitch.go, assert.go);
+//   - the unexported fields of declared struct types are tagged json:"-"
+//     and xml:"-" (fieldtags.go);
+//   - print arguments that are slices of a session type with a String or
+//     Error method are handed to fmt as []fmt.Stringer (stringslice.go);
 //   - display.Show(x) and h.Update(x) pass values of interpreted types that
 //     have a Bundle method as rendered bundles.
 
@@ -55,6 +60,10 @@ type rewriter struct {
 
 	cellTypes map[string]string // type declarations of the cell (rewrite_results.go)
 	varTypes  map[string]string // types of the names the cell declares (typeinfer.go)
+
+	typeSpecs map[string]*ast.TypeSpec // the session's and the cell's types, parsed when needed (assert.go)
+	variadics map[string]string        // variadic parameters of the cell's functions, as slice types (chanrange.go)
+	unitFile  *ast.File                // the unit being rewritten (scopedtype.go)
 }
 
 // rewrite returns the item's text with the rewrites applied, and keeps the
@@ -104,6 +113,7 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 	r.methods = s.methodsOf(units, defs)
 	r.defs = defs
 	r.inferVarTypes(units)
+	r.variadics = variadicParams(units)
 	return r
 }
 
@@ -323,6 +333,7 @@ func (u *unit) outText(n ast.Node) string {
 func (r *rewriter) unit(u *unit) {
 	r.renames = map[*ast.Ident]string{}
 	r.copies = nil
+	r.unitFile = u.file
 	r.loopClosures(u.file)
 	r.methodExprs(u)
 	r.iterTypes(u)
@@ -331,6 +342,8 @@ func (r *rewriter) unit(u *unit) {
 		switch n := n.(type) {
 		case *ast.RangeStmt:
 			ranges = append(ranges, n)
+			// Before loopVars: the element's variable comes before its copies.
+			r.chanSliceRange(u, n)
 			r.loopVars(u, n.Body, rangeVars(n), nil)
 			r.rangeAssign(u, n)
 		case *ast.ForStmt:
@@ -387,6 +400,9 @@ func (r *rewriter) unit(u *unit) {
 		}
 	}
 	r.typeSwitches(u)
+	r.interfaceAsserts(u)
+	hideUnexportedFields(u)
+	r.stringerSlices(u)
 	r.loopScopes(u)
 	r.loopFuncLits(u)
 	r.selectBranches(u)

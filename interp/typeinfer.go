@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/spinlab/spinlab/interp/symbols"
 )
 
 // A best-effort static typing of expressions, by their text: what yaegi
@@ -84,6 +86,13 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 			return t, false
 		}
 		if v, ok := r.globals[e.Name]; ok && v.IsValid() {
+			// The declared type of a session variable ("var cs []Color")
+			// names the session's types, which reflection does not.
+			if d, ok := r.s.definition(e.Name); ok && d.Kind == kindVar {
+				if t, ok := strings.CutPrefix(d.Source, "var "+e.Name+" "); ok && t != "" {
+					return t, false
+				}
+			}
 			return r.s.sourceType(v.Type()), false
 		}
 	case *ast.IndexExpr:
@@ -98,6 +107,19 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 		}
 	case *ast.CallExpr:
 		return r.callType(e, text), false
+	case *ast.SelectorExpr:
+		// A function of a compiled package, as a value: strconv.Itoa.
+		pkg, ok := e.X.(*ast.Ident)
+		if !ok || !r.isPackage(pkg.Name) {
+			return "", false
+		}
+		path := packagePath(r.defs, pkg.Name)
+		if path == "" {
+			return "", false
+		}
+		if v, ok := symbols.Table(symbolKey(path))[e.Sel.Name]; ok && v.IsValid() && v.Kind() == reflect.Func {
+			return r.s.sourceType(v.Type()), false
+		}
 	case *ast.FuncLit:
 		return text(e.Type), false
 	case *ast.TypeAssertExpr:
@@ -135,6 +157,9 @@ func (r *rewriter) callType(e *ast.CallExpr, text func(ast.Node) string) string 
 			}
 			if ft, ok := r.funcs[f.Name]; ok && ft.ft.TypeParams == nil && ft.ft.Results != nil && len(ft.ft.Results.List) == 1 && len(ft.ft.Results.List[0].Names) <= 1 {
 				return ft.text(ft.ft.Results.List[0].Type)
+			}
+			if t := r.genericCallType(e, text); t != "" {
+				return t
 			}
 			if d, ok := r.s.definition(f.Name); ok && d.Kind == kindFunc && !strings.Contains(d.Source[:strings.Index(d.Source+"(", "(")], "[") {
 				return r.s.resultType(f.Name)

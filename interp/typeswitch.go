@@ -6,25 +6,29 @@ import (
 	"strings"
 )
 
-// typeSwitches rewrites a type switch with a case of a compiled interface
-// (error, fmt.Stringer, io.Reader) into an
-// expression switch over comma-ok type assertions, which yaegi v0.16.1
-// gets right where its type switch does not: "case error" did not match a
-// compiled error (*errors.errorString), nor "case fmt.Stringer" a value of
-// an interpreted type with a String method.
+// typeSwitches rewrites a type switch with a case of an interface (error,
+// fmt.Stringer, io.Reader, one the session declares) or of a type the
+// session declares into an expression switch over comma-ok type
+// assertions, which yaegi v0.16.1 gets right where its type switch does
+// not: "case error" did not match a compiled error (*errors.errorString),
+// nor "case fmt.Stringer" a value of an interpreted type with a String
+// method, and a switch that binds its variable missed interpreted types
+// depending on how the value was made. An interface case is asserted by
+// trying the session's types that implement it (assert.go).
 //
 //	switch x := v.(type) { case int: A; case error, nil: B; default: C }
 //
 // becomes
 //
 //	switch t := v; { case func() bool { _, ok := t.(int); return ok }(): x := t.(int); _ = x; A
-//	case func() bool { _, ok := t.(error); return ok }() || t == nil: x := t; _ = x; B
+//	case func() bool { _, ok := func(any) (error, bool) {...}(t); return ok }() || t == nil: x := t; _ = x; B
 //	default: x := t; _ = x; C }
 //
 // Cases are tried in order, default last, as in a type switch; a case of
 // one type binds x with that type, others with v's. Switches whose case
 // lists span lines (the rewrite keeps lines), that have an init statement
-// or a case of an interface the session declares are left as they are.
+// or a case of an interface the session cannot read (a type set) are left
+// as they are.
 func (r *rewriter) typeSwitches(u *unit) {
 	ast.Inspect(u.file, func(n ast.Node) bool {
 		if ts, ok := n.(*ast.TypeSwitchStmt); ok {
@@ -58,20 +62,29 @@ func (r *rewriter) typeSwitch(u *unit, ts *ast.TypeSwitchStmt) {
 		return
 	}
 	need := false
+	kinds := map[ast.Expr]caseKind{}
+	impls := map[ast.Expr]implementers{}
 	for _, s := range ts.Body.List {
 		cc := s.(*ast.CaseClause)
 		if u.fset.Position(cc.Case).Line != u.fset.Position(cc.Colon).Line {
 			return
 		}
 		for _, t := range cc.List {
-			switch r.interfaceCase(t) {
-			case compiledInterface:
-				need = true
-			case sessionInterface:
-				// An assertion to it panics in yaegi v0.16.1 (reflect.Set:
-				// value of type interface {} is not assignable to type
-				// interp.valueInterface), its type switch does not.
+			k := r.interfaceCase(t)
+			if impl, ok := r.implementersOf(t); ok && (k == sessionInterface || len(impl.types)+len(impl.others) > 0) {
+				if strings.Contains(u.outText(t), "\n") {
+					return
+				}
+				impls[t] = impl
+				k = sessionInterface
+			} else if k == sessionInterface {
+				// An interface the session cannot read (a type set):
+				// left to yaegi.
 				return
+			}
+			kinds[t] = k
+			if k != concreteCase || r.mentionsSessionType(t) {
+				need = true
 			}
 		}
 	}
@@ -89,8 +102,11 @@ func (r *rewriter) typeSwitch(u *unit, ts *ast.TypeSwitchStmt) {
 		cc := s.(*ast.CaseClause)
 		bind := v
 		if len(cc.List) == 1 {
-			if id, ok := cc.List[0].(*ast.Ident); !ok || id.Name != "nil" {
-				bind = v + ".(" + u.outText(cc.List[0]) + ")"
+			t := cc.List[0]
+			if impl, ok := impls[t]; ok {
+				bind = assertFunc(u.outText(t), impl, false) + "(" + v + ")"
+			} else if id, ok := t.(*ast.Ident); !ok || id.Name != "nil" {
+				bind = v + ".(" + u.outText(t) + ")"
 			}
 		}
 		if len(cc.List) > 0 {
@@ -100,6 +116,10 @@ func (r *rewriter) typeSwitch(u *unit, ts *ast.TypeSwitchStmt) {
 				}
 				if id, ok := t.(*ast.Ident); ok && id.Name == "nil" {
 					u.edit(u.offset(t.Pos()), u.offset(t.End()), v+" == nil")
+					continue
+				}
+				if impl, ok := impls[t]; ok {
+					u.edit(u.offset(t.Pos()), u.offset(t.End()), "func() bool { _, ok := "+assertFunc(u.outText(t), impl, true)+"("+v+"); return ok }()")
 					continue
 				}
 				u.edit(u.offset(t.Pos()), u.offset(t.Pos()), "func() bool { _, ok := "+v+".(")
@@ -123,6 +143,21 @@ const (
 	compiledInterface          // error, a type of another package, an interface literal
 	sessionInterface           // an interface the cell or the session declares
 )
+
+// mentionsSessionType reports a case type that names a type of the
+// session: yaegi v0.16.1's type switch misses such types when it binds
+// its variable, depending on how the value was made (a composite literal
+// passed as an argument, a variable), where x.(T) does not.
+func (r *rewriter) mentionsSessionType(t ast.Expr) bool {
+	found := false
+	ast.Inspect(t, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && r.sessionType(id.Name) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
 
 // interfaceCase tells whether a type switch case may be an interface, and
 // whose.
