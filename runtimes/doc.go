@@ -41,7 +41,7 @@
 // # Process mode and the worker protocol
 //
 // Each child is the running binary with the argument "worker" (the
-// `spinlab worker` command, whose body is WorkerMainPrepared), unless
+// `spinlab worker` command, whose body is WorkerMain), unless
 // ProcessOptions.Command or $SPINLAB_WORKER_BIN says otherwise. A child
 // is started by internal/child: it runs in its own process group, gets
 // SIGKILL when this process dies, reads its Program on a private channel
