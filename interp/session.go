@@ -141,6 +141,8 @@ type Session struct {
 
 	regs sync.Map          // *yaegi.Interpreter → its *typeRegistry (format.go)
 	docs map[string]string // doc comments of definitions, by name (see noteDocs)
+
+	tc *typeChecker // made on first use by a failed cell; guarded by mu (typecheck.go)
 }
 
 // New starts a session with display and runtimes imported.
