@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	yaegi "github.com/traefik/yaegi/interp"
 
@@ -138,11 +139,15 @@ type Session struct {
 	// to its text as written and its place in its cell, for the compiled
 	// runner (see ExportGo).
 	goSrc map[string]goSource
+	// varChecks are the session variables' declarations for type checks
+	// of failed cells (typecheck.go), by name.
+	varChecks map[string]varCheck
 
 	regs sync.Map          // *yaegi.Interpreter → its *typeRegistry (format.go)
 	docs map[string]string // doc comments of definitions, by name (see noteDocs)
 
-	tc *typeChecker // made on first use by a failed cell; guarded by mu (typecheck.go)
+	tc     *typeChecker  // made on first use by a failed cell; guarded by mu (typecheck.go)
+	tcWait time.Duration // how long a failed cell waits for its type check (0: the default)
 }
 
 // New starts a session with display and runtimes imported.

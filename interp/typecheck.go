@@ -7,8 +7,11 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"reflect"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 )
 
 // A cell that yaegi rejects is type-checked again with go/types, as the Go
@@ -40,6 +43,7 @@ import (
 // typeChecker holds what a session's type checks reuse: the importer of
 // standard packages and its file set.
 type typeChecker struct {
+	busy sync.Mutex // held by a check, which may outlive the cell's wait
 	fset *token.FileSet
 	imp  types.ImporterFrom
 }
@@ -152,6 +156,18 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 			written[d.Source] = g.text
 		}
 	}
+	varChecks := map[string]string{}
+	for _, d := range defs {
+		if d.Kind != kindVar {
+			continue
+		}
+		// A variable whose type the session only guessed is left without
+		// one, so that what the cell does with it is not checked.
+		varChecks[d.Name] = "var " + d.Name + " = " + unknownName
+		if c, ok := s.varChecks[d.Name]; ok && c.source == d.Source && c.text != "" {
+			varChecks[d.Name] = c.text
+		}
+	}
 	s.mu2.Unlock()
 	source := func(d Definition) string {
 		if t, ok := written[d.Source]; ok {
@@ -185,10 +201,8 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 				continue
 			}
 		}
-		if d.Kind == kindVar && !certainVarType(d) {
-			// Its type is the interpreter's guess: leave it untyped, so
-			// that what the cell does with it is not checked.
-			p.text("var " + d.Name + " = " + unknownName + "\n")
+		if d.Kind == kindVar {
+			p.text(varChecks[d.Name] + "\n")
 			continue
 		}
 		p.text(source(d) + "\n")
@@ -215,16 +229,29 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 			off := u.off + u.offset(st.Pos())
 			text := u.src[u.offset(st.Pos()):u.offset(st.End())]
 			names := topLevelNames(st)
-			fresh := len(names) > 0
+			fresh := len(names) > 0 // all new
+			some := false           // some new
 			for _, id := range names {
 				fresh = fresh && !defined[id.Name]
+				some = some || !defined[id.Name]
 			}
 			switch st := st.(type) {
 			case *ast.AssignStmt:
-				if st.Tok == token.DEFINE && fresh {
-					lhs, rhs := st.Lhs, st.Rhs
+				if st.Tok == token.DEFINE && some {
+					// a, err := f() after err := g() defines a and
+					// assigns err: only a is declared again.
+					rhs := st.Rhs
 					p.text("\nvar ")
-					p.cell(u.src[u.offset(lhs[0].Pos()):u.offset(lhs[len(lhs)-1].End())], u.off+u.offset(lhs[0].Pos()))
+					for i, l := range st.Lhs {
+						if i > 0 {
+							p.text(", ")
+						}
+						if id := l.(*ast.Ident); id.Name == "_" || defined[id.Name] {
+							p.text("_")
+						} else {
+							p.cell(id.Name, u.off+u.offset(id.Pos()))
+						}
+					}
 					p.text(" = ")
 					p.cell(u.src[u.offset(rhs[0].Pos()):u.offset(rhs[len(rhs)-1].End())], u.off+u.offset(rhs[0].Pos()))
 					p.text("\n")
@@ -255,17 +282,56 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 		}
 	}
 
+	known := s.globals()
 	tc := s.checker()
-	src := p.b.String()
-	f, err := parser.ParseFile(tc.fset, "cell.go", src, parser.SkipObjectResolution)
+	if !tc.busy.TryLock() {
+		return nil // a check that timed out still runs
+	}
+	done := make(chan []found, 1)
+	go func() {
+		defer tc.busy.Unlock()
+		done <- tc.check(&p, quietUnused, quietValue, known)
+	}()
+	var errs []found
+	select {
+	case errs = <-done:
+	case <-time.After(s.typeCheckWait()):
+		// Loading the standard packages a cell imports can take seconds
+		// (net/http); the check goes on and leaves them loaded for the
+		// next failed cell, and this one keeps the interpreter's message.
+		return nil
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].off < errs[j].off })
+	var lines []string
+	seen := map[string]bool{}
+	for _, e := range errs {
+		l := cellPosition(code, cell, e.off) + ": " + e.msg
+		if !seen[l] {
+			seen[l] = true
+			lines = append(lines, l)
+		}
+	}
+	return limitErrors(lines)
+}
+
+// found is an error a check found in the cell, at a cell offset.
+type found struct {
+	off int
+	msg string
+}
+
+// check type-checks program p; known are the interpreter's global names.
+// It returns nil when it found no error in the cell or cannot vouch for
+// what it found.
+func (tc *typeChecker) check(p *program, quietUnused, quietValue map[int]bool, known map[string]reflect.Value) []found {
+	f, err := parser.ParseFile(tc.fset, "cell.go", p.b.String(), parser.SkipObjectResolution)
 	if err != nil {
 		return nil
 	}
 	tf := tc.fset.File(f.Pos())
-	type found struct {
-		off int
-		msg string
-	}
 	var errs []found
 	doubt := false
 	conf := types.Config{
@@ -282,8 +348,7 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 			msg := te.Msg
 			switch {
 			case strings.HasPrefix(msg, "could not import"),
-				strings.HasPrefix(msg, "imported and not used"),
-				strings.HasSuffix(msg, " imported and not used"),
+				strings.HasSuffix(msg, "imported and not used"),
 				strings.HasPrefix(msg, "initialization cycle"),
 				strings.Contains(msg, unknownName):
 				return
@@ -292,7 +357,7 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 				return
 			}
 			if name, ok := strings.CutPrefix(msg, "undefined: "); ok && !strings.Contains(name, ".") {
-				if _, ok := s.globals()[name]; ok {
+				if _, ok := known[name]; ok {
 					doubt = true // the interpreter knows it: the reconstruction missed it
 					return
 				}
@@ -301,20 +366,18 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 		},
 	}
 	conf.Check("main", tc.fset, []*ast.File{f}, nil)
-	if doubt || len(errs) == 0 {
+	if doubt {
 		return nil
 	}
-	sort.SliceStable(errs, func(i, j int) bool { return errs[i].off < errs[j].off })
-	var lines []string
-	seen := map[string]bool{}
-	for _, e := range errs {
-		l := cellPosition(code, cell, e.off) + ": " + e.msg
-		if !seen[l] {
-			seen[l] = true
-			lines = append(lines, l)
-		}
+	return errs
+}
+
+// typeCheckWait is how long a failed cell waits for its type check.
+func (s *Session) typeCheckWait() time.Duration {
+	if s.tcWait > 0 {
+		return s.tcWait
 	}
-	return limitErrors(lines)
+	return 5 * time.Second
 }
 
 // unknownName stands for the value of a session variable whose type the
@@ -322,12 +385,45 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 // and go/types reports nothing about invalid operands.
 const unknownName = "_spinlabUnknownType"
 
-// certainVarType reports whether a session variable's declaration names
-// its type as the cell that made it did: a type from reflection of an
-// interpreted value (an unnamed struct, any) may not be.
-func certainVarType(d Definition) bool {
-	t := strings.TrimSpace(strings.TrimPrefix(d.Source, "var "+d.Name))
-	return t != "" && t != "any" && !strings.Contains(t, "struct {") && !strings.Contains(t, "interface {") && !strings.Contains(t, "main.")
+// varCheck is how a type check declares a session variable.
+type varCheck struct {
+	source string // the Source of the variable's Definition
+	text   string // its declaration for go/types, or "": unknown
+}
+
+// noteVarCheck records how a type check declares variable d, the i-th of
+// names, defined from values in unit u: as d.Source where that names the
+// type the cell gave it, else with the initialiser as written (go/types
+// infers its type as Go does), else not at all. A Definition alone
+// cannot tell: Source's type may be read from the interpreter's value, in
+// which an interpreted named type reads as its underlying type. Replayed
+// definitions are not noted, and not vouched for.
+func (s *Session) noteVarCheck(d Definition, guessed bool, u *unit, names []ast.Expr, i int, values []ast.Expr) {
+	text := d.Source
+	if guessed {
+		text = ""
+		if len(values) > 0 && (len(values) == len(names) || len(values) == 1) {
+			var lhs []string
+			for j := range names {
+				if j == i {
+					lhs = append(lhs, d.Name)
+				} else {
+					lhs = append(lhs, "_")
+				}
+			}
+			rhs := values
+			if len(values) == len(names) && len(names) > 1 {
+				lhs, rhs = []string{d.Name}, values[i:i+1]
+			}
+			text = "var " + strings.Join(lhs, ", ") + " = " + u.src[u.offset(rhs[0].Pos()):u.offset(rhs[len(rhs)-1].End())]
+		}
+	}
+	s.mu2.Lock()
+	defer s.mu2.Unlock()
+	if s.varChecks == nil {
+		s.varChecks = map[string]varCheck{}
+	}
+	s.varChecks[d.Name] = varCheck{source: d.Source, text: text}
 }
 
 // topLevelNames are the names a top-level statement defines.

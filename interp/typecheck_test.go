@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // goBuildErrors builds cell as the first cell of a program (the cell's
@@ -44,6 +45,7 @@ func goBuildErrors(t *testing.T, imports, cell string) string {
 func compileError(t *testing.T, cells ...string) string {
 	t.Helper()
 	s, _, _ := newTestSession(t)
+	s.tcWait = time.Hour // loading standard packages from source is slow under -race
 	for _, c := range cells[:len(cells)-1] {
 		mustExec(t, s, c)
 	}
@@ -128,6 +130,26 @@ display.Show(r)
 _ = runtimes.Goroutine
 fmt.Sprint(r, xs)`)
 	want := "cell[3]:11:9: invalid operation: strings.ToUpper(s) + len(xs) (mismatched types string and int)"
+	if got != want {
+		t.Errorf("message:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestTypeErrorSessionVariables checks that session variables enter the
+// check with the types their cells gave them, also where the interpreter
+// reads an interpreted named type as its underlying type (temp is a
+// Celsius, not a float64) or a struct type without its name (pt), and
+// that names a cell defines twice at its top level are no errors.
+func TestTypeErrorSessionVariables(t *testing.T) {
+	got := compileError(t,
+		"type Celsius float64\nfunc (c Celsius) F() float64 { return float64(c)*9/5 + 32 }\ntype Room struct{ Temp Celsius }\nfunc room() (Room, error) { return Room{20}, nil }\nr := Room{21}\ntemp := r.Temp\npt, _ := room()",
+		`a, err := room()
+b, err := room()
+func report() string {
+	return fmt.Sprint(temp.F(), pt.Temp.F(), a, b, err)
+}
+var label string = temp.F()`)
+	want := "cell[2]:6:20: cannot use temp.F() (value of type float64) as string value in variable declaration"
 	if got != want {
 		t.Errorf("message:\n%s\nwant:\n%s", got, want)
 	}
