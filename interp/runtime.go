@@ -211,7 +211,10 @@ func overrides(stderr *stderrFilter, s *Session, std *log.Logger) yaegi.Exports 
 			"LogAt": reflect.ValueOf(func(line int, kind, msg string) {
 				posLogger{s: stderr, std: std, line: line, exit: s.fatalExit}.log(kind, msg)
 			}),
-			"Exiting": reflect.ValueOf(s.exiting.Load),
+			"Exiting":  reflect.ValueOf(s.exiting.Load),
+			"Deferred": reflect.ValueOf(s.deferred),
+			"Spread":   reflect.ValueOf(s.deferredSpread),
+			"Close":    reflect.ValueOf(closeChan),
 		},
 	}
 }
