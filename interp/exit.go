@@ -59,8 +59,9 @@ func (r *rewriter) skipDefersOnExit(u *unit) {
 			literal = literal && isLiteral(a)
 		}
 		id, _ := d.Call.Fun.(*ast.Ident)
+		sel, _ := d.Call.Fun.(*ast.SelectorExpr)
 		switch {
-		case id != nil && r.recovers(id.Name):
+		case id != nil && r.recovers(id.Name), sel != nil && r.recovers("."+sel.Sel.Name):
 			return true // returns on exit by itself (returnOnExit)
 		case isName(d.Call.Fun) && literal && d.Call.Ellipsis == token.NoPos:
 			start, end := u.offset(d.Call.Pos()), u.offset(d.Call.End())
@@ -122,7 +123,7 @@ func (r *rewriter) deferCall(u *unit, d *ast.DeferStmt, fn string) {
 }
 
 // recovers reports a function of the cell or the session that calls
-// recover in its body.
+// recover in its body; ".M" asks for any method M.
 func (r *rewriter) recovers(name string) bool {
 	if r.recovering[name] {
 		return true
@@ -131,8 +132,11 @@ func (r *rewriter) recovers(name string) bool {
 		return false
 	}
 	for _, d := range r.defs {
-		if d.Kind == kindFunc && d.Name == name {
-			return strings.Contains(d.Source, "recover()")
+		if d.Kind != kindFunc || !strings.Contains(d.Source, "recover()") {
+			continue
+		}
+		if d.Name == name || strings.HasPrefix(name, ".") && strings.HasSuffix(d.Name, name) {
+			return true
 		}
 	}
 	return false
@@ -152,13 +156,13 @@ func (r *rewriter) generic(name string) bool {
 	return false
 }
 
-// returnOnExit makes each function the unit declares that calls recover
-// (a deferred handler: defer catch(&err)) return at once when the session
+// returnOnExit makes each function and method the unit declares that
+// calls recover (a deferred handler: defer catch(&err)) return at once when the session
 // is exiting, so that it neither runs nor catches the exit.
 func (r *rewriter) returnOnExit(u *unit) {
 	for _, decl := range u.file.Decls {
 		fd, ok := decl.(*ast.FuncDecl)
-		if !ok || fd.Body == nil || fd.Recv != nil || !callsRecover(fd.Body) {
+		if !ok || fd.Body == nil || !callsRecover(fd.Body) {
 			continue
 		}
 		if res := fd.Type.Results; res != nil && len(res.List) > 0 && len(res.List[0].Names) == 0 {

@@ -25,6 +25,14 @@ func catch(err *error) {
 	}
 }
 
+type guard struct{ name string }
+
+func (g *guard) catch(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%s caught %v", g.name, r)
+	}
+}
+
 func trace(s string) func() {
 	fmt.Println("enter", s)
 	return func() { fmt.Println("leave", s) }
@@ -58,6 +66,12 @@ func safe() (err error) {
 	panic("boom")
 }
 
+func safeMethod() (err error) {
+	g := &guard{"guard"}
+	defer g.catch(&err)
+	panic("bang")
+}
+
 func deep(n int) {
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -69,6 +83,8 @@ func deep(n int) {
 	t := &T{"deep"}
 	defer t.Log(n)
 	defer catch(new(error))
+	g := &guard{"deep"}
+	defer g.catch(new(error))
 	defer func() { fmt.Println("literal") }()
 	for i := range 2 {
 		defer fmt.Println("deep loop", i)
@@ -84,6 +100,7 @@ func deep(n int) {
 
 const exitBody = `order()
 fmt.Println(safe())
+fmt.Println(safeMethod())
 deep(2)`
 
 // TestExitSkipsDefers checks that os.Exit runs no deferred call, of any

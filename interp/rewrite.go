@@ -102,6 +102,9 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 	for _, u := range units {
 		r.collectNames(u.file)
 		for _, d := range u.file.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && fd.Body != nil && callsRecover(fd.Body) {
+				r.recovering["."+fd.Name.Name] = true
+			}
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
 				src := stmtOrDeclSource(u)
 				r.funcs[fd.Name.Name] = funcType{fd.Type, src, int(u.file.FileStart)}
