@@ -290,6 +290,13 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 	done := make(chan []found, 1)
 	go func() {
 		defer tc.busy.Unlock()
+		defer func() {
+			// A failure of the checker must not take the evaluator down:
+			// the cell keeps the interpreter's message.
+			if recover() != nil {
+				done <- nil
+			}
+		}()
 		done <- tc.check(&p, quietUnused, quietValue, known)
 	}()
 	var errs []found
