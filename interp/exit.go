@@ -3,9 +3,12 @@ package interp
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"reflect"
 	"strings"
+
+	"github.com/spinlab/spinlab/interp/symbols"
 )
 
 // os.Exit ends a Go program without running deferred calls. In a session
@@ -17,25 +20,32 @@ import (
 //
 //	defer func() { ... }() →  defer func() { if _spinlabrt.Exiting() { return }; ... }()
 //	defer mu.Unlock()      →  defer func() { if !_spinlabrt.Exiting() { mu.Unlock() } }()
-//	defer f(x, 1)          →  { _spinlabA1 := x; defer _spinlabrt.Deferred(f, _spinlabA1, 1) }
-//	defer t.Log(xs...)     →  { _spinlabF1, _spinlabA2 := t.Log, xs; defer _spinlabrt.Spread(_spinlabF1, _spinlabA2) }
+//	defer f(x, 1)          →  defer func(_spinlabP1 T, _spinlabP2 float64) { if !_spinlabrt.Exiting() { f(_spinlabP1, _spinlabP2) } }(x, 1)
 //	defer close(ch)        →  { _spinlabA1 := ch; defer _spinlabrt.Deferred(_spinlabrt.Close, _spinlabA1) }
 //
 // A function literal keeps its body in place so that recover is still
 // called directly by the deferred function. A call with arguments that
-// are not literals cannot become a closure: yaegi v0.16.1 evaluates a
-// deferred call's arguments when it runs (see callargs.go), and a closure
-// made in a loop is one value for every iteration, so every deferred call
-// would see the last iteration's values; the arguments and the function
-// value (a method value binds its receiver) are bound where the defer
-// statement runs, and a compiled helper makes the call, unless the
-// session is exiting. A named function that calls recover stays the
-// deferred function (recover must be called directly by it): its own
-// body returns at once when the session is exiting. What remains runs on
-// exit: a deferred call of a generic function with non-literal arguments,
-// and of the builtins other than close. The mark holds until the next
-// cell starts, as for a process that is gone: deferred calls of the
-// cell's other goroutines are skipped too.
+// are not literals cannot become a closure over them: yaegi v0.16.1 gives
+// a literal made in a loop one value for all iterations, so every
+// deferred closure would see the last iteration's values. A literal with
+// the callee's parameters captures nothing; its arguments are those of
+// the defer statement, bound there by bindArgs (callargs.go), so they are
+// evaluated where Go evaluates them. The parameters' types come from the
+// declaration of a function of the cell or the session, or from the
+// symbol table of a compiled package (fmt.Sprint, io.WriteString). A
+// named function or method that calls recover stays the deferred
+// function (recover must be called directly by it): its own body returns
+// at once when the session is exiting, so that it neither runs nor
+// catches the exit.
+//
+// What still runs on exit: a deferred call with non-literal arguments of
+// a variadic function (yaegi v0.16.1 passes a deferred variadic literal
+// its arguments wrongly), of a method value, of a function value that is
+// not declared (a local closure), of a generic function, of a builtin
+// other than close, and of a compiled function with a parameter type the
+// call's place cannot write. The mark holds until the next cell starts,
+// as for a process that is gone: deferred calls of the cell's other
+// goroutines are skipped too.
 
 // skipDefersOnExit rewrites the defer statements of a unit (see above).
 // It runs before bindArgs, whose block must enclose the closure wrappers.
@@ -69,57 +79,182 @@ func (r *rewriter) skipDefersOnExit(u *unit) {
 			u.edit(end, end, " } }()")
 			return true
 		case id != nil && id.Name == "close" && len(d.Call.Args) == 1 && !r.shadowed("close"):
-			r.deferCall(u, d, rtName+".Close")
-		case id != nil && (isBuiltin(id.Name) || r.generic(id.Name)):
-			return true
+			r.deferClose(u, d)
+		case id != nil:
+			if ft, text := r.signature(id.Name); ft != nil {
+				var params []string
+				for _, f := range ft.Params.List {
+					for range max(1, len(f.Names)) {
+						params = append(params, text(f.Type))
+					}
+				}
+				r.deferLiteral(u, d, id.Name, params)
+			}
 		default:
-			r.deferCall(u, d, "")
+			if params, ok := r.compiledParams(u, d.Call.Fun); ok {
+				r.deferLiteral(u, d, u.src[u.offset(d.Call.Fun.Pos()):u.offset(d.Call.Fun.End())], params)
+			}
 		}
 		return true
 	})
 }
 
-// deferCall rewrites "defer f(args)" into a deferred call of the session's
-// helper with the function value and the non-literal arguments bound
-// before the statement (see above); fn replaces f when not "".
-func (r *rewriter) deferCall(u *unit, d *ast.DeferStmt, fn string) {
-	var names, values []string
-	bind := func(e ast.Expr) string {
+// signature returns the type of a non-generic function the cell or the
+// session declares, and the text of its nodes; nil for any other name (a
+// builtin, a generic function, a local function value).
+func (r *rewriter) signature(name string) (*ast.FuncType, func(ast.Node) string) {
+	if isBuiltin(name) {
+		return nil, nil
+	}
+	if f, ok := r.funcs[name]; ok {
+		if f.ft.TypeParams != nil {
+			return nil, nil
+		}
+		return f.ft, f.text
+	}
+	for _, d := range r.defs {
+		if d.Kind != kindFunc || d.Name != name {
+			continue
+		}
+		src := "package p\n" + d.Source
+		file, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+		if err != nil || len(file.Decls) != 1 {
+			return nil, nil
+		}
+		fd, ok := file.Decls[0].(*ast.FuncDecl)
+		if !ok || fd.Type.TypeParams != nil {
+			return nil, nil
+		}
+		base := int(file.FileStart)
+		return fd.Type, func(n ast.Node) string { return src[int(n.Pos())-base : int(n.End())-base] }
+	}
+	return nil, nil
+}
+
+// deferLiteral rewrites "defer f(args)" into a deferred function literal
+// with f's parameters (their types' source), which calls f unless the
+// session is exiting. The arguments stay those of the defer statement
+// (bindArgs binds them there), so they are evaluated and converted as for
+// f, and the literal captures nothing: yaegi v0.16.1 gives a literal made
+// in a loop one value for all iterations, which only its parameters tell
+// apart.
+func (r *rewriter) deferLiteral(u *unit, d *ast.DeferStmt, f string, params []string) {
+	if n := len(params); n > 0 && strings.HasPrefix(params[n-1], "...") {
+		// yaegi v0.16.1 passes the arguments of a deferred variadic
+		// literal wrongly ("cannot use []int as type int", a spread
+		// slice as one element): the call stays as written.
+		return
+	}
+	var decl, args []string
+	for _, t := range params {
 		r.loops++
-		name := fmt.Sprintf("_spinlabA%d", r.loops)
-		names = append(names, name)
-		values = append(values, u.takeEdits(u.offset(e.Pos()), u.offset(e.End())))
-		return name
-	}
-	helper := rtName + ".Deferred("
-	if d.Call.Ellipsis != token.NoPos {
-		helper = rtName + ".Spread("
-	}
-	if fn == "" {
-		if _, ok := d.Call.Fun.(*ast.Ident); ok {
-			fn = u.takeEdits(u.offset(d.Call.Fun.Pos()), u.offset(d.Call.Fun.End()))
-		} else {
-			fn = bind(d.Call.Fun) // a method value binds its receiver here
+		p := fmt.Sprintf("_spinlabP%d", r.loops)
+		decl = append(decl, p+" "+t)
+		if strings.HasPrefix(t, "...") {
+			p += "..."
 		}
+		args = append(args, p)
 	}
-	var args []string
-	for _, a := range d.Call.Args {
-		if isLiteral(a) {
-			args = append(args, u.takeEdits(u.offset(a.Pos()), u.offset(a.End())))
-		} else {
-			args = append(args, bind(a))
+	lit := "func(" + strings.Join(decl, ", ") + ") { if !" + rtName + ".Exiting() { " + f + "(" + strings.Join(args, ", ") + ") } }"
+	u.edit(u.offset(d.Call.Fun.Pos()), u.offset(d.Call.Fun.End()), lit)
+}
+
+// compiledParams returns the source of the parameter types of a function
+// of a compiled package (fmt.Println: "...interface {}"), when each can
+// be written where the call is: built from predeclared types and the
+// package's own.
+func (r *rewriter) compiledParams(u *unit, fun ast.Expr) ([]string, bool) {
+	sel, ok := fun.(*ast.SelectorExpr)
+	if !ok {
+		return nil, false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	if !ok || r.shadowed(x.Name) || localNames(u.file)[x.Name] {
+		return nil, false
+	}
+	if _, ok := r.globals[x.Name]; ok {
+		return nil, false
+	}
+	path := packagePath(r.defs, x.Name)
+	if path == "" {
+		return nil, false
+	}
+	v, ok := symbols.Table(symbolKey(path))[sel.Sel.Name]
+	if !ok || !v.IsValid() || v.Kind() != reflect.Func {
+		return nil, false
+	}
+	t := v.Type()
+	var params []string
+	for i := range t.NumIn() {
+		p := t.In(i)
+		prefix := ""
+		if t.IsVariadic() && i == t.NumIn()-1 {
+			p, prefix = p.Elem(), "..."
 		}
+		if !writable(p, path, x.Name, map[reflect.Type]bool{}) {
+			return nil, false
+		}
+		params = append(params, prefix+p.String())
 	}
-	call := helper + strings.Join(append([]string{fn}, args...), ", ") + ")"
+	return params, true
+}
+
+// writable reports whether reflect's rendering of t is Go source where
+// package path is imported as name: its named types are predeclared or
+// path's, under its own name.
+func writable(t reflect.Type, path, name string, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return true
+	}
+	seen[t] = true
+	if t.Name() != "" {
+		switch t.PkgPath() {
+		case "":
+			return true
+		case path:
+			return strings.HasPrefix(t.String(), name+".")
+		}
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Chan:
+		return writable(t.Elem(), path, name, seen)
+	case reflect.Map:
+		return writable(t.Key(), path, name, seen) && writable(t.Elem(), path, name, seen)
+	case reflect.Func:
+		for i := range t.NumIn() {
+			if !writable(t.In(i), path, name, seen) {
+				return false
+			}
+		}
+		for i := range t.NumOut() {
+			if !writable(t.Out(i), path, name, seen) {
+				return false
+			}
+		}
+		return true
+	case reflect.Interface:
+		return t.NumMethod() == 0
+	case reflect.Struct:
+		return t.NumField() == 0
+	}
+	return true
+}
+
+// deferClose rewrites "defer close(ch)" into a deferred call of the
+// session's helper, with ch bound before the statement (see above).
+func (r *rewriter) deferClose(u *unit, d *ast.DeferStmt) {
+	a := d.Call.Args[0]
+	arg := u.takeEdits(u.offset(a.Pos()), u.offset(a.End()))
 	at, end := u.offset(d.Call.Pos()), u.offset(d.Call.End())
 	u.takeEdits(at, end)
-	u.edit(at, end, call)
 	r.bound[d] = true
-	if len(names) > 0 {
-		at := u.offset(d.Pos())
-		u.edit(at, at, "{ "+strings.Join(names, ", ")+" := "+strings.Join(values, ", ")+"; ")
-		u.edit(end, end, " }")
-	}
+	r.loops++
+	name := fmt.Sprintf("_spinlabA%d", r.loops)
+	u.edit(at, end, rtName+".Deferred("+rtName+".Close, "+name+")")
+	start := u.offset(d.Pos())
+	u.edit(start, start, "{ "+name+" := "+arg+"; ")
+	u.edit(end, end, " }")
 }
 
 // recovers reports a function of the cell or the session that calls
@@ -137,20 +272,6 @@ func (r *rewriter) recovers(name string) bool {
 		}
 		if d.Name == name || strings.HasPrefix(name, ".") && strings.HasSuffix(d.Name, name) {
 			return true
-		}
-	}
-	return false
-}
-
-// generic reports a generic function of the cell or the session, which
-// is no value without its type arguments.
-func (r *rewriter) generic(name string) bool {
-	if f, ok := r.funcs[name]; ok {
-		return f.ft.TypeParams != nil
-	}
-	for _, d := range r.defs {
-		if d.Kind == kindFunc && d.Name == name {
-			return strings.HasPrefix(d.Source, "func "+name+"[")
 		}
 	}
 	return false
@@ -217,19 +338,10 @@ func isName(e ast.Expr) bool {
 func closeChan(ch any) { reflect.ValueOf(ch).Close() }
 
 // deferred calls f with args, unless the session is exiting: the
-// deferred form of a call whose arguments are evaluated at the defer
-// statement (see skipDefersOnExit).
+// deferred form of close (see skipDefersOnExit).
 func (s *Session) deferred(f any, args ...any) {
 	if !s.exiting.Load() {
-		callDeferred(f, args, false)
-	}
-}
-
-// deferredSpread is deferred for a call whose last argument is spread
-// (f(a, xs...)).
-func (s *Session) deferredSpread(f any, args ...any) {
-	if !s.exiting.Load() {
-		callDeferred(f, args, true)
+		callDeferred(f, args)
 	}
 }
 
@@ -237,14 +349,14 @@ func (s *Session) deferredSpread(f any, args ...any) {
 // argument goes to its parameter's type (an untyped constant argument
 // arrives with its default type: 1 for a float64 parameter), nil to the
 // parameter's zero value.
-func callDeferred(f any, args []any, spread bool) {
+func callDeferred(f any, args []any) {
 	fv := reflect.ValueOf(f)
 	ft := fv.Type()
 	in := make([]reflect.Value, len(args))
 	for i, a := range args {
 		var pt reflect.Type
 		switch {
-		case ft.IsVariadic() && i >= ft.NumIn()-1 && !spread:
+		case ft.IsVariadic() && i >= ft.NumIn()-1:
 			pt = ft.In(ft.NumIn() - 1).Elem()
 		case i < ft.NumIn():
 			pt = ft.In(i)
@@ -259,10 +371,6 @@ func callDeferred(f any, args []any, spread bool) {
 			v = v.Convert(pt)
 		}
 		in[i] = v
-	}
-	if spread {
-		fv.CallSlice(in)
-		return
 	}
 	fv.Call(in)
 }

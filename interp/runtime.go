@@ -213,7 +213,6 @@ func overrides(stderr *stderrFilter, s *Session, std *log.Logger) yaegi.Exports 
 			}),
 			"Exiting":  reflect.ValueOf(s.exiting.Load),
 			"Deferred": reflect.ValueOf(s.deferred),
-			"Spread":   reflect.ValueOf(s.deferredSpread),
 			"Close":    reflect.ValueOf(closeChan),
 		},
 	}
