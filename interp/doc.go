@@ -92,9 +92,9 @@
 // os.Exit and log.Fatal* panic inside the interpreter and are reported as
 // an "exit" error; the deferred calls of interpreted code are skipped, as
 // in a process that exits (exit.go), except deferred calls with
-// non-literal arguments of variadic functions (defer fmt.Println(x)),
-// method values, local closures, generic functions and builtins other
-// than close.
+// non-literal arguments of functions with a parameter of type any (defer
+// fmt.Println(x)), of method values, local closures, generic functions
+// and builtins other than close.
 // An interrupt (a cancelled context) stops interpreted
 // loops, channel operations and time.Sleep (the session's own, which wakes
 // on an interrupt); code blocked inside other compiled code (a locked

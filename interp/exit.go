@@ -38,12 +38,17 @@ import (
 // at once when the session is exiting, so that it neither runs nor
 // catches the exit.
 //
+// A variadic callee gets a literal that takes the call's arguments one
+// by one (or the spread slice) and is not variadic itself: yaegi v0.16.1
+// passes a deferred variadic literal its arguments wrongly.
+//
 // What still runs on exit: a deferred call with non-literal arguments of
-// a variadic function (yaegi v0.16.1 passes a deferred variadic literal
-// its arguments wrongly), of a method value, of a function value that is
-// not declared (a local closure), of a generic function, of a builtin
-// other than close, and of a compiled function with a parameter type the
-// call's place cannot write. The mark holds until the next cell starts,
+// a function with a parameter of type any (fmt.Println: yaegi v0.16.1
+// loses interpreted values passed to deferred literals as any), of a
+// method value, of a function value that is not declared (a local
+// closure), of a generic function, of a builtin other than close, and
+// of a compiled function with a parameter type the call's place cannot
+// write. The mark holds until the next cell starts,
 // as for a process that is gone: deferred calls of the cell's other
 // goroutines are skipped too.
 
@@ -139,21 +144,45 @@ func (r *rewriter) signature(name string) (*ast.FuncType, func(ast.Node) string)
 // in a loop one value for all iterations, which only its parameters tell
 // apart.
 func (r *rewriter) deferLiteral(u *unit, d *ast.DeferStmt, f string, params []string) {
+	for _, t := range params {
+		switch strings.TrimPrefix(t, "...") {
+		case "any", "interface {}", "interface{}":
+			// yaegi v0.16.1 loses the second of two deferred literal
+			// calls' interpreted values passed as any (it printed
+			// "<nil>"): the call stays as written.
+			return
+		}
+	}
+	spread := ""
 	if n := len(params); n > 0 && strings.HasPrefix(params[n-1], "...") {
 		// yaegi v0.16.1 passes the arguments of a deferred variadic
 		// literal wrongly ("cannot use []int as type int", a spread
-		// slice as one element): the call stays as written.
-		return
+		// slice as one element): the literal takes the call's arguments
+		// one by one, or the spread slice, and is not variadic.
+		elem := strings.TrimPrefix(params[n-1], "...")
+		params = params[:n-1]
+		switch {
+		case d.Call.Ellipsis != token.NoPos:
+			params, spread = append(params, "[]"+elem), "..."
+		case len(d.Call.Args) < len(params):
+			return
+		default:
+			for range len(d.Call.Args) - len(params) {
+				params = append(params, elem)
+			}
+		}
 	}
 	var decl, args []string
 	for _, t := range params {
 		r.loops++
 		p := fmt.Sprintf("_spinlabP%d", r.loops)
 		decl = append(decl, p+" "+t)
-		if strings.HasPrefix(t, "...") {
-			p += "..."
-		}
 		args = append(args, p)
+	}
+	if spread != "" {
+		args[len(args)-1] += spread
+		at := u.offset(d.Call.Ellipsis)
+		u.edit(at, at+len("..."), "")
 	}
 	lit := "func(" + strings.Join(decl, ", ") + ") { if !" + rtName + ".Exiting() { " + f + "(" + strings.Join(args, ", ") + ") } }"
 	u.edit(u.offset(d.Call.Fun.Pos()), u.offset(d.Call.Fun.End()), lit)

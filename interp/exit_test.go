@@ -13,7 +13,7 @@ import (
 // exitDecls defer calls of the forms os.Exit skips: a function literal,
 // a method value without arguments, functions of the session and of
 // compiled packages with arguments that change after the defer, in a
-// loop, untyped constants and nil for typed parameters, close, and
+// loop, variadic (spread or not), untyped constants and nil for typed parameters, close, and
 // handlers (a function, a method) that recover. order runs them all
 // without exiting, with a method value with arguments and a function
 // value computed at the defer too.
@@ -44,6 +44,14 @@ func scale(f float64, p *T) { fmt.Println("scale", f, p == nil) }
 
 func report(s string, n int) { fmt.Println(s, n) }
 
+func total(label string, xs ...int) {
+	sum := 0
+	for _, x := range xs {
+		sum += x
+	}
+	fmt.Println(label, xs, sum)
+}
+
 func order() {
 	for i := 0; i < 3; i++ {
 		defer fmt.Println("loop", i)
@@ -51,6 +59,10 @@ func order() {
 	x := 1
 	defer fmt.Println("x", x)
 	x = 2
+	ys := []int{7}
+	defer total("spread", ys...)
+	ys[0] = 8
+	defer total("ints", x, 3)
 	t := &T{"t"}
 	defer t.Log("log", x)
 	ch := make(chan int, 1)
@@ -81,6 +93,7 @@ func deep(n int) {
 	mu.Lock()
 	defer mu.Unlock()
 	defer report("deep", n)
+	defer total("deep total", n, 1)
 	msg := fmt.Sprintln("written", n)
 	defer io.WriteString(os.Stdout, msg)
 	msg = "changed"
