@@ -241,7 +241,7 @@ func writable(t reflect.Type, path, name string, seen map[reflect.Type]bool) boo
 		case "":
 			return true
 		case path:
-			return strings.HasPrefix(t.String(), name+".")
+			return token.IsExported(t.Name()) && strings.HasPrefix(t.String(), name+".")
 		}
 		return false
 	}
