@@ -49,9 +49,13 @@ func (r *rewriter) bindArgs(u *unit) {
 	var stmts []ast.Stmt
 	ast.Inspect(u.file, func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.GoStmt, *ast.DeferStmt:
+		case *ast.DeferStmt:
+			if inBody(n) && !r.bound[n] {
+				stmts = append(stmts, n)
+			}
+		case *ast.GoStmt:
 			if inBody(n) {
-				stmts = append(stmts, n.(ast.Stmt))
+				stmts = append(stmts, n)
 			}
 		}
 		return true

@@ -143,7 +143,10 @@ func (s *Session) unitDefinitions(u *unit) (defs []Definition) {
 				if len(st.Rhs) == len(st.Lhs) {
 					rhs = st.Rhs[i]
 				}
-				defs = append(defs, Definition{Kind: kindVar, Name: id.Name, Source: "var " + id.Name + " " + s.varType(id.Name, "", rhs, u)})
+				typ, guessed := s.varType(id.Name, "", rhs, u)
+				d := Definition{Kind: kindVar, Name: id.Name, Source: "var " + id.Name + " " + typ}
+				s.noteVarCheck(d, guessed, u, st.Lhs, i, st.Rhs)
+				defs = append(defs, d)
 			}
 		case *ast.DeclStmt:
 			if gd, ok := st.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR {
@@ -170,50 +173,58 @@ func (s *Session) varDefinitions(u *unit, sp *ast.ValueSpec) []Definition {
 		if len(sp.Values) == len(sp.Names) {
 			rhs = sp.Values[i]
 		}
-		defs = append(defs, Definition{Kind: kindVar, Name: n.Name, Source: "var " + n.Name + " " + s.varType(n.Name, typ, rhs, u)})
+		t, guessed := s.varType(n.Name, typ, rhs, u)
+		d := Definition{Kind: kindVar, Name: n.Name, Source: "var " + n.Name + " " + t}
+		lhs := make([]ast.Expr, len(sp.Names))
+		for j, id := range sp.Names {
+			lhs[j] = id
+		}
+		s.noteVarCheck(d, guessed, u, lhs, i, sp.Values)
+		defs = append(defs, d)
 	}
 	return defs
 }
 
 // varType finds the Go source of a variable's type: its declared type, the
 // type of a composite literal that initialises it, or the type the
-// interpreter gave it.
-func (s *Session) varType(name, declared string, rhs ast.Expr, u *unit) string {
+// interpreter gave it (guessed: an interpreted named type reads as its
+// underlying type, an interpreted struct type as a struct literal type).
+func (s *Session) varType(name, declared string, rhs ast.Expr, u *unit) (typ string, guessed bool) {
 	if declared != "" {
-		return declared
+		return declared, false
 	}
 	switch e := rhs.(type) {
 	case *ast.CompositeLit:
 		if e.Type != nil {
-			return u.outText(e.Type)
+			return u.outText(e.Type), false
 		}
 	case *ast.UnaryExpr:
 		if cl, ok := e.X.(*ast.CompositeLit); ok && e.Op == token.AND && cl.Type != nil {
-			return "*" + u.outText(cl.Type)
+			return "*" + u.outText(cl.Type), false
 		}
 	case *ast.CallExpr:
 		// new(T), make(T, ...), and conversions T(x) to a named session type
 		if id, ok := e.Fun.(*ast.Ident); ok && len(e.Args) > 0 {
 			switch id.Name {
 			case "new":
-				return "*" + u.outText(e.Args[0])
+				return "*" + u.outText(e.Args[0]), false
 			case "make":
-				return u.outText(e.Args[0])
+				return u.outText(e.Args[0]), false
 			}
 			if d, ok := s.definition(id.Name); ok && d.Kind == kindType {
-				return id.Name
+				return id.Name, false
 			}
 		}
 		if id, ok := e.Fun.(*ast.Ident); ok {
 			if t := s.resultType(id.Name); t != "" {
-				return t
+				return t, false
 			}
 		}
 	}
 	if v, ok := s.globals()[name]; ok && v.IsValid() {
-		return typeSource(v.Type())
+		return typeSource(v.Type()), true
 	}
-	return "any"
+	return "any", true
 }
 
 // resultType is the source of the single result type of a session

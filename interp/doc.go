@@ -13,7 +13,10 @@
 // order-independent, so a call may come before the function it calls), then
 // the rest in the cell's order. Edits never change line numbers, and each
 // item is evaluated under a //line directive, so errors and panic
-// tracebacks name the cell and its own lines: "cell[3]:2:5".
+// tracebacks name the cell and its own lines: "cell[3]:2:5". A cell that
+// yaegi rejects is type-checked again with go/types, in a program made of
+// the session's definitions and the cell as written, and every error Go
+// finds in the cell is reported, in Go's words (typecheck.go).
 //
 // Declarations persist and may be redefined. yaegi keeps the first
 // declaration of a type, so a cell that changes a type moves the session to
@@ -95,8 +98,11 @@
 //
 // os.Exit and log.Fatal* panic inside the interpreter and are reported as
 // an "exit" error; the deferred calls of interpreted code are skipped, as
-// in a process that exits (exit.go), except a deferred call of a named
-// function with non-literal arguments. An interrupt (a cancelled context) stops interpreted
+// in a process that exits (exit.go), except deferred calls with
+// non-literal arguments of functions with a parameter of type any (defer
+// fmt.Println(x)), of method values, local closures, generic functions
+// and builtins other than close.
+// An interrupt (a cancelled context) stops interpreted
 // loops, channel operations and time.Sleep (the session's own, which wakes
 // on an interrupt); code blocked inside other compiled code (a locked
 // sync.Mutex, a WaitGroup never done) cannot be stopped, the cell is

@@ -168,6 +168,13 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 				}
 				e.Traceback = []string{e.Message}
 			}
+			if e, ok := uerr.(*Error); ok && e.Name == "CompileError" && isCompileError(err) {
+				// Go's own verdict, all of it, where the session can tell it.
+				if lines := s.cellTypeErrors(code, cell, units); len(lines) > 0 {
+					e.Message = strings.Join(lines, "\n")
+					e.Traceback = firstPositions(e.Message)
+				}
+			}
 			if e, ok := uerr.(*Error); cell > 0 && ok && e.Name != "CompileError" {
 				// The group compiled, so the variables it declares exist,
 				// whatever their values: they are definitions, which a

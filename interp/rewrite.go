@@ -52,11 +52,16 @@ type rewriter struct {
 	intTypes map[string]bool       // session types whose underlying type is an integer
 	globals  map[string]reflect.Value
 	funcs    map[string]funcType // functions the cell declares
-	methods  map[string]method   // methods of interpreted types, by "T.M" (methodexpr.go)
-	defs     []Definition        // the session's definitions
-	copies   []loopCopy
-	loopGos  map[*ast.GoStmt]bool // go statements a loop runs (loopscope.go)
-	loopLits []*ast.FuncLit       // function literals a loop makes to escape
+	// recovering are the functions the cell declares that call recover;
+	// bound are the defer statements whose arguments skipDefersOnExit
+	// bound (exit.go).
+	recovering map[string]bool
+	bound      map[*ast.DeferStmt]bool
+	methods    map[string]method // methods of interpreted types, by "T.M" (methodexpr.go)
+	defs       []Definition      // the session's definitions
+	copies     []loopCopy
+	loopGos    map[*ast.GoStmt]bool // go statements a loop runs (loopscope.go)
+	loopLits   []*ast.FuncLit       // function literals a loop makes to escape
 
 	cellTypes map[string]string // type declarations of the cell (rewrite_results.go)
 	varTypes  map[string]string // types of the names the cell declares (typeinfer.go)
@@ -100,13 +105,21 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 		}
 	}
 	r.funcs = map[string]funcType{}
+	r.recovering = map[string]bool{}
+	r.bound = map[*ast.DeferStmt]bool{}
 	r.cellTypes = collectCellTypes(units)
 	for _, u := range units {
 		r.collectNames(u.file)
 		for _, d := range u.file.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && fd.Body != nil && callsRecover(fd.Body) {
+				r.recovering["."+fd.Name.Name] = true
+			}
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
 				src := stmtOrDeclSource(u)
 				r.funcs[fd.Name.Name] = funcType{fd.Type, src, int(u.file.FileStart)}
+				if fd.Body != nil && callsRecover(fd.Body) {
+					r.recovering[fd.Name.Name] = true
+				}
 			}
 		}
 	}
@@ -385,7 +398,7 @@ func (r *rewriter) unit(u *unit) {
 		at := u.offset(c.lbrace) + 1
 		u.edit(at, at, c.text)
 	}
-	skipDefersOnExit(u)
+	r.skipDefersOnExit(u)
 	r.bindArgs(u)
 	// After the edits inside their headers, which the new header includes.
 	for _, n := range ranges {

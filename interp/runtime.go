@@ -213,6 +213,8 @@ func overrides(stderr *stderrFilter, s *Session, std *log.Logger) yaegi.Exports 
 			}),
 			"Exiting":        reflect.ValueOf(s.exiting.Load),
 			"AssertionError": reflect.ValueOf(newAssertionError),
+			"Deferred":       reflect.ValueOf(s.deferred),
+			"Close":          reflect.ValueOf(closeChan),
 		},
 	}
 }

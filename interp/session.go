@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	yaegi "github.com/traefik/yaegi/interp"
 
@@ -124,6 +125,9 @@ type Session struct {
 	// to its text as written and its place in its cell, for the compiled
 	// runner (see ExportGo).
 	goSrc map[string]goSource
+	// varChecks are the session variables' declarations for type checks
+	// of failed cells (typecheck.go), by name.
+	varChecks map[string]varCheck
 
 	// frameMu orders the interpreter's frame set-up by an evaluation
 	// before the session's reads of global variables: every statement
@@ -157,6 +161,9 @@ type Session struct {
 
 	regs sync.Map    // *yaegi.Interpreter → its *typeRegistry (format.go)
 	docs docComments // doc comments of definitions, for Inspect
+
+	tc     *typeChecker  // made on first use by a failed cell; guarded by cellMu (typecheck.go)
+	tcWait time.Duration // how long a failed cell waits for its type check (0: the default)
 }
 
 // New starts a session with display and runtimes imported.
