@@ -164,6 +164,7 @@ type Session struct {
 
 	tc     *typeChecker  // made on first use by a failed cell; guarded by cellMu (typecheck.go)
 	tcWait time.Duration // how long a failed cell waits for its type check (0: the default)
+	tcKeep time.Duration // how long a type checker keeps its packages (0: typeCheckKeep)
 }
 
 // New starts a session with display and runtimes imported.

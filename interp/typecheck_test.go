@@ -154,3 +154,38 @@ var label string = temp.F()`)
 		t.Errorf("message:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestTypeCheckerDropsItsPackages: the standard packages a type check
+// loaded (20 MB and more of heap) are dropped once no check has run for
+// typeCheckKeep, and the next failed cell loads them again and still
+// gets Go's messages.
+func TestTypeCheckerDropsItsPackages(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	s.tcWait = time.Hour
+	s.tcKeep = 100 * time.Millisecond
+	loaded := func() bool {
+		s.tc.busy.Lock()
+		defer s.tc.busy.Unlock()
+		return s.tc.imp != nil
+	}
+	fail := func() {
+		t.Helper()
+		_, err := s.Execute(context.Background(), "var q int = fmt.Sprint(1)")
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(e.Message, "cannot use fmt.Sprint(1) (value of type string) as int value") {
+			t.Fatalf("error %v, want go/types' message", err)
+		}
+	}
+	fail()
+	if !loaded() {
+		t.Fatal("no packages loaded after a check")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for loaded() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if loaded() {
+		t.Fatalf("the packages are still loaded %v after the last check", 10*time.Second)
+	}
+	fail()
+}
