@@ -53,3 +53,18 @@ fmt.Println(max(y, 7), min(1, y))`},
 	}
 	diffGo(t, cases)
 }
+
+// TestMinMaxSessionConstants: min and max of a session variable and a
+// constant an earlier cell declared get the type Go gives them (yaegi
+// failed with "nil reflect type": the constant's reflected type hid that
+// it is untyped).
+func TestMinMaxSessionConstants(t *testing.T) {
+	s, out, _ := newTestSession(t)
+	mustExec(t, s, "n := 4\nconst scale = 3\nconst fl = 2.5\nconst typed int64 = 9")
+	mustExec(t, s, "m := max(n, scale)\nfmt.Printf(\"%v %T\\n\", m, m)")
+	mustExec(t, s, "x := max(scale, fl)\nfmt.Printf(\"%v %T\\n\", x, x)")
+	mustExec(t, s, "var i64 int64 = 3\ny := min(i64, typed)\nfmt.Printf(\"%v %T\\n\", y, y)")
+	if got, want := out.String(), "4 int\n3 float64\n3 int64\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

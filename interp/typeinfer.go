@@ -85,6 +85,13 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 		if t, ok := r.varTypes[e.Name]; ok {
 			return t, false
 		}
+		if _, ok := r.globals[e.Name]; ok {
+			// A session constant: reflection gives its value's type, not
+			// whether it is untyped.
+			if d, ok := r.s.definition(e.Name); ok && d.Kind == kindConst {
+				return r.constType(d.Source, e.Name)
+			}
+		}
 		if v, ok := r.globals[e.Name]; ok && v.IsValid() {
 			// The declared type of a session variable ("var cs []Color")
 			// names the session's types, which reflection does not.
@@ -443,4 +450,40 @@ func (s *Session) sourceType(t reflect.Type) string {
 		return ""
 	}
 	return render(t)
+}
+
+// constType types a session constant from its declaration ("const scale
+// = 3", "const f float64 = 2"): its declared type, or the default type of
+// its untyped value.
+func (r *rewriter) constType(source, name string) (typ string, untyped bool) {
+	src := "package p\n" + source
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+	if err != nil {
+		return "", false
+	}
+	text := func(n ast.Node) string { return src[int(n.Pos())-1 : int(n.End())-1] }
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST {
+			continue
+		}
+		for _, sp := range gd.Specs {
+			vs := sp.(*ast.ValueSpec)
+			for i, id := range vs.Names {
+				if id.Name != name {
+					continue
+				}
+				if vs.Type != nil {
+					return text(vs.Type), false
+				}
+				if i < len(vs.Values) {
+					if _, isIdent := vs.Values[i].(*ast.Ident); isIdent {
+						return "", false // another constant: its type may be the session's
+					}
+					return r.exprType(vs.Values[i], text)
+				}
+			}
+		}
+	}
+	return "", false
 }
