@@ -65,14 +65,14 @@ type Client struct {
 	readers sync.WaitGroup
 	hb      chan []byte // heartbeat echoes
 
-	mu       sync.Mutex
-	inbox    map[kernel.Channel][]received
-	waiters  []*waiter
-	sent     map[string]sent // by msg_id, until Collect or Discard
-	onInput  func(prompt string) string
-	prompts  []string
-	bad      []error // messages from the kernel that failed to decode
-	closed   bool
+	mu      sync.Mutex
+	inbox   map[kernel.Channel][]received
+	waiters []*waiter
+	sent    map[string]sent // by msg_id, until Collect or Discard
+	onInput func(prompt string) string
+	prompts []string
+	bad     []error // messages from the kernel that failed to decode
+	closed  bool
 }
 
 // socket is one of the client's zmq sockets.
