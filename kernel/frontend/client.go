@@ -406,13 +406,28 @@ func (c *Client) SendRaw(ch kernel.Channel, frames ...[]byte) error {
 }
 
 // await calls try, with c.mu held, until it reports true, waking when a
-// message on ch for which wake reports true arrives. It fails when ctx
-// ends or the client is closed.
+// message on ch for which wake reports true arrives (wake runs on the
+// socket's reader, with c.mu held). It fails when ctx ends or the client
+// is closed.
 func (c *Client) await(ctx context.Context, ch kernel.Channel, wake func(*kernel.Message) bool, try func() bool) error {
-	w := &waiter{ch: ch, wake: wake, signal: make(chan struct{}, 1)}
+	// A poll (ctx already done) registers no waiter: wake never runs on
+	// a reader for it.
 	c.mu.Lock()
-	c.waiters = append(c.waiters, w)
+	ok, closed := try(), c.closed
+	var w *waiter
+	if !ok && !closed && ctx.Err() == nil {
+		w = &waiter{ch: ch, wake: wake, signal: make(chan struct{}, 1)}
+		c.waiters = append(c.waiters, w)
+	}
 	c.mu.Unlock()
+	switch {
+	case ok:
+		return nil
+	case closed:
+		return ErrClosed
+	case w == nil:
+		return ctx.Err()
+	}
 	defer func() {
 		c.mu.Lock()
 		c.waiters = slices.DeleteFunc(c.waiters, func(x *waiter) bool { return x == w })
