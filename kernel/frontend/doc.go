@@ -1,7 +1,7 @@
 // Package frontend is a Jupyter client in Go: it connects to a kernel's
 // five ZeroMQ sockets, signs what it sends and checks what it receives,
 // and gathers per request the reply and the iopub messages up to status
-// idle. Every failure is an error; it never panics or fails a test.
+// idle. Every failure is an error: it never fails a test or exits.
 //
 // Dial connects from a kernel.ConnectionInfo (kernel.ReadConnectionFile
 // reads one from a connection file) and WaitReady waits until iopub

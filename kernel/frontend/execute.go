@@ -98,11 +98,11 @@ func (c *Client) WaitExecute(ctx context.Context, req *kernel.Message) (*Result,
 	if err != nil {
 		return nil, err
 	}
-	return Decode(e)
+	return DecodeExecute(e)
 }
 
-// Decode decodes the exchange of an execute_request.
-func Decode(e *Exchange) (*Result, error) {
+// DecodeExecute decodes the exchange of an execute_request into its Result.
+func DecodeExecute(e *Exchange) (*Result, error) {
 	if err := decodeReply(e.Reply, "execute_request", nil); err != nil {
 		return nil, err
 	}
