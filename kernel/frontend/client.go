@@ -133,7 +133,6 @@ func Dial(ctx context.Context, info kernel.ConnectionInfo, opts Options) (*Clien
 	// zmq4 retries a dial until its socket's context ends: Dial's ctx
 	// ends it while dialling, Close afterwards.
 	stop := context.AfterFunc(ctx, cancel)
-	defer stop()
 	quiet := log.New(io.Discard, "", 0)
 	zopts := []zmq4.Option{
 		zmq4.WithLogger(quiet), zmq4.WithDialerRetry(opts.Retry), zmq4.WithDialerMaxRetries(-1),
@@ -155,6 +154,7 @@ func Dial(ctx context.Context, info kernel.ConnectionInfo, opts Options) (*Clien
 	for _, ch := range []kernel.Channel{kernel.Shell, kernel.IOPub, kernel.Control, kernel.Stdin, kernel.Heartbeat} {
 		z := socks[ch]
 		if err := z.Dial(info.BufferedEndpoint(ch)); err != nil {
+			stop()
 			c.Close()
 			if ctx.Err() != nil {
 				err = ctx.Err()
@@ -163,11 +163,16 @@ func Dial(ctx context.Context, info kernel.ConnectionInfo, opts Options) (*Clien
 		}
 		if ch == kernel.IOPub {
 			if err := z.SetOption(zmq4.OptionSubscribe, ""); err != nil {
+				stop()
 				c.Close()
 				return nil, fmt.Errorf("subscribe to iopub: %w", err)
 			}
 		}
 		c.readers.Go(func() { c.read(ch, z) })
+	}
+	if !stop() { // ctx ended as the last dial succeeded: the sockets are done for
+		c.Close()
+		return nil, fmt.Errorf("connect to %s: %w", info.Endpoint(kernel.Shell), ctx.Err())
 	}
 	return c, nil
 }
