@@ -40,6 +40,14 @@ type Options struct {
 	// it, so that a measuring client does not add a scan of every
 	// payload to the kernel's figures.
 	Strict bool
+	// Unbuffered connects through zmq4's own tcp and ipc transports and
+	// sends each frame with a write of its own, as zmq4 front ends do,
+	// instead of through the kernel package's buffered transport with one
+	// writev per message. kerneltest uses it: its tests were written
+	// against that client, whose pace they assume (a faster client
+	// publishes more per second and fills iopub queues sooner under
+	// load). On the wire both are the same ZMTP bytes.
+	Unbuffered bool
 }
 
 // Client is a Jupyter front end connected to the five sockets of one
@@ -49,8 +57,9 @@ type Options struct {
 // Dial and ended by Close; it puts each message in the inbox of its
 // channel, answers input requests on stdin and hands heartbeat echoes to
 // Heartbeat. Sends on a socket are serialised by the socket's mutex
-// (zmq4 guards its send and receive sides separately); every message goes
-// out with one writev through the kernel package's buffered transport
+// (zmq4 guards its send and receive sides separately). Unless the client
+// is Unbuffered, every message goes out with one writev through the
+// kernel package's buffered transport
 // (kernel.ConnectionInfo.BufferedEndpoint), which on the wire is plain
 // ZMTP, as libzmq's front ends speak it.
 type Client struct {
@@ -59,6 +68,7 @@ type Client struct {
 	session  string
 	username string
 	strict   bool
+	buffered bool
 
 	cancel  context.CancelFunc // ends the sockets' context
 	sockets map[kernel.Channel]*socket
@@ -124,6 +134,7 @@ func Dial(ctx context.Context, info kernel.ConnectionInfo, opts Options) (*Clien
 		session:  kernel.NewSession(),
 		username: opts.Username,
 		strict:   opts.Strict,
+		buffered: !opts.Unbuffered,
 		cancel:   cancel,
 		sockets:  map[kernel.Channel]*socket{},
 		hb:       make(chan []byte, 16),
@@ -153,7 +164,11 @@ func Dial(ctx context.Context, info kernel.ConnectionInfo, opts Options) (*Clien
 	}
 	for _, ch := range []kernel.Channel{kernel.Shell, kernel.IOPub, kernel.Control, kernel.Stdin, kernel.Heartbeat} {
 		z := socks[ch]
-		if err := z.Dial(info.BufferedEndpoint(ch)); err != nil {
+		ep := info.BufferedEndpoint(ch)
+		if opts.Unbuffered {
+			ep = info.Endpoint(ch)
+		}
+		if err := z.Dial(ep); err != nil {
 			stop()
 			c.Close()
 			if ctx.Err() != nil {
@@ -386,7 +401,7 @@ func (c *Client) send(ch kernel.Channel, m *kernel.Message, awaited bool) error 
 		c.sent[m.Header.MsgID] = sent{ch, time.Now()}
 		c.mu.Unlock()
 	}
-	if err := s.z.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil { // one writev for all frames
+	if err := c.sendFrames(s, frames); err != nil {
 		c.mu.Lock()
 		delete(c.sent, m.Header.MsgID)
 		c.mu.Unlock()
@@ -404,10 +419,19 @@ func (c *Client) SendRaw(ch kernel.Channel, frames ...[]byte) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.z.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
+	if err := c.sendFrames(s, frames); err != nil {
 		return fmt.Errorf("send on %s: %w", ch, err)
 	}
 	return nil
+}
+
+// sendFrames sends one message on s, whose mutex is held: with one
+// writev for all its frames, unless the client is Unbuffered.
+func (c *Client) sendFrames(s *socket, frames [][]byte) error {
+	if c.buffered {
+		return s.z.SendMulti(zmq4.NewMsgFrom(frames...))
+	}
+	return s.z.Send(zmq4.NewMsgFrom(frames...))
 }
 
 // await calls try, with c.mu held, until it reports true, waking when a
@@ -560,7 +584,7 @@ func (c *Client) Heartbeat(ctx context.Context) error {
 	ping = []byte(hex.EncodeToString(ping))
 	s := c.sockets[kernel.Heartbeat]
 	s.mu.Lock()
-	err := s.z.SendMulti(zmq4.NewMsgFrom([]byte{}, ping))
+	err := c.sendFrames(s, [][]byte{{}, ping})
 	s.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("heartbeat: %w", err)

@@ -19,7 +19,8 @@
 // came in, and the client sends each message with one writev through the
 // kernel package's buffered transport: kernelbench measures kernels with
 // it. kerneltest wraps it for tests, turning its errors into test
-// failures.
+// failures (Unbuffered and Strict, as zmq4 front ends send and as a test
+// wants to check).
 //
 // The typed contents of requests and replies are the kernel package's
 // (kernel.ExecuteRequestContent, kernel.CompleteReply, ...): the kernel
