@@ -207,3 +207,34 @@ func TestClosed(t *testing.T) {
 		t.Error("Heartbeat on a closed client succeeded")
 	}
 }
+
+// TestTransports: buffered (one writev per message) and Unbuffered
+// (zmq4's transport, a write per frame) clients hold the same
+// conversation, heartbeat and input included.
+func TestTransports(t *testing.T) {
+	info := serve(t, asker{})
+	for _, unbuffered := range []bool{false, true} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		c, err := frontend.Dial(ctx, info, frontend.Options{Unbuffered: unbuffered, Strict: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.WaitReady(ctx); err != nil {
+			t.Fatalf("unbuffered %v: %v", unbuffered, err)
+		}
+		c.OnInput(func(string) string { return "both" })
+		if r, err := c.Execute(ctx, "ask"); err != nil {
+			t.Errorf("unbuffered %v: %v", unbuffered, err)
+		} else if r.Stdout != "hello, both" {
+			t.Errorf("unbuffered %v: stdout %q", unbuffered, r.Stdout)
+		}
+		if err := c.Heartbeat(ctx); err != nil {
+			t.Errorf("unbuffered %v: %v", unbuffered, err)
+		}
+		c.Close()
+		if bad := c.Malformed(); len(bad) > 0 {
+			t.Errorf("unbuffered %v: malformed messages %v", unbuffered, bad)
+		}
+		cancel()
+	}
+}
