@@ -86,6 +86,11 @@ type InputRequest struct {
 	Password bool   `json:"password"`
 }
 
+// InputReply is a stdin input_reply's content.
+type InputReply struct {
+	Value string `json:"value"`
+}
+
 // ExecuteReplyContent is an execute_reply's content. Which fields go on
 // the wire depends on Status, as the protocol has it: "ok" sends
 // user_expressions and payload (empty when none), "error" the Error,

@@ -86,9 +86,7 @@ func (k *Kernel) stdinMessage(m *Message) {
 		k.log.Warn("dropped message", "channel", Stdin, "reason", "unknown msg_type", "msg_type", m.Header.MsgType)
 		return
 	}
-	var c struct {
-		Value string `json:"value"`
-	}
+	var c InputReply
 	var r inputReply
 	if err := decode(m, &c); err != nil {
 		// The input call waiting for it fails rather than waits on.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spinlab/spinlab/kernel"
+	"github.com/spinlab/spinlab/kernel/frontend"
 	"github.com/spinlab/spinlab/kernel/kernelbench"
 	"github.com/spinlab/spinlab/kernel/kerneltest"
 )
@@ -265,7 +266,7 @@ func BenchmarkSpinlabColdStart(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		info, err := k.Client.Request(context.Background(), kernel.Shell, "kernel_info_request", nil)
+		info, err := k.Client.KernelInfo(context.Background())
 		if err != nil || info.Status != "ok" {
 			b.Fatalf("kernel_info: %v, status %q", err, info.Status)
 		}
@@ -288,7 +289,7 @@ func BenchmarkSpinlabIdleRSS(b *testing.B) {
 			cancel()
 			b.Fatal(err)
 		}
-		if e, err := k.Client.Execute(ctx, goCells.Trivial); err != nil || e.Status != "ok" {
+		if e, err := kernelbench.Execute(ctx, k.Client, goCells.Trivial); err != nil || e.Status != "ok" {
 			b.Fatalf("first cell: %v", err)
 		}
 		cancel()
@@ -308,12 +309,12 @@ func BenchmarkSpinlabIdleRSS(b *testing.B) {
 }
 
 // BenchmarkProtocolFloor is the kernel alone: a trivial cell of the fake
-// engine, from kernelbench's client (buffered, one write per message), so
+// engine, from kernel/frontend's client (buffered, one write per message), so
 // that neither an evaluator nor a test client's overhead is in the figure.
 func BenchmarkProtocolFloor(b *testing.B) {
 	srv := kerneltest.NewServer(b, newFakeEngine())
 	ctx := context.Background()
-	c, err := kernelbench.Dial(ctx, srv.ConnectionInfo(), kernelbench.DialOptions{})
+	c, err := frontend.Dial(ctx, srv.ConnectionInfo(), frontend.Options{Username: "kernelbench"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -324,7 +325,7 @@ func BenchmarkProtocolFloor(b *testing.B) {
 	b.Run("execute", func(b *testing.B) {
 		var l latencies
 		for b.Loop() {
-			e, err := c.Execute(ctx, "value 1")
+			e, err := kernelbench.Execute(ctx, c, "value 1")
 			if err != nil || e.Status != "ok" {
 				b.Fatalf("execute: %v", err)
 			}
@@ -335,8 +336,8 @@ func BenchmarkProtocolFloor(b *testing.B) {
 	b.Run("complete", func(b *testing.B) {
 		var l latencies
 		for b.Loop() {
-			e, err := c.Complete(ctx, "fmt.Pri")
-			if err != nil || e.Status != "ok" {
+			r, e, err := c.Complete(ctx, "fmt.Pri", len("fmt.Pri"))
+			if err != nil || r.Status != "ok" {
 				b.Fatalf("complete: %v", err)
 			}
 			l = append(l, float64(e.Latency()))

@@ -14,7 +14,7 @@
 // processes it started (spinlab's evaluator). Report.WriteTable prints
 // medians, 95th percentiles and ratios against the first kernel.
 //
-// The `spinlab bench-kernel` command is its front end. Client is a
-// front end that returns errors instead of failing a test, unlike
-// kerneltest.Client, whose API is for tests.
+// The `spinlab bench-kernel` command is its front end. The client is
+// kernel/frontend's, which reports errors instead of failing a test and
+// stamps each reply and status idle as its socket's reader receives it.
 package kernelbench

@@ -17,13 +17,14 @@ import (
 	"time"
 
 	"github.com/spinlab/spinlab/kernel"
+	"github.com/spinlab/spinlab/kernel/frontend"
 )
 
 // Kernel is a kernel process started from a kernelspec, with a client
 // connected to it.
 type Kernel struct {
 	Spec   Spec
-	Client *Client
+	Client *frontend.Client
 	// PID is the process that the kernelspec's argv started: the kernel
 	// itself for ipykernel and spinlab.
 	PID int
@@ -93,15 +94,21 @@ func Start(ctx context.Context, spec Spec) (*Kernel, error) {
 		case <-dialCtx.Done():
 		}
 	}()
-	c, err := Dial(context.Background(), info, DialOptions{})
+	c, err := frontend.Dial(dialCtx, info, frontend.Options{Username: "kernelbench"})
 	if err != nil {
 		return fail(err)
 	}
 	k.Client = c
-	if _, err := c.FirstReply(dialCtx, "kernel_info_request"); err != nil {
+	// The first reply only: iopub may not deliver yet.
+	first, err := c.Send(kernel.Shell, "kernel_info_request", nil)
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := c.WaitReply(dialCtx, first); err != nil {
 		return fail(err)
 	}
 	k.ColdStart = time.Since(k.Started)
+	c.Discard(first)
 	if err := c.WaitReady(dialCtx); err != nil {
 		return fail(err)
 	}
@@ -115,7 +122,7 @@ func (k *Kernel) Stop() error {
 	defer os.RemoveAll(k.dir)
 	if k.Client != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		k.Client.Shutdown(ctx)
+		k.Client.Shutdown(ctx, false)
 		cancel()
 	}
 	select {

@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spinlab/spinlab/kernel"
+	"github.com/spinlab/spinlab/kernel/frontend"
 )
 
 // Config is what Run measures.
@@ -157,6 +160,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
+// Execute runs a benchmark's cell: store_history false (its cells are
+// not the user's history), allow_stdin and stop_on_error false.
+func Execute(ctx context.Context, c *frontend.Client, code string) (*frontend.Result, error) {
+	return c.Execute(ctx, code, frontend.StoreHistory(false), frontend.AllowStdin(false), frontend.StopOnError(false))
+}
+
 // measure starts one kernel, takes one round of samples and stops it.
 func measure(ctx context.Context, cfg Config, rep *Report, spec Spec, w Workload) (err error) {
 	name := spec.Name
@@ -168,15 +177,19 @@ func measure(ctx context.Context, cfg Config, rep *Report, spec Spec, w Workload
 	}
 	defer k.Stop()
 	c := k.Client
-	exec := func(code string) (*Exchange, error) {
+	exec := func(code string) (*frontend.Result, error) {
 		rctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 		defer cancel()
-		e, err := c.Execute(rctx, code)
+		e, err := Execute(rctx, c, code)
 		if err != nil {
 			return nil, fmt.Errorf("kernel %s: %w%s", name, err, k.stderr.quote())
 		}
-		if e.Status != string(kernel.StatusOK) || len(e.Errors) > 0 {
-			return e, fmt.Errorf("kernel %s: cell %q: status %q, errors %v, stderr %q", name, firstLine(code), e.Status, e.Errors, e.Stderr.String())
+		if e.Status != kernel.StatusOK || e.IOPubError != nil {
+			var errs []string
+			if e.IOPubError != nil {
+				errs = append(errs, e.IOPubError.Name)
+			}
+			return e, fmt.Errorf("kernel %s: cell %q: status %q, errors %v, stderr %q", name, firstLine(code), e.Status, errs, e.Stderr)
 		}
 		return e, nil
 	}
@@ -211,15 +224,13 @@ func measure(ctx context.Context, cfg Config, rep *Report, spec Spec, w Workload
 	}
 	for range cfg.Completes {
 		rctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-		e, err := c.Complete(rctx, w.Complete)
+		reply, e, err := c.Complete(rctx, w.Complete, utf8.RuneCountInString(w.Complete))
 		cancel()
 		if err != nil {
 			return fmt.Errorf("kernel %s: %w", name, err)
 		}
-		var reply kernel.CompleteReply
-		e.Reply.DecodeContent(&reply)
-		if e.Status != string(kernel.StatusOK) || len(reply.Matches) == 0 {
-			return fmt.Errorf("kernel %s: completing %q: status %q, %d matches", name, w.Complete, e.Status, len(reply.Matches))
+		if reply.Status != kernel.StatusOK || len(reply.Matches) == 0 {
+			return fmt.Errorf("kernel %s: completing %q: status %q, %d matches", name, w.Complete, reply.Status, len(reply.Matches))
 		}
 		rep.add(name, FigComplete, e.Latency().Seconds())
 	}
@@ -228,7 +239,7 @@ func measure(ctx context.Context, cfg Config, rep *Report, spec Spec, w Workload
 		if err != nil {
 			return err
 		}
-		if err := checkLines(e.Stdout.String()); err != nil {
+		if err := checkLines(e.Stdout); err != nil {
 			return fmt.Errorf("kernel %s: 10,000-line cell: %w", name, err)
 		}
 		rep.add(name, FigLines, e.Latency().Seconds())
@@ -260,8 +271,13 @@ func measure(ctx context.Context, cfg Config, rep *Report, spec Spec, w Workload
 		if err != nil {
 			return err
 		}
-		if !slices.ContainsFunc(e.Displays, func(types []string) bool { return slices.Contains(types, "image/png") }) {
-			return fmt.Errorf("kernel %s: the plot cell displayed %v, want image/png", name, e.Displays)
+		if !slices.ContainsFunc(e.Displays, func(d kernel.DisplayData) bool { return d.Data["image/png"] != nil }) &&
+			(e.ExecuteResult == nil || e.ExecuteResult.Data["image/png"] == nil) {
+			var types [][]string
+			for _, d := range e.Displays {
+				types = append(types, slices.Sorted(maps.Keys(d.Data)))
+			}
+			return fmt.Errorf("kernel %s: the plot cell displayed %v, want image/png", name, types)
 		}
 		fig := FigPlot
 		if i == 0 {

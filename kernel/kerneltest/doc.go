@@ -16,4 +16,9 @@
 //
 // Every wait is bounded by Client.Timeout: a kernel that does not answer
 // fails the test instead of hanging it.
+//
+// The client underneath is kernel/frontend's (Client.Frontend), which
+// returns errors: kerneltest turns them into test failures, and decodes
+// strictly, reporting at the end of the test every malformed message the
+// kernel sent. Result is frontend.Result.
 package kerneltest

@@ -1,82 +1,34 @@
 package kerneltest
 
 import (
-	"encoding/json"
-	"strings"
-
-	"github.com/spinlab/spinlab/display"
 	"github.com/spinlab/spinlab/kernel"
+	"github.com/spinlab/spinlab/kernel/frontend"
 )
 
-func jsonMarshal(v any) (json.RawMessage, error) { return json.Marshal(v) }
-
 // ExecuteOption changes a field of an execute_request.
-type ExecuteOption func(*kernel.ExecuteRequestContent)
+type ExecuteOption = frontend.ExecuteOption
 
 // Silent sets silent: true (which also means store_history: false).
-func Silent() ExecuteOption {
-	return func(r *kernel.ExecuteRequestContent) { r.Silent, r.StoreHistory = true, ptr(false) }
-}
+func Silent() ExecuteOption { return frontend.Silent() }
 
 // StoreHistory sets store_history (default true).
-func StoreHistory(store bool) ExecuteOption {
-	return func(r *kernel.ExecuteRequestContent) { r.StoreHistory = ptr(store) }
-}
+func StoreHistory(store bool) ExecuteOption { return frontend.StoreHistory(store) }
 
 // UserExpressions sets user_expressions.
 func UserExpressions(exprs map[string]string) ExecuteOption {
-	return func(r *kernel.ExecuteRequestContent) { r.UserExpressions = exprs }
+	return frontend.UserExpressions(exprs)
 }
 
 // AllowStdin sets allow_stdin (default true).
-func AllowStdin(allow bool) ExecuteOption {
-	return func(r *kernel.ExecuteRequestContent) { r.AllowStdin = ptr(allow) }
-}
+func AllowStdin(allow bool) ExecuteOption { return frontend.AllowStdin(allow) }
 
 // StopOnError sets stop_on_error (default true).
-func StopOnError(stop bool) ExecuteOption {
-	return func(r *kernel.ExecuteRequestContent) { r.StopOnError = ptr(stop) }
-}
-
-func ptr[T any](v T) *T { return &v }
+func StopOnError(stop bool) ExecuteOption { return frontend.StopOnError(stop) }
 
 // Result is what a front end sees of one execute request: the reply and
-// the iopub messages with the request as parent, up to status idle.
-type Result struct {
-	Request *kernel.Message
-	Reply   *kernel.Message
-
-	// From the execute_reply.
-	Status          kernel.Status
-	ExecutionCount  int
-	Error           *kernel.Error // for status "error"
-	UserExpressions map[string]kernel.ExpressionResult
-
-	// IOPub holds the messages from status busy to status idle, in order.
-	IOPub []*kernel.Message
-	// Stdout and Stderr concatenate the stream messages of each name.
-	Stdout, Stderr string
-	// Input is the execute_input, if any.
-	Input *kernel.ExecuteInput
-	// ExecuteResult is the execute_result, if any.
-	ExecuteResult *display.Bundle
-	// Displays are the display_data and update_display_data messages,
-	// with DisplayID and Update set.
-	Displays []kernel.DisplayData
-	// Clears holds the wait flag of each clear_output.
-	Clears []bool
-	// IOPubError is the error message published on iopub, if any.
-	IOPubError *kernel.Error
-}
-
-// Types returns the msg_type of each iopub message, in order.
-func (r *Result) Types() []string {
-	var ts []string
-	for _, m := range r.IOPub {
-		ts = append(ts, m.Header.MsgType)
-	}
-	return ts
-}
+// the iopub messages with the request as parent, up to status idle (its
+// Exchange), and their contents decoded.
+type Result = frontend.Result
 
 // Execute runs code and returns the reply and the cell's iopub messages.
 func (c *Client) Execute(code string, opts ...ExecuteOption) *Result {
@@ -86,148 +38,99 @@ func (c *Client) Execute(code string, opts ...ExecuteOption) *Result {
 
 // SendExecute sends an execute_request without waiting.
 func (c *Client) SendExecute(code string, opts ...ExecuteOption) *kernel.Message {
-	// Every field explicit, as jupyter_client sends them.
-	r := kernel.ExecuteRequestContent{Code: code, StoreHistory: ptr(true), AllowStdin: ptr(true), StopOnError: ptr(true), UserExpressions: map[string]string{}}
-	for _, o := range opts {
-		o(&r)
+	c.t.Helper()
+	req, err := c.fc.SendExecute(code, opts...)
+	if err != nil && !c.isClosed() {
+		c.t.Errorf("kerneltest: %v", err)
 	}
-	return c.Send(kernel.Shell, "execute_request", r)
+	return req
 }
 
 // WaitExecute waits for the reply to an execute_request sent with
 // SendExecute, and for its status idle.
 func (c *Client) WaitExecute(req *kernel.Message) *Result {
 	c.t.Helper()
-	reply := c.WaitReply(req)
-	res := &Result{Request: req, Reply: reply, IOPub: c.WaitIdle(req)}
-	var content kernel.ExecuteReplyContent
-	c.decode(reply, &content)
-	res.Status, res.ExecutionCount, res.UserExpressions = content.Status, content.ExecutionCount, content.UserExpressions
-	if content.Status == kernel.StatusError {
-		res.Error = content.Error
-		if res.Error == nil {
-			res.Error = &kernel.Error{}
-		}
+	ctx, cancel := c.wait()
+	defer cancel()
+	r, err := c.fc.WaitExecute(ctx, req)
+	if err != nil {
+		c.t.Fatalf("kerneltest: %v", err)
 	}
-	var stdout, stderr strings.Builder
-	for _, m := range res.IOPub {
-		switch m.Header.MsgType {
-		case "stream":
-			var s kernel.StreamContent
-			c.decode(m, &s)
-			switch s.Name {
-			case "stdout":
-				stdout.WriteString(s.Text)
-			case "stderr":
-				stderr.WriteString(s.Text)
-			}
-		case "execute_input":
-			var in kernel.ExecuteInput
-			c.decode(m, &in)
-			res.Input = &in
-		case "execute_result":
-			var r display.Bundle // the content's data and metadata
-			c.decode(m, &r)
-			res.ExecuteResult = &r
-		case "display_data", "update_display_data":
-			var d struct {
-				display.Bundle
-				Transient kernel.Transient `json:"transient"`
-			}
-			c.decode(m, &d)
-			res.Displays = append(res.Displays, kernel.DisplayData{Bundle: d.Bundle,
-				DisplayID: d.Transient.DisplayID, Update: m.Header.MsgType == "update_display_data"})
-		case "clear_output":
-			var cl kernel.ClearOutput
-			c.decode(m, &cl)
-			res.Clears = append(res.Clears, cl.Wait)
-		case "error":
-			var e kernel.Error
-			c.decode(m, &e)
-			res.IOPubError = &e
-		}
-	}
-	res.Stdout, res.Stderr = stdout.String(), stderr.String()
-	return res
-}
-
-func (c *Client) decode(m *kernel.Message, v any) {
-	c.t.Helper()
-	if err := m.DecodeContent(v); err != nil {
-		c.t.Fatalf("kerneltest: %s content %s: %v", m.Header.MsgType, m.Content, err)
-	}
-}
-
-// request sends a request, waits for its reply and its status idle, and
-// decodes the reply's content into v.
-func (c *Client) request(ch kernel.Channel, msgType string, content, v any) *kernel.Message {
-	c.t.Helper()
-	req := c.Send(ch, msgType, content)
-	reply := c.WaitReply(req)
-	c.WaitIdle(req)
-	if want := strings.TrimSuffix(msgType, "_request") + "_reply"; reply.Header.MsgType != want {
-		c.t.Fatalf("kerneltest: reply to %s is %s, want %s", msgType, reply.Header.MsgType, want)
-	}
-	if v != nil {
-		c.decode(reply, v)
-	}
-	return reply
+	return r
 }
 
 // KernelInfo asks for kernel_info on shell.
 func (c *Client) KernelInfo() kernel.KernelInfoReply {
 	c.t.Helper()
-	var r kernel.KernelInfoReply
-	c.request(kernel.Shell, "kernel_info_request", nil, &r)
+	ctx, cancel := c.wait()
+	defer cancel()
+	r, err := c.fc.KernelInfo(ctx)
+	c.check(err)
 	return r
 }
 
 // Complete asks for completions at a cursor (in code points).
 func (c *Client) Complete(code string, cursor int) kernel.CompleteReply {
 	c.t.Helper()
-	var r kernel.CompleteReply
-	c.request(kernel.Shell, "complete_request", kernel.CompleteRequest{Code: code, CursorPos: &cursor}, &r)
+	ctx, cancel := c.wait()
+	defer cancel()
+	r, _, err := c.fc.Complete(ctx, code, cursor)
+	c.check(err)
 	return r
 }
 
 // Inspect asks for help at a cursor (in code points).
 func (c *Client) Inspect(code string, cursor, detail int) kernel.InspectReply {
 	c.t.Helper()
-	var r kernel.InspectReply
-	c.request(kernel.Shell, "inspect_request", kernel.InspectRequest{Code: code, CursorPos: &cursor, DetailLevel: detail}, &r)
+	ctx, cancel := c.wait()
+	defer cancel()
+	r, err := c.fc.Inspect(ctx, code, cursor, detail)
+	c.check(err)
 	return r
 }
 
 // IsComplete asks whether code is ready to run.
 func (c *Client) IsComplete(code string) kernel.Completeness {
 	c.t.Helper()
-	var r kernel.Completeness
-	c.request(kernel.Shell, "is_complete_request", kernel.IsCompleteRequest{Code: code}, &r)
+	ctx, cancel := c.wait()
+	defer cancel()
+	r, err := c.fc.IsComplete(ctx, code)
+	c.check(err)
 	return r
 }
 
 // History asks for history and returns its entries.
 func (c *Client) History(r kernel.HistoryRequest) []kernel.HistoryEntry {
 	c.t.Helper()
-	var reply kernel.HistoryReply
-	c.request(kernel.Shell, "history_request", r, &reply)
-	if reply.Status != "ok" {
-		c.t.Fatalf("kerneltest: history_reply status %q", reply.Status)
-	}
-	return reply.History
+	ctx, cancel := c.wait()
+	defer cancel()
+	entries, err := c.fc.History(ctx, r)
+	c.check(err)
+	return entries
 }
 
 // Interrupt sends interrupt_request on control and waits for the reply.
 func (c *Client) Interrupt() {
 	c.t.Helper()
-	c.request(kernel.Control, "interrupt_request", nil, nil)
+	ctx, cancel := c.wait()
+	defer cancel()
+	c.check(c.fc.Interrupt(ctx))
 }
 
 // Shutdown sends shutdown_request on control and waits for the reply.
 func (c *Client) Shutdown(restart bool) kernel.ShutdownReply {
 	c.t.Helper()
-	req := c.Send(kernel.Control, "shutdown_request", kernel.ShutdownRequest{Restart: restart})
-	var r kernel.ShutdownReply
-	c.decode(c.WaitReply(req), &r)
+	ctx, cancel := c.wait()
+	defer cancel()
+	r, err := c.fc.Shutdown(ctx, restart)
+	c.check(err)
 	return r
+}
+
+// check fails the test on err.
+func (c *Client) check(err error) {
+	c.t.Helper()
+	if err != nil {
+		c.t.Fatalf("kerneltest: %v", err)
+	}
 }
