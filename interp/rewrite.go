@@ -419,6 +419,7 @@ func (r *rewriter) unit(u *unit) {
 	r.loopScopes(u)
 	r.loopFuncLits(u)
 	r.selectBranches(u)
+	r.deferredClosures(u)
 }
 
 // needsFuncScope reports whether a top-level compound statement declares
