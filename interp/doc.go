@@ -77,8 +77,10 @@
 // iter.Seq and ranges over iterator values whose type it can tell
 // (iter_values.go), and rewrites new(expr), errors.As/AsType and
 // closures passed to compiled calls in loops (builtins_new.go,
-// loopscope.go). What it cannot tell stays yaegi's, with an error that
-// names the way around.
+// loopscope.go), and makes a closure that a deferred call of the same
+// function calls in a frame of its own, since yaegi runs deferred calls
+// holding the frame lock such a closure takes (deferclosure.go). What it
+// cannot tell stays yaegi's, with an error that names the way around.
 //
 // # Printing
 //
