@@ -2,6 +2,8 @@ package interp_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/spinlab/spinlab/interp"
@@ -47,5 +49,33 @@ func TestLimitsWorkarounds(t *testing.T) {
 				t.Errorf("got %s, want %s", got, c.want)
 			}
 		})
+	}
+}
+
+// TestUntypedDefineSaysTheWayAround: a cell-level variable whose value
+// yaegi cannot work out ("definition loop") gets an error that offers two
+// ways around, and both work.
+func TestUntypedDefineSaysTheWayAround(t *testing.T) {
+	s, err := interp.New(interp.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := s.Execute(ctx, "n := 4\nconst scale = 3"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Execute(ctx, "var m int = max(n, scale)")
+	var e *interp.Error
+	if !errors.As(err, &e) || e.Name != "CompileError" || !strings.Contains(e.Message, "compute it in a function") || !strings.Contains(e.Message, "declare it with its type first and assign it") {
+		t.Fatalf("error %v, want one that gives both ways around", err)
+	}
+	for _, cell := range []string{"m := func() int { return max(n, scale) }()\nm", "var m2 int\nm2 = max(n, scale)\nm2"} {
+		res, err := s.Execute(ctx, cell)
+		if err != nil {
+			t.Fatalf("%q: %v", cell, err)
+		}
+		if got, _ := res.Value.Data["text/plain"].(string); got != "4" {
+			t.Errorf("%q = %q, want 4", cell, got)
+		}
 	}
 }

@@ -14,9 +14,9 @@ import (
 // element of a slice field of a value a compiled function returned
 // (w := run.Workers[0]). Inside a function, or with the type declared
 // first, the same code works.
-const untypedDefine = "the interpreter cannot infer this variable's type at the top level of a cell; " +
-	"declare it with its type first (var w runtimes.WorkerStats; w = run.Workers[0]), " +
-	"or use the expression directly (run.Workers[0].Result)"
+const untypedDefine = "the interpreter cannot work out this variable's value at the top level of a cell; " +
+	"compute it in a function (m := func() int { return max(n, scale) }()), " +
+	"or declare it with its type first and assign it (var w runtimes.WorkerStats; w = run.Workers[0])"
 
 // undefinedName returns the position and name of the first identifier of
 // the cell that nothing defines, or "".
