@@ -1,6 +1,9 @@
 package interp
 
-import "go/ast"
+import (
+	"go/ast"
+	"slices"
+)
 
 // deferredClosures works around a deadlock of yaegi v0.16.1: a function
 // runs its deferred calls holding its frame's lock, and a closure value
@@ -8,11 +11,9 @@ import "go/ast"
 // when it returns. So a deferred call of a closure the same function made,
 // directly (defer add(2), defer cleanup()) or from a deferred function
 // literal (defer func() { cleanup() }()), waits for ever. The closure is
-// made in a frame of its own instead, which returns at once:
-//
-//	add := func(k int) { n += k }  →  add := func() func(k int) { return func(k int) { n += k } }()
-//
-// It captures the same variables, so nothing else changes.
+// made in a frame of its own instead, as ownFrameFuncLits makes the closures
+// of a loop: deferredClosures adds such literals to r.ownFrameLits. They
+// capture the same variables, so nothing else changes.
 func (r *rewriter) deferredClosures(u *unit) {
 	ast.Inspect(u.file, func(n ast.Node) bool {
 		var body *ast.BlockStmt
@@ -23,15 +24,15 @@ func (r *rewriter) deferredClosures(u *unit) {
 			body = n.Body
 		}
 		if body != nil {
-			r.deferredClosuresIn(u, body)
+			r.deferredClosuresIn(body)
 		}
 		return true
 	})
 }
 
-// deferredClosuresIn rewrites the closures of one function body that its
+// deferredClosuresIn finds the closures of one function body that its
 // deferred calls call.
-func (r *rewriter) deferredClosuresIn(u *unit, body *ast.BlockStmt) {
+func (r *rewriter) deferredClosuresIn(body *ast.BlockStmt) {
 	deferred := map[string]bool{} // names the deferred calls call
 	closures := map[string][]*ast.FuncLit{}
 	// inThisFunc walks body without entering nested function literals,
@@ -88,22 +89,9 @@ func (r *rewriter) deferredClosuresIn(u *unit, body *ast.BlockStmt) {
 			continue
 		}
 		for _, lit := range lits {
-			if u.editedAt(u.offset(lit.Pos())) {
-				continue // already made by a function of its own (loopFuncLits)
+			if !slices.Contains(r.ownFrameLits, lit) {
+				r.ownFrameLits = append(r.ownFrameLits, lit)
 			}
-			typ := u.apply(u.offset(lit.Type.Pos()), u.offset(lit.Type.End()))
-			u.edit(u.offset(lit.Pos()), u.offset(lit.Pos()), "func() "+typ+" { return ")
-			u.edit(u.offset(lit.End()), u.offset(lit.End()), " }()")
 		}
 	}
-}
-
-// editedAt reports whether an edit starts at offset off.
-func (u *unit) editedAt(off int) bool {
-	for _, e := range u.edits {
-		if e.off == off {
-			return true
-		}
-	}
-	return false
 }

@@ -63,7 +63,7 @@ func (r *rewriter) loopScopes(u *unit) {
 // frame of that call).
 func (r *rewriter) loopClosures(root ast.Node) {
 	r.loopGos = map[*ast.GoStmt]bool{}
-	r.loopLits = nil
+	r.ownFrameLits = nil
 	var walk func(n ast.Node, inLoop bool)
 	walkAll := func(inLoop bool, ns ...ast.Node) {
 		for _, n := range ns {
@@ -108,7 +108,7 @@ func (r *rewriter) loopClosures(root ast.Node) {
 				return false
 			case *ast.FuncLit:
 				if inLoop {
-					r.loopLits = append(r.loopLits, m)
+					r.ownFrameLits = append(r.ownFrameLits, m)
 				}
 				walk(m.Body, false)
 				return false
@@ -119,11 +119,11 @@ func (r *rewriter) loopClosures(root ast.Node) {
 	walk(root, false)
 }
 
-// loopFuncLits makes each function literal of loopClosures through a
-// function value called in place. It runs last, when the literal's type
-// has its final text.
-func (r *rewriter) loopFuncLits(u *unit) {
-	for _, lit := range r.loopLits {
+// ownFrameFuncLits makes each function literal of r.ownFrameLits (found by
+// loopClosures and deferredClosures) through a function value called in
+// place. It runs last, when the literal's type has its final text.
+func (r *rewriter) ownFrameFuncLits(u *unit) {
+	for _, lit := range r.ownFrameLits {
 		typ := u.outText(lit.Type)
 		u.edit(u.offset(lit.Pos()), u.offset(lit.Pos()), "[]func() "+typ+"{func() "+typ+" { return ")
 		u.edit(u.offset(lit.End()), u.offset(lit.End()), " }}[0]()")

@@ -55,13 +55,13 @@ type rewriter struct {
 	// recovering are the functions the cell declares that call recover;
 	// bound are the defer statements whose arguments skipDefersOnExit
 	// bound (exit.go).
-	recovering map[string]bool
-	bound      map[*ast.DeferStmt]bool
-	methods    map[string]method // methods of interpreted types, by "T.M" (methodexpr.go)
-	defs       []Definition      // the session's definitions
-	copies     []loopCopy
-	loopGos    map[*ast.GoStmt]bool // go statements a loop runs (loopscope.go)
-	loopLits   []*ast.FuncLit       // function literals a loop makes to escape
+	recovering   map[string]bool
+	bound        map[*ast.DeferStmt]bool
+	methods      map[string]method // methods of interpreted types, by "T.M" (methodexpr.go)
+	defs         []Definition      // the session's definitions
+	copies       []loopCopy
+	loopGos      map[*ast.GoStmt]bool // go statements a loop runs (loopscope.go)
+	ownFrameLits []*ast.FuncLit       // function literals to make in a frame of their own (loopscope.go, deferclosure.go)
 
 	cellTypes map[string]string // type declarations of the cell (rewrite_results.go)
 	varTypes  map[string]string // types of the names the cell declares (typeinfer.go)
@@ -348,6 +348,7 @@ func (r *rewriter) unit(u *unit) {
 	r.copies = nil
 	r.unitFile = u.file
 	r.loopClosures(u.file)
+	r.deferredClosures(u)
 	r.methodExprs(u)
 	r.iterTypes(u)
 	var ranges []*ast.RangeStmt
@@ -417,9 +418,8 @@ func (r *rewriter) unit(u *unit) {
 	hideUnexportedFields(u)
 	r.stringerSlices(u)
 	r.loopScopes(u)
-	r.loopFuncLits(u)
+	r.ownFrameFuncLits(u)
 	r.selectBranches(u)
-	r.deferredClosures(u)
 }
 
 // needsFuncScope reports whether a top-level compound statement declares
