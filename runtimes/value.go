@@ -297,6 +297,11 @@ func appendData(buf []byte, v reflect.Value, depth int) ([]byte, error) {
 }
 
 func appendElems(buf []byte, v reflect.Value, n, depth int) ([]byte, error) {
+	if dataFree(v.Type().Elem()) {
+		// Elements that encode as nothing: make([]struct{}, 1<<40) is a
+		// valid value, and visiting its elements would never end.
+		return buf, nil
+	}
 	var err error
 	for i := range n {
 		if buf, err = appendData(buf, v.Index(i), depth+1); err != nil {
@@ -304,6 +309,27 @@ func appendElems(buf []byte, v reflect.Value, n, depth int) ([]byte, error) {
 		}
 	}
 	return buf, nil
+}
+
+// dataFree reports whether every value of t encodes as no data bytes
+// (struct{}, [0]T, [n]struct{}, and structs and arrays of those), as the
+// decoder's zero minimum size says of the same types.
+func dataFree(t reflect.Type) bool {
+	if byName(t) {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Array:
+		return t.Len() == 0 || dataFree(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !dataFree(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // appendFastSlice encodes the common slices of numbers without reflect

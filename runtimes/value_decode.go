@@ -98,13 +98,14 @@ func (d *valueDecoder) varint() (int64, error) {
 }
 
 // count reads a length of items of at least min bytes each that must
-// still fit in the data.
+// still fit in the data. Items of no bytes (zero-size elements) may be
+// as many as an int holds: make([]struct{}, 1<<40) costs no memory.
 func (d *valueDecoder) count(min int) (int, error) {
 	n, err := d.uvarint()
 	if err != nil {
 		return 0, err
 	}
-	if n > uint64(len(d.data)) && (min > 0 || n > math.MaxInt32) || min > 0 && n*uint64(min) > uint64(len(d.data)) {
+	if n > uint64(len(d.data)) && (min > 0 || n > math.MaxInt) || min > 0 && n > uint64(len(d.data))/uint64(min) {
 		return 0, fmt.Errorf("the encoded value claims %d items in %d bytes", n, len(d.data))
 	}
 	return int(n), nil
@@ -616,8 +617,13 @@ func (d *valueDecoder) readData(t *vtype, dst reflect.Value, depth int) error {
 			return nil
 		}
 		n--
-		if t.elem.min > 0 && uint64(n)*uint64(t.elem.min) > uint64(len(d.data)) {
+		if t.elem.min > 0 && uint64(n) > uint64(len(d.data))/uint64(t.elem.min) {
 			return fmt.Errorf("the encoded value claims %d elements in %d bytes", n, len(d.data))
+		}
+		// Zero-size elements need no data, but the slice decoded into may
+		// hold bigger ones ([]any): its memory is bounded as an array's.
+		if size := uint64(dst.Type().Elem().Size()); size > 0 && uint64(n) > (64*uint64(len(d.data))+(1<<20))/size {
+			return fmt.Errorf("the encoded value claims %d elements of %d bytes in %d bytes", n, size, len(d.data))
 		}
 		if dst.Type().Elem().Kind() == reflect.Uint8 {
 			// Shared with the input, not copied (see DecodeValue).
@@ -653,7 +659,7 @@ func (d *valueDecoder) readData(t *vtype, dst reflect.Value, depth int) error {
 			return nil
 		}
 		n--
-		if uint64(n)*uint64(max(1, t.key.min+t.elem.min)) > uint64(len(d.data)) {
+		if uint64(n) > uint64(len(d.data))/uint64(max(1, t.key.min+t.elem.min)) {
 			return fmt.Errorf("the encoded value claims %d map entries in %d bytes", n, len(d.data))
 		}
 		m := reflect.MakeMapWithSize(dst.Type(), n)

@@ -226,12 +226,71 @@ func TestDecodeValueRejectsHostileInput(t *testing.T) {
 	}
 }
 
+// TestEncodeValueOfHugeZeroSizeValues: slices and arrays of elements that
+// take no memory can have any length Go allows; encoding them must not
+// visit their elements (the CI fuzzer found a [1<<31-1]struct{} hanging).
+func TestEncodeValueOfHugeZeroSizeValues(t *testing.T) {
+	type empty struct {
+		A struct{}
+		B [0]int
+	}
+	for _, v := range []any{
+		make([]struct{}, 1<<40),
+		make([]empty, 1<<40),
+		[1<<31 - 1][0]byte{},
+		make([][1 << 20]struct{}, 1<<30),
+	} {
+		done := make(chan error, 1)
+		go func() {
+			b, err := runtimes.EncodeValue(v)
+			if err == nil {
+				var w any
+				if w, err = runtimes.DecodeValue(b, nil); err == nil && reflect.ValueOf(w).Len() != reflect.ValueOf(v).Len() {
+					err = fmt.Errorf("decoded as %T of length %d", w, reflect.ValueOf(w).Len())
+				}
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("%T: %v", v, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("encoding a %T did not finish in 10 s", v)
+		}
+	}
+}
+
+// TestDecodeValueIntoBoundsZeroSizeElements: a slice of zero-size
+// elements takes no data, but decoded into a []any each element takes 16
+// bytes: a claimed count must not allocate what the data cannot justify.
+func TestDecodeValueIntoBoundsZeroSizeElements(t *testing.T) {
+	in := binary.AppendUvarint([]byte{1, byte(reflect.Slice), byte(reflect.Struct), 0}, 1<<31)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var into []any
+	err := runtimes.DecodeValueInto(in, &into)
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Errorf("accepted %d elements into a []any", len(into))
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+		t.Errorf("decoding %d bytes allocated %d", len(in), got)
+	}
+	// The same count into a []struct{} is a valid value of no memory.
+	var empty []struct{}
+	if err := runtimes.DecodeValueInto(in, &empty); err != nil || len(empty) != 1<<31-1 {
+		t.Errorf("into []struct{}: %d elements, %v", len(empty), err)
+	}
+}
+
 // FuzzDecodeValue feeds DecodeValue and DecodeValueInto whatever a
 // broken or hostile child could send. They must not panic, and a value
 // DecodeValue accepts must encode and decode again to the same value.
 func FuzzDecodeValue(f *testing.F) {
 	for _, v := range []any{1, "s", []byte("b"), []float64{1, 2}, map[string]int{"a": 1}, []any{1, nil, "x"},
-		struct{ A, B int }{1, 2}, time.Second, [2]bool{true}, &struct{ P *int }{}} {
+		struct{ A, B int }{1, 2}, time.Second, [2]bool{true}, &struct{ P *int }{}, [1<<31 - 1]struct{}{}} {
 		b, err := runtimes.EncodeValue(v)
 		if err != nil {
 			f.Fatal(err)
@@ -260,7 +319,9 @@ func FuzzDecodeValue(f *testing.F) {
 			t.Fatalf("a decoded %T does not encode: %v", w, err)
 		}
 		// DeepEqual fails on NaN, the bytes on a map's order: one must hold.
-		if reflect.TypeOf(v) != reflect.TypeOf(w) || !reflect.DeepEqual(v, w) && !bytes.Equal(again, third) {
+		// The bytes go first: DeepEqual visits every element of a
+		// [1<<31-1]struct{}, which the decoder rightly accepts.
+		if reflect.TypeOf(v) != reflect.TypeOf(w) || !bytes.Equal(again, third) && !reflect.DeepEqual(v, w) {
 			t.Fatalf("round trip changed %T %s into %T %s", v, fmtV(v), w, fmtV(w))
 		}
 	})
