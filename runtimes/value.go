@@ -264,8 +264,16 @@ func appendData(buf []byte, v reflect.Value, depth int) ([]byte, error) {
 		}
 		return appendElems(buf, v, n, depth)
 	case reflect.Array:
-		if t.Elem().Kind() == reflect.Uint8 && v.CanAddr() {
-			return append(buf, v.Bytes()...), nil
+		if t.Elem().Kind() == reflect.Uint8 {
+			// Raw bytes, as the decoder reads them: [32]byte of a hash,
+			// addressable or not.
+			if v.CanAddr() {
+				return append(buf, v.Bytes()...), nil
+			}
+			for i := range v.Len() {
+				buf = append(buf, byte(v.Index(i).Uint()))
+			}
+			return buf, nil
 		}
 		return appendElems(buf, v, v.Len(), depth)
 	case reflect.Map:

@@ -45,12 +45,12 @@ func TestValueKeepsItsType(t *testing.T) {
 		7000000, int8(-3), int16(300), int32(-70000), int64(1) << 60, uint(7), uint8(255), uint16(9), uint32(1 << 31), uint64(1) << 63,
 		float32(1.5), 1.0 / 3, complex(1, 2), complex64(complex(3, 4)), true, "héllo", "",
 		[]byte("raw bytes \x00\xff"), []byte{}, []int{1, -2, 3}, []int64{5}, []float64{0.1, 2, 3e300},
-		[]float32{1.25}, []string{"a", ""}, []bool{true, false}, [3]int{1, 2, 3}, [4]byte{1, 2, 3, 4},
+		[]float32{1.25}, []string{"a", ""}, []bool{true, false}, [3]int{1, 2, 3}, [4]byte{1, 2, 3, 4}, [3]byte{0, 128, 255}, [2][2]uint8{{200, 1}, {7, 255}},
 		map[string]int{"a": 1, "b": 2}, map[int][]float64{1: {2}}, map[string]any{"x": 1, "y": "z", "n": nil},
 		[]any{1, "two", 3.0, []byte("4"), nil}, &pair{A: 1, B: []string{"x"}}, pair{A: 2},
 		time.Duration(1500) * time.Millisecond, []time.Duration{time.Second}, when,
 		image.Point{X: 1, Y: 2}, image.Rect(0, 0, 3, 4), map[string]time.Duration{"a": time.Minute},
-		[]int(nil), map[string]int(nil), (*int)(nil), struct{}{},
+		[]int(nil), map[string]int(nil), (*int)(nil), struct{}{}, struct{ Sum [4]byte }{[4]byte{222, 173, 190, 239}},
 	} {
 		b, err := runtimes.EncodeValue(v)
 		if err != nil {
