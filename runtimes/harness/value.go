@@ -266,8 +266,16 @@ func spinlabvAppendData(buf []byte, v reflect.Value, depth int) ([]byte, error) 
 		}
 		return spinlabvAppendElems(buf, v, n, depth)
 	case reflect.Array:
-		if t.Elem().Kind() == reflect.Uint8 && v.CanAddr() {
-			return append(buf, v.Bytes()...), nil
+		if t.Elem().Kind() == reflect.Uint8 {
+			// Raw bytes, as the decoder reads them: [32]byte of a hash,
+			// addressable or not.
+			if v.CanAddr() {
+				return append(buf, v.Bytes()...), nil
+			}
+			for i := range v.Len() {
+				buf = append(buf, byte(v.Index(i).Uint()))
+			}
+			return buf, nil
 		}
 		return spinlabvAppendElems(buf, v, v.Len(), depth)
 	case reflect.Map:
@@ -299,6 +307,11 @@ func spinlabvAppendData(buf []byte, v reflect.Value, depth int) ([]byte, error) 
 }
 
 func spinlabvAppendElems(buf []byte, v reflect.Value, n, depth int) ([]byte, error) {
+	if spinlabvDataFree(v.Type().Elem()) {
+		// Elements that encode as nothing: make([]struct{}, 1<<40) is a
+		// valid value, and visiting its elements would never end.
+		return buf, nil
+	}
 	var err error
 	for i := range n {
 		if buf, err = spinlabvAppendData(buf, v.Index(i), depth+1); err != nil {
@@ -306,6 +319,27 @@ func spinlabvAppendElems(buf []byte, v reflect.Value, n, depth int) ([]byte, err
 		}
 	}
 	return buf, nil
+}
+
+// dataFree reports whether every value of t encodes as no data bytes
+// (struct{}, [0]T, [n]struct{}, and structs and arrays of those), as the
+// decoder's zero minimum size says of the same types.
+func spinlabvDataFree(t reflect.Type) bool {
+	if spinlabvByName(t) {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Array:
+		return t.Len() == 0 || spinlabvDataFree(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !spinlabvDataFree(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // appendFastSlice encodes the common slices of numbers without reflect
