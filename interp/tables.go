@@ -51,6 +51,10 @@ type tableLoader struct {
 	compiled map[string]bool // generic packages and helpers compiled
 }
 
+// yaegiNeeded are the packages whose yaegi source a lazy interpreter
+// compiles (compileGenerics).
+var yaegiNeeded = map[string]bool{"cmp": true}
+
 // stdlibFixed are the packages whose tables yaegi's FixStdlib adjusts.
 var stdlibFixed = map[string]bool{"fmt": true, "flag": true, "log": true, "os": true, "math/bits": true}
 
@@ -116,11 +120,8 @@ func (l *tableLoader) loadLocked(paths []string) error {
 		}
 		l.loaded[p] = true
 		switch p {
-		case "cmp", "maps", "iter":
+		case "cmp", "slices", "maps", "iter":
 			generics[p] = true
-		case "slices":
-			generics[p] = true
-			generics["cmp"] = true // yaegi's slices imports cmp
 		case "errors":
 			generics["errors"] = true
 		}
@@ -165,16 +166,21 @@ func (l *tableLoader) loadLocked(paths []string) error {
 	return l.compileGenerics(generics)
 }
 
-// compileGenerics compiles, in the order of the eager interpreter,
-// yaegi's sources and then spinlab's of the generic packages in want, and
-// the errors.As helpers if want has "errors".
+// compileGenerics compiles spinlab's sources of the generic packages in
+// want, after yaegi's own source of cmp, and the errors.As helpers if want
+// has "errors". Of yaegi's sources (which the eager interpreter compiles
+// as Use does), cmp's Ordered is the only thing cells can reach: every
+// function of its slices and maps has a namesake in spinlab's, to which
+// the rewriter sends the calls, and a generic function cannot be used as
+// a value without a call in the interpreter; compiling them was most of a
+// worker's cost of importing slices.
 func (l *tableLoader) compileGenerics(want map[string]bool) error {
 	if len(want) == 0 {
 		return nil
 	}
 	order, srcs := yaegiGenerics()
 	for _, name := range order {
-		if want[name] && !l.compiled["yaegi "+name] {
+		if want[name] && yaegiNeeded[name] && !l.compiled["yaegi "+name] {
 			l.compiled["yaegi "+name] = true
 			src := srcs[name]
 			if err := l.loadLocked(importPaths(src)); err != nil {
