@@ -35,6 +35,15 @@ import (
 // table: loading a package also loads the packages of the interfaces its
 // API reaches (symbols.Interfaces).
 
+// The evaluator's session stays eager, although a lazy one passes the
+// same tests and holds 0.3 MB of heap at idle against 3.9 MB: yaegi reads
+// its table of packages while interpreted code runs (a type assertion to
+// an interface builds its wrapper then, getWrapper), and a cell's
+// experiment compiles its snippet while the cell's goroutines run, so a
+// table loaded for that snippet would be written under their reads. A
+// worker loads everything before the snippet's first instruction, on one
+// goroutine.
+
 // tableLoader loads symbol tables into one interpreter on demand.
 type tableLoader struct {
 	yi *yaegi.Interpreter
