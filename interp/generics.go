@@ -16,6 +16,7 @@ import (
 
 	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	yaegi "github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib/generic"
 )
 
 // The generic functions of slices, maps and cmp. yaegi v0.16.1 loads the
@@ -35,18 +36,61 @@ var genericSources embed.FS
 // genericPackages are the packages of generics/, in the order they load.
 var genericPackages = []string{"cmp", "slices", "maps", "iter"}
 
-// loadGenerics compiles spinlab's slices, maps and cmp into yi.
+// yaegiGenerics are yaegi's own sources of the generic packages
+// (generic.Sources, in its order), which Interpreter.Use compiles when it
+// loads the standard library's tables (with "fmt/fmt" among them), by
+// package name. spinlab's sources replace their functions, but cmp's
+// Ordered is yaegi's.
+var yaegiGenerics = sync.OnceValues(func() ([]string, map[string]string) {
+	var order []string
+	srcs := map[string]string{}
+	for _, src := range generic.Sources {
+		f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.PackageClauseOnly)
+		if err != nil {
+			panic(fmt.Sprintf("yaegi's generic sources: %v", err)) // embedded in yaegi: cannot fail
+		}
+		order = append(order, f.Name.Name)
+		srcs[f.Name.Name] = src
+	}
+	return order, srcs
+})
+
+// loadGenerics compiles spinlab's slices, maps, cmp and iter into yi, and
+// the session's generic helpers of the main package: the interpreter's
+// whole set, for one that loaded every table (yaegi has compiled its own
+// generic sources then).
 func loadGenerics(yi *yaegi.Interpreter) error {
-	srcs, _ := renamedGenerics()
 	for _, name := range genericPackages {
-		if _, err := yi.Compile(srcs[name]); err != nil {
-			return fmt.Errorf("package %s: %w", name, err)
+		if err := loadGeneric(yi, name); err != nil {
+			return err
 		}
 	}
-	// new(expr) where the rewriter cannot tell expr's type (builtins_new.go).
+	if err := loadNewPolyfill(yi); err != nil {
+		return err
+	}
+	return loadErrorsAs(yi)
+}
+
+// loadGeneric compiles spinlab's package name of generics/ into yi.
+func loadGeneric(yi *yaegi.Interpreter, name string) error {
+	if _, err := yi.Compile(renamedGeneric(name).src); err != nil {
+		return fmt.Errorf("package %s: %w", name, err)
+	}
+	return nil
+}
+
+// loadNewPolyfill declares new(expr) where the rewriter cannot tell
+// expr's type (builtins_new.go).
+func loadNewPolyfill(yi *yaegi.Interpreter) error {
 	if _, err := yi.Eval("func _spinlabNew[T any](v T) *T { return &v }"); err != nil {
 		return fmt.Errorf("new polyfill: %w", err)
 	}
+	return nil
+}
+
+// loadErrorsAs declares errors.As and errors.AsType for the interpreter
+// in the main package (mainFuncs).
+func loadErrorsAs(yi *yaegi.Interpreter) error {
 	src, err := genericSources.ReadFile("generics/errors.go.txt")
 	if err != nil {
 		return err
@@ -65,55 +109,69 @@ var mainFuncs = map[string]string{
 	"errors.AsType": "_spinlabAsType",
 }
 
-// renamedGenerics returns the sources of generics/ with every exported
-// function F of package p renamed F_p, and the renamed names by package.
-// yaegi v0.16.1 keeps the instances of generic functions by function name
-// and type arguments alone, whatever their package: slices.Compare[int]
-// and cmp.Compare[int], or slices.Max[int] and a cell's own Max[int],
-// would share one instance. The rewriter renames the calls to match
-// (libraryName).
-var renamedGenerics = sync.OnceValues(func() (map[string]string, map[string]map[string]bool) {
-	srcs := map[string]string{}
-	names := map[string]map[string]bool{}
+// renamed is one package of generics/ as the interpreter compiles it.
+type renamed struct {
+	src   string          // the source, every exported function F renamed F_pkg
+	names map[string]bool // the exported functions, by their names in the package
+}
+
+// renamedGenerics are the packages of generics/, each renamed on first
+// use (renamedGeneric).
+var renamedGenerics = func() map[string]func() renamed {
+	m := map[string]func() renamed{}
 	for _, pkg := range genericPackages {
-		b, err := genericSources.ReadFile("generics/" + pkg + ".go.txt")
-		if err != nil {
-			panic(err) // embedded: cannot fail
-		}
-		src := string(b)
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)
-		if err != nil {
-			panic(fmt.Sprintf("generics/%s.go.txt: %v", pkg, err))
-		}
-		names[pkg] = map[string]bool{}
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.IsExported() {
-				names[pkg][fd.Name.Name] = true
-			}
-		}
-		var out strings.Builder
-		at := 0
-		skip := nonVariableIdents(f) // selected names (_rt.SortFunc), methods, fields
-		ast.Inspect(f, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok && names[pkg][id.Name] && !skip[id] {
-				off := fset.Position(id.End()).Offset
-				out.WriteString(src[at:off] + "_" + pkg)
-				at = off
-			}
-			return true
-		})
-		out.WriteString(src[at:])
-		srcs[pkg] = out.String()
+		m[pkg] = sync.OnceValue(func() renamed { return renameGeneric(pkg) })
 	}
-	return srcs, names
-})
+	return m
+}()
+
+// renamedGeneric returns package pkg of generics/ renamed (renameGeneric);
+// pkg must be one of genericPackages.
+func renamedGeneric(pkg string) renamed { return renamedGenerics[pkg]() }
+
+// renameGeneric returns the source of generics/pkg.go.txt with every
+// exported function F renamed F_pkg, and the renamed names. yaegi v0.16.1
+// keeps the instances of generic functions by function name and type
+// arguments alone, whatever their package: slices.Compare[int] and
+// cmp.Compare[int], or slices.Max[int] and a cell's own Max[int], would
+// share one instance. The rewriter renames the calls to match
+// (libraryName).
+func renameGeneric(pkg string) renamed {
+	b, err := genericSources.ReadFile("generics/" + pkg + ".go.txt")
+	if err != nil {
+		panic(err) // embedded: cannot fail
+	}
+	src := string(b)
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)
+	if err != nil {
+		panic(fmt.Sprintf("generics/%s.go.txt: %v", pkg, err))
+	}
+	names := map[string]bool{}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.IsExported() {
+			names[fd.Name.Name] = true
+		}
+	}
+	var out strings.Builder
+	at := 0
+	skip := nonVariableIdents(f) // selected names (_rt.SortFunc), methods, fields
+	ast.Inspect(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && names[id.Name] && !skip[id] {
+			off := fset.Position(id.End()).Offset
+			out.WriteString(src[at:off] + "_" + pkg)
+			at = off
+		}
+		return true
+	})
+	out.WriteString(src[at:])
+	return renamed{src: out.String(), names: names}
+}
 
 // libraryName returns the name under which spinlab's implementation of
 // pkg.name is loaded, if it has one.
 func libraryName(pkg, name string) (string, bool) {
-	_, names := renamedGenerics()
-	if names[pkg][name] {
+	if _, ok := renamedGenerics[pkg]; ok && renamedGeneric(pkg).names[name] {
 		return name + "_" + pkg, true
 	}
 	return "", false

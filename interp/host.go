@@ -176,7 +176,16 @@ func (s *Session) Export(snippet string) (runtimes.Program, error) {
 	// Only the definitions the snippet uses, transitively: the child
 	// interprets p.Source before each run, so shipping the whole session
 	// made spawn grow with the notebook (1.3 ms → 19 ms at 80 functions).
-	deps, _ := dependencies(defs, used, func(d Definition) string { return d.Source })
+	// Imports too: a child loads the packages its program imports
+	// (tables.go), so one the snippet does not reach stays home. The names
+	// are followed in both forms of a definition: the rewritten one may
+	// no longer name a package it uses (errors.As becomes _spinlabAs).
+	deps, _ := dependencies(defs, used, func(d Definition) string {
+		if w := asWritten(d); w != d.Source {
+			return d.Source + "\n" + w
+		}
+		return d.Source
+	})
 	reached := map[string]bool{}
 	for _, d := range deps {
 		reached[d.Source] = true
@@ -186,7 +195,9 @@ func (s *Session) Export(snippet string) (runtimes.Program, error) {
 	}
 	var b strings.Builder
 	for _, d := range defs {
-		if d.Kind == kindImport && d.Name != "display" && d.Name != "runtimes" {
+		// A dot import's names are used unqualified, a blank import for
+		// its side effects: both go.
+		if d.Kind == kindImport && d.Name != "display" && d.Name != "runtimes" && (reached[d.Source] || d.Name == "." || d.Name == "_") {
 			b.WriteString(d.Source + "\n")
 		}
 	}
@@ -341,7 +352,24 @@ func EvalProgram(ctx context.Context, p runtimes.Program, worker, workers int) (
 // arrives, so that a warm-pool worker (runtimes.WorkerMain) has
 // loaded the interpreter and its symbol tables when the clock starts. The
 // evaluator it returns runs one program.
-func PrepareEvaluator(context.Context) (runtimes.Evaluator, error) {
+//
+// A cold worker's start-up is its spawn time: its session is lazy
+// (tables.go), with the prelude's packages only, and loads those the
+// program imports when it arrives; nor does it warm up the compiler,
+// which the program's own compile does.
+func PrepareEvaluator(ctx context.Context) (runtimes.Evaluator, error) {
+	s, err := prepareWorker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.evalProgram, nil
+}
+
+// prepareWorker is PrepareEvaluator's session.
+func prepareWorker(ctx context.Context) (*Session, error) {
+	if !runtimes.WorkerPooled(ctx) {
+		return newSession(Options{}, true)
+	}
 	s, err := New(Options{})
 	if err != nil {
 		return nil, err
@@ -354,7 +382,7 @@ func PrepareEvaluator(context.Context) (runtimes.Evaluator, error) {
 	if _, err := s.Compile("0"); err != nil {
 		return nil, fmt.Errorf("warm up the interpreter: %w", err)
 	}
-	return s.evalProgram, nil
+	return s, nil
 }
 
 func (s *Session) evalProgram(ctx context.Context, p runtimes.Program, worker, workers int) (any, error) {

@@ -139,13 +139,13 @@ func (s *Session) redefineTypes(units []*unit) {
 // s.cellMu.
 func (s *Session) moveToFresh(defs []Definition, after string) {
 	oldGlobals := s.globals()
-	yi, err := newInterpreter(s.stdout, s.stderr, s)
+	yi, tables, err := newInterpreter(s.stdout, s.stderr, s, s.lazy)
 	if err != nil {
 		fmt.Fprintf(s.stderr.w, "%s: %v\n", after, err)
 		return
 	}
 	s.defsMu.Lock()
-	s.yi, s.defs, s.names = yi, nil, map[string]bool{}
+	s.yi, s.tables, s.defs, s.names = yi, tables, nil, map[string]bool{}
 	s.defsMu.Unlock()
 	failed := s.restore(defs)
 	var lost []string

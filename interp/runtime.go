@@ -142,41 +142,52 @@ func withText(b display.Bundle, v any) any {
 func richBundle(v any) (display.Bundle, bool) { return display.Rich(v) }
 
 // newInterpreter builds a yaegi interpreter with the standard library, the
-// bundled packages, the session's overrides, and the prelude.
-func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session) (*yaegi.Interpreter, error) {
+// bundled packages, the session's overrides, and the prelude. A lazy one
+// (a cold worker's) starts with the prelude's packages only and loads
+// the others as the code it is given imports them: the returned loader
+// is then non-nil (tables.go).
+func newInterpreter(stdout io.Writer, stderr *stderrFilter, s *Session, lazy bool) (*yaegi.Interpreter, *tableLoader, error) {
 	// os.Args[0] names the program: a cell is not the evaluator binary.
 	yi := yaegi.New(yaegi.Options{Stdout: stdout, Stderr: stderr, Unrestricted: true, Args: []string{programName}})
-	if err := yi.Use(importableSymbols()); err != nil {
-		return nil, fmt.Errorf("load standard library and bundled symbols: %w", err)
-	}
-	if err := yi.Use(s.signals.exports()); err != nil {
-		return nil, fmt.Errorf("load signal symbols: %w", err)
-	}
 	// The interpreter's package log: one logger behind log's functions,
 	// log.Default() and the position logger (LogAt), so that SetFlags,
 	// SetPrefix and SetOutput reach every one of them.
 	std := log.New(stderr, "", log.LstdFlags)
-	if err := yi.Use(overrides(stderr, s, std)); err != nil {
-		return nil, fmt.Errorf("load session symbols: %w", err)
-	}
 	reg := newTypeRegistry()
 	s.regs.Store(yi, reg)
-	if err := yi.Use(printSymbols(reg, stdout, std, s.fatalExit)); err != nil {
-		return nil, fmt.Errorf("load printing symbols: %w", err)
+	// The session's replacements, in the order they go on top of the tables.
+	session := []yaegi.Exports{
+		s.signals.exports(),
+		overrides(stderr, s, std),
+		printSymbols(reg, stdout, std, s.fatalExit),
+		{rtPath + "/rt": genericSymbols()},
 	}
-	if err := yi.Use(yaegi.Exports{rtPath + "/rt": genericSymbols()}); err != nil {
-		return nil, fmt.Errorf("load generic helpers: %w", err)
-	}
-	if err := loadGenerics(yi); err != nil {
-		return nil, fmt.Errorf("load slices, maps and cmp: %w", err)
+	var loader *tableLoader
+	if lazy {
+		loader = newTableLoader(yi, session...)
+		if err := loader.start(prelude + polyfills); err != nil {
+			return nil, nil, fmt.Errorf("load the prelude's packages: %w", err)
+		}
+	} else {
+		if err := yi.Use(importableSymbols()); err != nil {
+			return nil, nil, fmt.Errorf("load standard library and bundled symbols: %w", err)
+		}
+		for _, ex := range session {
+			if err := yi.Use(ex); err != nil {
+				return nil, nil, fmt.Errorf("load session symbols: %w", err)
+			}
+		}
+		if err := loadGenerics(yi); err != nil {
+			return nil, nil, fmt.Errorf("load slices, maps and cmp: %w", err)
+		}
 	}
 	// EvalWithContext (rather than Eval) makes channel operations of
 	// interpreted code cancellable, for good: the session stops code
 	// itself (see Session.run).
 	if _, err := yi.EvalWithContext(context.Background(), prelude+polyfills); err != nil {
-		return nil, fmt.Errorf("prelude: %w", err)
+		return nil, nil, fmt.Errorf("prelude: %w", err)
 	}
-	return yi, nil
+	return yi, loader, nil
 }
 
 // overrides replaces the symbols that would end or escape the session:

@@ -118,6 +118,7 @@ type Session struct {
 	// runs). Writers hold cellMu too.
 	defsMu sync.Mutex
 	yi     *yaegi.Interpreter
+	tables *tableLoader // yi's loader if yi is lazy (tables.go), or nil
 	cells  int          // number of cells executed (the next cell is cells+1)
 	defs   []Definition // current definitions, oldest first; a redefinition replaces
 	names  map[string]bool
@@ -162,20 +163,28 @@ type Session struct {
 	regs sync.Map    // *yaegi.Interpreter → its *typeRegistry (format.go)
 	docs docComments // doc comments of definitions, for Inspect
 
+	// lazy makes the session's interpreters load symbol tables as code
+	// imports them (tables.go); set when the session is made.
+	lazy bool
+
 	tc     *typeChecker  // made on first use by a failed cell; guarded by cellMu (typecheck.go)
 	tcWait time.Duration // how long a failed cell waits for its type check (0: the default)
 	tcKeep time.Duration // how long a type checker keeps its packages (0: typeCheckKeep)
 }
 
 // New starts a session with display and runtimes imported.
-func New(opts Options) (*Session, error) {
+func New(opts Options) (*Session, error) { return newSession(opts, false) }
+
+// newSession starts a session; a lazy one loads the symbol tables of the
+// packages its code imports, when it imports them (tables.go).
+func newSession(opts Options, lazy bool) (*Session, error) {
 	if opts.Stdout == nil {
 		opts.Stdout = os.Stdout
 	}
 	if opts.Stderr == nil {
 		opts.Stderr = os.Stderr
 	}
-	s := &Session{stdout: opts.Stdout, stderr: newStderrFilter(opts.Stderr)}
+	s := &Session{stdout: opts.Stdout, stderr: newStderrFilter(opts.Stderr), lazy: lazy}
 	s.lab = runtimes.NewLab(s)
 	if err := s.reset(); err != nil {
 		return nil, err
@@ -186,12 +195,12 @@ func New(opts Options) (*Session, error) {
 // reset replaces the interpreter with a fresh one. Callers hold s.cellMu (or
 // own s exclusively).
 func (s *Session) reset() error {
-	yi, err := newInterpreter(s.stdout, s.stderr, s)
+	yi, tables, err := newInterpreter(s.stdout, s.stderr, s, s.lazy)
 	if err != nil {
 		return err
 	}
 	s.defsMu.Lock()
-	s.yi = yi
+	s.yi, s.tables = yi, tables
 	s.defs = nil
 	s.names = map[string]bool{}
 	s.defsMu.Unlock()
@@ -218,9 +227,16 @@ func (s *Session) cellNumber() int {
 
 // interpreter returns the current interpreter.
 func (s *Session) interpreter() *yaegi.Interpreter {
+	yi, _ := s.current()
+	return yi
+}
+
+// current returns the current interpreter and its loader (nil unless
+// the session is lazy).
+func (s *Session) current() (*yaegi.Interpreter, *tableLoader) {
 	s.defsMu.Lock()
 	defer s.defsMu.Unlock()
-	return s.yi
+	return s.yi, s.tables
 }
 
 // Execute runs a cell. User-facing failures are returned as *Error; the

@@ -18,9 +18,14 @@ import (
 // running, which races with the next one). Code blocked inside compiled
 // code (a sync.Mutex, a WaitGroup) cannot be stopped: the cell is
 // reported interrupted all the same, and the next cell waits for it only
-// briefly.
+// briefly. A lazy session first loads the packages src imports.
 func (s *Session) run(ctx context.Context, src string) (reflect.Value, error) {
-	yi := s.interpreter()
+	yi, tables := s.current()
+	if tables != nil {
+		if err := tables.load(neededPaths(src)); err != nil {
+			return reflect.Value{}, err
+		}
+	}
 	s.settle(yi)
 	type result struct {
 		v   reflect.Value

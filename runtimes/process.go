@@ -248,7 +248,11 @@ type workerProcess struct {
 // group, killed if this process dies, with its stdout and stderr forwarded.
 func (l *Lab) startChild(ctx context.Context, argv []string, opts ProcessOptions, worker int, out *outputMux) (*workerProcess, error) {
 	c := &workerProcess{lab: l, asked: monotonic()}
-	p, err := child.Start(child.Spec{Argv: argv, MemoryLimit: opts.MemoryLimit, MaxFrame: maxFrame})
+	spec := child.Spec{Argv: argv, MemoryLimit: opts.MemoryLimit, MaxFrame: maxFrame}
+	if opts.Pool {
+		spec.Env = append(os.Environ(), envWorkerPooled+"=1")
+	}
+	p, err := child.Start(spec)
 	if err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
 	}

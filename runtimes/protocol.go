@@ -54,6 +54,12 @@ const (
 	// worker binary: when set (and ProcessOptions.Command is empty),
 	// process mode runs "$SPINLAB_WORKER_BIN worker".
 	EnvWorkerBin = "SPINLAB_WORKER_BIN"
+
+	// envWorkerPooled is set to "1" in the environment of a pool child:
+	// it prepares its evaluator before the clock starts, so it may do
+	// more than a cold child, whose start-up is its spawn time
+	// (WorkerPooled). The worker removes it from its environment.
+	envWorkerPooled = "SPINLAB_WORKER_POOLED"
 )
 
 // frame is one message of the worker protocol.

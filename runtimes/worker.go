@@ -16,7 +16,8 @@ import (
 // its evaluator with prepare (an interpreter with the standard library
 // loaded) before it says it is ready, so that a warm-pool child has done
 // that work when the clock starts, as Python's forkserver has imported its
-// modules; then it reads one Program from its parent over the worker
+// modules (a cold child's prepare may do less: WorkerPooled tells them
+// apart); then it reads one Program from its parent over the worker
 // protocol, runs it as worker `worker` of `workers`, sends back the value
 // of its last expression and its timings, and returns the process exit
 // code: 0 on success, 1 if the snippet failed, 2 if the worker could not
@@ -31,6 +32,10 @@ func WorkerMain(ctx context.Context, prepare func(context.Context) (Evaluator, e
 		return 2
 	}
 	defer conn.Close()
+	if os.Getenv(envWorkerPooled) == "1" {
+		ctx = context.WithValue(ctx, pooledKey{}, true)
+	}
+	os.Unsetenv(envWorkerPooled) // not the snippet's
 	eval, err := prepare(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab worker: prepare the evaluator:", err)
@@ -97,6 +102,17 @@ func WorkerMain(ctx context.Context, prepare func(context.Context) (Evaluator, e
 }
 
 type startKey struct{}
+
+type pooledKey struct{}
+
+// WorkerPooled reports whether the context WorkerMain gave prepare is a
+// pool child's (ProcessOptions.Pool), which prepares before the clock
+// starts; a cold child's start-up is its spawn time, so its prepare does
+// only what the program cannot do without.
+func WorkerPooled(ctx context.Context) bool {
+	pooled, _ := ctx.Value(pooledKey{}).(bool)
+	return pooled
+}
 
 type startMark struct {
 	once   sync.Once

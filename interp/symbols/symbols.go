@@ -11,6 +11,7 @@
 package symbols
 
 //go:generate go run gen.go
+//go:generate go test -run TestInterfacesGenerated -update
 
 import (
 	"reflect"
@@ -71,7 +72,14 @@ var All = sync.OnceValue(func() map[string]map[string]reflect.Value {
 	for key := range loaders {
 		all[key] = tableLocked(key)
 	}
-	all["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes())}
+	all["."] = Wrappers()["."]
 	allBuilt = true
 	return all
+})
+
+// Wrappers returns the entry of All that tells yaegi which interfaces to
+// wrap ("." with MapTypes), for an interpreter that loads the tables one
+// at a time. The caller must not modify it.
+var Wrappers = sync.OnceValue(func() map[string]map[string]reflect.Value {
+	return map[string]map[string]reflect.Value{".": {"MapTypes": reflect.ValueOf(mapTypes())}}
 })

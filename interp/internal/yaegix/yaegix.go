@@ -1,6 +1,6 @@
 // Package yaegix is everything spinlab assumes about the internals of
 // yaegi v0.16.1, the interpreter behind a session: an unexported method
-// reached with go:linkname (Stop), a struct layout read with unsafe
+// reached with go:linkname (Stop, FixStdlib), a struct layout read with unsafe
 // (Unwrap), and the formats of the messages yaegi writes, which the
 // session parses (PositionRE, IsPanicLine, IsVagueUndefined).
 //
@@ -30,6 +30,18 @@ import (
 //
 //go:linkname Stop github.com/traefik/yaegi/interp.(*Interpreter).stop
 func Stop(*yaegi.Interpreter)
+
+// FixStdlib gives an interpreter's fmt, flag, log, os and math/bits, as
+// far as their tables are loaded, the interpreter's own streams and
+// arguments, as Interpreter.Use does when the exports it loads hold the
+// key "fmt/fmt" (the standard library's). Use then also compiles yaegi's
+// own sources of cmp, maps and slices; an interpreter that loads its
+// tables one at a time, under keys that Use does not recognise, calls
+// FixStdlib after it loaded any of those five
+// (TestFixStdlibRedirectsStreams).
+//
+//go:linkname FixStdlib github.com/traefik/yaegi/interp.fixStdlib
+func FixStdlib(*yaegi.Interpreter)
 
 // Unwrap returns the value inside yaegi's wrapper of an interpreted value:
 // yaegi keeps a value of an interpreted type that has methods, held in an

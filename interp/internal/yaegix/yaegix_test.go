@@ -11,6 +11,7 @@ import (
 
 	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	yaegi "github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
 )
 
 // Each test pins one assumption of package yaegix against yaegi itself.
@@ -122,5 +123,28 @@ func TestVagueUndefined(t *testing.T) {
 	}
 	if !yaegix.IsVagueUndefined(err.Error()) {
 		t.Fatalf("yaegi reports an undefined name as %q, which IsVagueUndefined does not know", err)
+	}
+}
+
+// A table loaded under a key other than "fmt/fmt" is loaded as it is:
+// fmt prints to the process's stdout, and yaegi's generic sources (cmp)
+// are not compiled, until FixStdlib redirects fmt to the interpreter's.
+func TestFixStdlibRedirectsStreams(t *testing.T) {
+	var out bytes.Buffer
+	i := yaegi.New(yaegi.Options{Stdout: &out, Args: []string{"cell"}})
+	if err := i.Use(yaegi.Exports{"fmt/./fmt": stdlib.Symbols["fmt/fmt"], "os/os": stdlib.Symbols["os/os"]}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval(`import "cmp"`); err == nil {
+		t.Fatal(`Use compiled yaegi's generic sources for a fmt table under "fmt/./fmt": the key no longer hides it`)
+	}
+	yaegix.FixStdlib(i)
+	for _, src := range []string{`import ("fmt"; "os")`, `fmt.Print("hi ", os.Args[0])`} {
+		if _, err := i.Eval(src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out.String() != "hi cell" {
+		t.Fatalf("after FixStdlib, fmt.Print and os.Args gave %q to the interpreter's stdout, want %q", out.String(), "hi cell")
 	}
 }
