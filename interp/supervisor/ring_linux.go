@@ -140,7 +140,10 @@ func (o *ringOut) take(b []byte) int {
 }
 
 // newStdoutRing makes a stdout ring for an evaluator to be started.
-func newStdoutRing() (_ *stdoutRing, err error) {
+func newStdoutRing() (*stdoutRing, error) { return newRing(stdoutRingSize) }
+
+// newRing makes a ring of size bytes of data.
+func newRing(size int) (_ *stdoutRing, err error) {
 	var opened []*os.File
 	defer func() {
 		if err != nil {
@@ -155,7 +158,7 @@ func newStdoutRing() (_ *stdoutRing, err error) {
 	}
 	mem := os.NewFile(uintptr(fd), "spinlab-stdout-ring")
 	opened = append(opened, mem)
-	if err := unix.Ftruncate(fd, ringDataOff+stdoutRingSize); err != nil {
+	if err := unix.Ftruncate(fd, int64(ringDataOff+size)); err != nil {
 		return nil, fmt.Errorf("stdout ring: %w", err)
 	}
 	pr, pw, err := os.Pipe()
@@ -186,7 +189,7 @@ func newStdoutRing() (_ *stdoutRing, err error) {
 	}
 	ownFile := os.NewFile(uintptr(own), "spinlab-stdout-own")
 	opened = append(opened, ownFile)
-	r, err := mapRing(fd, stdoutRingSize)
+	r, err := mapRing(fd, size)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +198,7 @@ func newStdoutRing() (_ *stdoutRing, err error) {
 		out:    out,
 		stdout: pw,
 		extra:  []*os.File{mem, theirBell, ownFile},
-		env:    envStdoutRing + "=5,6,7," + strconv.Itoa(stdoutRingSize),
+		env:    envStdoutRing + "=5,6,7," + strconv.Itoa(size),
 		abandon: func() {
 			unix.Munmap(r.mem)
 			bell.Close()
@@ -243,6 +246,18 @@ func openStdoutRing() (outRing, error) {
 	for _, fd := range n[:3] {
 		unix.CloseOnExec(fd) // cells' children get none of them
 	}
+	w, err := ringFromFDs(memFD, bellFD, pipeFD, size)
+	if err != nil {
+		return nil, err
+	}
+	go w.copyPipe()
+	return w, nil
+}
+
+// ringFromFDs is the evaluator's end of the ring whose memory is memFD
+// (which it closes), whose bell is bellFD and whose pipe's read end is
+// pipeFD.
+func ringFromFDs(memFD, bellFD, pipeFD, size int) (*ringIn, error) {
 	r, err := mapRing(memFD, size)
 	unix.Close(memFD)
 	if err != nil {
@@ -253,15 +268,13 @@ func openStdoutRing() (outRing, error) {
 			return nil, fmt.Errorf("stdout ring: %w", err)
 		}
 	}
-	w := &ringIn{
+	return &ringIn{
 		r:     r,
 		pipe:  pipeFD,
 		pipeF: os.NewFile(uintptr(pipeFD), "spinlab-stdout-own"),
 		bell:  bellFD,
 		bellF: os.NewFile(uintptr(bellFD), "spinlab-stdout-bell"),
-	}
-	go w.copyPipe()
-	return w, nil
+	}, nil
 }
 
 // Write puts p in the ring after what waits in the pipe; it blocks while
