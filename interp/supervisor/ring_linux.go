@@ -26,7 +26,7 @@ const (
 
 	// stdoutRingSize is the ring's data size: a full ring blocks the
 	// evaluator's printing until the supervisor has read some of it.
-	stdoutRingSize = 1 << 20
+	stdoutRingSize = 256 << 10
 
 	// The reader's states in readerWaits. While it dozes, it looks at the
 	// ring again after dozeTime without being rung, and the evaluator
