@@ -27,9 +27,9 @@ import (
 // session and serves the supervisor's requests on fds 3 and 4 until the
 // supervisor asks it to stop or goes away. It returns the exit code.
 //
-// Everything the session writes to fds 1 and 2 is the cell's output. The
-// evaluator itself writes there only sync markers, which the supervisor
-// removes.
+// Everything the session writes to fds 1 and 2 (and to the stdout ring,
+// where there is one) is the cell's output. The evaluator itself writes
+// there only sync markers, which the supervisor removes.
 func ServeEvaluator(ctx context.Context) int {
 	// The channel moves to close-on-exec descriptors, so that the
 	// children of cells and workers do not inherit it and a cell that
