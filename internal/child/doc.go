@@ -20,7 +20,9 @@
 //     sends itself the signal;
 //   - with stdin on /dev/null, stdout and stderr on pipes whose read ends
 //     are Process.Stdout and Process.Stderr (the caller must read them, or
-//     the child blocks once a pipe buffer is full);
+//     the child blocks once a pipe buffer is full), unless the Spec gives
+//     a stdout of its own;
+//   - with the Spec's extra files, if any, on fds 5 and up;
 //   - with a framed channel (package internal/framing): Process.Send
 //     writes to the child, Process.Receive reads what it wrote.
 //

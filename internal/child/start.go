@@ -35,6 +35,14 @@ type Spec struct {
 	// MaxFrame bounds the frames read from the child; zero means
 	// DefaultMaxFrame.
 	MaxFrame uint32
+	// Stdout, if set, is the child's fd 1 instead of a new pipe, and
+	// Process.Stdout is nil: the caller reads the output its own way.
+	// Start does not close it.
+	Stdout *os.File
+	// ExtraFiles are the child's fds 5, 6, ... (after the channel's 3
+	// and 4), inherited as they are: the child that gets them sets them
+	// close-on-exec itself. Start does not close them.
+	ExtraFiles []*os.File
 }
 
 // DefaultMaxFrame is the default bound on one frame: a bigger length
@@ -48,8 +56,9 @@ type Process struct {
 	Pid int
 	// Conn is the parent's end of the framed channel.
 	*Conn
-	// Stdout and Stderr are the read ends of the child's fds 1 and 2.
-	// The caller owns them: it reads them and closes them.
+	// Stdout and Stderr are the read ends of the child's fds 1 and 2
+	// (Stdout is nil when Spec.Stdout was set). The caller owns them: it
+	// reads them and closes them.
 	Stdout, Stderr *os.File
 
 	cmd   *exec.Cmd
@@ -111,7 +120,10 @@ func Start(spec Spec) (*Process, error) {
 	cmd.Env = env
 	cmd.Dir = spec.Dir
 	cmd.Stdout, cmd.Stderr = outW, errW
-	cmd.ExtraFiles = []*os.File{toR, fromW} // fds 3 and 4
+	if spec.Stdout != nil {
+		cmd.Stdout = spec.Stdout
+	}
+	cmd.ExtraFiles = append([]*os.File{toR, fromW}, spec.ExtraFiles...) // fds 3 and 4, then the extra files
 	cmd.SysProcAttr = sysProcAttr(sig)
 	var err error
 	started.mu.Lock() // KillDescendants must not reap it before it is registered
@@ -143,6 +155,10 @@ func Start(spec Spec) (*Process, error) {
 		Stderr: errR,
 		cmd:    cmd,
 		done:   make(chan struct{}),
+	}
+	if spec.Stdout != nil {
+		outR.Close()
+		p.Stdout = nil
 	}
 	go p.reap()
 	return p, nil

@@ -12,9 +12,13 @@
 // a placeholder; a cell that finds the channel and breaks it costs the
 // evaluator, never a hang. The evaluator's fds 1 and 2 are pipes that the
 // Supervisor turns into stream output, so everything a cell prints
-// arrives however it prints it. Sync markers in
-// those pipes keep stream text in order with the displays and results
-// around it.
+// arrives however it prints it. On Linux the session's own stdout
+// (fmt.Print* and the like) goes instead through a ring in memory shared
+// by the two processes, into which the evaluator also moves what waits in
+// its fd 1 pipe before each write, so that printing costs no system call
+// to wake the kernel process and stdout keeps the order of its writes
+// (ring.go states the rule). Sync markers in the ring and the stderr pipe
+// keep stream text in order with the displays and results around it.
 //
 // When the evaluator dies (a fatal error such as concurrent map writes, a
 // stack overflow, os.Exit, a SIGKILL), the running cell gets an error that

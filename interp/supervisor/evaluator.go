@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -25,9 +27,9 @@ import (
 // session and serves the supervisor's requests on fds 3 and 4 until the
 // supervisor asks it to stop or goes away. It returns the exit code.
 //
-// Everything the session writes to fds 1 and 2 is the cell's output. The
-// evaluator itself writes there only sync markers, which the supervisor
-// removes.
+// Everything the session writes to fds 1 and 2 (and to the stdout ring,
+// where there is one) is the cell's output. The evaluator itself writes
+// there only sync markers, which the supervisor removes.
 func ServeEvaluator(ctx context.Context) int {
 	// The channel moves to close-on-exec descriptors, so that the
 	// children of cells and workers do not inherit it and a cell that
@@ -40,6 +42,13 @@ func ServeEvaluator(ctx context.Context) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab eval:", err)
 		return 2
+	}
+	// Before anything else runs: the ring's descriptors become
+	// close-on-exec, so that no child of a cell holds them.
+	outRing, err := openStdoutRing()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "spinlab eval:", err)
+		return 1
 	}
 	outMark, err1 := dupCloexec(1)
 	errMark, err2 := dupCloexec(2)
@@ -68,14 +77,23 @@ func ServeEvaluator(ctx context.Context) int {
 		w:       conn,
 		outMark: outMark,
 		errMark: errMark,
+		outRing: outRing,
 		inputs:  map[uint64]chan *frame{},
 		idle:    idlemem.New(idleRelease, idleReleaseMin),
 	}
 	// The session writes through the os.Stdout and os.Stderr variables as
 	// they are at each write (and yaegi then lets cells see those very
 	// variables), so that repairStdio can replace them after a cell
-	// closed them.
-	sess, err := interp.New(interp.Options{Stdout: stdioWriter{&os.Stdout}, Stderr: stdioWriter{&os.Stderr}})
+	// closed them, and a cell that sets os.Stdout to a file of its own
+	// sends its prints there. While os.Stdout is the file it was, the
+	// session's stdout goes to the ring, if there is one.
+	var stdout io.Writer = stdioWriter{&os.Stdout}
+	if outRing != nil {
+		e.stdout = &ringStdout{ring: outRing}
+		e.stdout.file.Store(os.Stdout)
+		stdout = e.stdout
+	}
+	sess, err := interp.New(interp.Options{Stdout: stdout, Stderr: stdioWriter{&os.Stderr}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "spinlab eval: start the interpreter:", err)
 		return 1
@@ -197,8 +215,10 @@ type evalServer struct {
 
 	syncMu  sync.Mutex // orders markers and the frames that carry them
 	syncN   uint64
-	outMark *os.File // dups of fds 1 and 2, for markers
+	outMark *os.File // dups of fds 1 and 2, for markers and repairs
 	errMark *os.File
+	outRing outRing     // the stdout ring, nil if there is none: stdout's markers go there
+	stdout  *ringStdout // the session's stdout when there is a ring
 
 	// idle gives back the memory a cell left behind once the evaluator
 	// has been idle for a while (package idlemem).
@@ -253,6 +273,21 @@ type stdioWriter struct{ f **os.File }
 
 func (w stdioWriter) Write(p []byte) (int, error) { return (*w.f).Write(p) }
 
+// ringStdout is the session's stdout when there is a stdout ring: the
+// ring while os.Stdout is the file it was at the start (or that
+// repairStdio made), and whatever a cell set os.Stdout to otherwise.
+type ringStdout struct {
+	ring io.Writer
+	file atomic.Pointer[os.File]
+}
+
+func (w *ringStdout) Write(p []byte) (int, error) {
+	if f := os.Stdout; f != w.file.Load() {
+		return f.Write(p)
+	}
+	return w.ring.Write(p)
+}
+
 // repairStdio undoes what an earlier cell did to os.Stdout and os.Stderr
 // (closed them, or their descriptors): fds 1 and 2 are the pipes to the
 // supervisor again, and the variables are usable files for them.
@@ -267,6 +302,9 @@ func (e *evalServer) repairStdio() {
 			return
 		}
 		*f = os.NewFile(uintptr(fd), name)
+		if fd == 1 && e.stdout != nil {
+			e.stdout.file.Store(*f)
+		}
 	}
 	repair(1, &os.Stdout, e.outMark, "/dev/stdout")
 	repair(2, &os.Stderr, e.errMark, "/dev/stderr")
@@ -279,7 +317,12 @@ func (e *evalServer) sendSynced(f *frame) error {
 	defer e.syncMu.Unlock()
 	e.syncN++
 	m := appendMarker(nil, e.syncN)
-	_, err1 := e.outMark.Write(m)
+	var err1 error
+	if e.outRing != nil {
+		err1 = e.outRing.writeMarker(m)
+	} else {
+		_, err1 = e.outMark.Write(m)
+	}
 	_, err2 := e.errMark.Write(m)
 	if err1 == nil || err2 == nil {
 		f.Sync = e.syncN

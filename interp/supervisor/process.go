@@ -3,7 +3,9 @@ package supervisor
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -33,13 +35,32 @@ func startProcess(argv, env []string, sink func(name, text string)) (*process, e
 	}
 	// SIGTERM, not SIGKILL, when the kernel dies: the evaluator catches it
 	// to kill everything below it first (endWithParent).
-	c, err := child.Start(child.Spec{Argv: argv, Env: env, MaxFrame: maxFrame, DeathSignal: syscall.SIGTERM})
+	spec := child.Spec{Argv: argv, Env: env, MaxFrame: maxFrame, DeathSignal: syscall.SIGTERM}
+	ring, err := newStdoutRing()
 	if err != nil {
 		return nil, fmt.Errorf("start the evaluator: %w", err)
 	}
+	if ring != nil {
+		spec.Stdout, spec.ExtraFiles = ring.stdout, ring.extra
+		spec.Env = append(slices.Clip(env), ring.env)
+	}
+	c, err := child.Start(spec)
+	if ring != nil {
+		ring.started()
+		if err != nil {
+			ring.abandon()
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("start the evaluator: %w", err)
+	}
+	var stdout io.Reader = c.Stdout
+	if ring != nil {
+		stdout = ring.out
+	}
 	return &process{
 		Process: c,
-		stdout:  newStream("stdout", c.Stdout, sink),
+		stdout:  newStream("stdout", stdout, sink),
 		stderr:  newErrStream(c.Stderr, sink),
 	}, nil
 }

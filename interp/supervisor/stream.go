@@ -14,13 +14,15 @@ import (
 // The evaluator's stdout and stderr are pipes that the supervisor reads, so
 // that everything a cell writes reaches the notebook however it writes it:
 // fmt, os.Stdout, log, a child process that inherited the descriptors.
+// (On Linux a stream reads stdout from the stdout ring, see ring.go, which
+// the evaluator fills with the session's writes and the pipe's text.)
 //
 // Ordering with the framed channel: before the evaluator sends a display
-// or done frame it writes a sync marker to both pipes and puts the
-// marker's number in the frame. A pipe keeps the order of writes, so when
-// the supervisor has read up to the marker it has read everything the
-// evaluator wrote before the frame, and it passes that text on before the
-// frame. Markers never reach the notebook.
+// or done frame it writes a sync marker to both streams and puts the
+// marker's number in the frame. A pipe (and the ring) keeps the order of
+// writes, so when the supervisor has read up to the marker it has read
+// everything the evaluator wrote before the frame, and it passes that
+// text on before the frame. Markers never reach the notebook.
 const (
 	markerPrefix = "\x00spinlab:sync:"
 	markerEnd    = '\x00'
