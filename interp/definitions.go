@@ -231,7 +231,16 @@ func (s *Session) varType(name, declared string, rhs ast.Expr, u *unit) (typ str
 // function, or "".
 func (s *Session) resultType(name string) string {
 	d, ok := s.definition(name)
-	if !ok || d.Kind != kindFunc {
+	if !ok {
+		return ""
+	}
+	return funcResultType(d)
+}
+
+// funcResultType is the source of the single result type of a function
+// definition, or "".
+func funcResultType(d Definition) string {
+	if d.Kind != kindFunc {
 		return ""
 	}
 	src := "package p\n" + d.Source

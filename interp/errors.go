@@ -75,7 +75,7 @@ const untypable = "a construct yaegi v0.16.1 cannot type: range over a function 
 // type: the first range loop over something the session does not know to
 // be a collection, if any.
 func (s *Session) diagnoseUntypable(code string, cell int, units []*unit) string {
-	r := s.newRewriter(units, cell, map[string]bool{})
+	r := newRewriter(s, units, cell, map[string]bool{})
 	for _, u := range units {
 		var found *ast.RangeStmt
 		ast.Inspect(u.file, func(n ast.Node) bool {

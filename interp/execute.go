@@ -97,7 +97,7 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 	res := &Result{}
 	// An interrupted cell may still be unwinding: let it finish first.
 	s.settle(s.interpreter())
-	units, err := s.prepare(code, cell)
+	units, err := prepare(s, code, cell)
 	if err != nil {
 		return res, err
 	}
@@ -226,8 +226,9 @@ func (s *Session) execute(ctx context.Context, code string, cell int) (*Result, 
 	return res, nil
 }
 
-// prepare splits, parses, auto-imports and rewrites a cell.
-func (s *Session) prepare(code string, cell int) ([]*unit, error) {
+// prepare splits, parses, auto-imports and rewrites a cell, as cell
+// number cell of scope s, and marks the declarations to hoist.
+func prepare(s Scope, code string, cell int) ([]*unit, error) {
 	code, pkg, program := packageClause(code)
 	items, err := splitCell(code)
 	if err != nil {
@@ -256,8 +257,8 @@ func (s *Session) prepare(code string, cell int) ([]*unit, error) {
 			cellNames[n] = true
 		}
 	}
-	imports := s.autoImports(units, cellNames)
-	s.rewriteUnits(units, cell, cellNames)
+	imports := autoImports(s, units, cellNames)
+	rewriteUnits(s, units, cell, cellNames)
 	for _, u := range imports {
 		u.out = u.src
 	}

@@ -189,7 +189,7 @@ func (s *Session) ExportGo(snippet string, at runtimes.Position) (runtimes.GoPro
 	}
 	// The standard packages the snippet names without importing them, as
 	// its interpreted run imports them.
-	for _, u := range s.autoImports(units, local) {
+	for _, u := range autoImports(s, units, local) {
 		if !strings.Contains(strings.Join(imports, "\n"), strings.TrimSpace(strings.TrimPrefix(u.src, "import"))) {
 			imports = append(imports, strings.TrimSpace(strings.TrimPrefix(u.src, "import")))
 		}

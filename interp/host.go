@@ -122,8 +122,8 @@ func (s *Session) snippetSource(snippet string) (src, plain string, imports []*u
 			names[n] = true
 		}
 	}
-	imps := s.autoImports(units, names)
-	s.rewriteUnits(units, s.cellNumber(), names)
+	imps := autoImports(s, units, names)
+	rewriteUnits(s, units, s.cellNumber(), names)
 	var b strings.Builder
 	// Parenthesised, so that yaegi evaluates an expression, not a declaration.
 	b.WriteString("(func(worker, workers int) []any {")

@@ -116,9 +116,10 @@ func importable() (map[string]string, []string) {
 
 // autoImports returns import units for the packages that the cell names
 // (as pkg.Name) but neither imports nor defines.
-func (s *Session) autoImports(units []*unit, cellNames map[string]bool) []*unit {
+func autoImports(sc Scope, units []*unit, cellNames map[string]bool) []*unit {
 	byName, _ := importable()
 	imported := map[string]bool{"display": true, "runtimes": true}
+	s := newView(sc)
 	defs, sessionNames := s.snapshot()
 	for _, d := range defs {
 		if d.Kind == kindImport {

@@ -16,7 +16,7 @@ type method struct {
 
 // methodsOf collects the methods the cell's units and the session's
 // definitions declare, by "Type.Method" (the cell's own win).
-func (s *Session) methodsOf(units []*unit, defs []Definition) map[string]method {
+func methodsOf(units []*unit, defs []Definition) map[string]method {
 	ms := map[string]method{}
 	add := func(f *ast.File, src string) {
 		for _, d := range f.Decls {

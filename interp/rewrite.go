@@ -42,7 +42,7 @@ type edit struct {
 
 // rewriter holds what the rewrite of one cell needs to know.
 type rewriter struct {
-	s        *Session
+	s        *view // the scope the cell is prepared in
 	cell     int
 	shadowed func(name string) bool
 	ints     map[string]bool // names known to hold integers
@@ -74,7 +74,8 @@ type rewriter struct {
 // rewrite returns the item's text with the rewrites applied, and keeps the
 // edits on the unit for outText.
 // newRewriter prepares the rewrite of a cell's units.
-func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool) *rewriter {
+func newRewriter(sc Scope, units []*unit, cell int, cellNames map[string]bool) *rewriter {
+	s := newView(sc)
 	defs, sessionNames := s.snapshot()
 	r := &rewriter{
 		s:    s,
@@ -123,15 +124,15 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 			}
 		}
 	}
-	r.methods = s.methodsOf(units, defs)
+	r.methods = methodsOf(units, defs)
 	r.defs = defs
 	r.inferVarTypes(units)
 	r.variadics = variadicParams(units)
 	return r
 }
 
-func (s *Session) rewriteUnits(units []*unit, cell int, cellNames map[string]bool) {
-	r := s.newRewriter(units, cell, cellNames)
+func rewriteUnits(sc Scope, units []*unit, cell int, cellNames map[string]bool) {
+	r := newRewriter(sc, units, cell, cellNames)
 	for _, u := range units {
 		if u.synthetic {
 			u.out = u.src

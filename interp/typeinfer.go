@@ -376,15 +376,11 @@ func (r *rewriter) inferVarTypes(units []*unit) {
 
 // sourceType renders a reflect type as source a cell can use: an
 // interpreted struct type by its declared name.
-func (s *Session) sourceType(t reflect.Type) string {
-	reg := s.types()
+func (v *view) sourceType(t reflect.Type) string {
 	var render func(t reflect.Type) string
 	render = func(t reflect.Type) string {
-		if t.Kind() == reflect.Struct && t.Name() == "" && reg != nil {
-			if nt := reg.lookupRT(t); nt != nil {
-				return nt.name
-			}
-			return ""
+		if t.Kind() == reflect.Struct && t.Name() == "" {
+			return v.sc.TypeName(t)
 		}
 		if t.Name() != "" {
 			if t.PkgPath() == "" {
