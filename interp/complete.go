@@ -201,23 +201,6 @@ func kindName(k string) string {
 	return k
 }
 
-// packagePath returns the import path that name stands for after defs:
-// the last import of that name, or else the importable package the
-// session would import for it; "" if none.
-func packagePath(defs []Definition, name string) string {
-	path := ""
-	for _, d := range defs {
-		if d.Kind == kindImport && d.Name == name {
-			path = strings.Trim(strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(d.Source, "import"), " "+name)), `"`)
-		}
-	}
-	if path == "" {
-		byName, _ := importable()
-		path = byName[name]
-	}
-	return path
-}
-
 // packageMembers adds the exported members of the package at path.
 func packageMembers(path string, add func(name, kind, sig string)) {
 	for member, v := range symbols.Table(symbolKey(path)) {
@@ -252,25 +235,6 @@ func symbolSignature(path, name string, v reflect.Value, kind string) string {
 		return c.ExactString()
 	}
 	return fmt.Sprintf("%s = %v", v.Type(), v.Interface())
-}
-
-// symbolKind classifies a yaegi symbol table entry.
-func symbolKind(v reflect.Value) string {
-	if !v.IsValid() {
-		return "constant"
-	}
-	if _, ok := v.Interface().(constant.Value); ok {
-		return "constant"
-	}
-	switch {
-	case v.Kind() == reflect.Func:
-		return "function"
-	case v.Kind() == reflect.Pointer && v.IsNil():
-		return "type"
-	case v.CanAddr():
-		return "variable"
-	}
-	return "constant"
 }
 
 // identCompletions adds the names in scope at byte offset at.

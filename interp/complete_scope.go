@@ -56,14 +56,14 @@ func scanCell(code string, at int) *cellScope {
 		return sc
 	}
 	for _, it := range items {
-		if it.isDecl() {
-			f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+it.src, parser.SkipObjectResolution)
+		if it.IsDecl() {
+			f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+it.Src(), parser.SkipObjectResolution)
 			if err != nil || f == nil {
 				continue
 			}
 			for _, d := range f.Decls {
 				sc.declare(d)
-				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && strings.Contains(it.src, marker) {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && strings.Contains(it.Src(), marker) {
 					sc.params(fd.Recv)
 					sc.params(fd.Type.Params)
 					sc.params(fd.Type.Results)
@@ -72,7 +72,7 @@ func scanCell(code string, at int) *cellScope {
 			}
 			continue
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+it.src+"\n}", parser.SkipObjectResolution)
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+it.Src()+"\n}", parser.SkipObjectResolution)
 		if err != nil || f == nil || len(f.Decls) != 1 {
 			continue
 		}

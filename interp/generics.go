@@ -2,17 +2,12 @@ package interp
 
 import (
 	"cmp"
-	"embed"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
+	"github.com/spinlab/spinlab/interp/cell"
 	"math"
 	"reflect"
 	"slices"
 	"sort"
-	"strings"
-	"sync"
 
 	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	yaegi "github.com/traefik/yaegi/interp"
@@ -29,94 +24,21 @@ import (
 // of ordered elements, and sorting with a comparison function, is done by
 // compiled code (sortOrdered, sortFunc).
 
-//go:embed generics/*.go.txt
-var genericSources embed.FS
-
-// genericPackages are the packages of generics/, in the order they load.
-var genericPackages = []string{"cmp", "slices", "maps", "iter"}
-
 // loadGenerics compiles spinlab's slices, maps and cmp into yi.
 func loadGenerics(yi *yaegi.Interpreter) error {
-	srcs, _ := renamedGenerics()
-	for _, name := range genericPackages {
-		if _, err := yi.Compile(srcs[name]); err != nil {
-			return fmt.Errorf("package %s: %w", name, err)
+	for _, pkg := range cell.LibraryPackages() {
+		if _, err := yi.Compile(pkg.Source); err != nil {
+			return fmt.Errorf("package %s: %w", pkg.Name, err)
 		}
 	}
 	// new(expr) where the rewriter cannot tell expr's type (builtins_new.go).
 	if _, err := yi.Eval("func _spinlabNew[T any](v T) *T { return &v }"); err != nil {
 		return fmt.Errorf("new polyfill: %w", err)
 	}
-	src, err := genericSources.ReadFile("generics/errors.go.txt")
-	if err != nil {
-		return err
-	}
-	if _, err := yi.Eval(`import _spinlaberrs "spinlab.dev/rt"` + "\n" + string(src)); err != nil {
+	if _, err := yi.Eval(`import _spinlaberrs "spinlab.dev/rt"` + "\n" + cell.LibraryErrors()); err != nil {
 		return fmt.Errorf("errors.As: %w", err)
 	}
 	return nil
-}
-
-// mainFuncs are the functions of packages that spinlab declares in the
-// session's main package (generics/errors.go.txt), by the name a cell
-// calls them.
-var mainFuncs = map[string]string{
-	"errors.As":     "_spinlabAs",
-	"errors.AsType": "_spinlabAsType",
-}
-
-// renamedGenerics returns the sources of generics/ with every exported
-// function F of package p renamed F_p, and the renamed names by package.
-// yaegi v0.16.1 keeps the instances of generic functions by function name
-// and type arguments alone, whatever their package: slices.Compare[int]
-// and cmp.Compare[int], or slices.Max[int] and a cell's own Max[int],
-// would share one instance. The rewriter renames the calls to match
-// (libraryName).
-var renamedGenerics = sync.OnceValues(func() (map[string]string, map[string]map[string]bool) {
-	srcs := map[string]string{}
-	names := map[string]map[string]bool{}
-	for _, pkg := range genericPackages {
-		b, err := genericSources.ReadFile("generics/" + pkg + ".go.txt")
-		if err != nil {
-			panic(err) // embedded: cannot fail
-		}
-		src := string(b)
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)
-		if err != nil {
-			panic(fmt.Sprintf("generics/%s.go.txt: %v", pkg, err))
-		}
-		names[pkg] = map[string]bool{}
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.IsExported() {
-				names[pkg][fd.Name.Name] = true
-			}
-		}
-		var out strings.Builder
-		at := 0
-		skip := nonVariableIdents(f) // selected names (_rt.SortFunc), methods, fields
-		ast.Inspect(f, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok && names[pkg][id.Name] && !skip[id] {
-				off := fset.Position(id.End()).Offset
-				out.WriteString(src[at:off] + "_" + pkg)
-				at = off
-			}
-			return true
-		})
-		out.WriteString(src[at:])
-		srcs[pkg] = out.String()
-	}
-	return srcs, names
-})
-
-// libraryName returns the name under which spinlab's implementation of
-// pkg.name is loaded, if it has one.
-func libraryName(pkg, name string) (string, bool) {
-	_, names := renamedGenerics()
-	if names[pkg][name] {
-		return name + "_" + pkg, true
-	}
-	return "", false
 }
 
 // genericSymbols are the compiled helpers of the generic packages.

@@ -376,10 +376,10 @@ func (s *Session) noteDocs(code string, res *Result) {
 	}
 	found := map[string]string{}
 	for _, it := range items {
-		if !it.isDecl() {
+		if !it.IsDecl() {
 			continue
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+commentAbove(code, it.off)+it.src, parser.ParseComments|parser.SkipObjectResolution)
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+commentAbove(code, it.Off())+it.Src(), parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
 			continue
 		}

@@ -14,12 +14,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spinlab/spinlab/interp/cell"
 	"golang.org/x/tools/txtar"
 )
 
 // TestRewrittenBuilds checks that what the rewriter makes of each cell of
-// testdata/rewrite is still Go: every cell, prepared against its scope as
-// TestRewriteGolden prepares it, becomes a program (the scope's
+// cell/testdata/rewrite is still Go: every cell, prepared against its
+// scope as package cell's TestRewriteGolden prepares it, becomes a program (the scope's
 // declarations, the session's prelude and polyfills, the cell's
 // declaration groups at package level and its statement groups in main)
 // of a temporary module whose package spinlab.dev/rt has the signatures
@@ -28,7 +29,7 @@ import (
 // built and is skipped.
 func TestRewrittenBuilds(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: TestRewrittenBuilds runs go build on the rewritten cells of testdata/rewrite")
+		t.Skip("-short: TestRewrittenBuilds runs go build on the rewritten cells of cell/testdata/rewrite")
 	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
@@ -38,9 +39,9 @@ func TestRewrittenBuilds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := filepath.Glob("testdata/rewrite/*.txtar")
+	files, err := filepath.Glob("cell/testdata/rewrite/*.txtar")
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files in testdata/rewrite (%v)", err)
+		t.Fatalf("no golden files in cell/testdata/rewrite (%v)", err)
 	}
 	dir := t.TempDir()
 	write := func(name, data string) {
@@ -78,7 +79,10 @@ func TestRewrittenBuilds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sec := sections(ar)
+		sec := map[string]string{}
+		for _, f := range ar.Files {
+			sec[strings.TrimSpace(f.Name)] = string(f.Data)
+		}
 		if why, ok := sec["nobuild"]; ok {
 			t.Logf("%s: not built: %s", name, strings.TrimSpace(why))
 			continue
@@ -120,39 +124,43 @@ func TestRewrittenBuilds(t *testing.T) {
 // buildProgram is the program that TestRewrittenBuilds builds for a cell.
 func buildProgram(t *testing.T, scope, code string) (string, bool) {
 	t.Helper()
-	sc := newTestScope(t, scope)
-	units, err := prepare(sc, strings.TrimSuffix(code, "\n"), 1)
+	sc, err := cell.NewDeclScope(scope)
+	if err != nil {
+		t.Fatalf("scope: %v", err)
+	}
+	units, err := cell.Prepare(sc, strings.TrimSuffix(code, "\n"), 1)
 	if err != nil {
 		return "", false
 	}
 	var imports, decls, body strings.Builder
 	// The scope's imports, then its other declarations.
-	scopeItems, err := splitCell(scope)
+	scopeItems, err := cell.Split(scope)
 	if err != nil {
 		t.Fatalf("scope: %v", err)
 	}
 	for _, it := range scopeItems {
-		if it.kind == kindImport {
-			imports.WriteString(it.src + "\n")
+		if it.Kind() == cell.KindImport {
+			imports.WriteString(it.Src() + "\n")
 		} else {
-			decls.WriteString(it.src + "\n")
+			decls.WriteString(it.Src() + "\n")
 		}
 	}
-	plan := planUnits(units)
+	plan := cell.Plan(units)
 	for i, g := range plan {
+		final := cell.FinalExpr(g[len(g)-1])
 		switch {
-		case g[0].kind == kindImport:
-			imports.WriteString(groupSource(g, 1) + "\n")
-		case g[0].isDecl():
-			decls.WriteString(groupSource(g, 1) + "\n")
-		case i == len(plan)-1 && finalExpr(g[len(g)-1]) != nil && !isCall(finalExpr(g[len(g)-1])):
-			body.WriteString(groupSourceWrapped(g, 1, true) + "\n")
+		case g[0].Kind() == cell.KindImport:
+			imports.WriteString(cell.GroupSource(g, 1) + "\n")
+		case g[0].IsDecl():
+			decls.WriteString(cell.GroupSource(g, 1) + "\n")
+		case i == len(plan)-1 && final != nil && !isCall(final):
+			body.WriteString(cell.GroupSourceWrapped(g, 1, true) + "\n")
 		default:
-			body.WriteString(groupSource(g, 1) + "\n")
+			body.WriteString(cell.GroupSource(g, 1) + "\n")
 		}
 		for _, u := range g {
-			if !u.isDecl() {
-				for _, n := range u.defines {
+			if !u.IsDecl() {
+				for _, n := range u.Defines() {
 					fmt.Fprintf(&body, "_ = %s\n", n)
 				}
 			}
