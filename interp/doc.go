@@ -86,6 +86,13 @@
 //
 // # Boundaries
 //
+// Two packages hold what needs no interpreter: package cell, the front
+// end (a cell's text to the source the interpreter runs, against a
+// read-only cell.Scope, which Session implements), and package complete,
+// completion and inspection from definitions and symbol tables, which the
+// kernel process answers itself (Session.Complete and Session.Inspect
+// add what only the live session knows). Neither imports yaegi.
+//
 // interp never imports the protocol (package kernel) nor zmq4. It imports
 // display for bundles and runtimes for experiments, and implements
 // runtimes.Host: each session has its runtimes.Lab (Session.Lab), which

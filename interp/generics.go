@@ -3,12 +3,12 @@ package interp
 import (
 	"cmp"
 	"fmt"
-	"github.com/spinlab/spinlab/interp/cell"
 	"math"
 	"reflect"
 	"slices"
 	"sort"
 
+	"github.com/spinlab/spinlab/interp/cell"
 	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	yaegi "github.com/traefik/yaegi/interp"
 )

@@ -3,13 +3,13 @@ package interp
 import (
 	"context"
 	"fmt"
-	"github.com/spinlab/spinlab/interp/cell"
 	"io"
 	"log"
 	"reflect"
 	"strings"
 	"sync"
 
+	"github.com/spinlab/spinlab/interp/cell"
 	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	yaegi "github.com/traefik/yaegi/interp"
 

@@ -3,7 +3,6 @@ package interp
 import (
 	"context"
 	"fmt"
-	"github.com/spinlab/spinlab/interp/cell"
 	"io"
 	"os"
 	"reflect"
@@ -13,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spinlab/spinlab/interp/cell"
 	yaegi "github.com/traefik/yaegi/interp"
 
 	"github.com/spinlab/spinlab/display"

@@ -3,6 +3,8 @@ package interp
 import (
 	"go/ast"
 	"strings"
+
+	"github.com/spinlab/spinlab/interp/complete"
 )
 
 // yaegi reports an undefined name vaguely (yaegix.IsVagueUndefined);
@@ -44,7 +46,7 @@ func (s *Session) undefinedName(code string, cell int, units []*unit) (pos, name
 		if declared[n] || s.names[n] || n == "_" || n == "main" {
 			return true
 		}
-		if _, ok := goBuiltins[n]; ok {
+		if _, ok := complete.Builtin(n); ok {
 			return true
 		}
 		if n == "display" || n == "runtimes" || strings.HasPrefix(n, "_spinlab") {

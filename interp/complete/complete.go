@@ -1,4 +1,4 @@
-package interp
+package complete
 
 import (
 	"fmt"
@@ -85,16 +85,6 @@ type Match struct {
 	Kind string
 	// Signature is its type, or a function's signature, when known.
 	Signature string
-}
-
-// Complete returns completions for the code at cursor (a rune offset),
-// from the session's definitions alone: the members of a package, the
-// fields and methods of an expression's type (static reasoning, nothing
-// runs), struct fields inside a composite literal, the names in scope
-// (the cell's own included, before it ran), magics and their options,
-// and import paths.
-func (s *Session) Complete(code string, cursor int) Completion {
-	return Complete(s.Definitions(), code, cursor)
 }
 
 // Complete is Session.Complete for a session with the definitions defs
@@ -293,12 +283,6 @@ func (ty *typer) typeString(op operand) string {
 	return types.ExprString(op.t.x)
 }
 
-// IsComplete says whether code is ready to run: "complete", "incomplete"
-// (with the indent of the next line) or "invalid".
-func (s *Session) IsComplete(code string) (status, indent string) {
-	return IsComplete(code)
-}
-
 // IsComplete is Session.IsComplete: it parses, so it needs no session.
 func IsComplete(code string) (status, indent string) {
 	if strings.TrimSpace(code) == "" {
@@ -376,4 +360,11 @@ func IsComplete(code string) (status, indent string) {
 		}
 	}
 	return "complete", ""
+}
+
+// Builtin returns the kind of a predeclared name of Go ("function",
+// "type", "constant", "variable"), if name is one.
+func Builtin(name string) (kind string, ok bool) {
+	kind, ok = goBuiltins[name]
+	return kind, ok
 }

@@ -1,4 +1,4 @@
-package interp
+package complete
 
 import (
 	"go/ast"

@@ -1,4 +1,4 @@
-package interp
+package complete
 
 import (
 	"fmt"
@@ -8,10 +8,10 @@ import (
 	"go/types"
 	"reflect"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/spinlab/spinlab/display"
+	"github.com/spinlab/spinlab/interp/cell"
 	"github.com/spinlab/spinlab/interp/docs"
 	"github.com/spinlab/spinlab/interp/symbols"
 )
@@ -20,26 +20,17 @@ import (
 // shows it: a package member's declaration (with parameter names, a
 // type's fields) and doc comment, with a type's constructors and
 // methods; a field or method of an expression's type; a session
-// declaration's doc comment and source, and a variable's value; a
-// magic's usage. The documentation of packages comes from the table
-// captured at build time (interp/docs), so it needs no Go sources. detail
-// > 0 adds the doc comments of a type's methods and the full package
-// comment.
-func (s *Session) Inspect(code string, cursor, detail int) (display.Bundle, bool) {
-	in := inspector{defs: s.Definitions(), sess: s}
-	text, ok := in.inspect(code, cursor, detail)
-	if !ok {
-		return display.Bundle{}, false
-	}
-	return textBundle(text), true
-}
-
-// Inspect is Session.Inspect for what the session's definitions (defs,
-// oldest first) and the documentation table answer, so that the kernel
-// process answers it itself: packages and their members, the members of
-// expressions' compiled types, the cell's own names, magics. It is not
-// found when the answer needs the live session (a variable's value, the
-// doc comment of a session declaration): ask Session.Inspect then.
+// declaration's source; a magic's usage. The documentation of packages
+// comes from the table captured at build time (interp/docs), so it needs
+// no Go sources. detail > 0 adds the doc comments of a type's methods and
+// the full package comment.
+//
+// It answers from a session's definitions (defs, oldest first) and the
+// documentation table alone, so that the kernel process answers it
+// itself: packages and their members, the members of expressions'
+// compiled types, the cell's own names, magics. It is not found when the
+// answer needs the live session (a variable's value, the doc comment of
+// a session declaration): ask InspectLive then.
 func Inspect(defs []Definition, code string, cursor, detail int) (display.Bundle, bool) {
 	in := inspector{defs: defs}
 	text, ok := in.inspect(code, cursor, detail)
@@ -53,7 +44,50 @@ func Inspect(defs []Definition, code string, cursor, detail int) (display.Bundle
 // live session knows.
 type inspector struct {
 	defs []Definition
-	sess *Session
+	sess *live
+}
+
+// Live is what a running session adds to an inspection: the doc comments
+// of its declarations and the values of its variables.
+type Live interface {
+	// Doc returns the doc comment of the session's definition name
+	// (Definition.Name), or "".
+	Doc(name string) string
+	// Globals returns the session's variables by name, as
+	// cell.Scope.Globals does.
+	Globals() map[string]reflect.Value
+	// ValueText renders the value of a variable as Go's %v prints it.
+	ValueText(v reflect.Value) string
+}
+
+// InspectLive is Inspect with what only a running session knows: the
+// doc comments of its declarations and the values of its variables.
+func InspectLive(l Live, defs []Definition, code string, cursor, detail int) (display.Bundle, bool) {
+	in := inspector{defs: defs, sess: &live{l}}
+	text, ok := in.inspect(code, cursor, detail)
+	if !ok {
+		return display.Bundle{}, false
+	}
+	return textBundle(text), true
+}
+
+// live is the Live of an inspection.
+type live struct{ l Live }
+
+// withDoc puts a definition's doc comment, if the cell that made it had
+// one, above its source.
+func (s *live) withDoc(name, source string) string {
+	doc := s.l.Doc(name)
+	if doc == "" {
+		return source
+	}
+	return "// " + strings.ReplaceAll(strings.TrimSpace(doc), "\n", "\n// ") + "\n" + source
+}
+
+func (s *live) globals() map[string]reflect.Value { return s.l.Globals() }
+
+func textBundle(s string) display.Bundle {
+	return display.Bundle{Data: map[string]any{"text/plain": s}, Metadata: map[string]any{}}
 }
 
 func (in inspector) inspect(code string, cursor, detail int) (string, bool) {
@@ -61,9 +95,9 @@ func (in inspector) inspect(code string, cursor, detail int) (string, bool) {
 		cursor = 0
 	}
 	if m, ok, _ := parseMagic(code); ok {
-		for _, k := range knownMagics {
-			if strings.TrimLeft(k.name, "%") == m.Name && strings.HasPrefix(k.name, map[bool]string{true: "%%", false: "%"}[m.Cell]) {
-				return k.usage + "\n\n" + k.help, true
+		for _, k := range cell.Magics() {
+			if strings.TrimLeft(k.Name, "%") == m.Name && strings.HasPrefix(k.Name, map[bool]string{true: "%%", false: "%"}[m.Cell]) {
+				return k.Usage + "\n\n" + k.Help, true
 			}
 		}
 	}
@@ -336,7 +370,7 @@ func (in inspector) sessionDoc(name string, detail int) (text string, ok, known 
 	}
 	if isVar {
 		if v, ok := in.sess.globals()[name]; ok && v.IsValid() {
-			parts = append(parts, fmt.Sprintf("%s = %s", name, plainText(v)))
+			parts = append(parts, fmt.Sprintf("%s = %s", name, in.sess.l.ValueText(v)))
 			if detail > 0 {
 				// the documentation of a compiled type
 				t := v.Type()
@@ -354,25 +388,30 @@ func (in inspector) sessionDoc(name string, detail int) (text string, ok, known 
 	return strings.Join(parts, "\n\n"), true, true
 }
 
-// withDoc puts a definition's doc comment, if the cell that made it had
-// one, above its source.
-func (s *Session) withDoc(name, source string) string {
-	doc := s.docs.get(name)
-	if doc == "" {
-		return source
+// commentAbove returns the lines of // comments right above byte offset
+// off of code (the doc comment of the declaration there), each with its
+// newline.
+func commentAbove(code string, off int) string {
+	lines := strings.Split(code[:off], "\n")
+	lines = lines[:len(lines)-1] // the text before the declaration on its line
+	i := len(lines)
+	for i > 0 && strings.HasPrefix(strings.TrimSpace(lines[i-1]), "//") {
+		i--
 	}
-	return "// " + strings.ReplaceAll(strings.TrimSpace(doc), "\n", "\n// ") + "\n" + source
+	if i == len(lines) {
+		return ""
+	}
+	return strings.Join(lines[i:], "\n") + "\n"
 }
 
-// noteDocs remembers the doc comments of the declarations a cell made,
-// for Inspect: definitions carry no comments (they are replayed).
-func (s *Session) noteDocs(code string, res *Result) {
-	if res == nil || len(res.Definitions) == 0 {
-		return
-	}
+// DeclDocs returns the doc comments of the declarations of a cell, by
+// the name of the definition each makes (Definition.Name: "T.M" for a
+// method): definitions carry no comments, so a session notes them for
+// InspectLive's Live.Doc.
+func DeclDocs(code string) map[string]string {
 	items, err := splitCell(code)
 	if err != nil {
-		return
+		return nil
 	}
 	found := map[string]string{}
 	for _, it := range items {
@@ -412,54 +451,5 @@ func (s *Session) noteDocs(code string, res *Result) {
 			}
 		}
 	}
-	s.docs.note(res.Definitions, found)
-}
-
-// docComments are the doc comments of a session's definitions, by name.
-// A cell writes them when it ends; Inspect reads them, while a cell may
-// run. The zero value is empty and ready to use.
-type docComments struct {
-	mu     sync.Mutex
-	byName map[string]string
-}
-
-// get returns the doc comment of the definition name, or "".
-func (d *docComments) get(name string) string {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.byName[name]
-}
-
-// note records the doc comments, in found by name, of defs, just made:
-// a definition without one in found forgets the comment of the one it
-// replaced.
-func (d *docComments) note(defs []Definition, found map[string]string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.byName == nil {
-		d.byName = map[string]string{}
-	}
-	for _, def := range defs {
-		if doc := found[def.Name]; doc != "" {
-			d.byName[def.Name] = doc
-		} else {
-			delete(d.byName, def.Name)
-		}
-	}
-}
-
-// commentAbove returns the lines of // comments right above byte offset
-// off of code (the doc comment of the declaration there), each with its
-// newline.
-func commentAbove(code string, off int) string {
-	lines := strings.Split(code[:off], "\n")
-	lines = lines[:len(lines)-1] // the text before the declaration on its line
-	i := len(lines)
-	for i > 0 && strings.HasPrefix(strings.TrimSpace(lines[i-1]), "//") {
-		i--
-	}
-	if i == len(lines) {
-		return ""
-	}
-	return strings.Join(lines[i:], "\n") + "\n"
+	return found
 }

@@ -1,4 +1,4 @@
-package interp
+package complete
 
 import (
 	"go/ast"
@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/spinlab/spinlab/interp/cell"
 )
 
 // What is being completed at the cursor: the operand before a ".", a
@@ -191,17 +193,17 @@ func magicCompletions(code string, at int, c *Completion, add func(name, kind, s
 	name, args, hasArgs := strings.Cut(line, " ")
 	if !hasArgs {
 		percents := len(name) - len(strings.TrimLeft(name, "%"))
-		for _, m := range knownMagics {
-			if len(m.name)-len(strings.TrimLeft(m.name, "%")) == percents {
-				add(strings.TrimLeft(m.name, "%"), "magic", m.usage)
+		for _, m := range cell.Magics() {
+			if len(m.Name)-len(strings.TrimLeft(m.Name, "%")) == percents {
+				add(strings.TrimLeft(m.Name, "%"), "magic", m.Usage)
 			}
 		}
 		return true
 	}
 	var usage string
-	for _, m := range knownMagics {
-		if m.name == name {
-			usage = m.usage
+	for _, m := range cell.Magics() {
+		if m.Name == name {
+			usage = m.Usage
 		}
 	}
 	if !strings.Contains(usage, "=") {
