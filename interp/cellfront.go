@@ -29,29 +29,25 @@ type (
 	unit = cell.Unit
 )
 
-func splitCell(code string) ([]item, error)             { return cell.Split(code) }
-func parseUnit(it item) (*unit, error)                  { return cell.Parse(it) }
-func planUnits(units []*unit) [][]*unit                 { return cell.Plan(units) }
-func groupSource(g []*unit, n int) string               { return cell.GroupSource(g, n) }
-func finalExpr(u *unit) ast.Expr                        { return cell.FinalExpr(u) }
-func directive(u *unit, n int) string                   { return cell.Directive(u, n) }
-func definedNames(u *unit) []string                     { return cell.DefinedNames(u) }
-func cellName(n int) string                             { return cell.CellName(n) }
-func cellPosition(code string, n, off int) string       { return cell.CellPosition(code, n, off) }
-func lineOf(n, l int) int                               { return cell.LineOf(n, l) }
-func cellOf(line, current int) (int, int)               { return cell.CellOf(line, current) }
-func firstPositions(msg string) []string                { return cell.FirstPositions(msg) }
-func importName(sp *ast.ImportSpec) string              { return cell.ImportName(sp) }
-func importPath(d Definition) string                    { return cell.ImportPath(d) }
-func recvTypeName(e ast.Expr) string                    { return cell.RecvTypeName(e) }
-func funcResultType(d Definition) string                { return cell.FuncResultType(d) }
-func packageName(path string) string                    { return cell.PackageName(path) }
-func importable() (map[string]string, []string)         { return cell.Importable() }
-func packagePath(defs []Definition, name string) string { return cell.PackagePath(defs, name) }
-func symbolKey(path string) string                      { return cell.SymbolKey(path) }
-func symbolKind(v reflect.Value) string                 { return cell.SymbolKind(v) }
-func plainTypeDecl(src string) bool                     { return cell.PlainTypeDecl(src) }
-func localNames(f *ast.File) map[string]bool            { return cell.LocalNames(f) }
+func splitCell(code string) ([]item, error)       { return cell.Split(code) }
+func parseUnit(it item) (*unit, error)            { return cell.Parse(it) }
+func planUnits(units []*unit) [][]*unit           { return cell.Plan(units) }
+func groupSource(g []*unit, n int) string         { return cell.GroupSource(g, n) }
+func finalExpr(u *unit) ast.Expr                  { return cell.FinalExpr(u) }
+func directive(u *unit, n int) string             { return cell.Directive(u, n) }
+func definedNames(u *unit) []string               { return cell.DefinedNames(u) }
+func cellName(n int) string                       { return cell.CellName(n) }
+func cellPosition(code string, n, off int) string { return cell.CellPosition(code, n, off) }
+func lineOf(n, l int) int                         { return cell.LineOf(n, l) }
+func cellOf(line, current int) (int, int)         { return cell.CellOf(line, current) }
+func firstPositions(msg string) []string          { return cell.FirstPositions(msg) }
+func importName(sp *ast.ImportSpec) string        { return cell.ImportName(sp) }
+func importPath(d Definition) string              { return cell.ImportPath(d) }
+func recvTypeName(e ast.Expr) string              { return cell.RecvTypeName(e) }
+func funcResultType(d Definition) string          { return cell.FuncResultType(d) }
+func symbolKey(path string) string                { return cell.SymbolKey(path) }
+func plainTypeDecl(src string) bool               { return cell.PlainTypeDecl(src) }
+func localNames(f *ast.File) map[string]bool      { return cell.LocalNames(f) }
 func declaredTag(f reflect.StructField) reflect.StructTag {
 	return cell.DeclaredTag(f)
 }

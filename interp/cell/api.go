@@ -197,8 +197,7 @@ func (it item) Src() string { return it.src }
 // Off is the byte offset of the item in its cell (-1 if Synthetic).
 func (it item) Off() int { return it.off }
 
-// Line and Col are the 1-based line and column (in bytes) of the item's
-// first byte in its cell.
+// Line is the 1-based line of the item's first byte in its cell.
 func (it item) Line() int { return it.line }
 
 // Col is the 1-based column (in bytes) of the item's first byte.

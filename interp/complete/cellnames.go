@@ -1,7 +1,6 @@
 package complete
 
 import (
-	"go/ast"
 	"reflect"
 
 	"github.com/spinlab/spinlab/interp/cell"
@@ -34,4 +33,3 @@ func importable() (map[string]string, []string)         { return cell.Importable
 func packagePath(defs []Definition, name string) string { return cell.PackagePath(defs, name) }
 func symbolKey(path string) string                      { return cell.SymbolKey(path) }
 func symbolKind(v reflect.Value) string                 { return cell.SymbolKind(v) }
-func recvTypeName(e ast.Expr) string                    { return cell.RecvTypeName(e) }
