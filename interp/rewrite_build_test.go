@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"log"
 	"os"
@@ -22,7 +24,8 @@ import (
 // cell/testdata/rewrite is still Go: every cell, prepared against its
 // scope as package cell's TestRewriteGolden prepares it, becomes a program (the scope's
 // declarations, the session's prelude and polyfills, the cell's
-// declaration groups at package level and its statement groups in main)
+// declaration groups at package level and its statement groups in main,
+// imports it leaves unused made blank)
 // of a temporary module whose package spinlab.dev/rt has the signatures
 // of the session's support functions, and `go build` must compile them
 // all. An archive with a "nobuild" section says why its cell cannot be
@@ -166,9 +169,41 @@ func buildProgram(t *testing.T, scope, code string) (string, bool) {
 			}
 		}
 	}
-	return "package main\n" + imports.String() + prelude + polyfills +
+	src := "package main\n" + imports.String() + prelude + polyfills +
 		"func _spinlabNew[T any](v T) *T { return &v }\n" +
-		decls.String() + "\nfunc main() {\n" + body.String() + "}\n", true
+		decls.String() + "\nfunc main() {\n" + body.String() + "}\n"
+	return blankUnusedImports(t, src), true
+}
+
+// blankUnusedImports makes the imports that src does not use blank
+// imports: yaegi accepts an unused import, go build does not, and a
+// rewrite may leave one unused (iter, once iter.Seq[int] is spelled out
+// as the func type it stands for).
+func blankUnusedImports(t *testing.T, src string) string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+	if err != nil {
+		return src // go build reports it
+	}
+	used := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if x, ok := sel.X.(*ast.Ident); ok {
+				used[x.Name] = true
+			}
+		}
+		return true
+	})
+	var offs []int
+	for _, sp := range f.Imports {
+		if sp.Name == nil && !used[cell.ImportName(sp)] {
+			offs = append(offs, int(sp.Path.Pos()-f.FileStart))
+		}
+	}
+	for i := len(offs) - 1; i >= 0; i-- {
+		src = src[:offs[i]] + "_ " + src[offs[i]:]
+	}
+	return src
 }
 
 func isCall(e ast.Expr) bool {
