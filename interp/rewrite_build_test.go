@@ -228,9 +228,17 @@ func rtStub(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table := overrides(newStderrFilter(io.Discard), s, log.New(io.Discard, "", 0))[rtPath+"/rt"]
-	for k, v := range genericSymbols() {
-		table[k] = v
+	// Every table that newInterpreter gives the interpreter under rtPath.
+	std := log.New(io.Discard, "", 0)
+	table := map[string]reflect.Value{}
+	for _, part := range []map[string]reflect.Value{
+		overrides(newStderrFilter(io.Discard), s, std)[rtPath+"/rt"],
+		printSymbols(newTypeRegistry(), io.Discard, std, func(string) {})[rtPath+"/rt"],
+		genericSymbols(),
+	} {
+		for k, v := range part {
+			table[k] = v
+		}
 	}
 	imports := map[string]string{}
 	var names []string
