@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestComplete(t *testing.T) {
@@ -98,7 +99,7 @@ func TestComplete(t *testing.T) {
 			}
 		}
 		if tt.start == 0 {
-			tt.start = cursor - len([]rune(identBefore(tt.code, runeToByte(tt.code, cursor))))
+			tt.start = identStart(tt.code, cursor)
 		}
 		if c.Start != tt.start || c.End != cursor {
 			t.Errorf("Complete(%q): range %d..%d, want %d..%d", tt.code, c.Start, c.End, tt.start, cursor)
@@ -241,4 +242,15 @@ func FuzzComplete(f *testing.F) {
 		}
 		Inspect(defs, code, cursor, 1)
 	})
+}
+
+// identStart is the rune offset at which the identifier that ends at
+// rune offset cursor of code starts.
+func identStart(code string, cursor int) int {
+	r := []rune(code)
+	i := min(max(cursor, 0), len(r))
+	for i > 0 && (r[i-1] == '_' || unicode.IsLetter(r[i-1]) || unicode.IsDigit(r[i-1])) {
+		i--
+	}
+	return i
 }

@@ -2,73 +2,11 @@ package interp
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"reflect"
 	"sort"
-	"strconv"
 	"strings"
 )
-
-// definedNames lists the package-level names a unit defines.
-func definedNames(u *unit) []string {
-	var names []string
-	if u.isDecl() {
-		for _, d := range u.file.Decls {
-			switch d := d.(type) {
-			case *ast.FuncDecl:
-				if d.Recv == nil {
-					names = append(names, d.Name.Name)
-				}
-			case *ast.GenDecl:
-				for _, sp := range d.Specs {
-					switch sp := sp.(type) {
-					case *ast.TypeSpec:
-						names = append(names, sp.Name.Name)
-					case *ast.ValueSpec:
-						for _, n := range sp.Names {
-							names = append(names, n.Name)
-						}
-					case *ast.ImportSpec:
-						names = append(names, importName(sp))
-					}
-				}
-			}
-		}
-		return names
-	}
-	for _, st := range u.stmts {
-		switch st := st.(type) {
-		case *ast.AssignStmt:
-			if st.Tok == token.DEFINE {
-				for _, l := range st.Lhs {
-					if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
-						names = append(names, id.Name)
-					}
-				}
-			}
-		case *ast.DeclStmt:
-			if gd, ok := st.Decl.(*ast.GenDecl); ok {
-				for _, sp := range gd.Specs {
-					if vs, ok := sp.(*ast.ValueSpec); ok {
-						for _, n := range vs.Names {
-							names = append(names, n.Name)
-						}
-					}
-				}
-			}
-		}
-	}
-	return names
-}
-
-func importName(sp *ast.ImportSpec) string {
-	if sp.Name != nil {
-		return sp.Name.Name
-	}
-	p, _ := strconv.Unquote(sp.Path.Value)
-	return packageName(p)
-}
 
 func (s *Session) unitDefinitions(u *unit) (defs []Definition) {
 	var written []goSource
@@ -77,11 +15,11 @@ func (s *Session) unitDefinitions(u *unit) (defs []Definition) {
 		// fresh interpreter needs no further rewriting; the compiled
 		// runner wants the text as written (see recordGoSources).
 		written = append(written, s.writtenSource(u, n))
-		return u.outText(n)
+		return u.OutText(n)
 	}
 	defer func() { s.recordGoSources(defs, written) }()
-	if u.isDecl() {
-		for _, d := range u.file.Decls {
+	if u.IsDecl() {
+		for _, d := range u.File().Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
 				name := d.Name.Name
@@ -128,7 +66,7 @@ func (s *Session) unitDefinitions(u *unit) (defs []Definition) {
 		}
 		return defs
 	}
-	for _, st := range u.stmts {
+	for _, st := range u.Stmts() {
 		switch st := st.(type) {
 		case *ast.AssignStmt:
 			if st.Tok != token.DEFINE {
@@ -163,7 +101,7 @@ func (s *Session) varDefinitions(u *unit, sp *ast.ValueSpec) []Definition {
 	var defs []Definition
 	typ := ""
 	if sp.Type != nil {
-		typ = u.outText(sp.Type)
+		typ = u.OutText(sp.Type)
 	}
 	for i, n := range sp.Names {
 		if n.Name == "_" {
@@ -196,20 +134,20 @@ func (s *Session) varType(name, declared string, rhs ast.Expr, u *unit) (typ str
 	switch e := rhs.(type) {
 	case *ast.CompositeLit:
 		if e.Type != nil {
-			return u.outText(e.Type), false
+			return u.OutText(e.Type), false
 		}
 	case *ast.UnaryExpr:
 		if cl, ok := e.X.(*ast.CompositeLit); ok && e.Op == token.AND && cl.Type != nil {
-			return "*" + u.outText(cl.Type), false
+			return "*" + u.OutText(cl.Type), false
 		}
 	case *ast.CallExpr:
 		// new(T), make(T, ...), and conversions T(x) to a named session type
 		if id, ok := e.Fun.(*ast.Ident); ok && len(e.Args) > 0 {
 			switch id.Name {
 			case "new":
-				return "*" + u.outText(e.Args[0]), false
+				return "*" + u.OutText(e.Args[0]), false
 			case "make":
-				return u.outText(e.Args[0]), false
+				return u.OutText(e.Args[0]), false
 			}
 			if d, ok := s.definition(id.Name); ok && d.Kind == kindType {
 				return id.Name, false
@@ -231,20 +169,10 @@ func (s *Session) varType(name, declared string, rhs ast.Expr, u *unit) (typ str
 // function, or "".
 func (s *Session) resultType(name string) string {
 	d, ok := s.definition(name)
-	if !ok || d.Kind != kindFunc {
+	if !ok {
 		return ""
 	}
-	src := "package p\n" + d.Source
-	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
-	if err != nil || len(f.Decls) != 1 {
-		return ""
-	}
-	fd, ok := f.Decls[0].(*ast.FuncDecl)
-	if !ok || fd.Type.Results == nil || len(fd.Type.Results.List) != 1 || len(fd.Type.Results.List[0].Names) > 1 {
-		return ""
-	}
-	t := fd.Type.Results.List[0].Type
-	return src[t.Pos()-f.FileStart : t.End()-f.FileStart]
+	return funcResultType(d)
 }
 
 // typeSource renders a reflect type as Go source. Interpreted named types
@@ -256,20 +184,6 @@ func typeSource(t reflect.Type) string {
 	s := t.String()
 	s = strings.ReplaceAll(s, "interface {}", "any")
 	return s
-}
-
-func recvTypeName(e ast.Expr) string {
-	switch t := e.(type) {
-	case *ast.StarExpr:
-		return recvTypeName(t.X)
-	case *ast.Ident:
-		return t.Name
-	case *ast.IndexExpr:
-		return recvTypeName(t.X)
-	case *ast.IndexListExpr:
-		return recvTypeName(t.X)
-	}
-	return "?"
 }
 
 func joinNames(ids []*ast.Ident) string {

@@ -4,11 +4,11 @@
 // # Cells
 //
 // A cell may mix imports, declarations and statements in any order. The
-// session cuts it into top-level items (split.go: tokens only, so any input
-// is accepted), parses each, imports the standard library packages it names
+// session cuts it into top-level items (tokens only, so any input is
+// accepted), parses each, imports the standard library packages it names
 // without importing them (and the bundled gonum packages: plot, plotter,
-// vg, stat, floats), rewrites current Go that yaegi lacks (rewrite.go), and
-// evaluates: imports first, then the type, func and const declarations that
+// vg, stat, floats), rewrites current Go that yaegi lacks (all of this is
+// package cell, the front end), and evaluates: imports first, then the type, func and const declarations that
 // do not use names the cell's statements define (Go's package scope is
 // order-independent, so a call may come before the function it calls), then
 // the rest in the cell's order. Edits never change line numbers, and each
@@ -30,7 +30,7 @@
 //
 // main is an ordinary function that runs when called. A cell that is a
 // whole program (package main, imports, declarations, func main) keeps
-// its declarations and runs main once, as go run does (program.go).
+// its declarations and runs main once, as go run does (cell's program.go).
 //
 // # Values
 //
@@ -45,42 +45,16 @@
 //
 // # Rewrites
 //
-// for i := range n (n an integer, as far as the session can tell from
-// declarations) becomes a three-clause loop; a range over an iterator
-// function that a cell declares (func(yield func(K[, V]) bool), or a call
-// returning one) becomes a call with the body as yield function, break and
-// continue turned into returns; min and max call generic
-// polyfills and clear a reflective one (unless the cell or session defines
-// those names); a for loop whose body builds a closure or starts a
-// goroutine gives each iteration its own copy of its variables (Go 1.22);
-// every go statement recovers a panic and reports it as the error of the
-// cell that was running when the goroutine started (or on stderr if that
-// cell has ended); display.Show and Update pass interpreted values that
-// have a Bundle method as rendered bundles; a top-level if, for, switch or
-// block that declares several names at once in a nested block
-// ("z, err := f()") runs inside a function literal called in place,
-// since yaegi loses such names at package level. An assertion to an
-// interface (v.(Shape), v.(error), a type switch case) tries the session's
-// struct types that implement it, read from their declared methods
-// (assert.go, typeswitch.go); unexported fields of declared struct types
-// are tagged json:"-" xml:"-" (fieldtags.go); print arguments of type
-// []T, T a session type with a String or Error method, reach fmt as
-// []fmt.Stringer (stringslice.go); a range over a slice of channels goes
-// by index (chanrange.go).
-//
-// Newer Go that yaegi cannot run is closed in spinlab's own code (no change
-// to yaegi): slices, maps, cmp and iter.Pull are spinlab's interpreted
-// implementations (generics/*.go.txt, generics.go), loaded into every
-// interpreter under names of their own; the rewriter adds the type
-// arguments yaegi cannot infer (generics_calls.go, typeinfer.go), checks
-// type arguments against unions with ~ (constraints.go), spells out
-// iter.Seq and ranges over iterator values whose type it can tell
-// (iter_values.go), and rewrites new(expr), errors.As/AsType and
-// closures passed to compiled calls in loops (builtins_new.go,
-// loopscope.go), and makes a closure that a deferred call of the same
-// function calls in a frame of its own, since yaegi runs deferred calls
-// holding the frame lock such a closure takes (deferclosure.go). What it
-// cannot tell stays yaegi's, with an error that names the way around.
+// The front end of a cell, from its text to the source yaegi evaluates,
+// is package cell: it splits and parses the cell, imports what it names,
+// rewrites current Go that yaegi lacks (see its documentation for every
+// rewrite) and plans the evaluation, reading the session only through
+// cell.Scope, which Session implements. What the rewritten code calls at
+// run time (spinlab.dev/rt: the polyfills, go statements' panics, exit
+// checks, assertion errors, log positions) is the session's
+// (runtime.go, cellsupport.go, polyfill.go), and spinlab's interpreted
+// slices, maps, cmp and iter (cell.LibraryPackages) are loaded into every
+// interpreter (generics.go).
 //
 // # Printing
 //
@@ -111,6 +85,13 @@
 // reported "interrupted" all the same and its goroutine is left behind.
 //
 // # Boundaries
+//
+// Two packages hold what needs no interpreter: package cell, the front
+// end (a cell's text to the source the interpreter runs, against a
+// read-only cell.Scope, which Session implements), and package complete,
+// completion and inspection from definitions and symbol tables, which the
+// kernel process answers itself (Session.Complete and Session.Inspect
+// add what only the live session knows). Neither imports yaegi.
 //
 // interp never imports the protocol (package kernel) nor zmq4. It imports
 // display for bundles and runtimes for experiments, and implements

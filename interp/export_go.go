@@ -29,17 +29,17 @@ type goSource struct {
 
 // writtenSource is node n of unit u as written, with its cell position.
 func (s *Session) writtenSource(u *unit, n ast.Node) goSource {
-	text := u.src[u.offset(n.Pos()):u.offset(n.End())]
-	p := u.fset.Position(n.Pos())
+	text := u.Src()[u.Offset(n.Pos()):u.Offset(n.End())]
+	p := u.Fset().Position(n.Pos())
 	// The parsed source is declPrefix (one line) or stmtPrefix (two)
 	// followed by the item, which starts at the cell's u.line, u.col.
 	first := 2
-	if !u.isDecl() {
+	if !u.IsDecl() {
 		first = 3
 	}
-	line, col := u.line+p.Line-first, p.Column
+	line, col := u.Line()+p.Line-first, p.Column
 	if p.Line == first {
-		col += u.col - 1
+		col += u.Col() - 1
 	}
 	return goSource{text: text, cell: s.cellNumber(), line: line, col: col}
 }
@@ -111,13 +111,13 @@ func (s *Session) ExportGo(snippet string, at runtimes.Position) (runtimes.GoPro
 	var units []*unit
 	local := map[string]bool{"worker": true, "workers": true}
 	for _, it := range items {
-		if it.isDecl() && it.kind != kindVar && it.kind != kindConst && it.kind != kindType {
-			return p, &Error{Name: "CompileError", Message: fmt.Sprintf("%s:%d:%d: a snippet holds statements; define %ss in a cell", file, first+it.line-1, it.col, it.kind)}
+		if it.IsDecl() && it.Kind() != kindVar && it.Kind() != kindConst && it.Kind() != kindType {
+			return p, &Error{Name: "CompileError", Message: fmt.Sprintf("%s:%d:%d: a snippet holds statements; define %ss in a cell", file, first+it.Line()-1, it.Col(), it.Kind())}
 		}
-		it.kind = kindStmt
+		it = it.AsStmt()
 		u, err := parseUnit(it)
 		if err != nil {
-			return p, &Error{Name: "CompileError", Message: parseErrorMessage(u0(it), snippet, 0, err)}
+			return p, &Error{Name: "CompileError", Message: parseError(it, snippet, 0, err)}
 		}
 		units = append(units, u)
 		for _, n := range definedNames(u) {
@@ -129,19 +129,19 @@ func (s *Session) ExportGo(snippet string, at runtimes.Position) (runtimes.GoPro
 	for i, u := range units {
 		if i == len(units)-1 {
 			if e := finalExpr(u); e != nil && s.finalHasValue(snippet, e) {
-				p.Value = directive(u.line, u.col) + u.src
+				p.Value = directive(u.Line(), u.Col()) + u.Src()
 				_, p.ValueIsCall = e.(*ast.CallExpr)
 				break
 			}
 		}
-		body.WriteString(directive(u.line, u.col) + u.src + "\n")
+		body.WriteString(directive(u.Line(), u.Col()) + u.Src() + "\n")
 	}
 	p.Body = body.String()
 
 	// The names the snippet uses, then what they use, transitively.
 	want := map[string]bool{}
 	for _, u := range units {
-		for n := range usedNames(u.file) {
+		for n := range usedNames(u.File()) {
 			if !local[n] {
 				want[n] = true
 			}
@@ -189,9 +189,9 @@ func (s *Session) ExportGo(snippet string, at runtimes.Position) (runtimes.GoPro
 	}
 	// The standard packages the snippet names without importing them, as
 	// its interpreted run imports them.
-	for _, u := range s.autoImports(units, local) {
-		if !strings.Contains(strings.Join(imports, "\n"), strings.TrimSpace(strings.TrimPrefix(u.src, "import"))) {
-			imports = append(imports, strings.TrimSpace(strings.TrimPrefix(u.src, "import")))
+	for _, u := range autoImports(s, units, local) {
+		if !strings.Contains(strings.Join(imports, "\n"), strings.TrimSpace(strings.TrimPrefix(u.Src(), "import"))) {
+			imports = append(imports, strings.TrimSpace(strings.TrimPrefix(u.Src(), "import")))
 		}
 	}
 	sort.Strings(imports)
@@ -232,7 +232,7 @@ func (s *Session) finalHasValue(snippet string, e ast.Expr) bool {
 	}
 	ctx := context.Background()
 	for _, u := range imports {
-		if _, err := s.run(ctx, u.src); err != nil {
+		if _, err := s.run(ctx, u.Src()); err != nil {
 			return false
 		}
 		for _, d := range s.unitDefinitions(u) {

@@ -39,25 +39,6 @@ func (s *Session) afterDefineType(d Definition) {
 	}
 }
 
-// plainTypeDecl reports a declaration "type T U" that is neither generic
-// nor an alias.
-func plainTypeDecl(src string) bool {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
-	if err != nil || len(f.Decls) != 1 {
-		return false
-	}
-	gd, ok := f.Decls[0].(*ast.GenDecl)
-	if !ok || len(gd.Specs) != 1 {
-		return false
-	}
-	ts, ok := gd.Specs[0].(*ast.TypeSpec)
-	if !ok || ts.TypeParams != nil || ts.Assign.IsValid() {
-		return false
-	}
-	_, isIface := ts.Type.(*ast.InterfaceType)
-	return !isIface
-}
-
 // stringMethod recognises "func (r T) String() string" (or Error,
 // GoString), with a value or pointer receiver of a non-generic type.
 func stringMethod(src string) (typ, method string, ptr, ok bool) {

@@ -34,7 +34,7 @@ func FuzzPrepare(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, code string) {
-		units, err := s.prepare(code, 1)
+		units, err := prepare(s, code, 1)
 		if err != nil {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("error %T is not *Error", err)

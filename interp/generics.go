@@ -2,18 +2,16 @@ package interp
 
 import (
 	"cmp"
-	"embed"
 	"fmt"
-	"go/ast"
 	"go/parser"
 	"go/token"
 	"math"
 	"reflect"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 
+	"github.com/spinlab/spinlab/interp/cell"
 	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	yaegi "github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib/generic"
@@ -29,12 +27,6 @@ import (
 // symbol tables, replacing the functions of the same names. Sorting slices
 // of ordered elements, and sorting with a comparison function, is done by
 // compiled code (sortOrdered, sortFunc).
-
-//go:embed generics/*.go.txt
-var genericSources embed.FS
-
-// genericPackages are the packages of generics/, in the order they load.
-var genericPackages = []string{"cmp", "slices", "maps", "iter"}
 
 // yaegiGenerics are yaegi's own sources of the generic packages
 // (generic.Sources, in its order), which Interpreter.Use compiles when it
@@ -60,7 +52,7 @@ var yaegiGenerics = sync.OnceValues(func() ([]string, map[string]string) {
 // whole set, for one that loaded every table (yaegi has compiled its own
 // generic sources then).
 func loadGenerics(yi *yaegi.Interpreter) error {
-	for _, name := range genericPackages {
+	for _, name := range cell.LibraryNames() {
 		if err := loadGeneric(yi, name); err != nil {
 			return err
 		}
@@ -73,7 +65,7 @@ func loadGenerics(yi *yaegi.Interpreter) error {
 
 // loadGeneric compiles spinlab's package name of generics/ into yi.
 func loadGeneric(yi *yaegi.Interpreter, name string) error {
-	if _, err := yi.Compile(renamedGeneric(name).src); err != nil {
+	if _, err := yi.Compile(cell.LibrarySource(name)); err != nil {
 		return fmt.Errorf("package %s: %w", name, err)
 	}
 	return nil
@@ -89,92 +81,12 @@ func loadNewPolyfill(yi *yaegi.Interpreter) error {
 }
 
 // loadErrorsAs declares errors.As and errors.AsType for the interpreter
-// in the main package (mainFuncs).
+// in the main package (cell.MainFuncs).
 func loadErrorsAs(yi *yaegi.Interpreter) error {
-	src, err := genericSources.ReadFile("generics/errors.go.txt")
-	if err != nil {
-		return err
-	}
-	if _, err := yi.Eval(`import _spinlaberrs "spinlab.dev/rt"` + "\n" + string(src)); err != nil {
+	if _, err := yi.Eval(`import _spinlaberrs "spinlab.dev/rt"` + "\n" + cell.LibraryErrors()); err != nil {
 		return fmt.Errorf("errors.As: %w", err)
 	}
 	return nil
-}
-
-// mainFuncs are the functions of packages that spinlab declares in the
-// session's main package (generics/errors.go.txt), by the name a cell
-// calls them.
-var mainFuncs = map[string]string{
-	"errors.As":     "_spinlabAs",
-	"errors.AsType": "_spinlabAsType",
-}
-
-// renamed is one package of generics/ as the interpreter compiles it.
-type renamed struct {
-	src   string          // the source, every exported function F renamed F_pkg
-	names map[string]bool // the exported functions, by their names in the package
-}
-
-// renamedGenerics are the packages of generics/, each renamed on first
-// use (renamedGeneric).
-var renamedGenerics = func() map[string]func() renamed {
-	m := map[string]func() renamed{}
-	for _, pkg := range genericPackages {
-		m[pkg] = sync.OnceValue(func() renamed { return renameGeneric(pkg) })
-	}
-	return m
-}()
-
-// renamedGeneric returns package pkg of generics/ renamed (renameGeneric);
-// pkg must be one of genericPackages.
-func renamedGeneric(pkg string) renamed { return renamedGenerics[pkg]() }
-
-// renameGeneric returns the source of generics/pkg.go.txt with every
-// exported function F renamed F_pkg, and the renamed names. yaegi v0.16.1
-// keeps the instances of generic functions by function name and type
-// arguments alone, whatever their package: slices.Compare[int] and
-// cmp.Compare[int], or slices.Max[int] and a cell's own Max[int], would
-// share one instance. The rewriter renames the calls to match
-// (libraryName).
-func renameGeneric(pkg string) renamed {
-	b, err := genericSources.ReadFile("generics/" + pkg + ".go.txt")
-	if err != nil {
-		panic(err) // embedded: cannot fail
-	}
-	src := string(b)
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)
-	if err != nil {
-		panic(fmt.Sprintf("generics/%s.go.txt: %v", pkg, err))
-	}
-	names := map[string]bool{}
-	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.IsExported() {
-			names[fd.Name.Name] = true
-		}
-	}
-	var out strings.Builder
-	at := 0
-	skip := nonVariableIdents(f) // selected names (_rt.SortFunc), methods, fields
-	ast.Inspect(f, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && names[id.Name] && !skip[id] {
-			off := fset.Position(id.End()).Offset
-			out.WriteString(src[at:off] + "_" + pkg)
-			at = off
-		}
-		return true
-	})
-	out.WriteString(src[at:])
-	return renamed{src: out.String(), names: names}
-}
-
-// libraryName returns the name under which spinlab's implementation of
-// pkg.name is loaded, if it has one.
-func libraryName(pkg, name string) (string, bool) {
-	if _, ok := renamedGenerics[pkg]; ok && renamedGeneric(pkg).names[name] {
-		return name + "_" + pkg, true
-	}
-	return "", false
 }
 
 // genericSymbols are the compiled helpers of the generic packages.

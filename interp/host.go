@@ -35,7 +35,7 @@ func (s *Session) Compile(snippet string) (func(ctx context.Context, worker, wor
 	}
 	ctx := context.Background()
 	for _, u := range imports {
-		if _, err := s.run(ctx, u.src); err != nil {
+		if _, err := s.run(ctx, u.Src()); err != nil {
 			return nil, s.userError(ctx, err, 0)
 		}
 		// The import is in the interpreter now: record it, so that later
@@ -105,14 +105,14 @@ func (s *Session) snippetSource(snippet string) (src, plain string, imports []*u
 	}
 	var units []*unit
 	for _, it := range items {
-		if it.isDecl() && it.kind != kindVar && it.kind != kindConst && it.kind != kindType {
-			return "", "", nil, &Error{Name: "CompileError", Message: fmt.Sprintf("snippet:%d:%d: a snippet holds statements; define %ss in a cell", it.line, it.col, it.kind)}
+		if it.IsDecl() && it.Kind() != kindVar && it.Kind() != kindConst && it.Kind() != kindType {
+			return "", "", nil, &Error{Name: "CompileError", Message: fmt.Sprintf("snippet:%d:%d: a snippet holds statements; define %ss in a cell", it.Line(), it.Col(), it.Kind())}
 		}
 		// Declarations inside a function body are statements.
-		it.kind = kindStmt
+		it = it.AsStmt()
 		u, err := parseUnit(it)
 		if err != nil {
-			return "", "", nil, &Error{Name: "CompileError", Message: parseErrorMessage(u0(it), snippet, 0, err)}
+			return "", "", nil, &Error{Name: "CompileError", Message: parseError(it, snippet, 0, err)}
 		}
 		units = append(units, u)
 	}
@@ -122,8 +122,8 @@ func (s *Session) snippetSource(snippet string) (src, plain string, imports []*u
 			names[n] = true
 		}
 	}
-	imps := s.autoImports(units, names)
-	s.rewriteUnits(units, s.cellNumber(), names)
+	imps := autoImports(s, units, names)
+	rewriteUnits(s, units, s.cellNumber(), names)
 	var b strings.Builder
 	// Parenthesised, so that yaegi evaluates an expression, not a declaration.
 	b.WriteString("(func(worker, workers int) []any {")
@@ -132,13 +132,13 @@ func (s *Session) snippetSource(snippet string) (src, plain string, imports []*u
 			head := b.String()
 			b.WriteString("\nreturn " + valuesFunc + "(")
 			b.WriteString(directive(u, 0))
-			b.WriteString(u.out)
+			b.WriteString(u.Out())
 			b.WriteString(",\n)\n})")
-			plain = head + directive(u, 0) + u.out + "\nreturn nil\n})"
+			plain = head + directive(u, 0) + u.Out() + "\nreturn nil\n})"
 			return b.String(), plain, imps, nil
 		}
 		b.WriteString(directive(u, 0))
-		b.WriteString(u.out)
+		b.WriteString(u.Out())
 		b.WriteString("\n")
 	}
 	b.WriteString("\nreturn nil\n})")
@@ -281,12 +281,12 @@ func snippetNames(snippet string) (map[string]bool, error) {
 	}
 	names := map[string]bool{}
 	for _, it := range items {
-		it.kind = kindStmt
+		it = it.AsStmt()
 		u, err := parseUnit(it)
 		if err != nil {
 			return nil, err
 		}
-		ast.Inspect(u.file, func(n ast.Node) bool {
+		ast.Inspect(u.File(), func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok {
 				names[id.Name] = true
 			}

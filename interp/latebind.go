@@ -175,18 +175,18 @@ func names(defs []Definition) string {
 // directive that places its source at its cell's line, for evaluations
 // of its source again (rebind). Callers hold s.cellMu.
 func (s *Session) noteOrigin(u *unit, d Definition, cell int) {
-	if u.synthetic || cell <= 0 {
+	if u.Synthetic() || cell <= 0 {
 		return
 	}
 	if s.origin == nil {
 		s.origin = map[string]string{}
 	}
-	line, col := u.line, u.col
-	if i := strings.Index(u.out, d.Source); i > 0 {
-		nl := strings.Count(u.out[:i], "\n")
+	line, col := u.Line(), u.Col()
+	if i := strings.Index(u.Out(), d.Source); i > 0 {
+		nl := strings.Count(u.Out()[:i], "\n")
 		line += nl
 		if nl > 0 {
-			col = i - strings.LastIndex(u.out[:i], "\n")
+			col = i - strings.LastIndex(u.Out()[:i], "\n")
 		} else {
 			col += i
 		}

@@ -20,19 +20,6 @@ func (s *Session) importDef(name string) (Definition, bool) {
 	return Definition{}, false
 }
 
-// importPath is the path an import definition imports.
-func importPath(d Definition) string {
-	src := strings.TrimSpace(strings.TrimPrefix(d.Source, "import"))
-	if i := strings.IndexAny(src, "\"`"); i >= 0 {
-		src = src[i:]
-	}
-	p, err := strconv.Unquote(src)
-	if err != nil {
-		return src
-	}
-	return p
-}
-
 // dropKnownImports removes import specs that the session already has
 // (re-running a cell imports again, which yaegi refuses), and import
 // units left empty.
@@ -48,12 +35,12 @@ func (s *Session) dropKnownImports(units []*unit) []*unit {
 	}
 	var out []*unit
 	for _, u := range units {
-		if u.kind != kindImport || u.file == nil {
+		if u.Kind() != kindImport || u.File() == nil {
 			out = append(out, u)
 			continue
 		}
 		kept := 0
-		for _, d := range u.file.Decls {
+		for _, d := range u.File().Decls {
 			gd, ok := d.(*ast.GenDecl)
 			if !ok {
 				continue
@@ -62,7 +49,7 @@ func (s *Session) dropKnownImports(units []*unit) []*unit {
 				is := sp.(*ast.ImportSpec)
 				p, _ := strconv.Unquote(is.Path.Value)
 				if known[importName(is)] == p {
-					u.edit(u.offset(is.Pos()), u.offset(is.End()), "")
+					u.Edit(u.Offset(is.Pos()), u.Offset(is.End()), "")
 					continue
 				}
 				kept++
@@ -71,8 +58,8 @@ func (s *Session) dropKnownImports(units []*unit) []*unit {
 		if kept == 0 {
 			continue
 		}
-		if !u.synthetic {
-			u.out = u.apply(0, len(u.src))
+		if !u.Synthetic() {
+			u.SetOut(u.Apply(0, len(u.Src())))
 		}
 		out = append(out, u)
 	}
@@ -89,7 +76,7 @@ func (s *Session) redefineTypes(units []*unit) {
 	changed := map[string]string{}    // type name -> new source
 	reimported := map[string]string{} // import name -> new source
 	for _, u := range units {
-		switch u.kind {
+		switch u.Kind() {
 		case kindType:
 			for _, d := range s.unitDefinitions(u) {
 				if old, ok := s.definition(d.Name); ok && old.Kind == kindType && old.Source != d.Source {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/spinlab/spinlab/interp/cell"
 	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	yaegi "github.com/traefik/yaegi/interp"
 
@@ -16,13 +17,13 @@ import (
 )
 
 // Names the session adds to the interpreter. They start with _spinlab so
-// that completion hides them.
+// that completion hides them. The rewritten cells of package cell call
+// them.
 const (
-	rtPath     = "spinlab.dev/rt" // binary support package, imported as rtName
-	rtName     = "_spinlabrt"
-	valuesFunc = "_spinlabValues"
-	valueFunc  = "_spinlabValue"
-	richFunc   = "_spinlabRich"
+	rtPath     = cell.RuntimePath // binary support package, imported as rtName
+	rtName     = cell.RuntimeName
+	valuesFunc = cell.ValuesFunc
+	valueFunc  = cell.ValueFunc
 )
 
 // prelude runs in every fresh interpreter.

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spinlab/spinlab/interp/cell"
 	yaegi "github.com/traefik/yaegi/interp"
 
 	"github.com/spinlab/spinlab/display"
@@ -40,16 +41,7 @@ type Result struct {
 }
 
 // Definition is one package-level definition made by a cell.
-type Definition struct {
-	// Kind is "import", "type", "func", "const" or "var".
-	Kind string `json:"kind"`
-	// Name is the defined name (for a method, "Type.Method"; for an
-	// import, the package's local name).
-	Name string `json:"name"`
-	// Source declares it. For a var, Source declares it at its zero value
-	// with its type ("var n int"): values do not survive a crash.
-	Source string `json:"source"`
-}
+type Definition = cell.Definition
 
 // MergeDefinitions appends add to defs: a definition replaces an earlier
 // one of the same name (an import without a name, one of the same path),
@@ -57,15 +49,15 @@ type Definition struct {
 // The result is what a new session must replay, in order.
 func MergeDefinitions(defs, add []Definition) []Definition {
 	for _, d := range add {
-		k := d.key()
-		defs = slices.DeleteFunc(defs, func(o Definition) bool { return o.key() == k })
+		k := definitionKey(d)
+		defs = slices.DeleteFunc(defs, func(o Definition) bool { return definitionKey(o) == k })
 		defs = append(defs, d)
 	}
 	return defs
 }
 
-// key is what makes two definitions the same one.
-func (d Definition) key() string {
+// definitionKey is what makes two definitions the same one.
+func definitionKey(d Definition) string {
 	if d.Kind == "import" && (d.Name == "" || d.Name == "_" || d.Name == ".") {
 		return "import " + d.Source
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/spinlab/spinlab/interp/cell"
 	"github.com/spinlab/spinlab/interp/internal/yaegix"
 	"github.com/spinlab/spinlab/interp/symbols"
 	yaegi "github.com/traefik/yaegi/interp"
@@ -200,7 +201,7 @@ func (l *tableLoader) compileGenerics(want map[string]bool) error {
 			}
 		}
 	}
-	for _, name := range genericPackages {
+	for _, name := range cell.LibraryNames() {
 		if want[name] && !l.compiled[name] {
 			l.compiled[name] = true
 			if err := loadGeneric(l.yi, name); err != nil {
@@ -217,10 +218,10 @@ func (l *tableLoader) compileGenerics(want map[string]bool) error {
 
 // neededPaths returns the packages that the interpreter needs for src:
 // those it imports, and errors for the rewriter's errors.As
-// (mainFuncs), whose package name the rewritten code no longer shows.
+// (cell.MainFuncs), whose package name the rewritten code no longer shows.
 func neededPaths(src string) []string {
 	paths := importPaths(src)
-	for _, f := range mainFuncs {
+	for _, f := range cell.MainFuncs() {
 		if strings.Contains(src, f) {
 			return append(paths, "errors")
 		}

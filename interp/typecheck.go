@@ -152,14 +152,14 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 	// The names the cell defines replace the session's.
 	cellNames := map[string]bool{}
 	for _, u := range units {
-		if u.synthetic {
+		if u.Synthetic() {
 			continue
 		}
-		for _, n := range u.defines {
+		for _, n := range u.Defines() {
 			cellNames[n] = true
 		}
-		if u.kind == kindFunc {
-			for _, d := range u.file.Decls {
+		if u.Kind() == kindFunc {
+			for _, d := range u.File().Decls {
 				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) == 1 {
 					cellNames[recvTypeName(fd.Recv.List[0].Type)+"."+fd.Name.Name] = true
 				}
@@ -170,16 +170,16 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 	// Imports first, as Go requires.
 	imported := map[string]bool{}
 	for _, u := range units {
-		if u.kind != kindImport {
+		if u.Kind() != kindImport {
 			continue
 		}
-		for _, sp := range importSpecs(u.file) {
+		for _, sp := range importSpecs(u.File()) {
 			imported[importName(sp)] = true
 		}
-		if u.synthetic {
-			p.text(u.src + "\n")
+		if u.Synthetic() {
+			p.text(u.Src() + "\n")
 		} else {
-			p.cell(u.src, u.off)
+			p.cell(u.Src(), u.Off())
 			p.text("\n")
 		}
 	}
@@ -248,21 +248,21 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 	quietValue := map[int]bool{}  // cell offsets of top-level expression statements
 	defined := map[string]bool{}
 	for _, u := range units {
-		if u.synthetic || u.kind == kindImport {
+		if u.Synthetic() || u.Kind() == kindImport {
 			continue
 		}
-		if u.isDecl() {
+		if u.IsDecl() {
 			p.text("\n")
-			p.cell(u.src, u.off)
+			p.cell(u.Src(), u.Off())
 			p.text("\n")
-			for _, n := range u.defines {
+			for _, n := range u.Defines() {
 				defined[n] = true
 			}
 			continue
 		}
-		for _, st := range u.stmts {
-			off := u.off + u.offset(st.Pos())
-			text := u.src[u.offset(st.Pos()):u.offset(st.End())]
+		for _, st := range u.Stmts() {
+			off := u.Off() + u.Offset(st.Pos())
+			text := u.Src()[u.Offset(st.Pos()):u.Offset(st.End())]
 			names := topLevelNames(st)
 			fresh := len(names) > 0 // all new
 			some := false           // some new
@@ -284,11 +284,11 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 						if id := l.(*ast.Ident); id.Name == "_" || defined[id.Name] {
 							p.text("_")
 						} else {
-							p.cell(id.Name, u.off+u.offset(id.Pos()))
+							p.cell(id.Name, u.Off()+u.Offset(id.Pos()))
 						}
 					}
 					p.text(" = ")
-					p.cell(u.src[u.offset(rhs[0].Pos()):u.offset(rhs[len(rhs)-1].End())], u.off+u.offset(rhs[0].Pos()))
+					p.cell(u.Src()[u.Offset(rhs[0].Pos()):u.Offset(rhs[len(rhs)-1].End())], u.Off()+u.Offset(rhs[0].Pos()))
 					p.text("\n")
 					for _, id := range names {
 						defined[id.Name] = true
@@ -309,7 +309,7 @@ func (s *Session) cellTypeErrors(code string, cell int, units []*unit) []string 
 				quietValue[off] = true
 			}
 			for _, id := range names {
-				quietUnused[u.off+u.offset(id.Pos())] = true
+				quietUnused[u.Off()+u.Offset(id.Pos())] = true
 			}
 			p.text("\nfunc _() {\n")
 			p.cell(text, off)
@@ -459,7 +459,7 @@ func (s *Session) noteVarCheck(d Definition, guessed bool, u *unit, names []ast.
 			if len(values) == len(names) && len(names) > 1 {
 				lhs, rhs = []string{d.Name}, values[i:i+1]
 			}
-			text = "var " + strings.Join(lhs, ", ") + " = " + u.src[u.offset(rhs[0].Pos()):u.offset(rhs[len(rhs)-1].End())]
+			text = "var " + strings.Join(lhs, ", ") + " = " + u.Src()[u.Offset(rhs[0].Pos()):u.Offset(rhs[len(rhs)-1].End())]
 		}
 	}
 	s.defsMu.Lock()

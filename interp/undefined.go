@@ -3,6 +3,8 @@ package interp
 import (
 	"go/ast"
 	"strings"
+
+	"github.com/spinlab/spinlab/interp/complete"
 )
 
 // yaegi reports an undefined name vaguely (yaegix.IsVagueUndefined);
@@ -23,13 +25,13 @@ const untypedDefine = "the interpreter cannot work out this variable's value at 
 func (s *Session) undefinedName(code string, cell int, units []*unit) (pos, name string) {
 	declared := map[string]bool{}
 	for _, u := range units {
-		for n := range localNames(u.file) {
+		for n := range localNames(u.File()) {
 			declared[n] = true
 		}
-		for _, n := range u.defines {
+		for _, n := range u.Defines() {
 			declared[n] = true
 		}
-		ast.Inspect(u.file, func(n ast.Node) bool {
+		ast.Inspect(u.File(), func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.FuncDecl:
 				declared[n.Name.Name] = true
@@ -44,7 +46,7 @@ func (s *Session) undefinedName(code string, cell int, units []*unit) (pos, name
 		if declared[n] || s.names[n] || n == "_" || n == "main" {
 			return true
 		}
-		if _, ok := goBuiltins[n]; ok {
+		if _, ok := complete.Builtin(n); ok {
 			return true
 		}
 		if n == "display" || n == "runtimes" || strings.HasPrefix(n, "_spinlab") {
@@ -54,11 +56,11 @@ func (s *Session) undefinedName(code string, cell int, units []*unit) (pos, name
 		return ok
 	}
 	for _, u := range units {
-		if u.synthetic {
+		if u.Synthetic() {
 			continue
 		}
 		skip := map[*ast.Ident]bool{}
-		ast.Inspect(u.file, func(n ast.Node) bool {
+		ast.Inspect(u.File(), func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.SelectorExpr:
 				skip[n.Sel] = true
@@ -75,7 +77,7 @@ func (s *Session) undefinedName(code string, cell int, units []*unit) (pos, name
 			}
 			return true
 		})
-		ast.Inspect(u.file, func(n ast.Node) bool {
+		ast.Inspect(u.File(), func(n ast.Node) bool {
 			if name != "" {
 				return false
 			}
@@ -84,11 +86,11 @@ func (s *Session) undefinedName(code string, cell int, units []*unit) (pos, name
 				return true
 			}
 			// the wrapper function of statements
-			if id.Name == "_" || u.fset.Position(id.Pos()).Offset < u.prefix {
+			if id.Name == "_" || u.Fset().Position(id.Pos()).Offset < u.Prefix() {
 				return true
 			}
 			name = id.Name
-			pos = cellPosition(code, cell, u.off+u.offset(id.Pos()))
+			pos = cellPosition(code, cell, u.Off()+u.Offset(id.Pos()))
 			return false
 		})
 		if name != "" {

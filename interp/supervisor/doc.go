@@ -45,8 +45,8 @@
 // Execute requests go to the evaluator. Completions, is_complete and most
 // inspections do not: the Supervisor answers them itself by static
 // reasoning over its record of the session's definitions, the symbol
-// tables and the documentation table (interp.Complete, interp.IsComplete,
-// interp.Inspect), so they stay fast and keep answering while a cell runs
+// tables and the documentation table (complete.Complete, complete.IsComplete,
+// complete.Inspect), so they stay fast and keep answering while a cell runs
 // or the evaluator restarts. Inspecting what only the live session knows
 // (a variable's value, a session declaration's doc comment) goes to the
 // evaluator.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/spinlab/spinlab/internal/child"
 	"github.com/spinlab/spinlab/interp"
+	"github.com/spinlab/spinlab/interp/complete"
 	"github.com/spinlab/spinlab/kernel"
 )
 
@@ -448,10 +449,10 @@ func (s *Supervisor) Definitions() []interp.Definition {
 }
 
 // Complete answers completions in the kernel process, from the
-// session's definitions and the symbol tables (interp.Complete): no round
+// session's definitions and the symbol tables (complete.Complete): no round
 // trip to the evaluator, and answers while a cell runs.
 func (s *Supervisor) Complete(ctx context.Context, code string, cursorPos int) (kernel.Completion, error) {
-	c := interp.Complete(s.Definitions(), code, cursorPos)
+	c := complete.Complete(s.Definitions(), code, cursorPos)
 	out := kernel.Completion{
 		Matches:     make([]string, len(c.Matches)),
 		CursorStart: c.Start,
@@ -467,10 +468,10 @@ func (s *Supervisor) Complete(ctx context.Context, code string, cursorPos int) (
 
 // Inspect answers help on the code at the cursor in the kernel process
 // when the session's definitions and the documentation table suffice
-// (interp.Inspect), and asks the evaluator for what needs the live
+// (complete.Inspect), and asks the evaluator for what needs the live
 // session: values of variables, doc comments of session declarations.
 func (s *Supervisor) Inspect(ctx context.Context, code string, cursorPos, detailLevel int) (kernel.Inspection, error) {
-	if b, ok := interp.Inspect(s.Definitions(), code, cursorPos, detailLevel); ok {
+	if b, ok := complete.Inspect(s.Definitions(), code, cursorPos, detailLevel); ok {
 		return kernel.Inspection{Found: true, Bundle: b}, nil
 	}
 	f, err := s.request(ctx, &frame{Type: typeInspect, Inspect: &inspectBody{Code: code, Cursor: cursorPos, Detail: detailLevel}})
@@ -484,12 +485,12 @@ func (s *Supervisor) Inspect(ctx context.Context, code string, cursorPos, detail
 	return kernel.Inspection{Found: true, Bundle: *in.Value}, nil
 }
 
-// IsComplete answers in the kernel process (interp.IsComplete parses,
+// IsComplete answers in the kernel process (complete.IsComplete parses,
 // nothing runs): a front end asks before every Enter, also while a cell
 // runs or the evaluator restarts, and gives up on a kernel that is slow
 // to answer (jupyter console then wants Esc-Enter for good).
 func (s *Supervisor) IsComplete(ctx context.Context, code string) (kernel.Completeness, error) {
-	status, indent := interp.IsComplete(code)
+	status, indent := complete.IsComplete(code)
 	return kernel.Completeness{Status: status, Indent: indent}, nil
 }
 

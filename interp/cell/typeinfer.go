@@ -1,0 +1,485 @@
+package cell
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/spinlab/spinlab/interp/symbols"
+)
+
+// A best-effort static typing of expressions, by their text: what yaegi
+// v0.16.1 cannot infer (a type argument bound only through a variadic
+// parameter or a parameter of func type, the element type of an iterator
+// function value) the rewriter states explicitly when the types of the
+// arguments are evident from literals, conversions, declarations in the
+// cell, or the values of session variables. When a type is not evident,
+// the rewriter leaves the code alone and yaegi's error stands.
+
+// exprType returns the Go type of e as source text, or "" when unknown.
+// untyped reports an untyped constant (its default type is returned).
+func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string, untyped bool) {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		switch e.Kind {
+		case token.INT:
+			return "int", true
+		case token.FLOAT:
+			return "float64", true
+		case token.IMAG:
+			return "complex128", true
+		case token.CHAR:
+			return "rune", true
+		case token.STRING:
+			return "string", true
+		}
+	case *ast.ParenExpr:
+		return r.exprType(e.X, text)
+	case *ast.CompositeLit:
+		if e.Type != nil {
+			return text(e.Type), false
+		}
+	case *ast.UnaryExpr:
+		switch e.Op {
+		case token.AND:
+			if t, _ := r.exprType(e.X, text); t != "" {
+				return "*" + t, false
+			}
+		case token.SUB, token.ADD, token.XOR:
+			return r.exprType(e.X, text)
+		case token.NOT:
+			return "bool", false
+		case token.ARROW:
+			if t, _ := r.exprType(e.X, text); strings.HasPrefix(t, "chan ") {
+				return strings.TrimPrefix(t, "chan "), false
+			}
+		}
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ, token.LAND, token.LOR:
+			return "bool", false
+		case token.SHL, token.SHR:
+			return r.exprType(e.X, text)
+		}
+		x, ux := r.exprType(e.X, text)
+		y, uy := r.exprType(e.Y, text)
+		switch {
+		case x == "" || y == "":
+			return "", false
+		case ux && uy:
+			return widerConst(x, y), true
+		case ux:
+			return y, false
+		}
+		return x, false
+	case *ast.Ident:
+		switch e.Name {
+		case "true", "false":
+			if !r.shadowed(e.Name) {
+				return "bool", true
+			}
+		}
+		if t, ok := r.varTypes[e.Name]; ok {
+			return t, false
+		}
+		if _, ok := r.globals[e.Name]; ok {
+			// A session constant: reflection gives its value's type, not
+			// whether it is untyped.
+			if d, ok := r.s.definition(e.Name); ok && d.Kind == kindConst {
+				return r.constType(d.Source, e.Name)
+			}
+		}
+		if v, ok := r.globals[e.Name]; ok && v.IsValid() {
+			// The declared type of a session variable ("var cs []Color")
+			// names the session's types, which reflection does not.
+			if d, ok := r.s.definition(e.Name); ok && d.Kind == kindVar {
+				if t, ok := strings.CutPrefix(d.Source, "var "+e.Name+" "); ok && t != "" {
+					return t, false
+				}
+			}
+			return r.s.sourceType(v.Type()), false
+		}
+	case *ast.IndexExpr:
+		t, _ := r.exprType(e.X, text)
+		if rest, ok := strings.CutPrefix(t, "[]"); ok {
+			return rest, false
+		}
+		if strings.HasPrefix(t, "map[") {
+			if _, v, ok := splitMapType(t); ok {
+				return v, false
+			}
+		}
+	case *ast.CallExpr:
+		return r.callType(e, text), false
+	case *ast.SelectorExpr:
+		// A function of a compiled package, as a value: strconv.Itoa.
+		pkg, ok := e.X.(*ast.Ident)
+		if !ok || !r.isPackage(pkg.Name) {
+			return "", false
+		}
+		path := packagePath(r.defs, pkg.Name)
+		if path == "" {
+			return "", false
+		}
+		if v, ok := symbols.Table(symbolKey(path))[e.Sel.Name]; ok && v.IsValid() && v.Kind() == reflect.Func {
+			return r.s.sourceType(v.Type()), false
+		}
+	case *ast.FuncLit:
+		return text(e.Type), false
+	case *ast.TypeAssertExpr:
+		if e.Type != nil {
+			return text(e.Type), false
+		}
+	}
+	return "", false
+}
+
+// widerConst is the default type of an expression of two untyped
+// constants: the later kind of rune, int, float64, complex128.
+func widerConst(a, b string) string {
+	rank := map[string]int{"rune": 1, "int": 2, "float64": 3, "complex128": 4}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+// callType types conversions, make, new, calls of functions of the cell
+// or session, and the iterator functions of slices and maps.
+func (r *rewriter) callType(e *ast.CallExpr, text func(ast.Node) string) string {
+	switch f := e.Fun.(type) {
+	case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.FuncType:
+		return text(f)
+	case *ast.ParenExpr:
+		if _, ok := f.X.(*ast.StarExpr); ok {
+			return text(f.X)
+		}
+	case *ast.Ident:
+		if r.shadowed(f.Name) && !r.declaredType(f.Name) {
+			if t := r.namedResult(f.Name); t != "" {
+				return strings.Trim(t, "()")
+			}
+			if ft, ok := r.funcs[f.Name]; ok && ft.ft.TypeParams == nil && ft.ft.Results != nil && len(ft.ft.Results.List) == 1 && len(ft.ft.Results.List[0].Names) <= 1 {
+				return ft.text(ft.ft.Results.List[0].Type)
+			}
+			if t := r.genericCallType(e, text); t != "" {
+				return t
+			}
+			if d, ok := r.s.definition(f.Name); ok && d.Kind == kindFunc && !strings.Contains(d.Source[:strings.Index(d.Source+"(", "(")], "[") {
+				return r.s.resultType(f.Name)
+			}
+			return ""
+		}
+		switch {
+		case f.Name == "make" || f.Name == "new":
+			if len(e.Args) > 0 {
+				t := text(e.Args[0])
+				if f.Name == "new" {
+					t = "*" + t
+				}
+				return t
+			}
+		case intTypes[f.Name] || f.Name == "float64" || f.Name == "float32" || f.Name == "string" || f.Name == "bool" || f.Name == "complex128":
+			return f.Name
+		case r.declaredType(f.Name):
+			return f.Name
+		case f.Name == "len" || f.Name == "cap":
+			return "int"
+		case f.Name == "append" && len(e.Args) > 0:
+			t, _ := r.exprType(e.Args[0], text)
+			return t
+		}
+	case *ast.SelectorExpr:
+		pkg, ok := f.X.(*ast.Ident)
+		if !ok || !r.isPackage(pkg.Name) || len(e.Args) == 0 {
+			return ""
+		}
+		arg, _ := r.exprType(e.Args[0], text)
+		switch pkg.Name + "." + f.Sel.Name {
+		case "slices.Values":
+			if el, ok := strings.CutPrefix(arg, "[]"); ok {
+				return "func(func(" + el + ") bool)"
+			}
+		case "slices.All", "slices.Backward":
+			if el, ok := strings.CutPrefix(arg, "[]"); ok {
+				return "func(func(int, " + el + ") bool)"
+			}
+		case "maps.Keys", "maps.Values", "maps.All":
+			k, v, ok := splitMapType(arg)
+			if !ok {
+				return ""
+			}
+			switch f.Sel.Name {
+			case "Keys":
+				return "func(func(" + k + ") bool)"
+			case "Values":
+				return "func(func(" + v + ") bool)"
+			}
+			return "func(func(" + k + ", " + v + ") bool)"
+		case "slices.Collect", "slices.Sorted", "slices.SortedFunc", "slices.SortedStableFunc":
+			if ps := yieldTypes(arg); len(ps) == 1 {
+				return "[]" + ps[0]
+			}
+		case "slices.Clone", "slices.Compact", "slices.Insert", "slices.Delete", "slices.Grow", "slices.Clip":
+			if strings.HasPrefix(arg, "[]") {
+				return arg
+			}
+		case "slices.Max", "slices.Min", "slices.MaxFunc", "slices.MinFunc":
+			if el, ok := strings.CutPrefix(arg, "[]"); ok {
+				return el
+			}
+		case "slices.Index", "slices.IndexFunc", "slices.Compare", "slices.CompareFunc", "cmp.Compare":
+			return "int"
+		case "slices.Contains", "slices.ContainsFunc", "slices.Equal", "slices.EqualFunc", "slices.IsSorted",
+			"slices.IsSortedFunc", "maps.Equal", "maps.EqualFunc", "cmp.Less":
+			return "bool"
+		case "slices.BinarySearch", "slices.BinarySearchFunc":
+			return "(int, bool)"
+		case "slices.Concat", "slices.Repeat", "slices.Replace", "slices.DeleteFunc", "slices.CompactFunc", "slices.AppendSeq":
+			if strings.HasPrefix(arg, "[]") {
+				return arg
+			}
+		case "slices.Chunk":
+			if strings.HasPrefix(arg, "[]") {
+				return "func(func(" + arg + ") bool)"
+			}
+		case "maps.Clone":
+			if strings.HasPrefix(arg, "map[") {
+				return arg
+			}
+		case "maps.Collect":
+			if ps := yieldTypes(arg); len(ps) == 2 {
+				return "map[" + ps[0] + "]" + ps[1]
+			}
+		case "strings.Fields", "strings.Split":
+			return "[]string"
+		}
+	}
+	return ""
+}
+
+// splitMapType splits "map[K]V" into K and V.
+func splitMapType(t string) (k, v string, ok bool) {
+	e, err := parser.ParseExpr(t)
+	if err != nil {
+		return "", "", false
+	}
+	m, isMap := e.(*ast.MapType)
+	if !isMap {
+		return "", "", false
+	}
+	return t[m.Key.Pos()-1 : m.Key.End()-1], t[m.Value.Pos()-1 : m.Value.End()-1], true
+}
+
+// yieldTypes returns the yield parameter types of an iterator type
+// "func(func(A[, B]) bool)" (or iter.Seq[A], iter.Seq2[A, B]).
+func yieldTypes(t string) []string {
+	e, err := parser.ParseExpr(t)
+	if err != nil {
+		return nil
+	}
+	src := func(n ast.Node) string { return t[n.Pos()-1 : n.End()-1] }
+	switch x := e.(type) {
+	case *ast.FuncType:
+		return seqParams(funcType{x, t, 1}, x)
+	case *ast.IndexExpr:
+		if isIterSeq(x.X, "Seq") {
+			return []string{src(x.Index)}
+		}
+	case *ast.IndexListExpr:
+		if isIterSeq(x.X, "Seq2") && len(x.Indices) == 2 {
+			return []string{src(x.Indices[0]), src(x.Indices[1])}
+		}
+	}
+	return nil
+}
+
+func isIterSeq(e ast.Expr, name string) bool {
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	return ok && pkg.Name == "iter" && sel.Sel.Name == name
+}
+
+// inferVarTypes learns the types of the names a cell declares (x := e,
+// var x T, var x = e, and function parameters), by name: a later
+// declaration of the same name with another type makes it unknown.
+func (r *rewriter) inferVarTypes(units []*unit) {
+	r.varTypes = map[string]string{}
+	conflict := map[string]bool{}
+	set := func(name, t string) {
+		if name == "_" || conflict[name] {
+			return
+		}
+		if old, ok := r.varTypes[name]; ok && old != t || t == "" {
+			delete(r.varTypes, name)
+			conflict[name] = true
+			return
+		}
+		r.varTypes[name] = t
+	}
+	for _, u := range units {
+		text := func(n ast.Node) string { return u.src[u.offset(n.Pos()):u.offset(n.End())] }
+		ast.Inspect(u.file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				if n.Tok == token.DEFINE && len(n.Lhs) == len(n.Rhs) {
+					for i, l := range n.Lhs {
+						if id, ok := l.(*ast.Ident); ok {
+							t, _ := r.exprType(n.Rhs[i], text)
+							set(id.Name, t)
+						}
+					}
+				} else if n.Tok == token.DEFINE {
+					for _, l := range n.Lhs {
+						if id, ok := l.(*ast.Ident); ok {
+							set(id.Name, "")
+						}
+					}
+				}
+			case *ast.ValueSpec:
+				for i, id := range n.Names {
+					switch {
+					case n.Type != nil:
+						set(id.Name, text(n.Type))
+					case len(n.Values) == len(n.Names):
+						t, _ := r.exprType(n.Values[i], text)
+						set(id.Name, t)
+					default:
+						set(id.Name, "")
+					}
+				}
+			case *ast.Field:
+				for _, id := range n.Names {
+					if _, ok := n.Type.(*ast.Ellipsis); ok {
+						set(id.Name, "")
+						continue
+					}
+					set(id.Name, text(n.Type))
+				}
+			case *ast.RangeStmt:
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					if id, ok := e.(*ast.Ident); ok && n.Tok == token.DEFINE {
+						set(id.Name, "")
+					}
+				}
+			}
+			return true
+		})
+	}
+}
+
+// sourceType renders a reflect type as source a cell can use: an
+// interpreted struct type by its declared name.
+func (v *view) sourceType(t reflect.Type) string {
+	var render func(t reflect.Type) string
+	render = func(t reflect.Type) string {
+		if t.Kind() == reflect.Struct && t.Name() == "" {
+			return v.sc.TypeName(t)
+		}
+		if t.Name() != "" {
+			if t.PkgPath() == "" {
+				return t.Name()
+			}
+			return t.String()
+		}
+		var el string
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Chan:
+			if el = render(t.Elem()); el == "" {
+				return ""
+			}
+		}
+		switch t.Kind() {
+		case reflect.Pointer:
+			return "*" + el
+		case reflect.Slice:
+			return "[]" + el
+		case reflect.Array:
+			return "[" + strconv.Itoa(t.Len()) + "]" + el
+		case reflect.Chan:
+			return "chan " + el
+		case reflect.Map:
+			k, v := render(t.Key()), render(t.Elem())
+			if k == "" || v == "" {
+				return ""
+			}
+			return "map[" + k + "]" + v
+		case reflect.Func:
+			if t.IsVariadic() {
+				return ""
+			}
+			var in, out []string
+			for i := 0; i < t.NumIn(); i++ {
+				p := render(t.In(i))
+				if p == "" {
+					return ""
+				}
+				in = append(in, p)
+			}
+			for i := 0; i < t.NumOut(); i++ {
+				p := render(t.Out(i))
+				if p == "" {
+					return ""
+				}
+				out = append(out, p)
+			}
+			s := "func(" + strings.Join(in, ", ") + ")"
+			switch len(out) {
+			case 0:
+			case 1:
+				s += " " + out[0]
+			default:
+				s += " (" + strings.Join(out, ", ") + ")"
+			}
+			return s
+		case reflect.Interface:
+			if t.NumMethod() == 0 {
+				return "any"
+			}
+		}
+		return ""
+	}
+	return render(t)
+}
+
+// constType types a session constant from its declaration ("const scale
+// = 3", "const f float64 = 2"): its declared type, or the default type of
+// its untyped value.
+func (r *rewriter) constType(source, name string) (typ string, untyped bool) {
+	src := "package p\n" + source
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+	if err != nil {
+		return "", false
+	}
+	text := func(n ast.Node) string { return src[int(n.Pos())-1 : int(n.End())-1] }
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST {
+			continue
+		}
+		for _, sp := range gd.Specs {
+			vs := sp.(*ast.ValueSpec)
+			for i, id := range vs.Names {
+				if id.Name != name {
+					continue
+				}
+				if vs.Type != nil {
+					return text(vs.Type), false
+				}
+				if i < len(vs.Values) {
+					if _, isIdent := vs.Values[i].(*ast.Ident); isIdent {
+						return "", false // another constant: its type may be the session's
+					}
+					return r.exprType(vs.Values[i], text)
+				}
+			}
+		}
+	}
+	return "", false
+}
