@@ -347,6 +347,7 @@ func (r *rewriter) unit(u *unit) {
 	r.renames = map[*ast.Ident]string{}
 	r.copies = nil
 	r.unitFile = u.file
+	r.declaredOperands(u)
 	r.loopClosures(u.file)
 	r.deferredClosures(u)
 	r.methodExprs(u)

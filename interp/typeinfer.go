@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"reflect"
 	"strconv"
 	"strings"
@@ -115,6 +116,9 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 	case *ast.CallExpr:
 		return r.callType(e, text), false
 	case *ast.SelectorExpr:
+		if t := r.fieldType(e, text); t != "" {
+			return t, false
+		}
 		// A function of a compiled package, as a value: strconv.Itoa.
 		pkg, ok := e.X.(*ast.Ident)
 		if !ok || !r.isPackage(pkg.Name) {
@@ -135,6 +139,32 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 		}
 	}
 	return "", false
+}
+
+// fieldType types x.f, a field that a session struct type declares
+// (promoted fields are not followed).
+func (r *rewriter) fieldType(e *ast.SelectorExpr, text func(ast.Node) string) string {
+	if id, ok := e.X.(*ast.Ident); ok && r.isPackage(id.Name) && r.varTypes[id.Name] == "" {
+		return ""
+	}
+	t, _ := r.exprType(e.X, text)
+	t = strings.TrimPrefix(t, "*")
+	ts := r.sessionTypeSpecs()[t]
+	if ts == nil || ts.TypeParams != nil || ts.Assign.IsValid() {
+		return ""
+	}
+	st, ok := ts.Type.(*ast.StructType)
+	if !ok {
+		return ""
+	}
+	for _, f := range st.Fields.List {
+		for _, id := range f.Names {
+			if id.Name == e.Sel.Name {
+				return types.ExprString(f.Type)
+			}
+		}
+	}
+	return ""
 }
 
 // widerConst is the default type of an expression of two untyped
