@@ -400,6 +400,7 @@ func (r *rewriter) unit(u *unit) {
 		at := u.offset(c.lbrace) + 1
 		u.edit(at, at, c.text)
 	}
+	r.minMaxDefines(u)
 	r.skipDefersOnExit(u)
 	r.bindArgs(u)
 	// After the edits inside their headers, which the new header includes.
@@ -421,6 +422,7 @@ func (r *rewriter) unit(u *unit) {
 	r.loopScopes(u)
 	r.ownFrameFuncLits(u)
 	r.selectBranches(u)
+	r.topVarInits(u)
 }
 
 // needsFuncScope reports whether a top-level compound statement declares

@@ -114,6 +114,11 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 			}
 		}
 	case *ast.CallExpr:
+		if r.isMinMax(e) {
+			if t, untyped, _ := r.minMaxType(e, text); untyped {
+				return t, true
+			}
+		}
 		return r.callType(e, text), false
 	case *ast.SelectorExpr:
 		if t := r.fieldType(e, text); t != "" {
@@ -218,6 +223,10 @@ func (r *rewriter) callType(e *ast.CallExpr, text func(ast.Node) string) string 
 			return f.Name
 		case f.Name == "len" || f.Name == "cap":
 			return "int"
+		case f.Name == "min" || f.Name == "max":
+			if t, untyped, _ := r.minMaxType(e, text); !untyped {
+				return t
+			}
 		case f.Name == "append" && len(e.Args) > 0:
 			t, _ := r.exprType(e.Args[0], text)
 			return t
