@@ -108,10 +108,15 @@ fmt.Printf("%v %T %#v\n", e, e, e)
 fmt.Println([]myErr{"a"})
 fmt.Printf("%*d|\n", 4, 7)`},
 		{name: "pointer receiver", decls: `type counter int
-func (c *counter) String() string { return "ptr" }`, body: `k := counter(2)
+func (c *counter) String() string { return "ptr" }
+type box struct{ n int }
+func (b *box) String() string { return "box!" }`, body: `k := counter(2)
 fmt.Println(k, &k)
 fmt.Printf("%v %T %T\n", k, k, &k)
-fmt.Println([]counter{1})`},
+fmt.Println([]counter{1})
+b := box{3}
+fmt.Println(b, &b, box{4})
+fmt.Printf("%v %+v %s\n", b, b, &b)`},
 		{name: "same fields", decls: "type pa struct{ X int }\ntype pb struct{ X int }", body: `a := pa{1}
 b := pb{2}
 fmt.Printf("%T %#v %T %#v\n", a, a, b, b)

@@ -491,6 +491,9 @@ func (r *rewriter) topVarInits(u *unit) {
 				u.dropEdits(from, to)
 			}
 			inits = append(inits, "func init() { "+strings.Join(names, ", ")+" = "+strings.Join(values, ", ")+" }")
+			for _, n := range names {
+				r.initVars[n] = true
+			}
 			last := vs.Values[len(vs.Values)-1]
 			if vs.Type != nil {
 				u.edit(u.offset(vs.Type.End()), u.offset(last.End()), "")
@@ -529,23 +532,17 @@ func (r *rewriter) readsVariables(values []ast.Expr) bool {
 	return found
 }
 
-// isVariable reports a name the session or the cell's top level declares
-// as a variable.
+// isVariable reports a variable of an earlier evaluation: the session's,
+// one a top-level statement of the cell defines, or one of the cell's
+// declarations that topVarInits rewrote (its value is assigned in an init
+// function, after the plain declarations of its evaluation).
 func (r *rewriter) isVariable(name string) bool {
-	if d, ok := r.s.definition(name); ok && d.Kind == kindVar {
+	if r.initVars[name] || r.stmtVars[name] {
 		return true
 	}
-	if !r.shadowed(name) {
-		return false
+	if r.declNames[name] {
+		return false // the cell's own declaration of it
 	}
-	if _, ok := r.funcs[name]; ok {
-		return false
-	}
-	if _, ok := r.cellTypes[name]; ok {
-		return false
-	}
-	if d, ok := r.s.definition(name); ok && d.Kind != kindVar {
-		return false
-	}
-	return true
+	d, ok := r.s.definition(name)
+	return ok && d.Kind == kindVar
 }

@@ -69,6 +69,11 @@ type rewriter struct {
 	typeSpecs map[string]*ast.TypeSpec // the session's and the cell's types, parsed when needed (assert.go)
 	variadics map[string]string        // variadic parameters of the cell's functions, as slice types (chanrange.go)
 	unitFile  *ast.File                // the unit being rewritten (scopedtype.go)
+
+	// Package-level names of the cell: those its statements define and
+	// those its declarations define, and the variables whose values
+	// topVarInits moved to init functions (generics_calls.go).
+	stmtVars, declNames, initVars map[string]bool
 }
 
 // rewrite returns the item's text with the rewrites applied, and keeps the
@@ -108,6 +113,16 @@ func (s *Session) newRewriter(units []*unit, cell int, cellNames map[string]bool
 	r.recovering = map[string]bool{}
 	r.bound = map[*ast.DeferStmt]bool{}
 	r.cellTypes = collectCellTypes(units)
+	r.stmtVars, r.declNames, r.initVars = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, u := range units {
+		for _, name := range u.defines {
+			if u.isDecl() {
+				r.declNames[name] = true
+			} else {
+				r.stmtVars[name] = true
+			}
+		}
+	}
 	for _, u := range units {
 		r.collectNames(u.file)
 		for _, d := range u.file.Decls {
