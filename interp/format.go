@@ -31,11 +31,11 @@ import (
 // A named type that is not a struct (type celsius float64) has the reflect
 // type of its underlying type, so reflection alone cannot name it. Where a
 // cell shows an operand's static type, the session hands fmt the operand
-// with its declared type (Declared, see declared.go's rewrite), and the
-// formatter reads the names from it, down through elements and fields.
-// Elsewhere (a value held in an interface) it shows as yaegi has it: its
-// underlying type for %T; two struct types with the same fields are the
-// same reflect type, and print under the newer name.
+// with its declared type (Declared; the rewrite is in stringslice.go),
+// and the formatter reads the names from it, down through elements and
+// fields. Elsewhere (a value held in an interface) it shows as yaegi has
+// it: its underlying type for %T; two struct types with the same fields
+// are the same reflect type, and print under the newer name.
 
 // namedType is an interpreted named type as its declaration states it.
 type namedType struct {
