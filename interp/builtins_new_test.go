@@ -68,3 +68,52 @@ func TestMinMaxSessionConstants(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestMinMaxInTopLevelExpressions: at the top level of a cell, min and max
+// inside a larger expression, and in a var declaration with or without a
+// type, as Go computes them (yaegi failed: "constant definition loop", a
+// nil pointer, "variable definition loop").
+func TestMinMaxInTopLevelExpressions(t *testing.T) {
+	s, out, _ := newTestSession(t)
+	mustExec(t, s, "n := 4\nconst scale = 3\nconst fl = 2.5")
+	for _, c := range []struct{ cell, want string }{
+		{"z := max(n, 2) * scale\nfmt.Printf(\"%v %T\\n\", z, z)", "12 int\n"},
+		{"var m int = max(n, scale)\nfmt.Printf(\"%v %T\\n\", m, m)", "4 int\n"},
+		{"var m2 = min(n, scale) + 1\nfmt.Printf(\"%v %T\\n\", m2, m2)", "4 int\n"},
+		{"y := 2*min(n, scale, 7) + max(n, 1)\nfmt.Println(y)", "10\n"},
+		{"x := max(scale, fl) * 2\nfmt.Printf(\"%v %T\\n\", x, x)", "6 float64\n"},
+		{"w := max(2, 3) * 1.5\nfmt.Printf(\"%v %T\\n\", w, w)", "4.5 float64\n"},
+		{"q := max(7, 2) / 2\nfmt.Printf(\"%v %T\\n\", q, q)", "3 int\n"},
+	} {
+		out.Reset()
+		mustExec(t, s, c.cell)
+		if got := out.String(); got != c.want {
+			t.Errorf("%q printed %q, want %q", c.cell, got, c.want)
+		}
+	}
+}
+
+// TestTopLevelVarReadsVariables: a var declaration at the top level of a
+// cell whose value reads a session variable, or a variable the cell
+// defined before it, gets its value (yaegi: "variable definition loop"),
+// and later declarations of the cell see it.
+func TestTopLevelVarReadsVariables(t *testing.T) {
+	s, out, _ := newTestSession(t)
+	mustExec(t, s, "n := 4\ntype P struct{ X int }")
+	mustExec(t, s, `var q = n
+k := n * 2
+var (
+	a    = k + 1
+	b, c = a * 2, 3
+)
+var p = P{n}
+var f = func() int { return n + q }
+var s []int = []int{n, a}
+fmt.Println(q, k, a, b, c, p, f(), s)`)
+	if got, want := out.String(), "4 8 9 18 3 {4} 8 [4 9]\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if v := text(mustExec(t, s, "b + q").Value); v != "22" {
+		t.Errorf("b + q = %s, want 22", v)
+	}
+}

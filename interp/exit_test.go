@@ -122,12 +122,86 @@ deep(2)`
 // form, as a Go program does, and that deferred calls that do run see
 // the values of their defer statements, against go run.
 func TestExitSkipsDefers(t *testing.T) {
+	exitDiff(t, "import \"sync\"\n"+exitDecls, exitBody, "fmt", "io", "os", "sync")
+}
+
+// exitValueDecls defer calls whose callee's parameters do not type their
+// arguments, or whose callee is a value: a print function (any), with a
+// spread slice, a method value (pointer and value receiver), a local
+// closure, a generic function, a builtin, in a loop. Each sees the values
+// of its defer statement when shapes returns, and none runs on os.Exit.
+const exitValueDecls = `type rec struct{ name string }
+
+func (r *rec) Log(xs ...any) { fmt.Println(append([]any{r.name}, xs...)...) }
+
+func (r rec) Say(s string, n int) { fmt.Println(r.name, s, n) }
+
+func show[T any](label string, x T) { fmt.Println(label, x) }
+
+func spread(label string, xs ...any) { fmt.Println(label, len(xs), xs) }
+
+type celsius float64
+
+func (c celsius) String() string { return fmt.Sprintf("%.1f°C", float64(c)) }
+
+func shapes(n int, m map[string]int) {
+	x := n * 10
+	c := celsius(x)
+	defer fmt.Println("println", x, c)
+	defer fmt.Printf("printf %d %v %T\n", x, c, c)
+	r := &rec{"r"}
+	defer r.Log("log", x)
+	v := rec{"v"}
+	defer v.Say("say", x)
+	f := func(s string, k int) { fmt.Println("closure", s, k) }
+	defer f("f", x)
+	defer show("generic", x)
+	defer delete(m, "a")
+	xs := []any{"a", x}
+	defer fmt.Println(xs...)
+	defer spread("spread", xs...)
+	for i := range 2 {
+		defer fmt.Println("loop", i, c)
+		x := i * 2
+		defer show("loop generic", x)
+	}
+	x = -1
+	v.name = "changed"
+	r = &rec{"other"}
+	f = nil
+	xs[0] = "b"
+	xs = nil
+	if n == 0 {
+		os.Exit(3)
+	}
+}`
+
+const exitValueBody = `m := map[string]int{"a": 1}
+shapes(1, m)
+fmt.Println(m)
+shapes(0, m)`
+
+// TestExitSkipsValueDefers: exitValueDecls against go run.
+func TestExitSkipsValueDefers(t *testing.T) {
+	exitDiff(t, exitValueDecls, exitValueBody, "fmt", "os")
+}
+
+// exitDiff runs decls and a main function of body as a program with go
+// run, which must end with exit status 3, and as two cells in a session,
+// the second of which must end with an "exit status 3" error; both must
+// print the same.
+func exitDiff(t *testing.T, decls, body string, imports ...string) {
+	t.Helper()
 	gobin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no Go toolchain for the differential test")
 	}
 	dir := t.TempDir()
-	src := "package main\n\nimport (\n\t\"fmt\"\n\t\"io\"\n\t\"os\"\n\t\"sync\"\n)\n\n" + exitDecls + "\n\nfunc main() {\n" + exitBody + "\n}\n"
+	src := "package main\n\nimport (\n"
+	for _, p := range imports {
+		src += "\t\"" + p + "\"\n"
+	}
+	src += ")\n\n" + strings.TrimPrefix(decls, "import \"sync\"\n") + "\n\nfunc main() {\n" + body + "\n}\n"
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -141,11 +215,11 @@ func TestExitSkipsDefers(t *testing.T) {
 	}
 
 	s, out, _ := newTestSession(t)
-	mustExec(t, s, "import \"sync\"\n"+exitDecls)
-	_, err = s.Execute(context.Background(), exitBody)
+	mustExec(t, s, decls)
+	_, err = s.Execute(context.Background(), body)
 	var e *Error
 	if !errors.As(err, &e) || e.Name != "exit" || e.Message != "exit status 3" {
-		t.Fatalf("error %v, want exit status 3", err)
+		t.Errorf("error %v, want exit status 3", err)
 	}
 	if out.String() != string(want) {
 		t.Errorf("session printed:\n%s\ngo run printed:\n%s", out.String(), want)

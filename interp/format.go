@@ -28,17 +28,22 @@ import (
 // %+v, %#v and %T (handleMethods' order: Formatter, then GoStringer for
 // %#v, then error and Stringer for v s x X q).
 //
-// What reflection cannot tell apart stays as yaegi shows it: a named type
-// that is not a struct (type celsius float64) has the reflect type of its
-// underlying type, so %T and %#v show that; two struct types with the same
-// fields are the same reflect type, and print under the newer name.
+// A named type that is not a struct (type celsius float64) has the reflect
+// type of its underlying type, so reflection alone cannot name it. Where a
+// cell shows an operand's static type, the session hands fmt the operand
+// with its declared type (Declared; the rewrite is in stringslice.go),
+// and the formatter reads the names from it, down through elements and
+// fields. Elsewhere (a value held in an interface) it shows as yaegi has
+// it: its underlying type for %T; two struct types with the same fields
+// are the same reflect type, and print under the newer name.
 
 // namedType is an interpreted named type as its declaration states it.
 type namedType struct {
 	name       string // as declared: point
 	rt         reflect.Type
-	fields     []string // declared field names of a struct (embedded: the type's name)
-	fieldTypes []string // the declared type of each field when it is a plain name, else ""
+	under      ast.Expr   // the declared type: float64, []celsius, struct{...}
+	fields     []string   // declared field names of a struct (embedded: the type's name)
+	fieldDecls []ast.Expr // the declared type of each field
 }
 
 // methodFunc calls an interpreted method of the form func() string.
@@ -53,6 +58,7 @@ type typeRegistry struct {
 	byName  map[string]*namedType
 	methods map[string]map[string]methodFunc // type name → "String", "*String", ...
 	needs   sync.Map                         // reflect.Type → bool: needsFormat
+	decls   sync.Map                         // declared type text → ast.Expr (nil: does not parse)
 }
 
 func newTypeRegistry() *typeRegistry {
@@ -67,32 +73,35 @@ func (r *typeRegistry) defType(name, src string, ptr any) {
 		return
 	}
 	nt := &namedType{name: name, rt: t.Elem()}
-	if st := structOfDecl(src); st != nil && nt.rt.Kind() == reflect.Struct {
+	ts := typeSpecOfDecl(src)
+	if ts != nil {
+		nt.under = ts.Type
+	}
+	if st, ok := nt.under.(*ast.StructType); ok && nt.rt.Kind() == reflect.Struct {
 		for _, f := range st.Fields.List {
-			typeName := ""
-			te := f.Type
-			if s, ok := te.(*ast.StarExpr); ok && len(f.Names) == 0 {
-				te = s.X
-			}
-			if id, ok := te.(*ast.Ident); ok {
-				typeName = id.Name
-			}
 			if len(f.Names) == 0 {
-				embedded := typeName
-				if sel, ok := te.(*ast.SelectorExpr); ok {
-					embedded = sel.Sel.Name
+				te := f.Type
+				if s, ok := te.(*ast.StarExpr); ok {
+					te = s.X
+				}
+				embedded := ""
+				switch te := te.(type) {
+				case *ast.Ident:
+					embedded = te.Name
+				case *ast.SelectorExpr:
+					embedded = te.Sel.Name
 				}
 				nt.fields = append(nt.fields, embedded)
-				nt.fieldTypes = append(nt.fieldTypes, typeName)
+				nt.fieldDecls = append(nt.fieldDecls, f.Type)
 				continue
 			}
 			for _, id := range f.Names {
 				nt.fields = append(nt.fields, id.Name)
-				nt.fieldTypes = append(nt.fieldTypes, typeName)
+				nt.fieldDecls = append(nt.fieldDecls, f.Type)
 			}
 		}
 		if len(nt.fields) != nt.rt.NumField() {
-			nt.fields, nt.fieldTypes = nil, nil
+			nt.fields, nt.fieldDecls = nil, nil
 		}
 	}
 	r.mu.Lock()
@@ -122,6 +131,17 @@ func (r *typeRegistry) defMethod(typ, method string, ptr bool, f methodFunc) {
 
 // structOfDecl returns the struct type of a declaration "type T struct{...}".
 func structOfDecl(src string) *ast.StructType {
+	ts := typeSpecOfDecl(src)
+	if ts == nil {
+		return nil
+	}
+	st, _ := ts.Type.(*ast.StructType)
+	return st
+}
+
+// typeSpecOfDecl parses a declaration "type T ..." that is neither generic
+// nor an alias.
+func typeSpecOfDecl(src string) *ast.TypeSpec {
 	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
 	if err != nil || len(f.Decls) != 1 {
 		return nil
@@ -134,8 +154,7 @@ func structOfDecl(src string) *ast.StructType {
 	if !ok || ts.TypeParams != nil || ts.Assign.IsValid() {
 		return nil
 	}
-	st, _ := ts.Type.(*ast.StructType)
-	return st
+	return ts
 }
 
 func (r *typeRegistry) lookupRT(t reflect.Type) *namedType {
@@ -198,15 +217,122 @@ func isWrapper(t reflect.Type) bool {
 // formatted is an operand of fmt that holds an interpreted value; fmt
 // calls its Format for every verb but %T, which the entry points handle.
 type formatted struct {
-	r *typeRegistry
-	v reflect.Value // the value (inside yaegi's wrapper, if any)
-	w any           // yaegi's wrapper, which carries the interpreted methods, or nil
+	r    *typeRegistry
+	v    reflect.Value // the value (inside yaegi's wrapper, if any)
+	w    any           // yaegi's wrapper, which carries the interpreted methods, or nil
+	decl ast.Expr      // the operand's type as the cell declares it, or nil
+}
+
+// declared is an operand of a printing function with the type the cell
+// declares for it ("[]celsius"), which reflection does not show: the
+// session's rewrite of print calls makes it (rt.Declared).
+type declared struct {
+	typ string
+	v   any
+}
+
+// Declared pairs a print operand with its declared type.
+func Declared(typ string, v any) any { return declared{typ, v} }
+
+// parseDecl parses a declared type, once per text.
+func (r *typeRegistry) parseDecl(typ string) ast.Expr {
+	if e, ok := r.decls.Load(typ); ok {
+		e, _ := e.(ast.Expr)
+		return e
+	}
+	e, err := parser.ParseExpr(typ)
+	if err != nil {
+		e = nil
+	}
+	r.decls.Store(typ, e)
+	return e
+}
+
+// declMatters reports a declared type that names a registered type where
+// the formatter follows it (through pointers, elements, keys): only then
+// does it print differently from the value's reflect type.
+func (r *typeRegistry) declMatters(decl ast.Expr) bool {
+	switch d := decl.(type) {
+	case *ast.Ident:
+		return r.lookupName(d.Name) != nil
+	case *ast.ParenExpr:
+		return r.declMatters(d.X)
+	case *ast.StarExpr:
+		return r.declMatters(d.X)
+	case *ast.ArrayType:
+		return r.declMatters(d.Elt)
+	case *ast.MapType:
+		return r.declMatters(d.Key) || r.declMatters(d.Value)
+	case *ast.ChanType:
+		return r.declMatters(d.Value)
+	}
+	return false
+}
+
+// named returns the registered type that decl names, if the value's
+// reflect type t is that type's.
+func (r *typeRegistry) named(decl ast.Expr, t reflect.Type) *namedType {
+	decl = ast.Unparen(decl)
+	id, ok := decl.(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	nt := r.lookupName(id.Name)
+	if nt == nil || nt.rt != t {
+		return nil
+	}
+	return nt
+}
+
+// underlying returns the type expression that gives a value's structure:
+// decl, or the declaration of the named type it names, followed through
+// named types.
+func (r *typeRegistry) underlying(decl ast.Expr, t reflect.Type) ast.Expr {
+	for range 8 {
+		decl = ast.Unparen(decl)
+		nt := r.named(decl, t)
+		if nt == nil {
+			return decl
+		}
+		decl = nt.under
+	}
+	return nil
+}
+
+// methodType returns the registered type whose methods fmt would call on
+// a value of declared type decl: for a pointer, its element's.
+func (r *typeRegistry) methodType(decl ast.Expr, t reflect.Type) *namedType {
+	if t.Kind() == reflect.Pointer {
+		if s, ok := r.underlying(decl, t).(*ast.StarExpr); ok {
+			return r.named(s.X, t.Elem())
+		}
+		return nil
+	}
+	return r.named(decl, t)
 }
 
 // arg returns the operand fmt should see for x.
 func (r *typeRegistry) arg(x any) any {
 	if x == nil {
 		return x
+	}
+	if d, ok := x.(declared); ok {
+		decl := r.parseDecl(d.typ)
+		if !r.declMatters(decl) {
+			return r.arg(d.v)
+		}
+		v := yaegix.Unwrap(reflect.ValueOf(d.v))
+		if !v.IsValid() {
+			return r.arg(d.v)
+		}
+		var w any
+		if t := v.Type(); isWrapper(t) || t.Kind() == reflect.Struct && t.NumField() > 0 && t.Field(0).Name == "IValue" && t.PkgPath() == symbolsPath {
+			w = d.v
+			if v = yaegix.Unwrap(v.Field(0)); !v.IsValid() {
+				return r.arg(d.v)
+			}
+		}
+		return formatted{r: r, v: v, w: w, decl: decl}
 	}
 	v := yaegix.Unwrap(reflect.ValueOf(x))
 	if !v.IsValid() {
@@ -250,7 +376,13 @@ func isFormatted(x any) bool { _, ok := x.(formatted); return ok }
 // of %w stays as it is (it must stay an error).
 func (r *typeRegistry) formatArgs(format string, xs []any) (string, []any) {
 	out := make([]any, len(xs))
-	copy(out, xs)
+	for i, x := range xs {
+		// An operand that no verb reads (a width given by *), or %w's.
+		if d, ok := x.(declared); ok {
+			x = d.v
+		}
+		out[i] = x
+	}
 	var b []byte
 	arg := 0
 	changed := false
@@ -307,6 +439,9 @@ func (r *typeRegistry) formatArgs(format string, xs []any) (string, []any) {
 		if arg >= 0 && arg < len(xs) {
 			switch verb {
 			case 'w':
+				if d, ok := xs[arg].(declared); ok {
+					out[arg] = d.v
+				}
 			case 'T':
 				if a := r.arg(xs[arg]); isFormatted(a) {
 					out[arg] = a.(formatted).typeString()
@@ -367,24 +502,25 @@ func (x formatted) Format(f fmt.State, verb rune) {
 		return
 	}
 	sharpV := verb == 'v' && f.Flag('#')
+	mt := x.r.methodType(x.decl, x.v.Type())
 	if sharpV {
-		if s, ok := x.methodText(x.v, nil, "GoString", 0); ok {
+		if s, ok := x.methodText(x.v, mt, "GoString", 0); ok {
 			_, _ = f.Write([]byte(s))
 			return
 		}
 	} else if strings.ContainsRune("vsxXq", verb) {
-		if s, ok := x.methodText(x.v, nil, "Error", 0); ok {
+		if s, ok := x.methodText(x.v, mt, "Error", 0); ok {
 			fmt.Fprintf(f, fmt.FormatString(f, verb), s)
 			return
 		}
-		if s, ok := x.methodText(x.v, nil, "String", 0); ok {
+		if s, ok := x.methodText(x.v, mt, "String", 0); ok {
 			fmt.Fprintf(f, fmt.FormatString(f, verb), s)
 			return
 		}
 	}
 	// Flags, width and precision apply to each element, as in fmt.
 	p := valuePrinter{r: x.r, verb: verb, plus: verb == 'v' && f.Flag('+'), sharp: sharpV, leaf: fmt.FormatString(f, verb)}
-	p.value(x.v, nil, 0, true)
+	p.value(x.v, x.decl, 0, true)
 	_, _ = f.Write(p.buf.Bytes())
 }
 
@@ -462,7 +598,44 @@ func (r *typeRegistry) callMethod(v reflect.Value, nt *namedType, name string) (
 
 // typeString is the Go name of the operand's type, for %T.
 func (x formatted) typeString() string {
-	return typeString(x.r, x.v.Type(), nil)
+	return declTypeString(x.r, x.v.Type(), x.decl)
+}
+
+// declTypeString names a type as Go does, with the names its declared
+// type decl gives (main.celsius for float64), where decl matches it.
+func declTypeString(r *typeRegistry, t reflect.Type, decl ast.Expr) string {
+	switch d := ast.Unparen(decl).(type) {
+	case *ast.Ident:
+		if nt := r.named(d, t); nt != nil {
+			return "main." + nt.name
+		}
+	case *ast.StarExpr:
+		if t.Kind() == reflect.Pointer {
+			return "*" + declTypeString(r, t.Elem(), d.X)
+		}
+	case *ast.ArrayType:
+		switch {
+		case d.Len == nil && t.Kind() == reflect.Slice:
+			return "[]" + declTypeString(r, t.Elem(), d.Elt)
+		case d.Len != nil && t.Kind() == reflect.Array:
+			return "[" + strconv.Itoa(t.Len()) + "]" + declTypeString(r, t.Elem(), d.Elt)
+		}
+	case *ast.MapType:
+		if t.Kind() == reflect.Map {
+			return "map[" + declTypeString(r, t.Key(), d.Key) + "]" + declTypeString(r, t.Elem(), d.Value)
+		}
+	case *ast.ChanType:
+		if t.Kind() == reflect.Chan {
+			switch t.ChanDir() {
+			case reflect.RecvDir:
+				return "<-chan " + declTypeString(r, t.Elem(), d.Value)
+			case reflect.SendDir:
+				return "chan<- " + declTypeString(r, t.Elem(), d.Value)
+			}
+			return "chan " + declTypeString(r, t.Elem(), d.Value)
+		}
+	}
+	return typeString(r, t, nil)
 }
 
 // typeString names a type as Go does: main.point for a registered struct
@@ -543,10 +716,11 @@ type valuePrinter struct {
 	buf         bytes.Buffer
 }
 
-// value prints v; nt is its declared named type when the valuePrinter knows it
-// from an enclosing declaration; methods says whether fmt would call its
-// methods (true for the operand and what exported fields lead to).
-func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods bool) {
+// value prints v; decl is its type as declared where the valuePrinter
+// knows it (the operand's, a field's, or the element type of one), else
+// nil; methods says whether fmt would call its methods (true for the
+// operand and what exported fields lead to).
+func (p *valuePrinter) value(v reflect.Value, decl ast.Expr, depth int, methods bool) {
 	if !v.IsValid() {
 		if depth == 0 {
 			p.buf.WriteString("<invalid reflect.Value>")
@@ -557,38 +731,47 @@ func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods 
 		}
 		return
 	}
+	nt := p.r.named(decl, v.Type())
 	if nt == nil && v.Kind() == reflect.Struct && v.Type().Name() == "" {
 		nt = p.r.lookupRT(v.Type())
 	}
 	if methods && depth > 0 {
 		var x formatted
 		x.r = p.r
+		mt := nt
+		if v.Kind() == reflect.Pointer {
+			mt = p.r.methodType(decl, v.Type())
+		}
 		if p.sharp {
-			if s, ok := x.methodText(v, nt, "GoString", depth); ok {
+			if s, ok := x.methodText(v, mt, "GoString", depth); ok {
 				p.buf.WriteString(s)
 				return
 			}
 		} else if strings.ContainsRune("vsxXq", p.verb) {
-			if s, ok := x.methodText(v, nt, "Error", depth); ok {
+			if s, ok := x.methodText(v, mt, "Error", depth); ok {
 				fmt.Fprintf(&p.buf, p.leaf, s)
 				return
 			}
-			if s, ok := x.methodText(v, nt, "String", depth); ok {
+			if s, ok := x.methodText(v, mt, "String", depth); ok {
 				fmt.Fprintf(&p.buf, p.leaf, s)
 				return
 			}
 		}
 	}
-	if !p.r.needsFormat(v.Type()) && v.CanInterface() && nt == nil {
+	if !p.r.needsFormat(v.Type()) && v.CanInterface() && nt == nil && !p.r.declMatters(decl) {
 		// Nothing interpreted inside: fmt prints it (and calls the
 		// methods of compiled types).
 		fmt.Fprintf(&p.buf, p.leaf, v.Interface())
 		return
 	}
+	under := p.r.underlying(decl, v.Type())
 	switch v.Kind() {
 	case reflect.Struct:
 		if p.sharp {
-			p.buf.WriteString(typeString(p.r, v.Type(), nt))
+			p.buf.WriteString(declTypeString(p.r, v.Type(), decl))
+		}
+		if nt != nil && nt.rt != v.Type() {
+			nt = nil
 		}
 		p.buf.WriteByte('{')
 		t := v.Type()
@@ -600,18 +783,18 @@ func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods 
 			if p.plus || p.sharp {
 				p.buf.WriteString(name + ":")
 			}
-			var ft *namedType
-			if nt != nil && nt.fieldTypes != nil && nt.fieldTypes[i] != "" {
-				ft = p.r.lookupName(nt.fieldTypes[i])
+			var fd ast.Expr
+			if nt != nil && nt.fieldDecls != nil {
+				fd = nt.fieldDecls[i]
 			}
 			exported := token.IsExported(name)
-			p.value(p.field(v.Field(i), ft), ft, depth+1, methods && exported)
+			p.value(p.field(v.Field(i)), fd, depth+1, methods && exported)
 		}
 		p.buf.WriteByte('}')
 	case reflect.Pointer:
 		if v.IsNil() {
 			if p.sharp {
-				p.buf.WriteString("(" + typeString(p.r, v.Type(), nil) + ")(nil)")
+				p.buf.WriteString("(" + declTypeString(p.r, v.Type(), decl) + ")(nil)")
 			} else {
 				p.buf.WriteString("<nil>")
 			}
@@ -620,14 +803,18 @@ func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods 
 		if depth == 0 {
 			switch v.Elem().Kind() {
 			case reflect.Struct, reflect.Array, reflect.Slice, reflect.Map:
+				var ed ast.Expr
+				if s, ok := under.(*ast.StarExpr); ok {
+					ed = s.X
+				}
 				p.buf.WriteByte('&')
-				p.value(v.Elem(), nil, depth+1, methods)
+				p.value(v.Elem(), ed, depth+1, methods)
 				return
 			}
 		}
 		switch {
 		case p.sharp:
-			fmt.Fprintf(&p.buf, "(%s)(0x%x)", typeString(p.r, v.Type(), nil), v.Pointer())
+			fmt.Fprintf(&p.buf, "(%s)(0x%x)", declTypeString(p.r, v.Type(), decl), v.Pointer())
 		case p.verb == 'v':
 			fmt.Fprintf(&p.buf, "0x%x", v.Pointer())
 		default:
@@ -636,29 +823,37 @@ func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods 
 	case reflect.Slice, reflect.Array:
 		if p.sharp {
 			if v.Kind() == reflect.Slice && v.IsNil() {
-				p.buf.WriteString(typeString(p.r, v.Type(), nil) + "(nil)")
+				p.buf.WriteString(declTypeString(p.r, v.Type(), decl) + "(nil)")
 				return
 			}
-			p.buf.WriteString(typeString(p.r, v.Type(), nil) + "{")
+			p.buf.WriteString(declTypeString(p.r, v.Type(), decl) + "{")
 		} else {
 			p.buf.WriteByte('[')
+		}
+		var ed ast.Expr
+		if a, ok := under.(*ast.ArrayType); ok {
+			ed = a.Elt
 		}
 		for i := 0; i < v.Len(); i++ {
 			if i > 0 {
 				p.separate()
 			}
-			p.value(v.Index(i), nil, depth+1, methods)
+			p.value(v.Index(i), ed, depth+1, methods)
 		}
 		p.closeList()
 	case reflect.Map:
 		if p.sharp {
 			if v.IsNil() {
-				p.buf.WriteString(typeString(p.r, v.Type(), nil) + "(nil)")
+				p.buf.WriteString(declTypeString(p.r, v.Type(), decl) + "(nil)")
 				return
 			}
-			p.buf.WriteString(typeString(p.r, v.Type(), nil) + "{")
+			p.buf.WriteString(declTypeString(p.r, v.Type(), decl) + "{")
 		} else {
 			p.buf.WriteString("map[")
+		}
+		var kd, ed ast.Expr
+		if m, ok := under.(*ast.MapType); ok {
+			kd, ed = m.Key, m.Value
 		}
 		keys := v.MapKeys()
 		sort.SliceStable(keys, func(i, j int) bool { return compareValues(keys[i], keys[j]) < 0 })
@@ -666,15 +861,15 @@ func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods 
 			if i > 0 {
 				p.separate()
 			}
-			p.value(k, nil, depth+1, methods)
+			p.value(k, kd, depth+1, methods)
 			p.buf.WriteByte(':')
-			p.value(v.MapIndex(k), nil, depth+1, methods)
+			p.value(v.MapIndex(k), ed, depth+1, methods)
 		}
 		p.closeList()
 	case reflect.Interface:
 		if v.IsNil() {
 			if p.sharp {
-				p.buf.WriteString(typeString(p.r, v.Type(), nil) + "(nil)")
+				p.buf.WriteString(declTypeString(p.r, v.Type(), decl) + "(nil)")
 			} else {
 				p.buf.WriteString("<nil>")
 			}
@@ -692,7 +887,7 @@ func (p *valuePrinter) value(v reflect.Value, nt *namedType, depth int, methods 
 
 // field returns a struct field's value, the value inside when it holds
 // an interpreted value in yaegi's own interface form.
-func (p *valuePrinter) field(v reflect.Value, _ *namedType) reflect.Value {
+func (p *valuePrinter) field(v reflect.Value) reflect.Value {
 	if v.Kind() == reflect.Interface && !v.IsNil() {
 		if u := yaegix.Unwrap(v.Elem()); u.IsValid() && u.Type() != v.Elem().Type() {
 			return u

@@ -114,6 +114,10 @@ func printSymbols(reg *typeRegistry, stdout io.Writer, l *log.Logger, exit func(
 		logTable[name] = v
 		mapTypes[v] = printing
 	}
+	// Not in MapTypes: Declared receives the bare value, whose methods
+	// the formatter finds from its declared type (a String method with a
+	// pointer receiver is not one of a value's, as in Go).
+	declaredV := reflect.ValueOf(Declared)
 	return yaegi.Exports{
 		// Not "fmt/fmt": yaegi's Use treats a table under that key as the
 		// standard library's and loads it all again. Use cleans the path
@@ -125,6 +129,7 @@ func printSymbols(reg *typeRegistry, stdout io.Writer, l *log.Logger, exit func(
 			"DefType":   reflect.ValueOf(reg.defType),
 			"DefMethod": reflect.ValueOf(func(typ, method string, ptr bool, f func(any) string) { reg.defMethod(typ, method, ptr, f) }),
 			"Value":     reflect.ValueOf(reg.arg),
+			"Declared":  declaredV,
 		},
 	}
 }

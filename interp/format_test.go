@@ -61,3 +61,68 @@ fmt.Println(s, fmt.Sprintf("%+v", point{5, 6}), len(fmt.Sprintln(point{})))`},
 	}
 	diffGo(t, cases)
 }
+
+// TestPrintDeclaredTypes prints values of named types that are not
+// structs, which reflection sees as their underlying types, where the cell
+// shows their types: %T and %#v name them, and fmt calls their methods
+// inside slices, maps and fields as Go does.
+func TestPrintDeclaredTypes(t *testing.T) {
+	cases := []goCase{
+		{name: "float", decls: "type celsius float64", body: `c := celsius(21.5)
+fmt.Printf("%T %#v %v\n", c, c, c)
+fmt.Printf("%6.2f|%5v|%-6v|\n", c, c, c)
+fmt.Printf("%v %T %#v\n", []celsius{1, 2}, []celsius{1}, []celsius{1})
+m := map[celsius][]celsius{1: {2}}
+fmt.Printf("%v %#v %T\n", m, m, m)
+a := [2]celsius{3, 4}
+fmt.Printf("%v %#v %T %T\n", a, a, a, &a)`},
+		{name: "stringer", decls: `type colorS int
+func (c colorS) String() string { return "C" }
+type holder struct {
+	C  colorS
+	Cs []colorS
+	M  map[string]colorS
+	P  *colorS
+}
+func firstColor() colorS { return 0 }`, body: `c := colorS(1)
+fmt.Printf("%T %#v %v %d %x %q %5s|\n", c, c, c, c, c, c, c)
+fmt.Println([]colorS{1, 2}, map[string]colorS{"a": 1}, firstColor(), 3)
+h := holder{1, []colorS{1}, map[string]colorS{"x": 2}, nil}
+fmt.Println(h)
+fmt.Printf("%+v\n%#v\n", h, h)
+fmt.Printf("%T %T %v %v\n", h.Cs, h.M, h.Cs, h.M)
+fmt.Println(fmt.Sprint(h.Cs) + fmt.Sprintf("%v", c))`},
+		{name: "composites", decls: "type names []string\ntype lookup map[string]int\ntype grid [][]int", body: `n := names{"a"}
+l := lookup{"x": 1}
+fmt.Printf("%T %#v %v\n", n, n, n)
+fmt.Printf("%T %#v %v\n", l, l, l)
+fmt.Printf("%T %v\n", &n, &n)
+g := grid{{1}}
+fmt.Printf("%T %#v %v\n", g, g, g)
+var nn names
+fmt.Printf("%#v %v\n", nn, nn)`},
+		{name: "errors", decls: `type myErr string
+func (e myErr) Error() string { return "E:" + string(e) }`, body: `e := myErr("x")
+fmt.Println(fmt.Errorf("w: %w", e))
+fmt.Printf("%v %T %#v\n", e, e, e)
+fmt.Println([]myErr{"a"})
+fmt.Printf("%*d|\n", 4, 7)`},
+		{name: "pointer receiver", decls: `type counter int
+func (c *counter) String() string { return "ptr" }
+type box struct{ n int }
+func (b *box) String() string { return "box!" }`, body: `k := counter(2)
+fmt.Println(k, &k)
+fmt.Printf("%v %T %T\n", k, k, &k)
+fmt.Println([]counter{1})
+b := box{3}
+fmt.Println(b, &b, box{4})
+fmt.Printf("%v %+v %s\n", b, b, &b)`},
+		{name: "same fields", decls: "type pa struct{ X int }\ntype pb struct{ X int }", body: `a := pa{1}
+b := pb{2}
+fmt.Printf("%T %#v %T %#v\n", a, a, b, b)
+fmt.Printf("%T\n", []pa{a})`},
+		{name: "type parameter", decls: "type gT struct{ A int }\nfunc showT[T any](x T) { fmt.Printf(\"%T %v\\n\", x, x) }", body: `showT(3)
+showT(gT{1})`},
+	}
+	diffGo(t, cases)
+}

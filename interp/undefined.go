@@ -17,7 +17,7 @@ import (
 // (w := run.Workers[0]). Inside a function, or with the type declared
 // first, the same code works.
 const untypedDefine = "the interpreter cannot work out this variable's value at the top level of a cell; " +
-	"compute it in a function (m := func() int { return max(n, scale) }()), " +
+	"compute it in a function (w := func() runtimes.WorkerStats { return run.Workers[0] }()), " +
 	"or declare it with its type first and assign it (var w runtimes.WorkerStats; w = run.Workers[0])"
 
 // undefinedName returns the position and name of the first identifier of

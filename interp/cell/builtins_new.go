@@ -2,6 +2,7 @@ package cell
 
 import (
 	"go/ast"
+	"go/token"
 )
 
 // Built-ins of newer Go that yaegi v0.16.1 gets wrong rather than
@@ -77,32 +78,9 @@ func (r *rewriter) minMaxConst(u *unit, call *ast.CallExpr) {
 		return
 	}
 	text := func(n ast.Node) string { return u.src[u.offset(n.Pos()):u.offset(n.End())] }
-	typed, untyped := "", ""
-	mixed := false
-	for _, a := range call.Args {
-		t, isConst := r.exprType(a, text)
-		if t == "" {
-			return
-		}
-		switch {
-		case isConst && untyped == "":
-			untyped = t
-		case isConst:
-			if t != untyped {
-				mixed = true
-			}
-			untyped = widerConst(untyped, t)
-		case typed == "":
-			typed = t
-		case typed != t:
-			return // Go rejects it; yaegi's error stands
-		}
-	}
-	t := typed
+	t, _, mixed := r.minMaxType(call, text)
 	if t == "" {
-		t = untyped
-	} else if untyped != "" {
-		mixed = true
+		return
 	}
 	if mixed {
 		end := u.offset(id.End())
@@ -111,4 +89,84 @@ func (r *rewriter) minMaxConst(u *unit, call *ast.CallExpr) {
 	if r.topDefine(u, call) {
 		r.wrapDefine(u, call, t)
 	}
+}
+
+// minMaxType is the type of a call of min or max: its typed arguments'
+// type, or the default type of its constants (untyped); mixed says that
+// the polyfill needs it stated. "" when an argument's type is unknown or
+// Go rejects the call.
+func (r *rewriter) minMaxType(call *ast.CallExpr, text func(ast.Node) string) (t string, untyped, mixed bool) {
+	typed, consts := "", ""
+	for _, a := range call.Args {
+		at, isConst := r.exprType(a, text)
+		if at == "" {
+			return "", false, false
+		}
+		switch {
+		case isConst && consts == "":
+			consts = at
+		case isConst:
+			if at != consts {
+				mixed = true
+			}
+			consts = widerConst(consts, at)
+		case typed == "":
+			typed = at
+		case typed != at:
+			return "", false, false // Go rejects it; yaegi's error stands
+		}
+	}
+	if typed == "" {
+		return consts, true, mixed
+	}
+	return typed, false, mixed || consts != ""
+}
+
+// minMaxDefines wraps the value of a top-level define that has a min or
+// max call inside a larger expression ("z := max(n, 2) * scale") in a
+// function literal called in place, as topDefine does for a call that is
+// the whole value: at the top level of a cell yaegi v0.16.1 failed on
+// it ("constant definition loop", or a nil pointer when it ran).
+func (r *rewriter) minMaxDefines(u *unit) {
+	text := func(n ast.Node) string { return u.src[u.offset(n.Pos()):u.offset(n.End())] }
+	for _, st := range u.stmts {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE || len(as.Rhs) != 1 {
+			continue
+		}
+		v := as.Rhs[0]
+		if call, ok := v.(*ast.CallExpr); ok && r.isMinMax(call) {
+			continue // topDefine's
+		}
+		var calls []*ast.CallExpr
+		ast.Inspect(v, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.CallExpr:
+				if r.isMinMax(n) {
+					calls = append(calls, n)
+				}
+			}
+			return true
+		})
+		t, _ := r.exprType(v, text)
+		if len(calls) == 0 || t == "" {
+			continue
+		}
+		for _, c := range calls {
+			// A call of constants only is a constant in Go, of the kind
+			// the whole expression gives it (max(2, 3) * 1.5 is 4.5).
+			if _, untyped, mixed := r.minMaxType(c, text); untyped && !mixed {
+				end := u.offset(c.Fun.End())
+				u.edit(end, end, "["+t+"]")
+			}
+		}
+		r.wrapDefine(u, v, t)
+	}
+}
+
+func (r *rewriter) isMinMax(call *ast.CallExpr) bool {
+	id, ok := call.Fun.(*ast.Ident)
+	return ok && (id.Name == "min" || id.Name == "max") && !r.shadowed(id.Name)
 }

@@ -316,7 +316,7 @@ func (r *rewriter) genericCallType(call *ast.CallExpr, text func(ast.Node) strin
 // a function literal returning res: yaegi v0.16.1 cannot type a
 // cell-level variable defined by a generic call (x := slices.Clone(s)),
 // but it can inside a function.
-func (r *rewriter) wrapDefine(u *unit, call *ast.CallExpr, res string) {
+func (r *rewriter) wrapDefine(u *unit, call ast.Expr, res string) {
 	if res == "" {
 		return
 	}
@@ -437,4 +437,112 @@ func fieldTypes(fl *ast.FieldList) []ast.Expr {
 		}
 	}
 	return out
+}
+
+// topVarInits rewrites the package-level variable declarations of a
+// declaration unit whose values read variables: yaegi v0.16.1 cannot
+// initialize a package-level variable from a variable of an earlier
+// evaluation (a session variable, or one a top-level statement of the
+// cell defined: "variable definition loop"). The variable is declared
+// with its type, and assigned in an init function of the same evaluation,
+// which yaegi runs after the declarations, in the order of the cell, as Go
+// runs a package's initialization:
+//
+//	var m int = max(n, scale)  →  var m int; func init() { m = max(n, scale) }
+//
+// A declaration whose type the session cannot tell is left alone (yaegi's
+// error says what to do). It runs after the unit's other rewrites: the
+// values move with their edits.
+func (r *rewriter) topVarInits(u *unit) {
+	if !u.isDecl() {
+		return
+	}
+	text := func(n ast.Node) string { return u.src[u.offset(n.Pos()):u.offset(n.End())] }
+	for _, d := range u.file.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			continue
+		}
+		var inits []string
+		for _, sp := range gd.Specs {
+			vs := sp.(*ast.ValueSpec)
+			if len(vs.Values) == 0 || len(vs.Values) != len(vs.Names) || !r.readsVariables(vs.Values) {
+				continue
+			}
+			typ := ""
+			if vs.Type == nil {
+				for _, v := range vs.Values {
+					t, _ := r.exprType(v, text)
+					if t == "" || strings.HasPrefix(t, "(") || typ != "" && t != typ {
+						typ = ""
+						break
+					}
+					typ = t
+				}
+				if typ == "" {
+					continue
+				}
+			}
+			var names, values []string
+			for i, id := range vs.Names {
+				names = append(names, id.Name)
+				from, to := u.offset(vs.Values[i].Pos()), u.offset(vs.Values[i].End())
+				values = append(values, u.apply(from, to))
+				u.dropEdits(from, to)
+			}
+			inits = append(inits, "func init() { "+strings.Join(names, ", ")+" = "+strings.Join(values, ", ")+" }")
+			for _, n := range names {
+				r.initVars[n] = true
+			}
+			last := vs.Values[len(vs.Values)-1]
+			if vs.Type != nil {
+				u.edit(u.offset(vs.Type.End()), u.offset(last.End()), "")
+			} else {
+				u.edit(u.offset(vs.Names[len(vs.Names)-1].End()), u.offset(last.End()), " "+typ)
+			}
+		}
+		if len(inits) > 0 {
+			end := u.offset(gd.End())
+			u.edit(end, end, "\n"+strings.Join(inits, "\n"))
+		}
+	}
+}
+
+// readsVariables reports values that name a variable of the session or of
+// the cell's top level (or a name the session cannot tell apart from one).
+func (r *rewriter) readsVariables(values []ast.Expr) bool {
+	found := false
+	for _, v := range values {
+		ast.Inspect(v, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				ast.Inspect(n.X, func(m ast.Node) bool {
+					if id, ok := m.(*ast.Ident); ok && r.isVariable(id.Name) {
+						found = true
+					}
+					return !found
+				})
+				return false
+			case *ast.Ident:
+				found = found || r.isVariable(n.Name)
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// isVariable reports a variable of an earlier evaluation: the session's,
+// one a top-level statement of the cell defines, or one of the cell's
+// declarations that topVarInits rewrote (its value is assigned in an init
+// function, after the plain declarations of its evaluation).
+func (r *rewriter) isVariable(name string) bool {
+	if r.initVars[name] || r.stmtVars[name] {
+		return true
+	}
+	if r.declNames[name] {
+		return false // the cell's own declaration of it
+	}
+	d, ok := r.s.definition(name)
+	return ok && d.Kind == kindVar
 }

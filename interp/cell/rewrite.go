@@ -69,6 +69,11 @@ type rewriter struct {
 	typeSpecs map[string]*ast.TypeSpec // the session's and the cell's types, parsed when needed (assert.go)
 	variadics map[string]string        // variadic parameters of the cell's functions, as slice types (chanrange.go)
 	unitFile  *ast.File                // the unit being rewritten (scopedtype.go)
+
+	// Package-level names of the cell: those its statements define and
+	// those its declarations define, and the variables whose values
+	// topVarInits moved to init functions (generics_calls.go).
+	stmtVars, declNames, initVars map[string]bool
 }
 
 // rewrite returns the item's text with the rewrites applied, and keeps the
@@ -109,6 +114,16 @@ func newRewriter(sc Scope, units []*unit, cell int, cellNames map[string]bool) *
 	r.recovering = map[string]bool{}
 	r.bound = map[*ast.DeferStmt]bool{}
 	r.cellTypes = collectCellTypes(units)
+	r.stmtVars, r.declNames, r.initVars = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, u := range units {
+		for _, name := range u.defines {
+			if u.isDecl() {
+				r.declNames[name] = true
+			} else {
+				r.stmtVars[name] = true
+			}
+		}
+	}
 	for _, u := range units {
 		r.collectNames(u.file)
 		for _, d := range u.file.Decls {
@@ -348,6 +363,7 @@ func (r *rewriter) unit(u *unit) {
 	r.renames = map[*ast.Ident]string{}
 	r.copies = nil
 	r.unitFile = u.file
+	r.declaredOperands(u)
 	r.loopClosures(u.file)
 	r.deferredClosures(u)
 	r.methodExprs(u)
@@ -400,6 +416,7 @@ func (r *rewriter) unit(u *unit) {
 		at := u.offset(c.lbrace) + 1
 		u.edit(at, at, c.text)
 	}
+	r.minMaxDefines(u)
 	r.skipDefersOnExit(u)
 	r.bindArgs(u)
 	// After the edits inside their headers, which the new header includes.
@@ -421,6 +438,7 @@ func (r *rewriter) unit(u *unit) {
 	r.loopScopes(u)
 	r.ownFrameFuncLits(u)
 	r.selectBranches(u)
+	r.topVarInits(u)
 }
 
 // needsFuncScope reports whether a top-level compound statement declares

@@ -2,6 +2,7 @@ package cell
 
 import (
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"strconv"
 	"strings"
@@ -9,16 +10,21 @@ import (
 
 // yaegi v0.16.1 gives a named type that is not a struct (type Color int)
 // the reflect type of its underlying type, so a []Color reaches fmt as an
-// []int and prints its numbers ([2 0]) where Go calls each element's
-// String method ([blue red]). Where the cell shows the static type of a
-// print argument (a variable or parameter declared []Color or [N]Color, a
-// composite literal, a session variable), and fmt would call the
-// element's String or Error method (the operands of Print, Println,
-// Sprint, ..., those of Printf-style verbs %v, %s, %x, %X and %q without
-// #, and a cell's final expression), the session hands fmt the elements
-// as fmt.Stringer (or error) values instead:
+// []int: it printed its numbers ([2 0]) where Go calls each element's
+// String method ([blue red]), and %T said []int where Go says
+// []main.Color. Where the cell shows the static type of an operand of a
+// printing function of fmt or log (a variable or parameter declared with
+// it, a composite literal, a conversion, a session variable, a function's
+// declared result) and that type names a session type, the session hands
+// the operand to fmt with its type, which the formatter follows through
+// elements, keys and fields (format.go):
 //
-//	fmt.Println(cs)  →  fmt.Println(func(_spinlabX []Color) []_spinlabfmt.Stringer { ... }(cs))
+//	fmt.Println(cs)  →  fmt.Println(_spinlabrt.Declared("[]Color", cs))
+//
+// A cell's final expression of such a slice type is shown through
+// fmt.Stringer (or error) values instead:
+//
+//	cs  →  func(_spinlabX []Color) []_spinlabfmt.Stringer { ... }(cs)
 
 // printFuncs are the printing functions whose operands print with %v,
 // by package, with the index of their first operand.
@@ -33,8 +39,8 @@ var printfFuncs = map[string]map[string]int{
 	"log": {"Printf": 0, "Fatalf": 0, "Panicf": 0},
 }
 
-// stringerSlices rewrites the print arguments of the unit that are slices
-// or arrays of a session type with a String or Error method.
+// stringerSlices rewrites a final expression that is a slice or array of
+// a session type with a String or Error method.
 func (r *rewriter) stringerSlices(u *unit) {
 	text := func(n ast.Node) string { return u.src[u.offset(n.Pos()):u.offset(n.End())] }
 	wrap := func(a ast.Expr) {
@@ -50,6 +56,23 @@ func (r *rewriter) stringerSlices(u *unit) {
 			wrap(e)
 		}
 	}
+}
+
+// declaredOperands hands the operands of the unit's printing calls whose
+// types name a session type to fmt with their types. It runs before the
+// unit's other rewrites, so that its wrapper encloses theirs (the
+// conversion resultConversions puts around a call's result).
+func (r *rewriter) declaredOperands(u *unit) {
+	text := func(n ast.Node) string { return u.src[u.offset(n.Pos()):u.offset(n.End())] }
+	local := localTypeNames(u.file)
+	declare := func(a ast.Expr) {
+		t, _ := r.exprType(a, text)
+		if t == "" || strings.Contains(text(a), "\n") || !r.namesSessionType(t, local) {
+			return
+		}
+		u.edit(u.offset(a.Pos()), u.offset(a.Pos()), rtName+".Declared("+strconv.Quote(t)+", ")
+		u.edit(u.offset(a.End()), u.offset(a.End()), ")")
+	}
 	ast.Inspect(u.file, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok || call.Ellipsis.IsValid() {
@@ -60,52 +83,51 @@ func (r *rewriter) stringerSlices(u *unit) {
 			return true
 		}
 		pkg, ok := sel.X.(*ast.Ident)
-		if !ok || r.sessionType(pkg.Name) || r.varTypes[pkg.Name] != "" {
+		if !ok || r.sessionType(pkg.Name) || r.varTypes[pkg.Name] != "" || packagePath(r.defs, pkg.Name) != pkg.Name {
 			return true
 		}
-		var args []ast.Expr
-		if first, ok := printFuncs[pkg.Name][sel.Sel.Name]; ok && len(call.Args) > first {
-			args = call.Args[first:]
-		} else if at, ok := printfFuncs[pkg.Name][sel.Sel.Name]; ok && len(call.Args) > at {
-			lit, ok := call.Args[at].(*ast.BasicLit)
+		first, ok := printFuncs[pkg.Name][sel.Sel.Name]
+		if at, isf := printfFuncs[pkg.Name][sel.Sel.Name]; isf {
+			first, ok = at+1, true
+		}
+		if !ok || len(call.Args) <= first {
+			return true
+		}
+		var verbs []rune
+		if pkg.Name == "fmt" && sel.Sel.Name == "Errorf" {
+			// %w's operand must reach Errorf as the error it is.
+			lit, ok := call.Args[0].(*ast.BasicLit)
 			if !ok || lit.Kind != token.STRING {
 				return true
 			}
 			format, err := strconv.Unquote(lit.Value)
-			if err != nil {
+			if verbs = formatVerbs(format); err != nil || verbs == nil {
 				return true
 			}
-			for i, methods := range methodVerbs(format) {
-				if methods && at+1+i < len(call.Args) {
-					args = append(args, call.Args[at+1+i])
-				}
-			}
 		}
-		for _, a := range args {
-			wrap(a)
+		for i, a := range call.Args[first:] {
+			if verbs != nil && (i >= len(verbs) || verbs[i] == 'w') {
+				continue
+			}
+			declare(a)
 		}
 		return true
 	})
 }
 
-// methodVerbs tells, for each operand of a Printf format, whether fmt
-// calls its String or Error method (%v, %+v, %s, %x, %X, %q): nil when the format
-// uses explicit argument indexes.
-func methodVerbs(format string) []bool {
-	var out []bool
+// formatVerbs returns the verb of each operand of a Printf format ('*'
+// for a width or precision operand): nil when the format uses explicit
+// argument indexes.
+func formatVerbs(format string) []rune {
+	verbs := []rune{}
 	for i := 0; i < len(format); i++ {
 		if format[i] != '%' {
 			continue
 		}
 		i++
-		sharp := false
-		for i < len(format) && strings.IndexByte("+-# 0", format[i]) >= 0 {
-			sharp = sharp || format[i] == '#'
-			i++
-		}
-		for i < len(format) && (format[i] >= '0' && format[i] <= '9' || format[i] == '.' || format[i] == '*') {
+		for i < len(format) && strings.IndexByte("+-# 0123456789.*", format[i]) >= 0 {
 			if format[i] == '*' {
-				out = append(out, false)
+				verbs = append(verbs, '*')
 			}
 			i++
 		}
@@ -114,16 +136,87 @@ func methodVerbs(format string) []bool {
 		}
 		switch format[i] {
 		case '%':
-			continue
 		case '[':
 			return nil
-		case 'v', 's', 'x', 'X', 'q':
-			out = append(out, !sharp)
 		default:
-			out = append(out, false)
+			verbs = append(verbs, rune(format[i]))
 		}
 	}
-	return out
+	return verbs
+}
+
+// namesSessionType reports a type (as the cell writes it) that names, where
+// the formatter follows it, a non-generic session type that is not an
+// interface, has no Format method and is not shadowed by a type a function
+// of the cell declares (local).
+func (r *rewriter) namesSessionType(t string, local map[string]bool) bool {
+	e, err := parser.ParseExpr(t)
+	if err != nil {
+		return false
+	}
+	found, refused := false, false
+	var walk func(e ast.Expr)
+	walk = func(e ast.Expr) {
+		switch e := e.(type) {
+		case *ast.Ident:
+			ts := r.sessionTypeSpecs()[e.Name]
+			if ts == nil {
+				return
+			}
+			if local[e.Name] || ts.TypeParams != nil || ts.Assign.IsValid() {
+				refused = true
+				return
+			}
+			if _, ok := r.methods[e.Name+".Format"]; ok {
+				refused = true
+				return
+			}
+			if _, ok := ts.Type.(*ast.InterfaceType); !ok {
+				found = true
+			}
+		case *ast.ParenExpr:
+			walk(e.X)
+		case *ast.StarExpr:
+			walk(e.X)
+		case *ast.ArrayType:
+			walk(e.Elt)
+		case *ast.MapType:
+			walk(e.Key)
+			walk(e.Value)
+		case *ast.ChanType:
+			walk(e.Value)
+		}
+	}
+	walk(e)
+	return found && !refused
+}
+
+// localTypeNames returns the names of the types declared inside function
+// bodies of a file, and of the type parameters of its functions.
+func localTypeNames(f *ast.File) map[string]bool {
+	names := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if ft, ok := n.(*ast.FuncType); ok && ft.TypeParams != nil {
+			for _, p := range ft.TypeParams.List {
+				for _, id := range p.Names {
+					names[id.Name] = true
+				}
+			}
+		}
+		if b, ok := n.(*ast.BlockStmt); ok {
+			for _, st := range b.List {
+				if ds, ok := st.(*ast.DeclStmt); ok {
+					if gd, ok := ds.Decl.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+						for _, sp := range gd.Specs {
+							names[sp.(*ast.TypeSpec).Name.Name] = true
+						}
+					}
+				}
+			}
+		}
+		return true
+	})
+	return names
 }
 
 // stringerSlice returns the function literal that turns a value of type

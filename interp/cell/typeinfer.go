@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"reflect"
 	"strconv"
 	"strings"
@@ -113,8 +114,16 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 			}
 		}
 	case *ast.CallExpr:
+		if r.isMinMax(e) {
+			if t, untyped, _ := r.minMaxType(e, text); untyped {
+				return t, true
+			}
+		}
 		return r.callType(e, text), false
 	case *ast.SelectorExpr:
+		if t := r.fieldType(e, text); t != "" {
+			return t, false
+		}
 		// A function of a compiled package, as a value: strconv.Itoa.
 		pkg, ok := e.X.(*ast.Ident)
 		if !ok || !r.isPackage(pkg.Name) {
@@ -135,6 +144,32 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 		}
 	}
 	return "", false
+}
+
+// fieldType types x.f, a field that a session struct type declares
+// (promoted fields are not followed).
+func (r *rewriter) fieldType(e *ast.SelectorExpr, text func(ast.Node) string) string {
+	if id, ok := e.X.(*ast.Ident); ok && r.isPackage(id.Name) && r.varTypes[id.Name] == "" {
+		return ""
+	}
+	t, _ := r.exprType(e.X, text)
+	t = strings.TrimPrefix(t, "*")
+	ts := r.sessionTypeSpecs()[t]
+	if ts == nil || ts.TypeParams != nil || ts.Assign.IsValid() {
+		return ""
+	}
+	st, ok := ts.Type.(*ast.StructType)
+	if !ok {
+		return ""
+	}
+	for _, f := range st.Fields.List {
+		for _, id := range f.Names {
+			if id.Name == e.Sel.Name {
+				return types.ExprString(f.Type)
+			}
+		}
+	}
+	return ""
 }
 
 // widerConst is the default type of an expression of two untyped
@@ -188,14 +223,21 @@ func (r *rewriter) callType(e *ast.CallExpr, text func(ast.Node) string) string 
 			return f.Name
 		case f.Name == "len" || f.Name == "cap":
 			return "int"
+		case f.Name == "min" || f.Name == "max":
+			if t, untyped, _ := r.minMaxType(e, text); !untyped {
+				return t
+			}
 		case f.Name == "append" && len(e.Args) > 0:
 			t, _ := r.exprType(e.Args[0], text)
 			return t
 		}
 	case *ast.SelectorExpr:
 		pkg, ok := f.X.(*ast.Ident)
-		if !ok || !r.isPackage(pkg.Name) || len(e.Args) == 0 {
+		if !ok || !r.isPackage(pkg.Name) {
 			return ""
+		}
+		if len(e.Args) == 0 {
+			return r.compiledResult(pkg.Name, f.Sel.Name)
 		}
 		arg, _ := r.exprType(e.Args[0], text)
 		switch pkg.Name + "." + f.Sel.Name {
@@ -257,6 +299,26 @@ func (r *rewriter) callType(e *ast.CallExpr, text func(ast.Node) string) string 
 		case "strings.Fields", "strings.Split":
 			return "[]string"
 		}
+		return r.compiledResult(pkg.Name, f.Sel.Name)
+	}
+	return ""
+}
+
+// compiledResult types the call of a function of a compiled package with
+// one result (fmt.Sprint: string).
+func (r *rewriter) compiledResult(pkg, name string) string {
+	path := packagePath(r.defs, pkg)
+	if path == "" {
+		return ""
+	}
+	v, ok := symbols.Table(symbolKey(path))[name]
+	if !ok || !v.IsValid() || v.Kind() != reflect.Func || v.Type().NumOut() != 1 {
+		return ""
+	}
+	// Only a type the cell can write: predeclared, or of the package
+	// itself under its own name.
+	if t := v.Type().Out(0); writable(t, path, pkg, map[reflect.Type]bool{}) {
+		return r.s.sourceType(t)
 	}
 	return ""
 }
@@ -482,4 +544,184 @@ func (r *rewriter) constType(source, name string) (typ string, untyped bool) {
 		}
 	}
 	return "", false
+}
+
+// scopedVarTypes returns the cell's variable types (varTypes) as they
+// stand at node at of file: the parameters and the declarations of the
+// functions, blocks and statements that enclose it, before it, take
+// their place, in order, so that a name a function declares twice, or
+// that another function declares otherwise, has the type that holds
+// there. A declaration whose type is not evident makes its name unknown
+// ("") there, rather than the session variable of that name.
+func (r *rewriter) scopedVarTypes(file *ast.File, at ast.Node, text func(ast.Node) string) map[string]string {
+	var path []ast.Node
+	ast.Inspect(file, func(n ast.Node) bool {
+		if n == nil || path != nil && path[len(path)-1] == at {
+			return false
+		}
+		if n.Pos() <= at.Pos() && at.End() <= n.End() {
+			path = append(path, n)
+			return n != at
+		}
+		return false
+	})
+	saved := r.varTypes
+	defer func() { r.varTypes = saved }()
+	scoped := map[string]string{}
+	for name, t := range saved {
+		scoped[name] = t
+	}
+	r.varTypes = scoped
+	fields := func(fl *ast.FieldList) {
+		if fl == nil {
+			return
+		}
+		for _, f := range fl.List {
+			t := text(f.Type)
+			if e, ok := f.Type.(*ast.Ellipsis); ok {
+				t = "[]" + text(e.Elt)
+			}
+			for _, id := range f.Names {
+				scoped[id.Name] = t
+			}
+		}
+	}
+	declare := func(st ast.Stmt) {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok != token.DEFINE {
+				return
+			}
+			types := make([]string, len(st.Lhs))
+			if len(st.Lhs) == len(st.Rhs) {
+				for i, e := range st.Rhs {
+					types[i], _ = r.exprType(e, text)
+				}
+			}
+			for i, l := range st.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+					scoped[id.Name] = types[i]
+				}
+			}
+		case *ast.DeclStmt:
+			gd, ok := st.Decl.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				return
+			}
+			for _, sp := range gd.Specs {
+				vs := sp.(*ast.ValueSpec)
+				for i, id := range vs.Names {
+					t := ""
+					switch {
+					case vs.Type != nil:
+						t = text(vs.Type)
+					case len(vs.Values) == len(vs.Names):
+						t, _ = r.exprType(vs.Values[i], text)
+					}
+					scoped[id.Name] = t
+				}
+			}
+		}
+	}
+	before := func(list []ast.Stmt, child ast.Node) {
+		for _, st := range list {
+			if st == child {
+				return
+			}
+			declare(st)
+		}
+	}
+	for i, n := range path {
+		var child ast.Node
+		if i+1 < len(path) {
+			child = path[i+1]
+		}
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			fields(n.Recv)
+			fields(n.Type.Params)
+			fields(n.Type.Results)
+		case *ast.FuncLit:
+			fields(n.Type.Params)
+			fields(n.Type.Results)
+		case *ast.BlockStmt:
+			before(n.List, child)
+		case *ast.CaseClause:
+			before(n.Body, child)
+		case *ast.CommClause:
+			if as, ok := n.Comm.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+				for _, l := range as.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						scoped[id.Name] = ""
+					}
+				}
+			}
+			before(n.Body, child)
+		case *ast.IfStmt:
+			if n.Init != nil && child != n.Init {
+				declare(n.Init)
+			}
+		case *ast.SwitchStmt:
+			if n.Init != nil && child != n.Init {
+				declare(n.Init)
+			}
+		case *ast.TypeSwitchStmt:
+			if n.Init != nil && child != n.Init {
+				declare(n.Init)
+			}
+			if as, ok := n.Assign.(*ast.AssignStmt); ok && len(as.Lhs) == 1 {
+				if id, ok := as.Lhs[0].(*ast.Ident); ok {
+					scoped[id.Name] = ""
+					for _, c := range n.Body.List {
+						cc := c.(*ast.CaseClause)
+						if len(cc.List) == 1 && cc.Pos() <= at.Pos() && at.End() <= cc.End() {
+							if t := text(cc.List[0]); t != "nil" {
+								scoped[id.Name] = t
+							}
+						}
+					}
+				}
+			}
+		case *ast.ForStmt:
+			if n.Init != nil && child != n.Init {
+				declare(n.Init)
+			}
+		case *ast.RangeStmt:
+			if n.Tok != token.DEFINE || child != n.Body {
+				break
+			}
+			k, v := r.rangeTypes(n.X, text)
+			if id, ok := n.Key.(*ast.Ident); ok {
+				scoped[id.Name] = k
+			}
+			if id, ok := n.Value.(*ast.Ident); ok {
+				scoped[id.Name] = v
+			}
+		}
+	}
+	return scoped
+}
+
+// rangeTypes types the key and value of a range over x.
+func (r *rewriter) rangeTypes(x ast.Expr, text func(ast.Node) string) (key, value string) {
+	t, _ := r.exprType(x, text)
+	switch {
+	case intTypes[t]:
+		return t, ""
+	case t == "string":
+		return "int", "rune"
+	case strings.HasPrefix(t, "[]"):
+		return "int", t[2:]
+	case strings.HasPrefix(t, "map["):
+		k, v, _ := splitMapType(t)
+		return k, v
+	case strings.HasPrefix(t, "chan "):
+		return strings.TrimPrefix(t, "chan "), ""
+	}
+	if e, err := parser.ParseExpr(t); err == nil {
+		if a, ok := e.(*ast.ArrayType); ok && a.Len != nil {
+			return "int", t[a.Elt.Pos()-1:]
+		}
+	}
+	return "", ""
 }
