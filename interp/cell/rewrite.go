@@ -279,6 +279,15 @@ func (r *rewriter) isInt(e ast.Expr) bool {
 			if r.intTypes[f.Name] && len(e.Args) == 1 {
 				return true
 			}
+			if fn, ok := r.funcs[f.Name]; ok && !r.shadowedByVar(f.Name) {
+				// a function of this cell with one integer result
+				res := fn.ft.Results
+				if fn.ft.TypeParams != nil || res == nil || len(res.List) != 1 || len(res.List[0].Names) > 1 {
+					return false
+				}
+				t := fn.text(res.List[0].Type)
+				return intTypes[t] || r.intTypes[t]
+			}
 			if t := r.s.resultType(f.Name); t != "" {
 				return intTypes[t] || r.intTypes[t]
 			}
@@ -499,6 +508,12 @@ func (r *rewriter) rangeInt(u *unit, n *ast.RangeStmt) {
 	case *ast.CallExpr:
 		if id, ok := e.Fun.(*ast.Ident); ok && (r.intTypes[id.Name] || intTypes[id.Name]) {
 			zero = id.Name + "(0)"
+		} else if ok && !r.shadowedByVar(id.Name) {
+			// a function's declared named result: for i := range size()
+			// with size() Count makes i a Count, as in Go
+			if t := r.namedResult(id.Name); t != "" && !strings.HasPrefix(t, "(") {
+				zero = t + "(0)"
+			}
 		}
 	}
 	var head string
