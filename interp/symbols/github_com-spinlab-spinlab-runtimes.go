@@ -38,7 +38,6 @@ func init() {
 			"ThisMachine":        reflect.ValueOf(runtimes.ThisMachine),
 			"Thread":             reflect.ValueOf(runtimes.Thread),
 			"Threads":            reflect.ValueOf(runtimes.Threads),
-			"WorkerPooled":       reflect.ValueOf(runtimes.WorkerPooled),
 
 			// type definitions
 			"BenchOptions":   reflect.ValueOf((*runtimes.BenchOptions)(nil)),
