@@ -47,7 +47,9 @@
 // assigned to a variable of a compiled interface type (var err error =
 // myErr{…}) is parenthesized, so that yaegi stores it as an error and not
 // as the bare value, which a copy of the variable could not take
-// (ifacelit.go).
+// (ifacelit.go); a type declared in a function that shadows a type of the
+// session or the cell is renamed in its scope, since yaegi resolves the
+// local name to the package's type (localtypes.go).
 //
 // Newer Go that yaegi cannot run is closed in spinlab's own code (no change
 // to yaegi): slices, maps, cmp and iter.Pull are spinlab's interpreted
