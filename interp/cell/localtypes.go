@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"maps"
+	"strings"
+	"unicode/utf8"
 )
 
 // yaegi v0.16.1 resolves the name of a type declared inside a function
@@ -20,21 +23,30 @@ import (
 // that shadows a type of the session or of the cell gets a name of its
 // own, in its declaration and wherever it is in scope:
 //
-//	type Item string; var x Item = "s"  →  type _spinlabT1Item string; var x _spinlabT1Item = "s"
+//	type Item string; var x Item = "s"  →  type I000 string; var x I000 = "s"
 //
 // The unit is parsed again from the renamed source, so that the other
-// rewrites read the local type by its new name. Lines keep their
-// numbers.
+// rewrites read the local type by its new name. The new name has the
+// length of the old one (its first letter, then digits; another letter
+// for a one-letter name) and is no name of the unit or the session, so
+// that every offset in the unit, and with it every position the session
+// reports in the cell, stays where it was; the unit's Src is still the
+// cell's text, which the type checker reads (its messages name the type
+// as the cell does). A type for which no such name is free keeps its
+// name.
 
 // renameLocalTypes renames the local types of the units that shadow a
 // type of the session (defs) or a type the cell declares, and returns the
 // units, parsed again where they changed.
 func renameLocalTypes(units []*unit, defs []Definition) []*unit {
 	globals := map[string]bool{}
+	used := map[string]bool{} // the names a new name must not be
 	for _, d := range defs {
 		if d.Kind == kindType {
 			globals[d.Name] = true
 		}
+		name, _, _ := strings.Cut(d.Name, ".")
+		used[name] = true
 	}
 	for name := range collectCellTypes(units) {
 		globals[name] = true
@@ -42,9 +54,16 @@ func renameLocalTypes(units []*unit, defs []Definition) []*unit {
 	if len(globals) == 0 {
 		return units
 	}
-	n := 0
+	for _, u := range units {
+		ast.Inspect(u.file, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+			return true
+		})
+	}
 	for i, u := range units {
-		lt := &localTypes{u: u, globals: globals, n: &n}
+		lt := &localTypes{u: u, globals: globals, used: used}
 		ast.Inspect(u.file, func(node ast.Node) bool {
 			switch node := node.(type) {
 			case *ast.FuncDecl:
@@ -65,6 +84,7 @@ func renameLocalTypes(units []*unit, defs []Definition) []*unit {
 			continue
 		}
 		it := u.item
+		it.cellSrc = u.src
 		it.src = u.apply(0, len(u.src))
 		nu, err := parseUnit(it)
 		if err != nil {
@@ -80,7 +100,37 @@ func renameLocalTypes(units []*unit, defs []Definition) []*unit {
 type localTypes struct {
 	u       *unit
 	globals map[string]bool
-	n       *int
+	used    map[string]bool
+}
+
+// fresh returns an unused name of the length of name, or "".
+func (lt *localTypes) fresh(name string) string {
+	var candidates []string
+	if len(name) == 1 {
+		for c := 'A'; c <= 'z'; c++ {
+			if c <= 'Z' || c >= 'a' {
+				candidates = append(candidates, string(c))
+			}
+		}
+	} else if name[0] < utf8.RuneSelf {
+		limit := 1
+		for range len(name) - 1 {
+			limit *= 10
+			if limit > 10000 {
+				break
+			}
+		}
+		for k := range limit {
+			candidates = append(candidates, fmt.Sprintf("%c%0*d", name[0], len(name)-1, k))
+		}
+	}
+	for _, c := range candidates {
+		if !lt.used[c] && !lt.globals[c] && types.Universe.Lookup(c) == nil {
+			lt.used[c] = true
+			return c
+		}
+	}
+	return ""
 }
 
 // funcLits walks the bodies of the function literals in node.
@@ -114,9 +164,11 @@ func (lt *localTypes) walk(list []ast.Stmt, env map[string]string) {
 			if gd.Tok == token.TYPE {
 				for _, sp := range gd.Specs {
 					ts := sp.(*ast.TypeSpec)
+					fresh := ""
 					if lt.globals[ts.Name.Name] {
-						*lt.n++
-						fresh := fmt.Sprintf("_spinlabT%d%s", *lt.n, ts.Name.Name)
+						fresh = lt.fresh(ts.Name.Name)
+					}
+					if fresh != "" {
 						env[ts.Name.Name] = fresh
 						lt.u.edit(lt.u.offset(ts.Name.Pos()), lt.u.offset(ts.Name.End()), fresh)
 					} else {
