@@ -189,3 +189,15 @@ func TestTypeCheckerDropsItsPackages(t *testing.T) {
 	}
 	fail()
 }
+
+// TestTypeErrorShadowingLocalType checks that a type error involving a
+// local type that shadows a session type (which the front end renames for
+// yaegi) names the type as the cell does, at the cell's position.
+func TestTypeErrorShadowingLocalType(t *testing.T) {
+	got := compileError(t, "type Item int",
+		"func h() {\n\ttype Item float64\n\tvar y Item = \"bad\"\n\t_ = y\n}")
+	want := `cell[2]:3:15: cannot use "bad" (untyped string constant) as Item value in variable declaration`
+	if got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}

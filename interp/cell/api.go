@@ -192,7 +192,12 @@ func DeclaredTag(f reflect.StructField) reflect.StructTag { return declaredTag(f
 func (it item) Kind() string { return it.kind }
 
 // Src is the exact text of the item in its cell.
-func (it item) Src() string { return it.src }
+func (it item) Src() string {
+	if it.cellSrc != "" {
+		return it.cellSrc
+	}
+	return it.src
+}
 
 // Off is the byte offset of the item in its cell (-1 if Synthetic).
 func (it item) Off() int { return it.off }

@@ -43,7 +43,13 @@
 // []fmt.Stringer (stringslice.go); a range over a slice of channels goes
 // by index (chanrange.go); os.Exit and log.Fatal skip the deferred calls
 // of interpreted code (exit.go) and log's printing functions know their
-// cell and line (logpos.go).
+// cell and line (logpos.go); a composite literal of a session type
+// assigned to a variable of a compiled interface type (var err error =
+// myErr{…}) is parenthesized, so that yaegi stores it as an error and not
+// as the bare value, which a copy of the variable could not take
+// (ifacelit.go); a type declared in a function that shadows a type of the
+// session or the cell is renamed in its scope, since yaegi resolves the
+// local name to the package's type (localtypes.go).
 //
 // Newer Go that yaegi cannot run is closed in spinlab's own code (no change
 // to yaegi): slices, maps, cmp and iter.Pull are spinlab's interpreted

@@ -110,6 +110,7 @@ func prepare(s Scope, code string, cell int) ([]*unit, error) {
 	if err := unsupportedTopLevel(code, cell, units); err != nil {
 		return nil, err
 	}
+	units = renameLocalTypes(units, s.Definitions())
 	cellNames := map[string]bool{}
 	for _, u := range units {
 		u.defines = definedNames(u)

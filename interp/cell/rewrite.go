@@ -372,6 +372,7 @@ func (r *rewriter) unit(u *unit) {
 	r.renames = map[*ast.Ident]string{}
 	r.copies = nil
 	r.unitFile = u.file
+	r.interfaceLits(u)
 	r.declaredOperands(u)
 	r.loopClosures(u.file)
 	r.deferredClosures(u)

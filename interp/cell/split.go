@@ -21,9 +21,12 @@ const (
 type item struct {
 	kind string
 	src  string // the exact text of the item in the cell
-	off  int    // byte offset of src in the cell
-	line int    // 1-based line of the item's first byte in the cell
-	col  int    // 1-based column (in bytes) of the item's first byte
+	// cellSrc is the text in the cell of an item whose src the front end
+	// changed (renameLocalTypes), at equal length, or "".
+	cellSrc string
+	off     int // byte offset of src in the cell
+	line    int // 1-based line of the item's first byte in the cell
+	col     int // 1-based column (in bytes) of the item's first byte
 	// synthetic items (auto-imports) have no place in the cell.
 	synthetic bool
 }
