@@ -206,6 +206,73 @@ func (r *typeRegistry) needsFormat(t reflect.Type) bool {
 	return need
 }
 
+// holdsInterpreted reports a value of a compiled type that holds, in an
+// interface ([]any, map[string]any), a value fmt cannot print as Go
+// would: an interpreted struct, or yaegi's own form of an interpreted
+// value with methods (fmt printed its internals, "[{0xc000… {0xc000…
+// 409}}]"). It looks at no more than 4096 values.
+func (r *typeRegistry) holdsInterpreted(v reflect.Value, depth int, seen *int) bool {
+	if *seen++; *seen > 4096 || depth > 8 {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Interface:
+		if v.IsNil() {
+			return false
+		}
+		e := v.Elem()
+		if u := yaegix.Unwrap(e); u.IsValid() && u.Type() != e.Type() {
+			return true
+		}
+		if r.needsFormat(e.Type()) {
+			return true
+		}
+		return r.holdsInterpreted(e, depth+1, seen)
+	case reflect.Slice, reflect.Array:
+		if !canHoldInterface(v.Type().Elem()) {
+			return false
+		}
+		for i := 0; i < v.Len(); i++ {
+			if r.holdsInterpreted(v.Index(i), depth+1, seen) {
+				return true
+			}
+		}
+	case reflect.Map:
+		if !canHoldInterface(v.Type().Key()) && !canHoldInterface(v.Type().Elem()) {
+			return false
+		}
+		it := v.MapRange()
+		for it.Next() {
+			if r.holdsInterpreted(it.Key(), depth+1, seen) || r.holdsInterpreted(it.Value(), depth+1, seen) {
+				return true
+			}
+		}
+	case reflect.Pointer:
+		if !v.IsNil() && v.Type().Name() == "" && canHoldInterface(v.Type().Elem()) && depth > 0 {
+			return r.holdsInterpreted(v.Elem(), depth+1, seen)
+		}
+	}
+	return false
+}
+
+// canHoldInterface reports a type whose values can hold an interface value
+// without going through a struct.
+func canHoldInterface(t reflect.Type) bool {
+	for range 8 {
+		switch t.Kind() {
+		case reflect.Interface:
+			return true
+		case reflect.Slice, reflect.Array, reflect.Pointer:
+			t = t.Elem()
+		case reflect.Map:
+			return canHoldInterface(t.Key()) || canHoldInterface(t.Elem())
+		default:
+			return false
+		}
+	}
+	return false
+}
+
 // isWrapper reports yaegi's compiled stand-in for an interpreted value that
 // implements an interface (fmt.Stringer ...): a struct whose first field,
 // IValue, holds the value.
@@ -326,7 +393,7 @@ func (r *typeRegistry) arg(x any) any {
 			return r.arg(d.v)
 		}
 		var w any
-		if t := v.Type(); isWrapper(t) || t.Kind() == reflect.Struct && t.NumField() > 0 && t.Field(0).Name == "IValue" && t.PkgPath() == symbolsPath {
+		if t := v.Type(); isWrapper(t) || isSymbolsWrapper(t) {
 			w = d.v
 			if v = yaegix.Unwrap(v.Field(0)); !v.IsValid() {
 				return r.arg(d.v)
@@ -346,7 +413,7 @@ func (r *typeRegistry) arg(x any) any {
 			return x
 		}
 	}
-	if !r.needsFormat(v.Type()) {
+	if !r.needsFormat(v.Type()) && !r.holdsInterpreted(v, 0, new(int)) {
 		if w != nil && v.CanInterface() {
 			// A plain type (type S int) with methods: keep yaegi's wrapper,
 			// which calls them.
@@ -443,8 +510,12 @@ func (r *typeRegistry) formatArgs(format string, xs []any) (string, []any) {
 					out[arg] = d.v
 				}
 			case 'T':
-				if a := r.arg(xs[arg]); isFormatted(a) {
-					out[arg] = a.(formatted).typeString()
+				name := r.wrappedType(xs[arg])
+				if a := r.arg(xs[arg]); name == "" && isFormatted(a) {
+					name = a.(formatted).typeString()
+				}
+				if name != "" {
+					out[arg] = name
 					if b == nil {
 						b = []byte(format)
 					}
@@ -468,6 +539,151 @@ func (r *typeRegistry) formatArgs(format string, xs []any) (string, []any) {
 	return format, out
 }
 
+// wrappedType names, for %T, the type of a value that yaegi hands over in
+// its wrapper: a value of type level with a String method, held in an any,
+// reaches fmt as a symbols._fmt_Stringer around an int. Methods can only
+// be declared on package-level types, so the value's type is a session
+// type that has the wrapper's methods: the only one that has them, or
+// else the one whose reflect type is the wrapped value's, unless a struct
+// type has them too (yaegi wraps a field of a struct instead of the
+// struct: an error holding myErr{1, 2} arrives as an interp._error around
+// 2; then the candidates' methods are called on the wrapped value and
+// compared with the wrapper's). When that does not single out one type,
+// the wrapped value's own type is named (int, or main.point for a struct). It returns "" when x is not
+// in a wrapper.
+func (r *typeRegistry) wrappedType(x any) string {
+	if x == nil {
+		return ""
+	}
+	if d, ok := x.(declared); ok {
+		x = d.v
+	}
+	w := yaegix.Unwrap(reflect.ValueOf(x))
+	if !w.IsValid() || !isWrapper(w.Type()) && !isSymbolsWrapper(w.Type()) {
+		return ""
+	}
+	v := yaegix.Unwrap(w.Field(0))
+	if !v.IsValid() {
+		return ""
+	}
+	t, star := v.Type(), ""
+	if t.Kind() == reflect.Pointer {
+		t, star = t.Elem(), "*"
+	}
+	if t.Kind() == reflect.Struct && r.lookupRT(t) != nil {
+		return typeString(r, v.Type(), nil)
+	}
+	var need []string
+	for i := 1; i < w.NumField(); i++ {
+		switch m := strings.TrimPrefix(w.Type().Field(i).Name, "W"); m {
+		case "String", "Error", "GoString":
+			need = append(need, m)
+		}
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var sameRT, sameMethods []string
+	structs := false
+	for name, nt := range r.byName {
+		fits := len(need) > 0
+		for _, m := range need {
+			ms := r.methods[name]
+			if ms[m] == nil && (star == "" || ms["*"+m] == nil) {
+				fits = false
+			}
+		}
+		if !fits {
+			continue
+		}
+		sameMethods = append(sameMethods, name)
+		structs = structs || nt.rt.Kind() == reflect.Struct
+		if nt.rt == t {
+			sameRT = append(sameRT, name)
+		}
+	}
+	switch {
+	case len(sameMethods) == 1:
+		return star + "main." + sameMethods[0]
+	case len(sameRT) == 1 && !structs:
+		return star + "main." + sameRT[0]
+	case structs && star == "" && len(need) > 0:
+		// The wrapped value may be a struct's field: keep the types whose
+		// method gives what the wrapper's gives for it, else the struct
+		// type, if one alone has the methods.
+		var kept []string
+		if len(sameRT) > 0 {
+			want, ok := wrapperText(w.Interface(), need[0])
+			if !ok {
+				break
+			}
+			for _, name := range sameRT {
+				if got, ok := callQuietly(r.methods[name][need[0]], v.Interface()); ok && got == want {
+					kept = append(kept, name)
+				}
+			}
+		}
+		if len(kept) == 1 {
+			return "main." + kept[0]
+		}
+		if len(kept) == 0 {
+			var st []string
+			for _, name := range sameMethods {
+				if r.byName[name].rt.Kind() == reflect.Struct {
+					st = append(st, name)
+				}
+			}
+			if len(st) == 1 {
+				return "main." + st[0]
+			}
+		}
+	}
+	return typeString(r, v.Type(), nil)
+}
+
+// wrapperText calls the String, Error or GoString method of a wrapper.
+func wrapperText(w any, method string) (s string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	switch method {
+	case "String":
+		if st, ok := w.(fmt.Stringer); ok {
+			return st.String(), true
+		}
+	case "Error":
+		if e, ok := w.(error); ok {
+			return e.Error(), true
+		}
+	case "GoString":
+		if g, ok := w.(fmt.GoStringer); ok {
+			return g.GoString(), true
+		}
+	}
+	return "", false
+}
+
+// callQuietly calls an interpreted method of the registry, reporting a
+// panic as a failure.
+func callQuietly(m methodFunc, v any) (s string, ok bool) {
+	if m == nil {
+		return "", false
+	}
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return m(v), true
+}
+
+// isSymbolsWrapper reports a wrapper of spinlab's symbol tables
+// (symbols._fmt_Stringer), which yaegi makes as it makes its own.
+func isSymbolsWrapper(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t.NumField() > 0 && t.Field(0).Name == "IValue" && t.PkgPath() == symbolsPath
+}
+
 // symbolsPath is the package of the symbol tables, whose wrappers
 // (_fmt_Stringer) are yaegi's in form.
 const symbolsPath = "github.com/spinlab/spinlab/interp/symbols"
@@ -482,7 +698,7 @@ func methodless(a any) any {
 		return a
 	}
 	t := reflect.TypeOf(a)
-	if !isWrapper(t) && !(t.Kind() == reflect.Struct && t.NumField() > 0 && t.Field(0).Name == "IValue" && t.PkgPath() == symbolsPath) {
+	if !isWrapper(t) && !isSymbolsWrapper(t) {
 		return a
 	}
 	if _, ok := a.(fmt.Formatter); ok {
@@ -758,7 +974,7 @@ func (p *valuePrinter) value(v reflect.Value, decl ast.Expr, depth int, methods 
 			}
 		}
 	}
-	if !p.r.needsFormat(v.Type()) && v.CanInterface() && nt == nil && !p.r.declMatters(decl) {
+	if !p.r.needsFormat(v.Type()) && v.CanInterface() && nt == nil && !p.r.declMatters(decl) && !p.r.holdsInterpreted(v, 0, new(int)) {
 		// Nothing interpreted inside: fmt prints it (and calls the
 		// methods of compiled types).
 		fmt.Fprintf(&p.buf, p.leaf, v.Interface())

@@ -107,6 +107,39 @@ fmt.Println(fmt.Errorf("w: %w", e))
 fmt.Printf("%v %T %#v\n", e, e, e)
 fmt.Println([]myErr{"a"})
 fmt.Printf("%*d|\n", 4, 7)`},
+		{name: "shadowed session name", decls: `type lvl int
+func (l lvl) String() string { return [...]string{"low", "mid", "high"}[l] }
+var lv lvl = 2`, body: `for lv := range 2 {
+	fmt.Println(lv)
+}
+for _, lv := range []int{5} {
+	fmt.Printf("%v %T\n", lv, lv)
+}
+func(lv float64) { fmt.Println(lv) }(1.5)
+{
+	lv := "s"
+	fmt.Println(lv)
+}
+for _, l := range []lvl{0, 1} {
+	fmt.Printf("%v %T\n", l, l)
+}
+fmt.Println(lv)`},
+		{name: "held in interfaces", decls: `type hlvl int
+func (l hlvl) String() string { return "hlvl" }
+type hpt struct{ x int }
+func (p hpt) String() string { return "pt" }
+type failure struct{ code, n int }
+func (f failure) Error() string { return "failed" }
+func showIface(v any) { fmt.Printf("%v %T|", v, v) }`, body: `showIface(hlvl(1))
+showIface(hpt{1})
+showIface(&hpt{2})
+var err error = failure{3, 4}
+showIface(err)
+var s fmt.Stringer = hpt{5}
+fmt.Printf("%v %T\n", s, s)
+xs := []any{hpt{1}, &hpt{2}, 3, nil, failure{}}
+fmt.Println(xs, map[string]any{"p": hpt{}})
+fmt.Printf("%+v\n", xs)`},
 		{name: "pointer receiver", decls: `type counter int
 func (c *counter) String() string { return "ptr" }
 type box struct{ n int }

@@ -373,6 +373,7 @@ func (r *rewriter) unit(u *unit) {
 	r.copies = nil
 	r.unitFile = u.file
 	r.interfaceLits(u)
+	r.anyArgs(u)
 	r.declaredOperands(u)
 	r.loopClosures(u.file)
 	r.deferredClosures(u)

@@ -105,12 +105,19 @@ func (r *rewriter) declaredOperands(u *unit) {
 				return true
 			}
 		}
+		// The operands' names as they stand at the call: a parameter, a
+		// range variable or a block's variable that shadows a session
+		// variable has its own type (for c := range 2 printed c through
+		// the String method of a session variable c of a named type).
+		saved := r.varTypes
+		r.varTypes = r.scopedVarTypes(u.file, call, text)
 		for i, a := range call.Args[first:] {
 			if verbs != nil && (i >= len(verbs) || verbs[i] == 'w') {
 				continue
 			}
 			declare(a)
 		}
+		r.varTypes = saved
 		return true
 	})
 }
