@@ -196,10 +196,7 @@ func (r *rewriter) mayBeStruct(u *unit, a ast.Expr, text func(ast.Node) string) 
 	if lit, ok := a.(*ast.CompositeLit); ok && lit.Type == nil {
 		return false
 	}
-	saved := r.varTypes
-	r.varTypes = r.scopedVarTypes(u.file, a, text)
-	t, _ := r.exprType(a, text)
-	r.varTypes = saved
+	t := r.scopedExprType(u, a, text)
 	if t == "" {
 		return true
 	}
@@ -209,4 +206,14 @@ func (r *rewriter) mayBeStruct(u *unit, a ast.Expr, text func(ast.Node) string) 
 	}
 	_, isStruct := ts.Type.(*ast.StructType)
 	return isStruct
+}
+
+// scopedExprType types an expression with the names that hold where it
+// stands.
+func (r *rewriter) scopedExprType(u *unit, e ast.Expr, text func(ast.Node) string) string {
+	saved := r.varTypes
+	r.varTypes = r.scopedVarTypes(u.file, e, text)
+	t, _ := r.exprType(e, text)
+	r.varTypes = saved
+	return t
 }

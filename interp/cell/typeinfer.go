@@ -188,6 +188,11 @@ func (r *rewriter) callType(e *ast.CallExpr, text func(ast.Node) string) string 
 	switch f := e.Fun.(type) {
 	case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.FuncType:
 		return text(f)
+	case *ast.FuncLit:
+		// func() level { ... }(): its one result's type
+		if rs := f.Type.Results; f.Type.TypeParams == nil && rs != nil && len(rs.List) == 1 && len(rs.List[0].Names) <= 1 {
+			return text(rs.List[0].Type)
+		}
 	case *ast.ParenExpr:
 		if _, ok := f.X.(*ast.StarExpr); ok {
 			return text(f.X)

@@ -95,6 +95,7 @@ func main() {
 	for _, l := range []level{0, 1} {
 		fmt.Printf("%v %T\n", l, l)
 	}
+
 	var st fmt.Stringer = point{4, 4}
 	fmt.Printf("%v %T\n", st, st)
 }
