@@ -193,3 +193,30 @@ fmt.Println(f.Tag.Get("json"), f.Tag.Get("db"), reflect.TypeOf(it).Field(3).Tag.
 	}
 	diffGo(t, cases)
 }
+
+// TestTopLevelAssertions assigns type assertions at the top level of
+// cells, which yaegi v0.16.1 could not type there ("nil type"): with and
+// without ok, to a basic type, a pointer to a session type and a session
+// interface, and a failing one, whose panic has Go's message and the
+// cell's position.
+func TestTopLevelAssertions(t *testing.T) {
+	s, out, _ := newTestSession(t)
+	mustExec(t, s, "type taErr struct{ n int }\nfunc (e *taErr) Error() string { return \"taErr\" }\ntype taShape interface{ Area() int }\ntype taSq struct{ s int }\nfunc (q taSq) Area() int { return q.s * q.s }")
+	mustExec(t, s, `var a any = 5
+var err error = &taErr{7}
+var sh taShape = taSq{3}
+s, ok := a.(string)
+n, ok2 := a.(int)
+p := err.(*taErr)
+q, ok3 := sh.(taSq)
+fmt.Printf("%q %v %d %v %d %v %v\n", s, ok, n, ok2, p.n, q.Area(), ok3)`)
+	mustExec(t, s, "var m = a.(int)\nfmt.Println(m)")
+	if got, want := out.String(), "\"\" false 5 true 7 9 true\n5\n"; got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+	_, err := s.Execute(context.Background(), "x := 1\nbad := a.(string)")
+	e, ok := err.(*Error)
+	if !ok || e.Message != "interface conversion: interface {} is int, not string" || !strings.Contains(strings.Join(e.Traceback, "\n"), "cell[4]:2:8") {
+		t.Errorf("error %#v, want Go's interface conversion panic at the assertion's line 2, column 8", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime"
 	"strings"
 
@@ -51,6 +52,12 @@ func panicError(v any, tb []string) *Error {
 		msg = e.Error()
 		msg = strings.TrimPrefix(msg, "runtime error: ")
 	}
+	// yaegi puts the position of the failed operation in front of some
+	// panics ("200002:7: interface conversion: ..."), in its own line
+	// numbering; the traceback has the cell's position, Go's message none.
+	if loc := panicPositionRE.FindStringIndex(msg); loc != nil {
+		msg = msg[loc[1]:]
+	}
 	if _, ok := v.(string); ok || strings.HasPrefix(msg, "reflect") {
 		s := msg
 		// yaegi evaluates with reflect: its panics stand for Go's runtime errors.
@@ -65,6 +72,10 @@ func panicError(v any, tb []string) *Error {
 	}
 	return &Error{Name: name, Message: msg, Traceback: tb}
 }
+
+// panicPositionRE matches the position yaegi puts in front of a panic's
+// message.
+var panicPositionRE = regexp.MustCompile(`^(?:_\.go:)?\d+:\d+: `)
 
 // reflectPanics maps the reflect panics of interpreted code to the runtime
 // errors Go would report.

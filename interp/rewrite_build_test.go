@@ -169,7 +169,16 @@ func buildProgram(t *testing.T, scope, code string) (string, bool) {
 			}
 		}
 	}
-	src := "package main\n" + imports.String() + prelude + polyfills +
+	// The helpers the session declares when a rewrite calls one
+	// (errors.As, the comparisons of ifaceeq.go).
+	libImport, library := "", ""
+	for _, f := range cell.MainFuncs() {
+		if strings.Contains(decls.String()+body.String(), f) {
+			libImport, library = "import _spinlaberrs \"spinlab.dev/rt\"\n", cell.LibraryErrors()+"\n"
+			break
+		}
+	}
+	src := "package main\n" + libImport + imports.String() + prelude + polyfills + library +
 		"func _spinlabNew[T any](v T) *T { return &v }\n" +
 		decls.String() + "\nfunc main() {\n" + body.String() + "}\n"
 	return blankUnusedImports(t, src), true

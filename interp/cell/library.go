@@ -29,6 +29,13 @@ var mainFuncs = map[string]string{
 	"errors.AsType": "_spinlabAsType",
 }
 
+// Names of the helpers of generics/errors.go.txt that rewrites other than
+// the calls of mainFuncs make (ifaceeq.go).
+const (
+	EqFunc = "_spinlabEq"
+	IsFunc = "_spinlabIsT"
+)
+
 // renamed is one package of generics/ as the interpreter compiles it.
 type renamed struct {
 	src   string          // the source, every exported function F renamed F_pkg
@@ -126,6 +133,7 @@ func MainFuncs() []string {
 	for _, f := range mainFuncs {
 		out = append(out, f)
 	}
+	out = append(out, EqFunc, IsFunc)
 	slices.Sort(out)
 	return out
 }

@@ -374,6 +374,8 @@ func (r *rewriter) unit(u *unit) {
 	r.unitFile = u.file
 	r.interfaceLits(u)
 	r.anyArgs(u)
+	r.interfaceEquality(u)
+	r.topLevelAsserts(u)
 	r.declaredOperands(u)
 	r.loopClosures(u.file)
 	r.deferredClosures(u)

@@ -93,15 +93,18 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 				return r.constType(d.Source, e.Name)
 			}
 		}
-		if v, ok := r.globals[e.Name]; ok && v.IsValid() {
-			// The declared type of a session variable ("var cs []Color")
-			// names the session's types, which reflection does not.
+		if v, ok := r.globals[e.Name]; ok {
+			// The declared type of a session variable ("var cs []Color",
+			// "var low = level(1)") names the session's types, which
+			// reflection does not.
 			if d, ok := r.s.definition(e.Name); ok && d.Kind == kindVar {
-				if t, ok := strings.CutPrefix(d.Source, "var "+e.Name+" "); ok && t != "" {
+				if t := r.definedVarType(d.Source, e.Name); t != "" {
 					return t, false
 				}
 			}
-			return r.s.sourceType(v.Type()), false
+			if v.IsValid() {
+				return r.s.sourceType(v.Type()), false
+			}
 		}
 	case *ast.IndexExpr:
 		t, _ := r.exprType(e.X, text)
@@ -729,4 +732,47 @@ func (r *rewriter) rangeTypes(x ast.Expr, text func(ast.Node) string) (key, valu
 		}
 	}
 	return "", ""
+}
+
+// definedVarType returns the type of session variable name as its
+// definition shows it: the declared type ("var c level = 2" is level; the
+// text after the name was taken for the type, "level = 2"), or the type
+// of its value where the value shows it ("var low = level(1)"), else "".
+func (r *rewriter) definedVarType(src, name string) string {
+	full := "package p\n" + src
+	f, err := parser.ParseFile(token.NewFileSet(), "", full, parser.SkipObjectResolution)
+	if err != nil {
+		return ""
+	}
+	base := int(f.FileStart)
+	text := func(n ast.Node) string { return full[int(n.Pos())-base : int(n.End())-base] }
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			continue
+		}
+		for _, sp := range gd.Specs {
+			vs := sp.(*ast.ValueSpec)
+			for i, id := range vs.Names {
+				if id.Name != name {
+					continue
+				}
+				if vs.Type != nil {
+					return text(vs.Type)
+				}
+				if len(vs.Values) != len(vs.Names) {
+					return ""
+				}
+				saved := r.varTypes
+				r.varTypes = map[string]string{}
+				t, untyped := r.exprType(vs.Values[i], text)
+				r.varTypes = saved
+				if untyped {
+					return ""
+				}
+				return t
+			}
+		}
+	}
+	return ""
 }
