@@ -170,6 +170,7 @@ func New(opts Options) (*Session, error) { return newSession(opts, false) }
 // newSession starts a session; a lazy one loads the symbol tables of the
 // packages its code imports, when it imports them (tables.go).
 func newSession(opts Options, lazy bool) (*Session, error) {
+	dropNilTypeLines()
 	if opts.Stdout == nil {
 		opts.Stdout = os.Stdout
 	}

@@ -86,7 +86,7 @@ func unsupportedTopLevel(code string, cell int, units []*unit) error {
 }
 
 // untypable is yaegi's "nil type" failure, said for a user.
-const untypable = "a construct yaegi v0.16.1 cannot type: range over a function iterator, range over an integer whose type the session cannot tell, or a generic type constraint with ~ or |"
+const untypable = "a construct yaegi v0.16.1 cannot type: range over a function iterator, range over an integer whose type the session cannot tell, a generic type constraint with ~ or |, or a var of two names set by one type assertion (write v, ok := x.(T))"
 
 // diagnoseUntypable names the construct of a cell that yaegi could not
 // type: the first range loop over something the session does not know to

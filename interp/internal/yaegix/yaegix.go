@@ -94,3 +94,12 @@ var vagueUndefinedRE = regexp.MustCompile(`(constant|variable) definition loop|i
 // the ways yaegi reports an undefined name without saying so
 // (TestVagueUndefined); the session then finds the name itself.
 func IsVagueUndefined(msg string) bool { return vagueUndefinedRE.MatchString(msg) }
+
+// nilTypeLogRE is the line yaegi writes through the standard library's
+// default logger (log.Panic("nil type")) when it cannot work out a type;
+// it then panics, and Eval returns the panic.
+var nilTypeLogRE = regexp.MustCompile(`^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )?nil type\n$`)
+
+// IsNilTypeLog reports whether p, one write of the default logger, is
+// yaegi's "nil type" line (TestNilTypeLog).
+func IsNilTypeLog(p []byte) bool { return nilTypeLogRE.Match(p) }

@@ -3,6 +3,7 @@ package yaegix_test
 import (
 	"bytes"
 	"context"
+	"log"
 	"reflect"
 	"strings"
 	"sync"
@@ -146,5 +147,38 @@ func TestFixStdlibRedirectsStreams(t *testing.T) {
 	}
 	if out.String() != "hi cell" {
 		t.Fatalf("after FixStdlib, fmt.Print and os.Args gave %q to the interpreter's stdout, want %q", out.String(), "hi cell")
+	}
+}
+
+func TestNilTypeLog(t *testing.T) {
+	var lines [][]byte
+	old, flags := log.Writer(), log.Flags()
+	log.SetOutput(writerFunc(func(p []byte) (int, error) {
+		lines = append(lines, append([]byte(nil), p...))
+		return len(p), nil
+	}))
+	defer func() {
+		log.SetOutput(old)
+		log.SetFlags(flags)
+	}()
+	i := yaegi.New(yaegi.Options{})
+	if _, err := i.Eval("var a interface{} = 5"); err != nil {
+		t.Fatal(err)
+	}
+	// yaegi's first pass does not recover it: the caller does.
+	p := func() (p any) {
+		defer func() { p = recover() }()
+		_, _ = i.Eval("n, ok := a.(int)")
+		return nil
+	}()
+	if p != "nil type" {
+		t.Fatalf("Eval panicked with %v, want yaegi's nil type panic", p)
+	}
+	if len(lines) != 1 || !yaegix.IsNilTypeLog(lines[0]) {
+		t.Fatalf("the default logger got %q, want one nil type line", lines)
+	}
+	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
+	if !yaegix.IsNilTypeLog([]byte("2026/12/03 20:53:43.123456 nil type\n")) || yaegix.IsNilTypeLog([]byte("2026/12/03 20:53:43 the nil type\n")) {
+		t.Fatal("IsNilTypeLog does not tell the line apart")
 	}
 }
