@@ -190,8 +190,8 @@ func (r *typeRegistry) needsFormat(t reflect.Type) bool {
 		seen[t] = true
 		switch t.Kind() {
 		case reflect.Struct:
-			if t.Name() == "" {
-				return true
+			if t.Name() == "" || yaegix.IsValueInterface(t) {
+				return true // an interpreted struct, or yaegi's form of an interpreted interface's value
 			}
 			return false // a compiled named struct prints itself
 		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Chan:
@@ -937,6 +937,15 @@ type valuePrinter struct {
 // nil; methods says whether fmt would call its methods (true for the
 // operand and what exported fields lead to).
 func (p *valuePrinter) value(v reflect.Value, decl ast.Expr, depth int, methods bool) {
+	if v.IsValid() && yaegix.IsValueInterface(v.Type()) {
+		// An element of a []Shape: print the value it holds.
+		v = yaegix.Unwrap(v)
+		decl = nil
+		if !v.IsValid() {
+			p.buf.WriteString("<nil>")
+			return
+		}
+	}
 	if !v.IsValid() {
 		if depth == 0 {
 			p.buf.WriteString("<invalid reflect.Value>")

@@ -58,8 +58,7 @@ func Unwrap(v reflect.Value) reflect.Value {
 			v = v.Elem()
 		}
 		t := v.Type()
-		if t.Kind() != reflect.Struct || t.Name() != "valueInterface" || t.PkgPath() != "github.com/traefik/yaegi/interp" ||
-			t.NumField() != 2 || t.Field(1).Type != reflect.TypeOf(reflect.Value{}) {
+		if !IsValueInterface(t) {
 			return v
 		}
 		c := reflect.New(t).Elem()
@@ -68,6 +67,14 @@ func Unwrap(v reflect.Value) reflect.Value {
 		v = *(*reflect.Value)(unsafe.Pointer(f.UnsafeAddr()))
 	}
 	return v
+}
+
+// IsValueInterface reports yaegi's valueInterface type, its form of a
+// value of an interpreted interface type (an element of a []Shape), which
+// Unwrap opens.
+func IsValueInterface(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t.Name() == "valueInterface" && t.PkgPath() == "github.com/traefik/yaegi/interp" &&
+		t.NumField() == 2 && t.Field(1).Type == reflect.TypeOf(reflect.Value{})
 }
 
 // PositionRE matches a position in yaegi's messages, "_.go:LINE:COL" or
