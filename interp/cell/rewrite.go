@@ -374,6 +374,7 @@ func (r *rewriter) unit(u *unit) {
 	r.unitFile = u.file
 	r.interfaceLits(u)
 	r.anyArgs(u)
+	r.errMethods(u)
 	r.declaredOperands(u)
 	r.loopClosures(u.file)
 	r.deferredClosures(u)
