@@ -375,10 +375,12 @@ func (r *rewriter) unit(u *unit) {
 	r.interfaceLits(u)
 	r.anyArgs(u)
 	r.errMethods(u)
+	r.embeddedIfaceMethods(u)
 	r.declaredOperands(u)
 	r.loopClosures(u.file)
 	r.deferredClosures(u)
 	r.methodExprs(u)
+	r.methodValues(u)
 	r.iterTypes(u)
 	var ranges []*ast.RangeStmt
 	ast.Inspect(u.file, func(n ast.Node) bool {
@@ -451,6 +453,7 @@ func (r *rewriter) unit(u *unit) {
 	r.ownFrameFuncLits(u)
 	r.selectBranches(u)
 	r.topVarInits(u)
+	r.indexTupleAssign(u) // last: it leaves a left side that others edit
 }
 
 // needsFuncScope reports whether a top-level compound statement declares
