@@ -2,6 +2,7 @@ package interp
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"go/parser"
 	"go/token"
@@ -96,6 +97,10 @@ func genericSymbols() map[string]reflect.Value {
 		"SortFunc":    reflect.ValueOf(sortFunc),
 		"Inner":       reflect.ValueOf(innerValue),
 		"Unwrap":      reflect.ValueOf(unwrapError),
+		"Same":        reflect.ValueOf(sameError),
+		"CompiledIs":  reflect.ValueOf(compiledIs),
+		"Joined":      reflect.ValueOf(joinedError),
+		"Join":        reflect.ValueOf(errors.Join),
 	}
 }
 
@@ -171,6 +176,35 @@ func innerValue(x any) any {
 		}
 	}
 	return x
+}
+
+// sameError reports whether err and target are the same error, as
+// errors.Is compares them: equal values of a comparable type, looked at
+// inside yaegi's compiled wrapper (whose method fields make it
+// uncomparable, so == on it would panic).
+func sameError(err, target error) bool {
+	a, b := innerValue(err), innerValue(target)
+	if a == nil || b == nil {
+		return a == b
+	}
+	ta := reflect.TypeOf(a)
+	return ta == reflect.TypeOf(b) && ta.Comparable() && a == b
+}
+
+// compiledIs calls the Is method of a compiled error (syscall.Errno's
+// makes errors.Is(err, fs.ErrNotExist) hold); yaegi's wrapper of an
+// interpreted value has none.
+func compiledIs(err, target error) bool {
+	i, ok := err.(interface{ Is(error) bool })
+	return ok && i.Is(target)
+}
+
+// joinedError reports whether a compiled err wraps a list of errors
+// (errors.Join's, fmt.Errorf's with several %w), which errors.Unwrap
+// does not unwrap.
+func joinedError(err error) bool {
+	_, ok := err.(interface{ Unwrap() []error })
+	return ok
 }
 
 // unwrapError returns the errors a compiled error wraps.

@@ -59,8 +59,9 @@ func TestLimitsWorkarounds(t *testing.T) {
 // TestUntypedDefineSaysTheWayAround: a cell-level variable whose value
 // yaegi cannot work out ("definition loop": a var declaration reading a
 // session variable through a method, whose result type the session does
-// not tell) gets an
-// error that offers two ways around, and both work.
+// not tell: a method of a generic type) gets an error that offers two
+// ways around, and both work. A method of a session type that is not
+// generic has its declared result's type, and such a declaration runs.
 func TestUntypedDefineSaysTheWayAround(t *testing.T) {
 	s, err := interp.New(interp.Options{})
 	if err != nil {
@@ -70,12 +71,20 @@ func TestUntypedDefineSaysTheWayAround(t *testing.T) {
 	if _, err := s.Execute(ctx, "type C struct{ v int }\nfunc (c C) Get() int { return c.v }\nc := C{4}"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.Execute(ctx, "var g = c.Get()")
+	if res, err := s.Execute(ctx, "var g0 = c.Get()\ng0"); err != nil {
+		t.Fatal(err)
+	} else if got, _ := res.Value.Data["text/plain"].(string); got != "4" {
+		t.Errorf("g0 = %q, want 4", got)
+	}
+	if _, err := s.Execute(ctx, "type B[T any] struct{ v T }\nfunc (b B[T]) Get() T { return b.v }\nb := B[int]{4}"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Execute(ctx, "var g = b.Get()")
 	var e *interp.Error
 	if !errors.As(err, &e) || e.Name != "CompileError" || !strings.Contains(e.Message, "compute it in a function") || !strings.Contains(e.Message, "declare it with its type first and assign it") {
 		t.Fatalf("error %v, want one that gives both ways around", err)
 	}
-	for _, cell := range []string{"g1 := func() int { return c.Get() }()\ng1", "var g2 int\ng2 = c.Get()\ng2"} {
+	for _, cell := range []string{"g1 := func() int { return b.Get() }()\ng1", "var g2 int\ng2 = b.Get()\ng2"} {
 		res, err := s.Execute(ctx, cell)
 		if err != nil {
 			t.Fatalf("%q: %v", cell, err)

@@ -86,6 +86,9 @@ func (r *rewriter) instantiate(u *unit, call *ast.CallExpr) bool {
 			if name, ok := libraryName(pkg.Name, sel.Sel.Name); ok {
 				u.edit(u.offset(sel.Sel.Pos()), u.offset(sel.Sel.End()), name)
 			} else if name, ok := mainFuncs[pkg.Name+"."+sel.Sel.Name]; ok {
+				if r.typedIs[call] {
+					name = IsFunc // the target's own type decides (ifaceeq.go)
+				}
 				u.edit(u.offset(sel.Pos()), u.offset(sel.End()), name)
 			}
 		}

@@ -75,7 +75,13 @@ func (r *rewriter) interfaceEquality(u *unit) {
 				return true
 			}
 			if r.comparedSessionType(typeOf(n.Args[1])) {
-				u.edit(u.offset(sel.Pos()), u.offset(sel.End()), IsFunc)
+				// instantiate renames errors.Is (to _spinlabIs, which
+				// compares the values yaegi's wrappers hold and so cannot
+				// tell code(1) from level(1)); this one gets IsFunc.
+				if r.typedIs == nil {
+					r.typedIs = map[*ast.CallExpr]bool{}
+				}
+				r.typedIs[n] = true
 			}
 		}
 		return true

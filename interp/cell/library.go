@@ -27,6 +27,9 @@ var genericPackages = []string{"cmp", "slices", "maps", "iter"}
 var mainFuncs = map[string]string{
 	"errors.As":     "_spinlabAs",
 	"errors.AsType": "_spinlabAsType",
+	"errors.Is":     "_spinlabIs",
+	"errors.Unwrap": "_spinlabUnwrap",
+	"errors.Join":   "_spinlabJoin",
 }
 
 // Names of the helpers of generics/errors.go.txt that rewrites other than
@@ -133,7 +136,7 @@ func MainFuncs() []string {
 	for _, f := range mainFuncs {
 		out = append(out, f)
 	}
-	out = append(out, EqFunc, IsFunc)
+	out = append(out, EqFunc, IsFunc, errMethodsFunc)
 	slices.Sort(out)
 	return out
 }
@@ -144,9 +147,10 @@ type LibraryPackage struct {
 	Source string // its source, renamed
 }
 
-// LibraryErrors returns the source of errors.As and errors.AsType, which
-// the session declares in its main package under the names the rewriter
-// calls (_spinlabAs, _spinlabAsType); it expects package spinlab.dev/rt
+// LibraryErrors returns the source of errors.As, AsType, Is, Unwrap and
+// Join, which the session declares in its main package under the names
+// the rewriter calls (mainFuncs), and of the registration of session
+// types' Unwrap and Is methods (errMethods); it expects package spinlab.dev/rt
 // imported as _spinlaberrs.
 func LibraryErrors() string {
 	src, err := genericSources.ReadFile("generics/errors.go.txt")

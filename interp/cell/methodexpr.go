@@ -123,3 +123,75 @@ func methodExprFunc(recv, name string, sig funcType) string {
 	}
 	return "func(" + strings.Join(params, ", ") + ")" + results + " { " + call + " }"
 }
+
+// methodValues works around yaegi v0.16.1 binding a method value of a
+// value receiver to the variable rather than to a copy of it: Go copies
+// the receiver when it evaluates t.M, so
+//
+//	f := t.Fahrenheit
+//	t = 0
+//	f()  // the old t's
+//
+// and, for p := &c, snapshot := c.Value keeps c's value then; yaegi read
+// the variable when f was called, and method values taken in a loop
+// (fs = append(fs, p.Full)) all called the last element's. A method value
+// x.M that is not called in place, of a method with a value receiver of a
+// session type that x's evident type names, becomes a function literal
+// called with the receiver, which returns a function calling the method
+// on its copy (yaegi's method value of the copy was the variable's too):
+//
+//	func(_spinlabRecv Temp) func() float64 { return func() float64 { return _spinlabRecv.Fahrenheit() } }(t)
+func (r *rewriter) methodValues(u *unit) {
+	text := func(n ast.Node) string { return u.src[u.offset(n.Pos()):u.offset(n.End())] }
+	names := map[string]bool{} // of the methods with value receivers
+	for k, m := range r.methods {
+		if !m.ptr {
+			names[k[strings.LastIndex(k, ".")+1:]] = true
+		}
+	}
+	called := map[ast.Expr]bool{}
+	ast.Inspect(u.file, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			called[ast.Unparen(n.Fun)] = true
+		case *ast.SelectorExpr:
+			if called[n] || !names[n.Sel.Name] {
+				return true
+			}
+			if _, ok := n.X.(*ast.ParenExpr); ok {
+				return true // (*T).M, a method expression
+			}
+			saved := r.varTypes
+			r.varTypes = r.scopedVarTypes(u.file, n, text)
+			t := ""
+			if id, ok := n.X.(*ast.Ident); !ok || !r.isPackage(id.Name) && !r.declaredType(id.Name) && !r.sessionType(id.Name) {
+				t, _ = r.exprType(n.X, text)
+			}
+			r.varTypes = saved
+			typ, ptr := strings.CutPrefix(t, "*")
+			if typ == "" || strings.ContainsAny(typ, "[]*.(){} ") {
+				return true
+			}
+			m, ok := r.methods[typ+"."+n.Sel.Name]
+			if !ok || m.ptr {
+				return true
+			}
+			recv := u.outText(n.X)
+			if ptr {
+				recv = "*" + recv
+			}
+			// methodExprFunc's literal without its receiver parameter,
+			// closed over the copy.
+			lit := methodExprFunc(typ, n.Sel.Name, m.sig)
+			lit = "func(" + strings.TrimPrefix(strings.TrimPrefix(lit, "func(_spinlabRecv "+typ), ", ")
+			results := ""
+			if m.sig.ft.Results != nil {
+				results = " " + m.sig.text(m.sig.ft.Results)
+			}
+			ft := "func" + m.sig.text(m.sig.ft.Params) + results
+			u.edit(u.offset(n.Pos()), u.offset(n.End()),
+				"func(_spinlabRecv "+typ+") "+ft+" { return "+lit+" }("+recv+")")
+		}
+		return true
+	})
+}

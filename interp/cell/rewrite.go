@@ -57,8 +57,9 @@ type rewriter struct {
 	// bound (exit.go).
 	recovering   map[string]bool
 	bound        map[*ast.DeferStmt]bool
-	methods      map[string]method // methods of interpreted types, by "T.M" (methodexpr.go)
-	defs         []Definition      // the session's definitions
+	methods      map[string]method      // methods of interpreted types, by "T.M" (methodexpr.go)
+	typedIs      map[*ast.CallExpr]bool // errors.Is calls whose target's type is a session type (ifaceeq.go)
+	defs         []Definition           // the session's definitions
 	copies       []loopCopy
 	loopGos      map[*ast.GoStmt]bool // go statements a loop runs (loopscope.go)
 	ownFrameLits []*ast.FuncLit       // function literals to make in a frame of their own (loopscope.go, deferclosure.go)
@@ -376,10 +377,13 @@ func (r *rewriter) unit(u *unit) {
 	r.anyArgs(u)
 	r.interfaceEquality(u)
 	r.topLevelAsserts(u)
+	r.errMethods(u)
+	r.embeddedIfaceMethods(u)
 	r.declaredOperands(u)
 	r.loopClosures(u.file)
 	r.deferredClosures(u)
 	r.methodExprs(u)
+	r.methodValues(u)
 	r.iterTypes(u)
 	var ranges []*ast.RangeStmt
 	ast.Inspect(u.file, func(n ast.Node) bool {
@@ -452,6 +456,7 @@ func (r *rewriter) unit(u *unit) {
 	r.ownFrameFuncLits(u)
 	r.selectBranches(u)
 	r.topVarInits(u)
+	r.indexTupleAssign(u) // last: it leaves a left side that others edit
 }
 
 // needsFuncScope reports whether a top-level compound statement declares

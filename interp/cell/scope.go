@@ -2,6 +2,8 @@ package cell
 
 import (
 	"reflect"
+	"slices"
+	"strings"
 )
 
 // A Definition is what a cell defined at package level, and what a
@@ -63,6 +65,19 @@ func (v *view) definition(name string) (Definition, bool) {
 	for i := len(v.defs) - 1; i >= 0; i-- {
 		if v.defs[i].Name == name {
 			return v.defs[i], true
+		}
+	}
+	return Definition{}, false
+}
+
+// constDefinition returns the current definition of a constant name,
+// which a grouped declaration defines under its names joined by commas
+// ("Monday,Sunday" for const ( Sunday Weekday = iota; Monday )).
+func (v *view) constDefinition(name string) (Definition, bool) {
+	for i := len(v.defs) - 1; i >= 0; i-- {
+		d := v.defs[i]
+		if d.Name == name || strings.Contains(d.Name, ",") && slices.Contains(strings.Split(d.Name, ","), name) {
+			return d, d.Kind == kindConst
 		}
 	}
 	return Definition{}, false

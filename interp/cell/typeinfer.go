@@ -89,7 +89,7 @@ func (r *rewriter) exprType(e ast.Expr, text func(ast.Node) string) (typ string,
 		if _, ok := r.globals[e.Name]; ok {
 			// A session constant: reflection gives its value's type, not
 			// whether it is untyped.
-			if d, ok := r.s.definition(e.Name); ok && d.Kind == kindConst {
+			if d, ok := r.s.constDefinition(e.Name); ok {
 				return r.constType(d.Source, e.Name)
 			}
 		}
@@ -241,7 +241,16 @@ func (r *rewriter) callType(e *ast.CallExpr, text func(ast.Node) string) string 
 		}
 	case *ast.SelectorExpr:
 		pkg, ok := f.X.(*ast.Ident)
-		if !ok || !r.isPackage(pkg.Name) {
+		if !ok || !r.isPackage(pkg.Name) || r.varTypes[pkg.Name] != "" {
+			// A method of a session type with one result: d.Next() is a
+			// Weekday, printed through its String as Go prints it.
+			if t, _ := r.exprType(f.X, text); t != "" && !strings.Contains(t, "[") {
+				if m, ok := r.methods[strings.TrimPrefix(t, "*")+"."+f.Sel.Name]; ok {
+					if rs := m.sig.ft.Results; rs != nil && len(rs.List) == 1 && len(rs.List[0].Names) <= 1 {
+						return m.sig.text(rs.List[0].Type)
+					}
+				}
+			}
 			return ""
 		}
 		if len(e.Args) == 0 {
@@ -395,6 +404,19 @@ func (r *rewriter) inferVarTypes(units []*unit) {
 	}
 	for _, u := range units {
 		text := func(n ast.Node) string { return u.src[u.offset(n.Pos()):u.offset(n.End())] }
+		valueSpec := func(n *ast.ValueSpec) {
+			for i, id := range n.Names {
+				switch {
+				case n.Type != nil:
+					set(id.Name, text(n.Type))
+				case len(n.Values) == len(n.Names):
+					t, _ := r.exprType(n.Values[i], text)
+					set(id.Name, t)
+				default:
+					set(id.Name, "")
+				}
+			}
+		}
 		ast.Inspect(u.file, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.AssignStmt:
@@ -412,18 +434,25 @@ func (r *rewriter) inferVarTypes(units []*unit) {
 						}
 					}
 				}
-			case *ast.ValueSpec:
-				for i, id := range n.Names {
-					switch {
-					case n.Type != nil:
-						set(id.Name, text(n.Type))
-					case len(n.Values) == len(n.Names):
-						t, _ := r.exprType(n.Values[i], text)
-						set(id.Name, t)
-					default:
-						set(id.Name, "")
-					}
+			case *ast.GenDecl:
+				if n.Tok != token.CONST {
+					return true
 				}
+				// A spec without type and values repeats the last one's:
+				// Monday after "Sunday Weekday = iota" is a Weekday.
+				var last *ast.ValueSpec
+				for _, sp := range n.Specs {
+					vs := sp.(*ast.ValueSpec)
+					if vs.Type == nil && len(vs.Values) == 0 && last != nil {
+						vs = &ast.ValueSpec{Names: vs.Names, Type: last.Type, Values: last.Values}
+					} else {
+						last = vs
+					}
+					valueSpec(vs)
+				}
+				return false
+			case *ast.ValueSpec:
+				valueSpec(n)
 			case *ast.Field:
 				for _, id := range n.Names {
 					if _, ok := n.Type.(*ast.Ellipsis); ok {
@@ -533,8 +562,16 @@ func (r *rewriter) constType(source, name string) (typ string, untyped bool) {
 		if !ok || gd.Tok != token.CONST {
 			continue
 		}
+		var last *ast.ValueSpec
 		for _, sp := range gd.Specs {
 			vs := sp.(*ast.ValueSpec)
+			if vs.Type == nil && len(vs.Values) == 0 && last != nil {
+				// An implicit repetition of the last expression list and
+				// its type: Monday after "Sunday Weekday = iota".
+				vs = &ast.ValueSpec{Names: vs.Names, Type: last.Type, Values: last.Values}
+			} else {
+				last = vs
+			}
 			for i, id := range vs.Names {
 				if id.Name != name {
 					continue
