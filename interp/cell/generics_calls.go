@@ -33,6 +33,8 @@ var librarySigs = map[string]string{
 	"errors.AsType":           "func[E any](err error) (E, bool)",
 	"iter.Pull":               "func[V any](seq func(func(V) bool)) (func() (V, bool), func())",
 	"iter.Pull2":              "func[K, V any](seq func(func(K, V) bool)) (func() (K, V, bool), func())",
+	"sync.OnceValue":          "func[T any](f func() T) func() T",
+	"sync.OnceValues":         "func[T1, T2 any](f func() (T1, T2)) func() (T1, T2)",
 }
 
 // genericSig returns the signature of the generic function a call names.

@@ -25,11 +25,13 @@ var genericPackages = []string{"cmp", "slices", "maps", "iter"}
 // session's main package (generics/errors.go.txt), by the name a cell
 // calls them.
 var mainFuncs = map[string]string{
-	"errors.As":     "_spinlabAs",
-	"errors.AsType": "_spinlabAsType",
-	"errors.Is":     "_spinlabIs",
-	"errors.Unwrap": "_spinlabUnwrap",
-	"errors.Join":   "_spinlabJoin",
+	"errors.As":       "_spinlabAs",
+	"errors.AsType":   "_spinlabAsType",
+	"errors.Is":       "_spinlabIs",
+	"errors.Unwrap":   "_spinlabUnwrap",
+	"errors.Join":     "_spinlabJoin",
+	"sync.OnceValue":  "_spinlabOnceValue",
+	"sync.OnceValues": "_spinlabOnceValues",
 }
 
 // Names of the helpers of generics/errors.go.txt that rewrites other than
@@ -148,7 +150,7 @@ type LibraryPackage struct {
 }
 
 // LibraryErrors returns the source of errors.As, AsType, Is, Unwrap and
-// Join, which the session declares in its main package under the names
+// Join, and of sync.OnceValue and OnceValues, which the session declares in its main package under the names
 // the rewriter calls (mainFuncs), and of the registration of session
 // types' Unwrap and Is methods (errMethods); it expects package spinlab.dev/rt
 // imported as _spinlaberrs.
