@@ -13,8 +13,9 @@ import (
 // a child process, syscall.Write) still goes to the pipe there; the
 // evaluator moves what waits in that pipe into the ring before each of
 // the session's writes, before each sync marker (which go into the ring
-// too) and, with a goroutine waiting on the pipe, whenever text arrives
-// in it between the session's writes.
+// too) and, with a goroutine waiting on the pipe, 3 ms after text
+// arrives in it between the session's writes (pipeSettle: a process that
+// writes and then kills the evaluator leaves its text in the pipe).
 //
 // Ordering rule: text reaches the notebook in the order of the writes
 // that put it in the ring, and a write to fd 1 is in the ring before any

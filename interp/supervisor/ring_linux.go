@@ -368,14 +368,29 @@ func (w *ringIn) waitSpaceLocked() {
 	}
 }
 
+// pipeSettle is how long text that arrives in the pipe between the
+// session's writes stays there before copyPipe moves it. A process that
+// writes to fd 1 and at once kills the evaluator (a child's last words,
+// "echo bye; kill -9 $PPID") had the evaluator's read take the text out
+// of the pipe and the SIGKILL land before the evaluator published it in
+// the ring: lost. Left in the pipe, it is read by the supervisor after the
+// death. A write of the session moves it at once, whatever the wait.
+const pipeSettle = 3 * time.Millisecond
+
 // copyPipe moves what is written to fd 1 (by children, or os.Stdout
-// itself) into the ring as it comes, between the writes of the session.
+// itself) into the ring as it comes, between the writes of the session,
+// after pipeSettle.
 func (w *ringIn) copyPipe() {
 	rc, err := w.pipeF.SyscallConn()
 	if err != nil {
 		return
 	}
+	first := true
 	rc.Read(func(uintptr) bool {
+		if !first {
+			time.Sleep(pipeSettle) // called when the pipe has text
+		}
+		first = false
 		w.mu.Lock()
 		eof := w.drainLocked()
 		w.notify(false)
